@@ -1,0 +1,54 @@
+//! The cart: what the shopper intends to buy, always priced by the server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Availability;
+use crate::ids::{CartId, ProductId, Quantity, Sku};
+use crate::pricing::Totals;
+use crate::money::Money;
+
+/// A cart as the functions price it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cart {
+    /// Its id, kept by the browser.
+    pub id: CartId,
+    /// One line per SKU.
+    pub lines: Vec<CartLine>,
+    /// Totals from [`crate::pricing::quote`].
+    pub totals: Totals,
+    /// Units across all lines.
+    pub item_count: u32,
+}
+
+/// One SKU in a cart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartLine {
+    /// The SKU.
+    pub sku: Sku,
+    /// Its product.
+    pub product_id: ProductId,
+    /// Product name.
+    pub product_name: String,
+    /// `Bleu · M`.
+    pub variant_label: String,
+    /// Path of the product image.
+    pub image: String,
+    /// Unit price, VAT included.
+    pub unit_price: Money,
+    /// Units wanted.
+    pub quantity: Quantity,
+    /// `unit_price × quantity`.
+    pub line_total: Money,
+    /// What can be had right now.
+    pub availability: Availability,
+}
+
+/// Body of `PUT /api/carts/{id}/items`: set a SKU's quantity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetCartLine {
+    /// The SKU.
+    pub sku: Sku,
+    /// The new quantity (remove a line with `DELETE`).
+    pub quantity: Quantity,
+}

@@ -1,0 +1,152 @@
+//! The wire error: what every function answers when it refuses a request.
+//!
+//! The HTTP status code and the internal cause live on the server side only;
+//! the storefront matches on these variants, never on message strings.
+
+use serde::{Deserialize, Serialize};
+
+use crate::order::OrderStatus;
+
+/// A refusal, as the client sees it. Tagged by `error` in snake_case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ApiError {
+    /// The body is not JSON of the expected shape.
+    MalformedRequest {
+        /// What the parser said.
+        message: String,
+    },
+    /// A field parsed but holds a value the rules refuse.
+    Validation {
+        /// The field, as named in the request (`email`, `quantity`, …).
+        field: String,
+        /// Why it is refused.
+        message: String,
+    },
+    /// The thing named in the path does not exist (or is not yours).
+    NotFound {
+        /// Which kind of thing (`product`, `cart`, `order`, …).
+        resource: String,
+    },
+    /// The SKU is not sold here.
+    UnknownSku {
+        /// The SKU asked for.
+        sku: String,
+    },
+    /// Fewer units are available than asked for.
+    InsufficientStock {
+        /// The SKU asked for.
+        sku: String,
+        /// What can be had right now.
+        available: u32,
+    },
+    /// The cart has no lines.
+    EmptyCart,
+    /// The order cannot go from its status to the one asked.
+    InvalidTransition {
+        /// Where the order is.
+        from: OrderStatus,
+        /// Where the request wanted it.
+        to: OrderStatus,
+    },
+    /// The request conflicts with the current state (e.g. a payment already settled).
+    Conflict {
+        /// What conflicts.
+        message: String,
+    },
+    /// A webhook or callback failed its signature check.
+    InvalidSignature,
+    /// Something failed on our side; details are in the server logs.
+    Internal,
+}
+
+impl ApiError {
+    /// Shorthand for a [`ApiError::Validation`] on one field.
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for a [`ApiError::NotFound`].
+    pub fn not_found(resource: &str) -> Self {
+        Self::NotFound {
+            resource: resource.to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MalformedRequest { message } => write!(f, "malformed request: {message}"),
+            Self::Validation { field, message } => write!(f, "{field}: {message}"),
+            Self::NotFound { resource } => write!(f, "{resource} not found"),
+            Self::UnknownSku { sku } => write!(f, "unknown SKU {sku}"),
+            Self::InsufficientStock { sku, available } => {
+                write!(f, "only {available} of {sku} available")
+            }
+            Self::EmptyCart => f.write_str("the cart is empty"),
+            Self::InvalidTransition { from, to } => {
+                write!(f, "an order cannot go from {from:?} to {to:?}")
+            }
+            Self::Conflict { message } => f.write_str(message),
+            Self::InvalidSignature => f.write_str("invalid signature"),
+            Self::Internal => f.write_str("internal error"),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Why a value could not be parsed into one of the contract newtypes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError(pub String);
+
+impl std::fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+impl ValidationError {
+    /// Turns the error into the wire error for `field`.
+    pub fn on(self, field: &str) -> ApiError {
+        ApiError::validation(field, self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_shape_is_tagged_snake_case() {
+        let json = serde_json::to_value(ApiError::InsufficientStock {
+            sku: "TS-BLEU-M".into(),
+            available: 2,
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"error": "insufficient_stock", "sku": "TS-BLEU-M", "available": 2})
+        );
+        let json = serde_json::to_value(ApiError::EmptyCart).unwrap();
+        assert_eq!(json, serde_json::json!({"error": "empty_cart"}));
+        let back: ApiError = serde_json::from_value(serde_json::json!({
+            "error": "invalid_transition", "from": "pending_payment", "to": "shipped"
+        }))
+        .unwrap();
+        assert_eq!(
+            back,
+            ApiError::InvalidTransition {
+                from: OrderStatus::PendingPayment,
+                to: OrderStatus::Shipped
+            }
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! Validated identifiers and small values. Each has one way in (`parse`,
+//! also used by serde), so a value that exists is valid.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ValidationError;
+
+/// Declares a string newtype whose serde and `parse` go through `$check`.
+macro_rules! string_newtype {
+    ($(#[$doc:meta])* $name:ident, $check:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Parses and normalises `raw`; the only way to build one.
+            pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+                let check: fn(&str) -> Result<String, ValidationError> = $check;
+                check(raw).map(Self)
+            }
+
+            /// The value as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = ValidationError;
+            fn try_from(raw: String) -> Result<Self, Self::Error> {
+                Self::parse(&raw)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+fn token(raw: &str, what: &str, max: usize, allowed: fn(char) -> bool) -> Result<String, ValidationError> {
+    if raw.is_empty() || raw.len() > max || !raw.chars().all(allowed) {
+        return Err(ValidationError(format!(
+            "{what} must be 1 to {max} characters of the allowed set"
+        )));
+    }
+    Ok(raw.to_owned())
+}
+
+string_newtype!(
+    /// A stock-keeping unit: `TS-LIN-BLEU-M`. Upper-case letters, digits and dashes.
+    Sku,
+    |raw| token(raw, "a SKU", 64, |c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+);
+
+string_newtype!(
+    /// A product's URL slug: `t-shirt-lin`.
+    ProductId,
+    |raw| token(raw, "a product id", 80, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+);
+
+string_newtype!(
+    /// A server-issued opaque id (cart, order, payment session): 32 hex digits.
+    OpaqueId,
+    |raw| {
+        if raw.len() == 32 && raw.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
+            Ok(raw.to_owned())
+        } else {
+            Err(ValidationError("an id is 32 lower-case hex digits".into()))
+        }
+    }
+);
+
+string_newtype!(
+    /// A client-chosen key that makes a money request safe to retry.
+    IdempotencyKey,
+    |raw| token(raw, "an idempotency key", 255, |c| c.is_ascii_graphic())
+);
+
+string_newtype!(
+    /// An e-mail address, trimmed, with its domain lower-cased.
+    Email,
+    |raw| {
+        let raw = raw.trim();
+        let bad = || ValidationError("an e-mail address looks like name@example.fr".into());
+        let (local, domain) = raw.rsplit_once('@').ok_or_else(bad)?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        if raw.len() > 254 || local.is_empty() || local.len() > 64 || !domain_ok
+            || local.chars().any(|c| c.is_whitespace() || c == '@' || c.is_control())
+        {
+            return Err(bad());
+        }
+        Ok(format!("{local}@{}", domain.to_lowercase()))
+    }
+);
+
+/// A cart's id.
+pub type CartId = OpaqueId;
+/// An order's id; also the guest's capability to read it.
+pub type OrderId = OpaqueId;
+
+/// How many units of one SKU on one line: 1 to [`Quantity::MAX`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "u32")]
+pub struct Quantity(u32);
+
+impl Quantity {
+    /// The most units of one SKU a line may hold.
+    pub const MAX: u32 = 99;
+
+    /// Parses a count; 0, negatives and more than [`Quantity::MAX`] are refused.
+    pub fn parse(raw: i64) -> Result<Self, ValidationError> {
+        match u32::try_from(raw) {
+            Ok(n) if (1..=Self::MAX).contains(&n) => Ok(Self(n)),
+            _ => Err(ValidationError(format!(
+                "a quantity is between 1 and {}",
+                Self::MAX
+            ))),
+        }
+    }
+
+    /// The count.
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for Quantity {
+    type Error = ValidationError;
+    fn try_from(raw: i64) -> Result<Self, Self::Error> {
+        Self::parse(raw)
+    }
+}
+
+impl From<Quantity> for u32 {
+    fn from(q: Quantity) -> u32 {
+        q.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sku_accepts_only_its_alphabet() {
+        assert!(Sku::parse("TS-LIN-BLEU-M").is_ok());
+        assert!(Sku::parse("ts-lin").is_err());
+        assert!(Sku::parse("").is_err());
+        assert!(Sku::parse("A B").is_err());
+    }
+
+    #[test]
+    fn quantity_is_bounded() {
+        assert!(Quantity::parse(0).is_err());
+        assert!(Quantity::parse(-1).is_err());
+        assert!(Quantity::parse(100).is_err());
+        assert!(Quantity::parse(i64::MAX).is_err());
+        assert_eq!(Quantity::parse(99).map(Quantity::get), Ok(99));
+        assert!(serde_json::from_str::<Quantity>("1000000000000").is_err());
+    }
+
+    #[test]
+    fn email_is_normalised() {
+        assert_eq!(
+            Email::parse("  Marie.Curie@Exemple.FR ").unwrap().as_str(),
+            "Marie.Curie@exemple.fr"
+        );
+        for bad in ["", "marie", "marie@", "@exemple.fr", "marie@exemple", "ma rie@exemple.fr"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn opaque_ids_are_32_hex() {
+        assert!(OpaqueId::parse("0123456789abcdef0123456789abcdef").is_ok());
+        assert!(OpaqueId::parse("0123456789ABCDEF0123456789ABCDEF").is_err());
+        assert!(OpaqueId::parse("../etc/passwd").is_err());
+    }
+}

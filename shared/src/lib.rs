@@ -1,0 +1,26 @@
+//! Comptoir's contract crate: every type that crosses the wire between the
+//! storefront and the functions, and the pure rules both sides must agree on.
+//!
+//! - [`ids`], [`money`], [`catalog`], [`cart`], [`checkout`], [`order`]: the
+//!   wire contracts, built from validated newtypes (parse, don't validate:
+//!   a value that exists is valid).
+//! - [`pricing`]: how a cart becomes a total (shipping, VAT, rounding).
+//! - [`order::OrderStatus`]: the order state machine.
+//! - [`error::ApiError`]: the one wire error enum.
+//!
+//! No I/O lives here; the crate builds for native, `wasm32-unknown-unknown`
+//! and `wasm32-wasip2`, and CI checks it never depends on a host crate.
+#![deny(missing_docs)]
+
+pub mod cart;
+pub mod catalog;
+pub mod checkout;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod order;
+pub mod payment;
+pub mod pricing;
+
+pub use error::{ApiError, ValidationError};
+pub use money::{Currency, Money};

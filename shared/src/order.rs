@@ -1,0 +1,163 @@
+//! Orders: the status machine both halves obey, and the order as shown.
+
+use serde::{Deserialize, Serialize};
+
+use crate::checkout::Address;
+use crate::ids::{Email, OrderId, Quantity, Sku};
+use crate::money::Money;
+use crate::pricing::Totals;
+
+/// Where an order is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Created by checkout, stock reserved, waiting for the payment.
+    PendingPayment,
+    /// Payment captured.
+    Paid,
+    /// The warehouse is preparing it.
+    Picking,
+    /// Handed to the carrier.
+    Shipped,
+    /// Received by the customer.
+    Delivered,
+    /// Cancelled (unpaid, declined, or cancelled and refunded).
+    Cancelled,
+    /// Part of the capture was refunded.
+    PartiallyRefunded,
+    /// All of the capture was refunded.
+    Refunded,
+}
+
+impl OrderStatus {
+    /// Every status, in life order.
+    pub const ALL: [Self; 8] = [
+        Self::PendingPayment,
+        Self::Paid,
+        Self::Picking,
+        Self::Shipped,
+        Self::Delivered,
+        Self::Cancelled,
+        Self::PartiallyRefunded,
+        Self::Refunded,
+    ];
+
+    /// Whether the machine allows going from `self` to `to`.
+    pub fn can_become(self, to: Self) -> bool {
+        use OrderStatus::*;
+        matches!(
+            (self, to),
+            (PendingPayment, Paid | Cancelled)
+                | (Paid, Picking | Cancelled | PartiallyRefunded | Refunded)
+                | (Picking, Shipped | Cancelled)
+                | (Shipped, Delivered | PartiallyRefunded | Refunded)
+                | (Delivered, PartiallyRefunded | Refunded)
+                | (PartiallyRefunded, PartiallyRefunded | Refunded)
+        )
+    }
+
+    /// Whether stock is still held for this order (reserved, not yet sold).
+    pub fn holds_reservation(self) -> bool {
+        self == Self::PendingPayment
+    }
+
+    /// The wire name (`pending_payment`), also stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PendingPayment => "pending_payment",
+            Self::Paid => "paid",
+            Self::Picking => "picking",
+            Self::Shipped => "shipped",
+            Self::Delivered => "delivered",
+            Self::Cancelled => "cancelled",
+            Self::PartiallyRefunded => "partially_refunded",
+            Self::Refunded => "refunded",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// An order as its buyer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    /// Its id.
+    pub id: OrderId,
+    /// Current status.
+    pub status: OrderStatus,
+    /// Buyer's e-mail.
+    pub email: Email,
+    /// Where it ships.
+    pub shipping_address: Address,
+    /// What was bought, at the price charged.
+    pub lines: Vec<OrderLine>,
+    /// Totals as charged.
+    pub totals: Totals,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Every status change, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One line of an order, frozen at checkout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderLine {
+    /// The SKU.
+    pub sku: Sku,
+    /// `Product name — Bleu · M`.
+    pub description: String,
+    /// Unit price charged, VAT included.
+    pub unit_price: Money,
+    /// Units.
+    pub quantity: Quantity,
+    /// `unit_price × quantity`.
+    pub line_total: Money,
+}
+
+/// One status change: when, to what, by whom, why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// Unix seconds.
+    pub at: i64,
+    /// The status entered.
+    pub status: OrderStatus,
+    /// `customer`, `payment`, `system`, or a staff member.
+    pub actor: String,
+    /// Short reason.
+    pub note: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrderStatus::*;
+
+    #[test]
+    fn happy_path_is_allowed_and_skipping_is_not() {
+        for (a, b) in [(PendingPayment, Paid), (Paid, Picking), (Picking, Shipped), (Shipped, Delivered)] {
+            assert!(a.can_become(b), "{a:?} -> {b:?}");
+        }
+        for (a, b) in [(PendingPayment, Shipped), (Delivered, Cancelled), (Cancelled, Paid), (Refunded, Paid), (Shipped, Cancelled)] {
+            assert!(!a.can_become(b), "{a:?} -> {b:?}");
+        }
+    }
+
+    #[test]
+    fn terminal_states_go_nowhere() {
+        for to in OrderStatus::ALL {
+            assert!(!Cancelled.can_become(to));
+            assert!(!Refunded.can_become(to));
+        }
+    }
+
+    #[test]
+    fn wire_names_round_trip() {
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+    }
+}
