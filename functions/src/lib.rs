@@ -1,1 +1,38 @@
+//! The back office as functions. Each bounded context is a module with its
+//! route table in `mod.rs`, one file per action and its SQL beside it; every
+//! router matches **full** paths (Spin passes `/api/orders/42`, not `/42`).
+//!
+//! Contexts talk to the outside world only through [`port::Host`]; the Spin
+//! components (`functions/components/*`) and the native host (`infra/host`)
+//! are adapters that build a `Host` and hand requests to [`router_for`].
 
+pub mod cart;
+pub mod catalog;
+pub mod checkout;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod migrate;
+pub mod orders;
+pub mod payments;
+pub mod port;
+pub mod stock;
+
+use axum::Router;
+
+use crate::port::Host;
+
+/// The functions, by the component id `spin.toml` gives them.
+pub const FUNCTIONS: [&str; 5] = ["catalog", "cart", "checkout", "payments", "orders"];
+
+/// The router of the function whose `spin.toml` component id is `name`.
+pub fn router_for(name: &str, host: Host) -> Option<Router> {
+    Some(match name {
+        "catalog" => catalog::router(host),
+        "cart" => cart::router(host),
+        "checkout" => checkout::router(host),
+        "payments" => payments::router(host),
+        "orders" => orders::router(host),
+        _ => return None,
+    })
+}

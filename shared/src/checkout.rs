@@ -103,8 +103,8 @@ pub struct CheckoutResult {
     pub status: OrderStatus,
     /// The priced totals the payment must match.
     pub totals: Totals,
-    /// Unix seconds when the stock reservation lapses if unpaid.
-    pub reservation_expires_at: i64,
+    /// Unix milliseconds when the stock reservation lapses if unpaid.
+    pub reservation_expires_at_ms: i64,
 }
 
 #[cfg(test)]

@@ -106,6 +106,13 @@ string_newtype!(
     }
 );
 
+impl OpaqueId {
+    /// The id spelling of 128 bits; valid by construction.
+    pub fn from_u128(bits: u128) -> Self {
+        Self(format!("{bits:032x}"))
+    }
+}
+
 /// A cart's id.
 pub type CartId = OpaqueId;
 /// An order's id; also the guest's capability to read it.

@@ -96,8 +96,8 @@ pub struct OrderSummary {
     pub lines: Vec<OrderLine>,
     /// Totals as charged.
     pub totals: Totals,
-    /// Unix seconds.
-    pub created_at: i64,
+    /// Unix milliseconds.
+    pub created_at_ms: i64,
     /// Every status change, oldest first.
     pub timeline: Vec<TimelineEntry>,
 }
@@ -120,8 +120,8 @@ pub struct OrderLine {
 /// One status change: when, to what, by whom, why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    /// Unix seconds.
-    pub at: i64,
+    /// Unix milliseconds.
+    pub at_ms: i64,
     /// The status entered.
     pub status: OrderStatus,
     /// `customer`, `payment`, `system`, or a staff member.

@@ -1,1 +1,129 @@
+//! The Spin adapter of the host port: spin-sdk SQLite for [`Database`],
+//! Spin variables for [`Config`], the WASI clock. Each component's
+//! `#[http_service]` entry calls [`serve`] with its context's router.
 
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use async_trait::async_trait;
+use axum::body::Body;
+use comptoir_functions::config::{Config, VARIABLES};
+use comptoir_functions::port::{Database, Executor, Host, Row, SystemClock, Transaction, Value};
+use http_body_util::BodyExt as _;
+use spin_sdk::sqlite;
+use tower_service::Service as _;
+
+/// Runs one request through `router` with a Spin-backed [`Host`].
+pub async fn serve(
+    request: spin_sdk::http::Request,
+    router: fn(Host) -> axum::Router,
+) -> axum::response::Response {
+    // Spin keeps a component's stderr as its log; errors are logged there.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_ansi(false)
+        .try_init();
+    match prepare(request).await {
+        Ok((host, request)) => match router(host).call(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        },
+        Err(error) => internal(error),
+    }
+}
+
+async fn prepare(request: spin_sdk::http::Request) -> anyhow::Result<(Host, http::Request<Body>)> {
+    let config = load_config().await?;
+    let host = Host {
+        db: Arc::new(SpinSqlite),
+        config: Arc::new(config),
+        clock: Arc::new(SystemClock),
+    };
+    comptoir_functions::migrate::ensure(host.db.as_ref(), &host.config, host.clock.now_ms()).await?;
+    // Buffer the body so the router sees an ordinary axum body.
+    let (parts, body) = request.into_parts();
+    let bytes = body.collect().await.map_err(|e| anyhow::anyhow!("reading the request body: {e}"))?;
+    Ok((host, http::Request::from_parts(parts, Body::from(bytes.to_bytes()))))
+}
+
+fn internal(error: anyhow::Error) -> axum::response::Response {
+    axum::response::IntoResponse::into_response(comptoir_functions::error::AppError::Internal(error))
+}
+
+async fn load_config() -> anyhow::Result<Config> {
+    let mut values = Vec::with_capacity(VARIABLES.len());
+    for name in VARIABLES {
+        let value = match spin_sdk::variables::get(name).await {
+            Ok(v) => Some(v),
+            Err(spin_sdk::variables::Error::Undefined(_)) => None,
+            Err(e) => return Err(anyhow::anyhow!("reading variable {name}: {e}")),
+        };
+        values.push((name, value));
+    }
+    Config::from_lookup(|name| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.clone()))
+}
+
+/// The component's `default` SQLite database.
+struct SpinSqlite;
+
+async fn run(conn: &sqlite::Connection, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>> {
+    let params = params.iter().map(|p| match p {
+        Value::Null => sqlite::Value::Null,
+        Value::Integer(i) => sqlite::Value::Integer(*i),
+        Value::Real(f) => sqlite::Value::Real(*f),
+        Value::Text(s) => sqlite::Value::Text(s.clone()),
+    });
+    let result = conn.execute(sql, params).await.with_context(|| format!("executing {sql}"))?;
+    let rows = result.collect().await.with_context(|| format!("executing {sql}"))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            Row(row
+                .values
+                .into_iter()
+                .map(|v| match v {
+                    sqlite::Value::Null => Value::Null,
+                    sqlite::Value::Integer(i) => Value::Integer(i),
+                    sqlite::Value::Real(f) => Value::Real(f),
+                    sqlite::Value::Text(s) => Value::Text(s),
+                    sqlite::Value::Blob(b) => Value::Text(String::from_utf8_lossy(&b).into_owned()),
+                })
+                .collect())
+        })
+        .collect())
+}
+
+#[async_trait]
+impl Database for SpinSqlite {
+    async fn query(&self, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>> {
+        let conn = sqlite::Connection::open_default().await.context("opening SQLite")?;
+        run(&conn, sql, params).await
+    }
+
+    async fn begin(&self) -> anyhow::Result<Box<dyn Transaction>> {
+        let conn = sqlite::Connection::open_default().await.context("opening SQLite")?;
+        run(&conn, "BEGIN IMMEDIATE", &[]).await?;
+        Ok(Box::new(SpinTx { conn }))
+    }
+}
+
+/// A transaction on its own connection; dropping the connection uncommitted
+/// rolls it back (SQLite closes an open transaction with a rollback).
+struct SpinTx {
+    conn: sqlite::Connection,
+}
+
+#[async_trait]
+impl Executor for SpinTx {
+    async fn query(&mut self, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>> {
+        run(&self.conn, sql, params).await
+    }
+}
+
+#[async_trait]
+impl Transaction for SpinTx {
+    async fn commit(self: Box<Self>) -> anyhow::Result<()> {
+        run(&self.conn, "COMMIT", &[]).await.map(drop)
+    }
+}

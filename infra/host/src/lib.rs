@@ -1,1 +1,113 @@
+//! The native host: runs the functions without Spin, on tokio + axum + sqlx.
+//!
+//! It reads `spin.toml`, mounts each function's router at the route Spin
+//! would give it (full paths, no prefix stripping), serves the storefront
+//! files for the rest, and implements the host port on sqlx SQLite
+//! ([`sqlite::NativeSqlite`]) and the environment ([`config_from_env`]).
 
+pub mod manifest;
+pub mod sqlite;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use comptoir_functions::config::Config;
+use comptoir_functions::port::{Host, SystemClock};
+use tower::ServiceExt as _;
+
+pub use manifest::Route;
+
+/// Everything needed to start a shop.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// SQLite file (created if missing).
+    pub database: PathBuf,
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// The Spin manifest whose routes are mounted.
+    pub manifest: PathBuf,
+    /// The built storefront (`dist/`), served for every non-API path.
+    pub storefront: PathBuf,
+    /// Parsed configuration.
+    pub config: Config,
+}
+
+/// Reads configuration from `COMPTOIR_<VARIABLE>` environment variables,
+/// the native mirror of the Spin variables.
+pub fn config_from_env() -> anyhow::Result<Config> {
+    Config::from_lookup(|name| std::env::var(format!("COMPTOIR_{}", name.to_ascii_uppercase())).ok())
+}
+
+/// Opens the database, applies migrations (and the demo seed), and builds the host port.
+pub async fn host(database: &Path, config: Config) -> anyhow::Result<Host> {
+    let db = sqlite::NativeSqlite::open(database).await?;
+    let host = Host {
+        db: Arc::new(db),
+        config: Arc::new(config),
+        clock: Arc::new(SystemClock),
+    };
+    comptoir_functions::migrate::ensure(host.db.as_ref(), &host.config, host.clock.now_ms())
+        .await
+        .context("migrating the database")?;
+    Ok(host)
+}
+
+/// The whole shop as one axum app: every `spin.toml` route dispatched like
+/// Spin does (exact routes first, then the longest wildcard prefix).
+pub fn app(host: Host, routes: Vec<Route>, storefront: &Path) -> anyhow::Result<Router> {
+    let mut mounted = Vec::new();
+    for route in routes {
+        let router = if route.component == "files" {
+            static_files(storefront)
+        } else {
+            comptoir_functions::router_for(&route.component, host.clone())
+                .with_context(|| format!("spin.toml names a component this host does not know: {}", route.component))?
+        };
+        mounted.push((route, router));
+    }
+    // Most specific first, as Spin matches.
+    mounted.sort_by_key(|(route, _)| std::cmp::Reverse((!route.wildcard, route.prefix.len())));
+    let table = Arc::new(mounted);
+    Ok(Router::new().fallback(move |request: Request| {
+        let table = Arc::clone(&table);
+        async move { dispatch(&table, request).await }
+    }))
+}
+
+async fn dispatch(table: &[(Route, Router)], request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    match table.iter().find(|(route, _)| route.matches(&path)) {
+        Some((_, router)) => match router.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        },
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The storefront files; unknown extension-less paths get `index.html` so
+/// the client-side router owns them (the same rule as the Spin `files` component).
+fn static_files(dir: &Path) -> Router {
+    let index = dir.join("index.html");
+    let serve = tower_http::services::ServeDir::new(dir)
+        .fallback(tower_http::services::ServeFile::new(index));
+    Router::new().fallback_service(serve)
+}
+
+/// Starts the shop and returns the bound address and the server task.
+pub async fn start(options: Options) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
+    let routes = manifest::routes(&options.manifest)?;
+    let host = host(&options.database, options.config).await?;
+    let app = app(host, routes, &options.storefront)?;
+    let listener = tokio::net::TcpListener::bind(options.addr)
+        .await
+        .with_context(|| format!("binding {}", options.addr))?;
+    let addr = listener.local_addr()?;
+    let task = tokio::spawn(async move { axum::serve(listener, app).await.context("serving") });
+    Ok((addr, task))
+}

@@ -1,0 +1,78 @@
+//! Cart SQL and pricing.
+
+use anyhow::Context as _;
+use comptoir_shared::Money;
+use comptoir_shared::cart::{Cart, CartLine};
+use comptoir_shared::catalog::Availability;
+use comptoir_shared::ids::{CartId, ProductId, Quantity, Sku};
+use comptoir_shared::pricing;
+
+use crate::params;
+use crate::port::Executor;
+
+/// A cart line with what pricing and reservation need.
+#[derive(Debug, Clone)]
+pub struct CartLineRow {
+    /// The priced line.
+    pub line: CartLine,
+    /// Units available now.
+    pub available: i64,
+}
+
+/// Whether the cart exists.
+pub async fn exists(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<bool> {
+    Ok(db
+        .optional("SELECT 1 FROM carts WHERE id = ?1", params![id.as_str()])
+        .await?
+        .is_some())
+}
+
+/// The cart's lines at today's prices, in the order they were added.
+pub async fn lines(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<Vec<CartLineRow>> {
+    let rows = db
+        .query(
+            "SELECT l.sku, l.quantity, p.id, p.name, p.image, v.size, v.colour, v.price_cents, \
+                    s.on_hand - s.reserved, s.low_threshold \
+             FROM cart_lines l JOIN variants v ON v.sku = l.sku JOIN products p ON p.id = v.product_id \
+             JOIN stock s ON s.sku = l.sku WHERE l.cart_id = ?1 ORDER BY l.added_at, l.sku",
+            params![id.as_str()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let quantity = Quantity::parse(r.int(1)?).context("stored cart quantity")?;
+            let unit_price = Money::eur(r.int(7)?);
+            let label: Vec<&str> = [r.opt_text(6)?, r.opt_text(5)?].into_iter().flatten().collect();
+            let available = r.int(8)?;
+            Ok(CartLineRow {
+                line: CartLine {
+                    sku: r.parse(0, Sku::parse)?,
+                    product_id: r.parse(2, ProductId::parse)?,
+                    product_name: r.text(3)?.to_owned(),
+                    variant_label: label.join(" · "),
+                    image: r.text(4)?.to_owned(),
+                    unit_price,
+                    quantity,
+                    line_total: unit_price
+                        .checked_mul(quantity.get())
+                        .context("line total overflows")?,
+                    availability: Availability::from_stock(available, r.int(9)?),
+                },
+                available,
+            })
+        })
+        .collect()
+}
+
+/// The cart as the shopper sees it, priced by the shared rules.
+pub async fn priced(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<Cart> {
+    let lines: Vec<CartLine> = lines(db, id).await?.into_iter().map(|r| r.line).collect();
+    let totals = pricing::quote(&lines.iter().map(|l| l.line_total).collect::<Vec<_>>())
+        .context("cart total overflows")?;
+    Ok(Cart {
+        id: id.clone(),
+        item_count: lines.iter().map(|l| l.quantity.get()).sum(),
+        lines,
+        totals,
+    })
+}

@@ -1,0 +1,33 @@
+//! `DELETE /api/carts/{id}/items/{sku}`: drop a SKU from the cart.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::cart::Cart;
+use comptoir_shared::ids::Sku;
+
+use crate::error::AppResult;
+use crate::extract::path_id;
+use crate::params;
+use crate::port::Host;
+
+/// Removes a line; removing an absent line is not an error.
+pub async fn handle(
+    State(host): State<Host>,
+    Path((raw, sku)): Path<(String, String)>,
+) -> AppResult<Json<Cart>> {
+    let id = path_id(&raw, "cart")?;
+    let sku = Sku::parse(&sku).map_err(|e| e.on("sku"))?;
+    let mut tx = host.db.begin().await?;
+    if !super::db::exists(tx.as_mut(), &id).await? {
+        return Err(ApiError::not_found("cart").into());
+    }
+    tx.query(
+        "DELETE FROM cart_lines WHERE cart_id = ?1 AND sku = ?2",
+        params![id.as_str(), sku.as_str()],
+    )
+    .await?;
+    let cart = super::db::priced(tx.as_mut(), &id).await?;
+    tx.commit().await?;
+    Ok(Json(cart))
+}

@@ -1,0 +1,46 @@
+//! `PUT /api/carts/{id}/items`: set how many units of a SKU the cart holds.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::cart::{Cart, SetCartLine};
+
+use crate::error::AppResult;
+use crate::extract::{ApiJson, path_id};
+use crate::params;
+use crate::port::Host;
+
+/// Sets a line; refuses unknown SKUs and more than is available.
+pub async fn handle(
+    State(host): State<Host>,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<SetCartLine>,
+) -> AppResult<Json<Cart>> {
+    let id = path_id(&raw, "cart")?;
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    if !super::db::exists(tx.as_mut(), &id).await? {
+        return Err(ApiError::not_found("cart").into());
+    }
+    let Some(variant) = crate::catalog::variant_by_sku(tx.as_mut(), &body.sku).await? else {
+        return Err(ApiError::UnknownSku { sku: body.sku.to_string() }.into());
+    };
+    if i64::from(body.quantity.get()) > variant.available {
+        return Err(ApiError::InsufficientStock {
+            sku: body.sku.to_string(),
+            available: u32::try_from(variant.available.max(0)).unwrap_or(0),
+        }
+        .into());
+    }
+    tx.query(
+        "INSERT INTO cart_lines (cart_id, sku, quantity, added_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = excluded.quantity",
+        params![id.as_str(), body.sku.as_str(), body.quantity.get(), now],
+    )
+    .await?;
+    tx.query("UPDATE carts SET updated_at = ?2 WHERE id = ?1", params![id.as_str(), now])
+        .await?;
+    let cart = super::db::priced(tx.as_mut(), &id).await?;
+    tx.commit().await?;
+    Ok(Json(cart))
+}

@@ -1,0 +1,28 @@
+//! `GET /api/catalog/products/{id}`: one product with its variants.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::catalog::Product;
+use comptoir_shared::ids::ProductId;
+
+use crate::error::AppResult;
+use crate::port::Host;
+
+/// A product page's data, availability included.
+pub async fn handle(State(host): State<Host>, Path(raw): Path<String>) -> AppResult<Json<Product>> {
+    let id = ProductId::parse(&raw).map_err(|_| ApiError::not_found("product"))?;
+    let mut db = host.db.auto();
+    let Some(row) = super::db::product(&mut db, &id).await? else {
+        return Err(ApiError::not_found("product").into());
+    };
+    let variants = super::db::variants(&mut db, &id).await?;
+    Ok(Json(Product {
+        name: row.text(0)?.to_owned(),
+        description: row.text(1)?.to_owned(),
+        category: row.text(2)?.to_owned(),
+        image: row.text(3)?.to_owned(),
+        id,
+        variants,
+    }))
+}

@@ -1,0 +1,170 @@
+//! `POST /api/checkout`: place an order from a cart.
+//!
+//! One transaction: expire lapsed reservations → replay a known
+//! `Idempotency-Key` → price the cart → insert the order → reserve every line
+//! (conditional update; any shortfall rolls everything back) → timeline →
+//! remember the key. Nothing the client says about prices is read.
+
+use anyhow::Context as _;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use comptoir_shared::ApiError;
+use comptoir_shared::checkout::{CheckoutRequest, CheckoutResult};
+use comptoir_shared::ids::OrderId;
+use comptoir_shared::order::OrderStatus;
+use comptoir_shared::pricing::{self, Totals};
+use comptoir_shared::{Currency, Money};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppResult;
+use crate::extract::{ApiJson, MaybeIdempotencyKey};
+use crate::params;
+use crate::port::{Executor, Host, new_id};
+use crate::{cart, orders, stock};
+
+/// Places the order and answers 201 with what must be paid.
+pub async fn handle(
+    State(host): State<Host>,
+    MaybeIdempotencyKey(key): MaybeIdempotencyKey,
+    ApiJson(request): ApiJson<CheckoutRequest>,
+) -> AppResult<(StatusCode, Json<CheckoutResult>)> {
+    let now = host.clock.now_ms();
+    let request_hash = hex::encode(Sha256::digest(
+        serde_json::to_vec(&request).context("hashing the checkout request")?,
+    ));
+    let mut tx = host.db.begin().await?;
+
+    if let Some(key) = &key
+        && let Some(row) = tx
+            .optional(
+                "SELECT request_hash, order_id FROM idempotency_keys WHERE key = ?1",
+                params![key.as_str()],
+            )
+            .await?
+    {
+        if row.text(0)? != request_hash {
+            return Err(ApiError::Conflict {
+                message: "this Idempotency-Key was used with a different request".into(),
+            }
+            .into());
+        }
+        let order = row.parse(1, OrderId::parse)?;
+        return Ok((StatusCode::CREATED, Json(result_for(tx.as_mut(), &order).await?)));
+    }
+
+    orders::expire_reservations(tx.as_mut(), now).await?;
+    if !tx
+        .optional("SELECT 1 FROM carts WHERE id = ?1", params![request.cart_id.as_str()])
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::not_found("cart").into());
+    }
+    let lines = cart::lines(tx.as_mut(), &request.cart_id).await?;
+    if lines.is_empty() {
+        return Err(ApiError::EmptyCart.into());
+    }
+    let totals = pricing::quote(&lines.iter().map(|l| l.line.line_total).collect::<Vec<_>>())
+        .context("order total overflows")?;
+
+    let order = new_id();
+    let expires = now + host.config.reservation_ttl_ms;
+    let address = request.shipping_address.fields();
+    tx.query(
+        "INSERT INTO orders (id, status, email, ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, \
+            ship_country, subtotal_cents, shipping_cents, total_cents, vat_cents, currency, cart_id, created_at, \
+            reservation_expires_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            order.as_str(),
+            OrderStatus::PendingPayment.as_str(),
+            request.email.as_str(),
+            &address.name,
+            &address.line1,
+            &address.line2,
+            &address.postal_code,
+            &address.city,
+            &address.country,
+            totals.subtotal.amount,
+            totals.shipping.amount,
+            totals.total.amount,
+            totals.vat.amount,
+            totals.total.currency.code(),
+            request.cart_id.as_str(),
+            now,
+            expires,
+        ],
+    )
+    .await?;
+    for (position, row) in (0i64..).zip(&lines) {
+        let line = &row.line;
+        let description = if line.variant_label.is_empty() {
+            line.product_name.clone()
+        } else {
+            format!("{} — {}", line.product_name, line.variant_label)
+        };
+        tx.query(
+            "INSERT INTO order_lines (order_id, position, sku, description, unit_price_cents, quantity) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                order.as_str(),
+                position,
+                line.sku.as_str(),
+                description,
+                line.unit_price.amount,
+                line.quantity.get()
+            ],
+        )
+        .await?;
+        if let Err(shortfall) = stock::reserve(tx.as_mut(), &line.sku, line.quantity, &order, now).await? {
+            return Err(ApiError::InsufficientStock {
+                sku: line.sku.to_string(),
+                available: u32::try_from(shortfall.available.max(0)).unwrap_or(0),
+            }
+            .into());
+        }
+    }
+    orders::insert_event(tx.as_mut(), &order, OrderStatus::PendingPayment, "customer", "order placed", now).await?;
+    if let Some(key) = &key {
+        tx.query(
+            "INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![key.as_str(), request_hash, order.as_str(), now],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CheckoutResult {
+            order_id: order,
+            status: OrderStatus::PendingPayment,
+            totals,
+            reservation_expires_at_ms: expires,
+        }),
+    ))
+}
+
+/// The answer a checkout gave for `order`, for idempotent replays.
+async fn result_for(tx: &mut dyn Executor, order: &OrderId) -> anyhow::Result<CheckoutResult> {
+    let r = tx
+        .one(
+            "SELECT status, subtotal_cents, shipping_cents, total_cents, vat_cents, currency, reservation_expires_at \
+             FROM orders WHERE id = ?1",
+            params![order.as_str()],
+        )
+        .await?;
+    let currency = Currency::parse(r.text(5)?).context("stored currency")?;
+    let money = |amount| Money { amount, currency };
+    Ok(CheckoutResult {
+        order_id: order.clone(),
+        status: OrderStatus::parse(r.text(0)?).context("stored status")?,
+        totals: Totals {
+            subtotal: money(r.int(1)?),
+            shipping: money(r.int(2)?),
+            total: money(r.int(3)?),
+            vat: money(r.int(4)?),
+        },
+        reservation_expires_at_ms: r.int(6)?,
+    })
+}

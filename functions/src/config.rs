@@ -1,0 +1,96 @@
+//! Configuration, parsed once from whatever the host offers (Spin variables or
+//! environment variables) by the same code, so both hosts read it alike.
+
+use anyhow::{Context as _, bail};
+
+/// Which payment provider takes the money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentProvider {
+    /// The offline approve/decline page (default; local runs and tests).
+    /// Stripe joins it as a second provider behind the same port.
+    Sandbox,
+}
+
+/// Every setting the functions read. Names are the Spin variable names; the
+/// native host reads `COMPTOIR_<NAME>` from the environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `payment_provider`: `sandbox` (the default, and so far the only one).
+    pub payment_provider: PaymentProvider,
+    /// `webhook_secret`: signs and verifies payment events.
+    pub webhook_secret: String,
+    /// `public_base_url`: where the shop is reached, for redirect URLs.
+    pub public_base_url: String,
+    /// `reservation_ttl_seconds`: how long checkout holds stock (default 900).
+    pub reservation_ttl_ms: i64,
+    /// `demo_catalog`: seed the demo catalog into an empty database (default true).
+    pub demo_catalog: bool,
+}
+
+/// The variable names, for hosts that must declare them (spin.toml).
+pub const VARIABLES: [&str; 5] = [
+    "payment_provider",
+    "webhook_secret",
+    "public_base_url",
+    "reservation_ttl_seconds",
+    "demo_catalog",
+];
+
+/// The webhook secret used when none is configured: good only for the sandbox.
+pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_comptoir_sandbox_only";
+
+impl Config {
+    /// Parses settings from `lookup(name)`, which answers `None` when unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let payment_provider = match get("payment_provider").as_deref() {
+            None | Some("sandbox") => PaymentProvider::Sandbox,
+            Some(other) => bail!("payment_provider must be sandbox (the only provider so far), not {other:?}"),
+        };
+        let webhook_secret = match (get("webhook_secret"), payment_provider) {
+            (Some(secret), _) => secret,
+            (None, PaymentProvider::Sandbox) => SANDBOX_WEBHOOK_SECRET.to_owned(),
+        };
+        let ttl_seconds: i64 = match get("reservation_ttl_seconds") {
+            Some(v) => v.parse().context("reservation_ttl_seconds must be a whole number")?,
+            None => 900,
+        };
+        if !(1..=86_400).contains(&ttl_seconds) {
+            bail!("reservation_ttl_seconds must be between 1 and 86400");
+        }
+        let demo_catalog = match get("demo_catalog").as_deref() {
+            None | Some("true") | Some("1") => true,
+            Some("false") | Some("0") => false,
+            Some(other) => bail!("demo_catalog must be true or false, not {other:?}"),
+        };
+        Ok(Self {
+            payment_provider,
+            webhook_secret,
+            public_base_url: get("public_base_url")
+                .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
+            reservation_ttl_ms: ttl_seconds * 1000,
+            demo_catalog,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_offline_shop() {
+        let c = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(c.payment_provider, PaymentProvider::Sandbox);
+        assert_eq!(c.reservation_ttl_ms, 900_000);
+        assert!(c.demo_catalog);
+    }
+
+    #[test]
+    fn unknown_providers_and_bad_numbers_are_refused() {
+        assert!(Config::from_lookup(|n| (n == "payment_provider").then(|| "paypal".to_owned())).is_err());
+        assert!(Config::from_lookup(|n| (n == "reservation_ttl_seconds").then(|| "0".to_owned())).is_err());
+    }
+}

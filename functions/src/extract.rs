@@ -1,0 +1,104 @@
+//! Request extractors that refuse bad input with a typed [`ApiError`].
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use comptoir_shared::ApiError;
+use comptoir_shared::ids::{IdempotencyKey, OpaqueId};
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+/// Largest JSON body accepted.
+const MAX_BODY: usize = 64 * 1024;
+
+/// A JSON body parsed into a contract type. Syntax errors answer
+/// `malformed_request` (400); a well-formed body with a missing or invalid
+/// field answers `validation` (422) naming the field.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| ApiError::MalformedRequest {
+            message: e.body_text(),
+        })?;
+        if bytes.len() > MAX_BODY {
+            return Err(ApiError::MalformedRequest {
+                message: format!("body larger than {MAX_BODY} bytes"),
+            }
+            .into());
+        }
+        parse_json(&bytes).map(Self).map_err(AppError::Api)
+    }
+}
+
+/// Parses `bytes` as `T`, mapping serde's complaint to a typed refusal.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return ApiError::MalformedRequest {
+                message: inner.to_string(),
+            };
+        }
+        let message = inner.to_string();
+        // serde reports a missing field at its parent's path; name the field itself.
+        let field = match message.strip_prefix("missing field `").and_then(|m| m.split_once('`')) {
+            Some((name, _)) if path == "." => name.to_owned(),
+            Some((name, _)) => format!("{path}.{name}"),
+            None => path,
+        };
+        let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+        ApiError::Validation { field, message }
+    })
+}
+
+/// A server-issued id in the path, refused as `not_found` when malformed.
+pub fn path_id(raw: &str, resource: &str) -> Result<OpaqueId, ApiError> {
+    OpaqueId::parse(raw).map_err(|_| ApiError::not_found(resource))
+}
+
+/// The optional `Idempotency-Key` header.
+pub struct MaybeIdempotencyKey(pub Option<IdempotencyKey>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeIdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(raw) = parts.headers.get("idempotency-key") else {
+            return Ok(Self(None));
+        };
+        let key = raw
+            .to_str()
+            .ok()
+            .and_then(|raw| IdempotencyKey::parse(raw).ok())
+            .ok_or_else(|| ApiError::validation("Idempotency-Key", "1 to 255 visible ASCII characters"))?;
+        Ok(Self(Some(key)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use comptoir_shared::cart::SetCartLine;
+
+    #[test]
+    fn syntax_errors_are_malformed_and_bad_fields_are_named() {
+        assert!(matches!(
+            parse_json::<SetCartLine>(b"{\"sku\":"),
+            Err(ApiError::MalformedRequest { .. })
+        ));
+        assert!(matches!(
+            parse_json::<SetCartLine>(br#"{"sku":"TS-1","quantity":0}"#),
+            Err(ApiError::Validation { field, .. }) if field == "quantity"
+        ));
+        assert!(matches!(
+            parse_json::<SetCartLine>(br#"{"sku":"TS-1"}"#),
+            Err(ApiError::Validation { field, .. }) if field == "quantity"
+        ));
+    }
+}

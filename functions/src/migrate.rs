@@ -1,0 +1,103 @@
+//! Schema migrations and the demo seed, applied by every host through the
+//! same code: the native host once at start-up, Spin components on each
+//! request behind an O(1) version check (Spin has no start-up hook).
+
+use anyhow::Context as _;
+
+use crate::config::Config;
+use crate::params;
+use crate::port::{Database, Executor};
+
+/// One forward-only migration from `infra/migrations`.
+pub struct Migration {
+    /// Its timestamp, from the file name.
+    pub version: i64,
+    /// The file name.
+    pub name: &'static str,
+    /// Its statements, each ended by `;` at the end of a line.
+    pub sql: &'static str,
+}
+
+/// Every migration, oldest first.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 20261123090000,
+    name: "20261123090000_create_shop.sql",
+    sql: include_str!("../../infra/migrations/20261123090000_create_shop.sql"),
+}];
+
+const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");
+
+fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Brings the schema up to date (and seeds a fresh database when configured).
+/// Cheap when nothing is to do: one indexed read.
+pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::Result<()> {
+    // A missing table reads as an error here: fall through and migrate.
+    if let Ok(Some(row)) = db.auto().optional("SELECT MAX(version) FROM schema_migrations", &[]).await
+        && row.int(0).ok() == Some(latest())
+    {
+        return Ok(());
+    }
+    let mut tx = db.begin().await.context("starting the migration transaction")?;
+    tx.query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        &[],
+    )
+    .await?;
+    // Re-read under the write lock: another instance may have migrated meanwhile.
+    let current = tx
+        .one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])
+        .await?
+        .int(0)?;
+    for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
+        for statement in statements(migration.sql) {
+            tx.query(statement, &[])
+                .await
+                .with_context(|| format!("applying {}", migration.name))?;
+        }
+        tx.query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![migration.version, migration.name, now_ms],
+        )
+        .await?;
+    }
+    if current == 0 && config.demo_catalog {
+        for statement in statements(DEMO_CATALOG) {
+            tx.query(statement, &[]).await.context("seeding the demo catalog")?;
+        }
+    }
+    tx.commit().await.context("committing migrations")
+}
+
+/// Splits a SQL file into statements at each `;` that ends a line; `--`
+/// comment lines are dropped.
+pub fn statements(sql: &str) -> impl Iterator<Item = &str> {
+    sql.split(";\n")
+        .map(|chunk| chunk.trim())
+        .filter(|chunk| chunk.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_line_ending_semicolons_only() {
+        let sql = "-- a comment\nCREATE TABLE a (x TEXT DEFAULT ';');\n\nINSERT INTO a VALUES ('x;y');\n-- trailing\n";
+        let got: Vec<&str> = statements(sql).collect();
+        assert_eq!(got.len(), 2);
+        assert!(got[1].starts_with("INSERT"));
+    }
+
+    #[test]
+    fn migrations_are_ordered_and_named_by_version() {
+        for pair in MIGRATIONS.windows(2) {
+            assert!(pair[0].version < pair[1].version);
+        }
+        for m in MIGRATIONS {
+            assert!(m.name.starts_with(&m.version.to_string()));
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Order SQL: status changes, timeline, reads.
+
+use anyhow::Context as _;
+use comptoir_shared::checkout::{Address, RawAddress};
+use comptoir_shared::ids::{Email, OrderId, Quantity, Sku};
+use comptoir_shared::order::{OrderLine, OrderStatus, OrderSummary, TimelineEntry};
+use comptoir_shared::pricing::Totals;
+use comptoir_shared::{ApiError, Currency, Money};
+
+use crate::error::{AppError, AppResult};
+use crate::params;
+use crate::port::{Executor, new_id};
+
+/// The fields of an order that decisions are made on.
+#[derive(Debug, Clone)]
+pub struct OrderHead {
+    /// Current status.
+    pub status: OrderStatus,
+    /// What must be paid.
+    pub total: Money,
+    /// Buyer.
+    pub email: Email,
+}
+
+/// An order's status, total and e-mail, if it exists.
+pub async fn head(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Option<OrderHead>> {
+    let Some(r) = db
+        .optional(
+            "SELECT status, total_cents, currency, email FROM orders WHERE id = ?1",
+            params![id.as_str()],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(OrderHead {
+        status: status(r.text(0)?)?,
+        total: money(r.int(1)?, r.text(2)?)?,
+        email: r.parse(3, Email::parse)?,
+    }))
+}
+
+fn status(raw: &str) -> anyhow::Result<OrderStatus> {
+    OrderStatus::parse(raw).with_context(|| format!("stored status {raw:?}"))
+}
+
+fn money(amount: i64, currency: &str) -> anyhow::Result<Money> {
+    let currency = Currency::parse(currency).with_context(|| format!("stored currency {currency:?}"))?;
+    Ok(Money { amount, currency })
+}
+
+/// Moves an order to `to` if the state machine allows it, recording who and why.
+/// Answers `invalid_transition` (409) otherwise; writes nothing in that case.
+pub async fn transition(
+    tx: &mut dyn Executor,
+    id: &OrderId,
+    to: OrderStatus,
+    actor: &str,
+    note: &str,
+    now_ms: i64,
+) -> AppResult<()> {
+    let Some(current) = head(tx, id).await? else {
+        return Err(ApiError::not_found("order").into());
+    };
+    if !current.status.can_become(to) {
+        return Err(ApiError::InvalidTransition {
+            from: current.status,
+            to,
+        }
+        .into());
+    }
+    tx.query(
+        "UPDATE orders SET status = ?2 WHERE id = ?1",
+        params![id.as_str(), to.as_str()],
+    )
+    .await?;
+    insert_event(tx, id, to, actor, note, now_ms).await.map_err(AppError::from)
+}
+
+/// Appends a timeline entry.
+pub async fn insert_event(
+    tx: &mut dyn Executor,
+    id: &OrderId,
+    status: OrderStatus,
+    actor: &str,
+    note: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    tx.query(
+        "INSERT INTO order_events (id, order_id, seq, at, status, actor, note) \
+         SELECT ?1, ?2, COALESCE(MAX(seq), 0) + 1, ?3, ?4, ?5, ?6 FROM order_events WHERE order_id = ?2",
+        params![new_id().as_str(), id.as_str(), now_ms, status.as_str(), actor, note],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Cancels every unpaid order whose reservation has lapsed and gives its stock
+/// back. Called at the start of stock-taking transactions, so expiry takes
+/// effect with no background process.
+pub async fn expire_reservations(tx: &mut dyn Executor, now_ms: i64) -> anyhow::Result<()> {
+    let expired = tx
+        .query(
+            "SELECT id FROM orders WHERE status = 'pending_payment' AND reservation_expires_at <= ?1",
+            params![now_ms],
+        )
+        .await?;
+    for row in expired {
+        let id = row.parse(0, OrderId::parse)?;
+        tx.query(
+            "UPDATE orders SET status = 'cancelled' WHERE id = ?1",
+            params![id.as_str()],
+        )
+        .await?;
+        insert_event(tx, &id, OrderStatus::Cancelled, "system", "reservation expired", now_ms).await?;
+        crate::stock::release_order(tx, &id, now_ms).await?;
+    }
+    Ok(())
+}
+
+/// The order as its buyer sees it.
+pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Option<OrderSummary>> {
+    let Some(r) = db
+        .optional(
+            "SELECT status, email, ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, ship_country, \
+                    subtotal_cents, shipping_cents, total_cents, vat_cents, currency, created_at \
+             FROM orders WHERE id = ?1",
+            params![id.as_str()],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let currency = r.text(12)?;
+    let shipping_address = Address::parse(RawAddress {
+        name: r.text(2)?.to_owned(),
+        line1: r.text(3)?.to_owned(),
+        line2: r.text(4)?.to_owned(),
+        postal_code: r.text(5)?.to_owned(),
+        city: r.text(6)?.to_owned(),
+        country: r.text(7)?.to_owned(),
+    })
+    .map_err(|(field, e)| anyhow::anyhow!("stored address {field}: {e}"))?;
+    let lines = db
+        .query(
+            "SELECT sku, description, unit_price_cents, quantity FROM order_lines WHERE order_id = ?1 ORDER BY position",
+            params![id.as_str()],
+        )
+        .await?
+        .iter()
+        .map(|l| {
+            let unit_price = money(l.int(2)?, currency)?;
+            let quantity = Quantity::parse(l.int(3)?).context("stored quantity")?;
+            Ok(OrderLine {
+                sku: l.parse(0, Sku::parse)?,
+                description: l.text(1)?.to_owned(),
+                unit_price,
+                quantity,
+                line_total: unit_price.checked_mul(quantity.get()).context("line total")?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let timeline = db
+        .query(
+            "SELECT at, status, actor, note FROM order_events WHERE order_id = ?1 ORDER BY seq",
+            params![id.as_str()],
+        )
+        .await?
+        .iter()
+        .map(|e| {
+            Ok(TimelineEntry {
+                at_ms: e.int(0)?,
+                status: status(e.text(1)?)?,
+                actor: e.text(2)?.to_owned(),
+                note: e.text(3)?.to_owned(),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Some(OrderSummary {
+        id: id.clone(),
+        status: status(r.text(0)?)?,
+        email: r.parse(1, Email::parse)?,
+        shipping_address,
+        lines,
+        totals: Totals {
+            subtotal: money(r.int(8)?, currency)?,
+            shipping: money(r.int(9)?, currency)?,
+            total: money(r.int(10)?, currency)?,
+            vat: money(r.int(11)?, currency)?,
+        },
+        created_at_ms: r.int(13)?,
+        timeline,
+    }))
+}

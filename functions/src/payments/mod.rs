@@ -1,0 +1,26 @@
+//! Payments: sessions with the provider, and the webhook through which every
+//! payment outcome arrives — Stripe-shaped, signed events, applied once each.
+//!
+//! - `POST /api/payments/sessions` — a payment session for an order ([`session`])
+//! - `GET|POST /api/payments/sandbox/{id}` — the offline provider's page data
+//!   and its approve/decline, which emits signed events into the webhook ([`sandbox`])
+//! - `POST /api/payments/webhook` — provider events ([`webhook`])
+
+pub mod sandbox;
+pub mod session;
+pub mod signature;
+pub mod webhook;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::port::Host;
+
+/// The payment routes, on full paths.
+pub fn router(host: Host) -> Router {
+    Router::new()
+        .route("/api/payments/sessions", post(session::handle))
+        .route("/api/payments/sandbox/{id}", get(sandbox::show).post(sandbox::decide))
+        .route("/api/payments/webhook", post(webhook::handle))
+        .with_state(host)
+}

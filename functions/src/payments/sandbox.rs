@@ -1,0 +1,91 @@
+//! The offline sandbox provider: the data its approve/decline page shows, and
+//! the decision, which becomes a Stripe-shaped event signed with the webhook
+//! secret and handed to [`super::webhook::process`] — the very path real
+//! provider events take.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::ids::{Email, OrderId};
+use comptoir_shared::payment::{SandboxDecision, SandboxSession};
+use comptoir_shared::{Currency, Money};
+
+use crate::config::PaymentProvider;
+use crate::error::AppResult;
+use crate::extract::{ApiJson, path_id};
+use crate::params;
+use crate::port::{Executor as _, Host, new_id};
+
+use super::{signature, webhook};
+
+async fn load(host: &Host, raw: &str) -> AppResult<SandboxSession> {
+    let PaymentProvider::Sandbox = host.config.payment_provider;
+    let id = path_id(raw, "payment_session")?;
+    let Some(r) = host
+        .db
+        .auto()
+        .optional(
+            "SELECT s.order_id, s.amount_cents, s.currency, o.email, s.state \
+             FROM payment_sessions s JOIN orders o ON o.id = s.order_id WHERE s.id = ?1 AND s.provider = 'sandbox'",
+            params![id.as_str()],
+        )
+        .await?
+    else {
+        return Err(ApiError::not_found("payment_session").into());
+    };
+    Ok(SandboxSession {
+        session_id: id,
+        order_id: r.parse(0, OrderId::parse)?,
+        amount: Money {
+            amount: r.int(1)?,
+            currency: Currency::parse(r.text(2)?).ok_or_else(|| anyhow::anyhow!("stored currency"))?,
+        },
+        email: r.parse(3, Email::parse)?,
+        state: r.text(4)?.to_owned(),
+    })
+}
+
+/// `GET /api/payments/sandbox/{id}`: what the sandbox page shows.
+pub async fn show(State(host): State<Host>, Path(raw): Path<String>) -> AppResult<Json<SandboxSession>> {
+    load(&host, &raw).await.map(Json)
+}
+
+/// `POST /api/payments/sandbox/{id}`: approve or decline, as a card would.
+pub async fn decide(
+    State(host): State<Host>,
+    Path(raw): Path<String>,
+    ApiJson(decision): ApiJson<SandboxDecision>,
+) -> AppResult<Json<SandboxSession>> {
+    let session = load(&host, &raw).await?;
+    if session.state != "open" {
+        return Err(ApiError::Conflict {
+            message: format!("this payment session is {}", session.state),
+        }
+        .into());
+    }
+    let (kind, payment_status) = match decision {
+        SandboxDecision::Approve => ("checkout.session.completed", "paid"),
+        SandboxDecision::Decline => ("checkout.session.async_payment_failed", "unpaid"),
+    };
+    let now = host.clock.now_ms();
+    let event = serde_json::json!({
+        "id": format!("evt_sandbox_{}", new_id()),
+        "object": "event",
+        "type": kind,
+        "created": now / 1000,
+        "livemode": false,
+        "data": { "object": {
+            "id": session.session_id.as_str(),
+            "object": "checkout.session",
+            "amount_total": session.amount.amount,
+            "currency": session.amount.currency.code().to_ascii_lowercase(),
+            "customer_email": session.email.as_str(),
+            "payment_status": payment_status,
+            "metadata": { "order_id": session.order_id.as_str() },
+        }},
+    });
+    let body = serde_json::to_vec(&event).map_err(anyhow::Error::from)?;
+    let header = signature::sign(&host.config.webhook_secret, now / 1000, &body);
+    webhook::process(&host, &header, &body).await?;
+    load(&host, &raw).await.map(Json)
+}

@@ -1,0 +1,194 @@
+//! The host port: everything the functions need from whoever runs them.
+//!
+//! Two adapters implement it: Spin (`comptoir-spin-host`, spin-sdk SQLite and
+//! variables) and native (`comptoir-host`, sqlx SQLite and environment). The
+//! contexts only ever see [`Host`].
+
+use std::sync::Arc;
+
+use anyhow::{Context as _, anyhow};
+use async_trait::async_trait;
+
+use crate::config::Config;
+
+/// What a request handler is given: database, configuration, clock.
+#[derive(Clone)]
+pub struct Host {
+    /// The shop's database.
+    pub db: Arc<dyn Database>,
+    /// Configuration and secrets, already parsed.
+    pub config: Arc<Config>,
+    /// Wall clock (replaceable in tests).
+    pub clock: Arc<dyn Clock>,
+}
+
+/// A SQL parameter or column value (SQLite's storage classes).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// 64-bit integer.
+    Integer(i64),
+    /// Double.
+    Real(f64),
+    /// UTF-8 text.
+    Text(String),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Self::Integer(v)
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Self::Integer(i64::from(v))
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Self::Integer(i64::from(v))
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Self::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Self::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Self::Text(v.clone())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Self::Null, Into::into)
+    }
+}
+
+/// Builds a parameter slice: `params![sku.as_str(), qty]`.
+#[macro_export]
+macro_rules! params {
+    ($($v:expr),* $(,)?) => { &[$($crate::port::Value::from($v)),*][..] };
+}
+
+/// One result row; columns by position, in `SELECT` order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    fn at(&self, i: usize) -> anyhow::Result<&Value> {
+        self.0.get(i).ok_or_else(|| anyhow!("no column {i}"))
+    }
+
+    /// Integer column `i`.
+    pub fn int(&self, i: usize) -> anyhow::Result<i64> {
+        match self.at(i)? {
+            Value::Integer(v) => Ok(*v),
+            other => Err(anyhow!("column {i} is {other:?}, not an integer")),
+        }
+    }
+
+    /// Text column `i`.
+    pub fn text(&self, i: usize) -> anyhow::Result<&str> {
+        match self.at(i)? {
+            Value::Text(v) => Ok(v),
+            other => Err(anyhow!("column {i} is {other:?}, not text")),
+        }
+    }
+
+    /// Nullable text column `i`.
+    pub fn opt_text(&self, i: usize) -> anyhow::Result<Option<&str>> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+
+    /// Text column `i` parsed into a contract type.
+    pub fn parse<T>(&self, i: usize, parse: impl FnOnce(&str) -> Result<T, comptoir_shared::ValidationError>) -> anyhow::Result<T> {
+        let raw = self.text(i)?;
+        parse(raw).with_context(|| format!("stored value {raw:?} in column {i}"))
+    }
+}
+
+/// Runs SQL. Implemented by a transaction and by [`Database::auto`].
+#[async_trait]
+pub trait Executor: Send {
+    /// Runs one statement and returns its rows (`RETURNING` included).
+    async fn query(&mut self, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>>;
+
+    /// Runs one statement expected to return at most one row.
+    async fn optional(&mut self, sql: &str, params: &[Value]) -> anyhow::Result<Option<Row>> {
+        Ok(self.query(sql, params).await?.into_iter().next())
+    }
+
+    /// Runs one statement expected to return exactly one row.
+    async fn one(&mut self, sql: &str, params: &[Value]) -> anyhow::Result<Row> {
+        self.optional(sql, params)
+            .await?
+            .ok_or_else(|| anyhow!("expected a row from: {sql}"))
+    }
+}
+
+/// A write transaction. Dropping it without [`Transaction::commit`] rolls back.
+#[async_trait]
+pub trait Transaction: Executor {
+    /// Makes every statement of the transaction durable.
+    async fn commit(self: Box<Self>) -> anyhow::Result<()>;
+}
+
+/// The database. SQLite semantics: `begin` takes the write lock up front
+/// (`BEGIN IMMEDIATE`), so a transaction never fails half-way on a lock upgrade.
+#[async_trait]
+pub trait Database: Send + Sync {
+    /// Runs one statement in autocommit mode.
+    async fn query(&self, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>>;
+
+    /// Starts a write transaction.
+    async fn begin(&self) -> anyhow::Result<Box<dyn Transaction>>;
+}
+
+/// An [`Executor`] over autocommit statements, for reads outside a transaction.
+pub struct AutoCommit<'a>(pub &'a dyn Database);
+
+#[async_trait]
+impl Executor for AutoCommit<'_> {
+    async fn query(&mut self, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>> {
+        self.0.query(sql, params).await
+    }
+}
+
+impl dyn Database + '_ {
+    /// Autocommit executor: `catalog::load(&mut host.db.auto(), …)`.
+    pub fn auto(&self) -> AutoCommit<'_> {
+        AutoCommit(self)
+    }
+}
+
+/// The time, as unix milliseconds.
+pub trait Clock: Send + Sync {
+    /// Now.
+    fn now_ms(&self) -> i64;
+}
+
+/// The real clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// A fresh 128-bit random id (uuid v4 bits) as 32 lower-case hex digits.
+pub fn new_id() -> comptoir_shared::ids::OpaqueId {
+    comptoir_shared::ids::OpaqueId::from_u128(uuid::Uuid::new_v4().as_u128())
+}

@@ -1,0 +1,35 @@
+//! `comptoir-host`: the shop on this machine, without Spin.
+//!
+//! Environment: `COMPTOIR_ADDR` (default `127.0.0.1:3000`), `COMPTOIR_DATABASE`
+//! (default `.data/comptoir.db`), `COMPTOIR_MANIFEST` (default `spin.toml`),
+//! `COMPTOIR_STOREFRONT` (default `dist`), and every Spin variable as
+//! `COMPTOIR_<NAME>` (see the README).
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use comptoir_host::{Options, config_from_env, start};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let options = Options {
+        database: PathBuf::from(env("COMPTOIR_DATABASE", ".data/comptoir.db")),
+        addr: env("COMPTOIR_ADDR", "127.0.0.1:3000").parse().context("COMPTOIR_ADDR")?,
+        manifest: PathBuf::from(env("COMPTOIR_MANIFEST", "spin.toml")),
+        storefront: PathBuf::from(env("COMPTOIR_STOREFRONT", "dist")),
+        config: config_from_env()?,
+    };
+    let (addr, server) = start(options).await?;
+    tracing::info!("Comptoir is open on http://{addr}");
+    tokio::select! {
+        served = server => served.context("server task")?,
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    }
+}
