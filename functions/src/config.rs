@@ -42,17 +42,25 @@ pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_comptoir_sandbox_only";
 impl Config {
     /// Parses settings from `lookup(name)`, which answers `None` when unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let payment_provider = match get("payment_provider").as_deref() {
             None | Some("sandbox") => PaymentProvider::Sandbox,
-            Some(other) => bail!("payment_provider must be sandbox (the only provider so far), not {other:?}"),
+            Some(other) => {
+                bail!("payment_provider must be sandbox (the only provider so far), not {other:?}")
+            }
         };
         let webhook_secret = match (get("webhook_secret"), payment_provider) {
             (Some(secret), _) => secret,
             (None, PaymentProvider::Sandbox) => SANDBOX_WEBHOOK_SECRET.to_owned(),
         };
         let ttl_seconds: i64 = match get("reservation_ttl_seconds") {
-            Some(v) => v.parse().context("reservation_ttl_seconds must be a whole number")?,
+            Some(v) => v
+                .parse()
+                .context("reservation_ttl_seconds must be a whole number")?,
             None => 900,
         };
         if !(1..=86_400).contains(&ttl_seconds) {
@@ -90,7 +98,13 @@ mod tests {
 
     #[test]
     fn unknown_providers_and_bad_numbers_are_refused() {
-        assert!(Config::from_lookup(|n| (n == "payment_provider").then(|| "paypal".to_owned())).is_err());
-        assert!(Config::from_lookup(|n| (n == "reservation_ttl_seconds").then(|| "0".to_owned())).is_err());
+        assert!(
+            Config::from_lookup(|n| (n == "payment_provider").then(|| "paypal".to_owned()))
+                .is_err()
+        );
+        assert!(
+            Config::from_lookup(|n| (n == "reservation_ttl_seconds").then(|| "0".to_owned()))
+                .is_err()
+        );
     }
 }

@@ -21,9 +21,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| ApiError::MalformedRequest {
-            message: e.body_text(),
-        })?;
+        let bytes =
+            Bytes::from_request(req, state)
+                .await
+                .map_err(|e| ApiError::MalformedRequest {
+                    message: e.body_text(),
+                })?;
         if bytes.len() > MAX_BODY {
             return Err(ApiError::MalformedRequest {
                 message: format!("body larger than {MAX_BODY} bytes"),
@@ -47,12 +50,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
         let message = inner.to_string();
         // serde reports a missing field at its parent's path; name the field itself.
-        let field = match message.strip_prefix("missing field `").and_then(|m| m.split_once('`')) {
+        let field = match message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.split_once('`'))
+        {
             Some((name, _)) if path == "." => name.to_owned(),
             Some((name, _)) => format!("{path}.{name}"),
             None => path,
         };
-        let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         ApiError::Validation { field, message }
     })
 }
@@ -76,7 +86,9 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeIdempotencyKey {
             .to_str()
             .ok()
             .and_then(|raw| IdempotencyKey::parse(raw).ok())
-            .ok_or_else(|| ApiError::validation("Idempotency-Key", "1 to 255 visible ASCII characters"))?;
+            .ok_or_else(|| {
+                ApiError::validation("Idempotency-Key", "1 to 255 visible ASCII characters")
+            })?;
         Ok(Self(Some(key)))
     }
 }

@@ -35,12 +35,18 @@ fn latest() -> i64 {
 /// Cheap when nothing is to do: one indexed read.
 pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::Result<()> {
     // A missing table reads as an error here: fall through and migrate.
-    if let Ok(Some(row)) = db.auto().optional("SELECT MAX(version) FROM schema_migrations", &[]).await
+    if let Ok(Some(row)) = db
+        .auto()
+        .optional("SELECT MAX(version) FROM schema_migrations", &[])
+        .await
         && row.int(0).ok() == Some(latest())
     {
         return Ok(());
     }
-    let mut tx = db.begin().await.context("starting the migration transaction")?;
+    let mut tx = db
+        .begin()
+        .await
+        .context("starting the migration transaction")?;
     tx.query(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
         &[],
@@ -48,7 +54,10 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
     .await?;
     // Re-read under the write lock: another instance may have migrated meanwhile.
     let current = tx
-        .one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])
+        .one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )
         .await?
         .int(0)?;
     for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
@@ -65,7 +74,9 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
     }
     if current == 0 && config.demo_catalog {
         for statement in statements(DEMO_CATALOG) {
-            tx.query(statement, &[]).await.context("seeding the demo catalog")?;
+            tx.query(statement, &[])
+                .await
+                .context("seeding the demo catalog")?;
         }
     }
     tx.commit().await.context("committing migrations")
@@ -74,9 +85,11 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
 /// Splits a SQL file into statements at each `;` that ends a line; `--`
 /// comment lines are dropped.
 pub fn statements(sql: &str) -> impl Iterator<Item = &str> {
-    sql.split(";\n")
-        .map(|chunk| chunk.trim())
-        .filter(|chunk| chunk.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--")))
+    sql.split(";\n").map(|chunk| chunk.trim()).filter(|chunk| {
+        chunk
+            .lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
+    })
 }
 
 #[cfg(test)]

@@ -111,7 +111,11 @@ impl Row {
     }
 
     /// Text column `i` parsed into a contract type.
-    pub fn parse<T>(&self, i: usize, parse: impl FnOnce(&str) -> Result<T, comptoir_shared::ValidationError>) -> anyhow::Result<T> {
+    pub fn parse<T>(
+        &self,
+        i: usize,
+        parse: impl FnOnce(&str) -> Result<T, comptoir_shared::ValidationError>,
+    ) -> anyhow::Result<T> {
         let raw = self.text(i)?;
         parse(raw).with_context(|| format!("stored value {raw:?} in column {i}"))
     }

@@ -32,17 +32,32 @@ pub async fn reserve(
         .await?;
     if reserved.is_none() {
         let available = tx
-            .optional("SELECT on_hand - reserved FROM stock WHERE sku = ?1", params![sku.as_str()])
+            .optional(
+                "SELECT on_hand - reserved FROM stock WHERE sku = ?1",
+                params![sku.as_str()],
+            )
             .await?
             .map_or(Ok(0), |r| r.int(0))?;
         return Ok(Err(Shortfall { available }));
     }
-    ledger(tx, sku, "reservation", i64::from(quantity.get()), order, now_ms).await?;
+    ledger(
+        tx,
+        sku,
+        "reservation",
+        i64::from(quantity.get()),
+        order,
+        now_ms,
+    )
+    .await?;
     Ok(Ok(()))
 }
 
 /// Gives back what an order reserved (payment failed, expired or cancelled).
-pub async fn release_order(tx: &mut dyn Executor, order: &OrderId, now_ms: i64) -> anyhow::Result<()> {
+pub async fn release_order(
+    tx: &mut dyn Executor,
+    order: &OrderId,
+    now_ms: i64,
+) -> anyhow::Result<()> {
     for (sku, quantity) in order_lines(tx, order).await? {
         tx.query(
             "UPDATE stock SET reserved = reserved - ?2 WHERE sku = ?1",

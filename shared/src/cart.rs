@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Availability;
 use crate::ids::{CartId, ProductId, Quantity, Sku};
-use crate::pricing::Totals;
 use crate::money::Money;
+use crate::pricing::Totals;
 
 /// A cart as the functions price it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

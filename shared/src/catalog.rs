@@ -108,7 +108,10 @@ mod tests {
     fn availability_follows_thresholds() {
         assert_eq!(Availability::from_stock(0, 3), Availability::OutOfStock);
         assert_eq!(Availability::from_stock(-2, 3), Availability::OutOfStock);
-        assert_eq!(Availability::from_stock(3, 3), Availability::Low { remaining: 3 });
+        assert_eq!(
+            Availability::from_stock(3, 3),
+            Availability::Low { remaining: 3 }
+        );
         assert_eq!(Availability::from_stock(4, 3), Availability::InStock);
     }
 }

@@ -46,20 +46,36 @@ pub struct RawAddress {
 impl Address {
     /// Checks every field; the error names the first field at fault.
     pub fn parse(raw: RawAddress) -> Result<Self, (&'static str, ValidationError)> {
-        fn text(field: &'static str, value: &str, max: usize) -> Result<String, (&'static str, ValidationError)> {
+        fn text(
+            field: &'static str,
+            value: &str,
+            max: usize,
+        ) -> Result<String, (&'static str, ValidationError)> {
             let value = value.trim();
-            if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-                return Err((field, ValidationError(format!("required, at most {max} characters"))));
+            if value.is_empty()
+                || value.chars().count() > max
+                || value.chars().any(char::is_control)
+            {
+                return Err((
+                    field,
+                    ValidationError(format!("required, at most {max} characters")),
+                ));
             }
             Ok(value.to_owned())
         }
         let country = raw.country.trim().to_ascii_uppercase();
         if country != "FR" {
-            return Err(("country", ValidationError("we ship to France (FR) only".into())));
+            return Err((
+                "country",
+                ValidationError("we ship to France (FR) only".into()),
+            ));
         }
         let postal_code = raw.postal_code.trim().to_owned();
         if postal_code.len() != 5 || !postal_code.chars().all(|c| c.is_ascii_digit()) {
-            return Err(("postal_code", ValidationError("a French postal code has 5 digits".into())));
+            return Err((
+                "postal_code",
+                ValidationError("a French postal code has 5 digits".into()),
+            ));
         }
         let line2 = raw.line2.trim();
         if line2.chars().count() > 120 || line2.chars().any(char::is_control) {

@@ -47,7 +47,12 @@ macro_rules! string_newtype {
     };
 }
 
-fn token(raw: &str, what: &str, max: usize, allowed: fn(char) -> bool) -> Result<String, ValidationError> {
+fn token(
+    raw: &str,
+    what: &str,
+    max: usize,
+    allowed: fn(char) -> bool,
+) -> Result<String, ValidationError> {
     if raw.is_empty() || raw.len() > max || !raw.chars().all(allowed) {
         return Err(ValidationError(format!(
             "{what} must be 1 to {max} characters of the allowed set"
@@ -185,7 +190,14 @@ mod tests {
             Email::parse("  Marie.Curie@Exemple.FR ").unwrap().as_str(),
             "Marie.Curie@exemple.fr"
         );
-        for bad in ["", "marie", "marie@", "@exemple.fr", "marie@exemple", "ma rie@exemple.fr"] {
+        for bad in [
+            "",
+            "marie",
+            "marie@",
+            "@exemple.fr",
+            "marie@exemple",
+            "ma rie@exemple.fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

@@ -137,10 +137,21 @@ mod tests {
 
     #[test]
     fn happy_path_is_allowed_and_skipping_is_not() {
-        for (a, b) in [(PendingPayment, Paid), (Paid, Picking), (Picking, Shipped), (Shipped, Delivered)] {
+        for (a, b) in [
+            (PendingPayment, Paid),
+            (Paid, Picking),
+            (Picking, Shipped),
+            (Shipped, Delivered),
+        ] {
             assert!(a.can_become(b), "{a:?} -> {b:?}");
         }
-        for (a, b) in [(PendingPayment, Shipped), (Delivered, Cancelled), (Cancelled, Paid), (Refunded, Paid), (Shipped, Cancelled)] {
+        for (a, b) in [
+            (PendingPayment, Shipped),
+            (Delivered, Cancelled),
+            (Cancelled, Paid),
+            (Refunded, Paid),
+            (Shipped, Cancelled),
+        ] {
             assert!(!a.can_become(b), "{a:?} -> {b:?}");
         }
     }

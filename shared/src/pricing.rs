@@ -52,7 +52,10 @@ pub fn quote(line_totals: &[Money]) -> Option<Totals> {
 
 /// VAT contained in a VAT-inclusive amount: `gross × rate / (1 + rate)`.
 pub fn vat_included(gross: i64, rate_bps: i64) -> i64 {
-    round_div(i128::from(gross) * i128::from(rate_bps), i128::from(10_000 + rate_bps))
+    round_div(
+        i128::from(gross) * i128::from(rate_bps),
+        i128::from(10_000 + rate_bps),
+    )
 }
 
 /// The one rounding rule: half away from zero.
@@ -74,7 +77,10 @@ mod tests {
 
     #[test]
     fn shipping_is_free_from_the_threshold() {
-        assert_eq!(quote(&[Money::eur(5999)]).unwrap().shipping, STANDARD_SHIPPING);
+        assert_eq!(
+            quote(&[Money::eur(5999)]).unwrap().shipping,
+            STANDARD_SHIPPING
+        );
         assert_eq!(quote(&[Money::eur(6000)]).unwrap().shipping, Money::eur(0));
         assert_eq!(quote(&[]).unwrap().total, Money::eur(0));
     }

@@ -40,15 +40,24 @@ async fn prepare(request: spin_sdk::http::Request) -> anyhow::Result<(Host, http
         config: Arc::new(config),
         clock: Arc::new(SystemClock),
     };
-    comptoir_functions::migrate::ensure(host.db.as_ref(), &host.config, host.clock.now_ms()).await?;
+    comptoir_functions::migrate::ensure(host.db.as_ref(), &host.config, host.clock.now_ms())
+        .await?;
     // Buffer the body so the router sees an ordinary axum body.
     let (parts, body) = request.into_parts();
-    let bytes = body.collect().await.map_err(|e| anyhow::anyhow!("reading the request body: {e}"))?;
-    Ok((host, http::Request::from_parts(parts, Body::from(bytes.to_bytes()))))
+    let bytes = body
+        .collect()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the request body: {e}"))?;
+    Ok((
+        host,
+        http::Request::from_parts(parts, Body::from(bytes.to_bytes())),
+    ))
 }
 
 fn internal(error: anyhow::Error) -> axum::response::Response {
-    axum::response::IntoResponse::into_response(comptoir_functions::error::AppError::Internal(error))
+    axum::response::IntoResponse::into_response(comptoir_functions::error::AppError::Internal(
+        error,
+    ))
 }
 
 async fn load_config() -> anyhow::Result<Config> {
@@ -61,7 +70,12 @@ async fn load_config() -> anyhow::Result<Config> {
         };
         values.push((name, value));
     }
-    Config::from_lookup(|name| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.clone()))
+    Config::from_lookup(|name| {
+        values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.clone())
+    })
 }
 
 /// The component's `default` SQLite database.
@@ -74,8 +88,14 @@ async fn run(conn: &sqlite::Connection, sql: &str, params: &[Value]) -> anyhow::
         Value::Real(f) => sqlite::Value::Real(*f),
         Value::Text(s) => sqlite::Value::Text(s.clone()),
     });
-    let result = conn.execute(sql, params).await.with_context(|| format!("executing {sql}"))?;
-    let rows = result.collect().await.with_context(|| format!("executing {sql}"))?;
+    let result = conn
+        .execute(sql, params)
+        .await
+        .with_context(|| format!("executing {sql}"))?;
+    let rows = result
+        .collect()
+        .await
+        .with_context(|| format!("executing {sql}"))?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -97,12 +117,16 @@ async fn run(conn: &sqlite::Connection, sql: &str, params: &[Value]) -> anyhow::
 #[async_trait]
 impl Database for SpinSqlite {
     async fn query(&self, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>> {
-        let conn = sqlite::Connection::open_default().await.context("opening SQLite")?;
+        let conn = sqlite::Connection::open_default()
+            .await
+            .context("opening SQLite")?;
         run(&conn, sql, params).await
     }
 
     async fn begin(&self) -> anyhow::Result<Box<dyn Transaction>> {
-        let conn = sqlite::Connection::open_default().await.context("opening SQLite")?;
+        let conn = sqlite::Connection::open_default()
+            .await
+            .context("opening SQLite")?;
         run(&conn, "BEGIN IMMEDIATE", &[]).await?;
         Ok(Box::new(SpinTx { conn }))
     }

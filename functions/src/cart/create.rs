@@ -20,5 +20,8 @@ pub async fn handle(State(host): State<Host>) -> AppResult<(StatusCode, Json<Car
         params![id.as_str(), now],
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(super::db::priced(&mut db, &id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(super::db::priced(&mut db, &id).await?),
+    ))
 }

@@ -42,7 +42,10 @@ pub async fn lines(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<Vec<Car
         .map(|r| {
             let quantity = Quantity::parse(r.int(1)?).context("stored cart quantity")?;
             let unit_price = Money::eur(r.int(7)?);
-            let label: Vec<&str> = [r.opt_text(6)?, r.opt_text(5)?].into_iter().flatten().collect();
+            let label: Vec<&str> = [r.opt_text(6)?, r.opt_text(5)?]
+                .into_iter()
+                .flatten()
+                .collect();
             let available = r.int(8)?;
             Ok(CartLineRow {
                 line: CartLine {

@@ -23,7 +23,10 @@ pub async fn handle(
         return Err(ApiError::not_found("cart").into());
     }
     let Some(variant) = crate::catalog::variant_by_sku(tx.as_mut(), &body.sku).await? else {
-        return Err(ApiError::UnknownSku { sku: body.sku.to_string() }.into());
+        return Err(ApiError::UnknownSku {
+            sku: body.sku.to_string(),
+        }
+        .into());
     };
     if i64::from(body.quantity.get()) > variant.available {
         return Err(ApiError::InsufficientStock {
@@ -38,8 +41,11 @@ pub async fn handle(
         params![id.as_str(), body.sku.as_str(), body.quantity.get(), now],
     )
     .await?;
-    tx.query("UPDATE carts SET updated_at = ?2 WHERE id = ?1", params![id.as_str(), now])
-        .await?;
+    tx.query(
+        "UPDATE carts SET updated_at = ?2 WHERE id = ?1",
+        params![id.as_str(), now],
+    )
+    .await?;
     let cart = super::db::priced(tx.as_mut(), &id).await?;
     tx.commit().await?;
     Ok(Json(cart))

@@ -80,7 +80,10 @@ pub struct VariantRow {
 }
 
 /// One published SKU, or `None` when it is not sold.
-pub async fn variant_by_sku(db: &mut dyn Executor, sku: &Sku) -> anyhow::Result<Option<VariantRow>> {
+pub async fn variant_by_sku(
+    db: &mut dyn Executor,
+    sku: &Sku,
+) -> anyhow::Result<Option<VariantRow>> {
     let Some(r) = db
         .optional(
             "SELECT p.id, p.name, p.image, v.size, v.colour, v.price_cents, s.on_hand - s.reserved, s.low_threshold \

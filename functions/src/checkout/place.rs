@@ -50,12 +50,18 @@ pub async fn handle(
             .into());
         }
         let order = row.parse(1, OrderId::parse)?;
-        return Ok((StatusCode::CREATED, Json(result_for(tx.as_mut(), &order).await?)));
+        return Ok((
+            StatusCode::CREATED,
+            Json(result_for(tx.as_mut(), &order).await?),
+        ));
     }
 
     orders::expire_reservations(tx.as_mut(), now).await?;
     if !tx
-        .optional("SELECT 1 FROM carts WHERE id = ?1", params![request.cart_id.as_str()])
+        .optional(
+            "SELECT 1 FROM carts WHERE id = ?1",
+            params![request.cart_id.as_str()],
+        )
         .await?
         .is_some()
     {
@@ -117,7 +123,9 @@ pub async fn handle(
             ],
         )
         .await?;
-        if let Err(shortfall) = stock::reserve(tx.as_mut(), &line.sku, line.quantity, &order, now).await? {
+        if let Err(shortfall) =
+            stock::reserve(tx.as_mut(), &line.sku, line.quantity, &order, now).await?
+        {
             return Err(ApiError::InsufficientStock {
                 sku: line.sku.to_string(),
                 available: u32::try_from(shortfall.available.max(0)).unwrap_or(0),
@@ -125,7 +133,15 @@ pub async fn handle(
             .into());
         }
     }
-    orders::insert_event(tx.as_mut(), &order, OrderStatus::PendingPayment, "customer", "order placed", now).await?;
+    orders::insert_event(
+        tx.as_mut(),
+        &order,
+        OrderStatus::PendingPayment,
+        "customer",
+        "order placed",
+        now,
+    )
+    .await?;
     if let Some(key) = &key {
         tx.query(
             "INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES (?1, ?2, ?3, ?4)",

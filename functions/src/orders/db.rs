@@ -45,7 +45,8 @@ fn status(raw: &str) -> anyhow::Result<OrderStatus> {
 }
 
 fn money(amount: i64, currency: &str) -> anyhow::Result<Money> {
-    let currency = Currency::parse(currency).with_context(|| format!("stored currency {currency:?}"))?;
+    let currency =
+        Currency::parse(currency).with_context(|| format!("stored currency {currency:?}"))?;
     Ok(Money { amount, currency })
 }
 
@@ -74,7 +75,9 @@ pub async fn transition(
         params![id.as_str(), to.as_str()],
     )
     .await?;
-    insert_event(tx, id, to, actor, note, now_ms).await.map_err(AppError::from)
+    insert_event(tx, id, to, actor, note, now_ms)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Appends a timeline entry.
@@ -112,7 +115,15 @@ pub async fn expire_reservations(tx: &mut dyn Executor, now_ms: i64) -> anyhow::
             params![id.as_str()],
         )
         .await?;
-        insert_event(tx, &id, OrderStatus::Cancelled, "system", "reservation expired", now_ms).await?;
+        insert_event(
+            tx,
+            &id,
+            OrderStatus::Cancelled,
+            "system",
+            "reservation expired",
+            now_ms,
+        )
+        .await?;
         crate::stock::release_order(tx, &id, now_ms).await?;
     }
     Ok(())

@@ -13,7 +13,10 @@ use crate::extract::path_id;
 use crate::port::Host;
 
 /// Reads an order with its lines and timeline.
-pub async fn handle(State(host): State<Host>, Path(raw): Path<String>) -> AppResult<Json<OrderSummary>> {
+pub async fn handle(
+    State(host): State<Host>,
+    Path(raw): Path<String>,
+) -> AppResult<Json<OrderSummary>> {
     let id = path_id(&raw, "order")?;
     super::db::summary(&mut host.db.auto(), &id)
         .await?

@@ -20,7 +20,10 @@ use crate::port::Host;
 pub fn router(host: Host) -> Router {
     Router::new()
         .route("/api/payments/sessions", post(session::handle))
-        .route("/api/payments/sandbox/{id}", get(sandbox::show).post(sandbox::decide))
+        .route(
+            "/api/payments/sandbox/{id}",
+            get(sandbox::show).post(sandbox::decide),
+        )
         .route("/api/payments/webhook", post(webhook::handle))
         .with_state(host)
 }

@@ -38,7 +38,8 @@ async fn load(host: &Host, raw: &str) -> AppResult<SandboxSession> {
         order_id: r.parse(0, OrderId::parse)?,
         amount: Money {
             amount: r.int(1)?,
-            currency: Currency::parse(r.text(2)?).ok_or_else(|| anyhow::anyhow!("stored currency"))?,
+            currency: Currency::parse(r.text(2)?)
+                .ok_or_else(|| anyhow::anyhow!("stored currency"))?,
         },
         email: r.parse(3, Email::parse)?,
         state: r.text(4)?.to_owned(),
@@ -46,7 +47,10 @@ async fn load(host: &Host, raw: &str) -> AppResult<SandboxSession> {
 }
 
 /// `GET /api/payments/sandbox/{id}`: what the sandbox page shows.
-pub async fn show(State(host): State<Host>, Path(raw): Path<String>) -> AppResult<Json<SandboxSession>> {
+pub async fn show(
+    State(host): State<Host>,
+    Path(raw): Path<String>,
+) -> AppResult<Json<SandboxSession>> {
     load(&host, &raw).await.map(Json)
 }
 

@@ -24,7 +24,10 @@ pub async fn handle(
     };
     if order.status != OrderStatus::PendingPayment {
         return Err(ApiError::Conflict {
-            message: format!("the order is {}, not awaiting payment", order.status.as_str()),
+            message: format!(
+                "the order is {}, not awaiting payment",
+                order.status.as_str()
+            ),
         }
         .into());
     }

@@ -40,7 +40,9 @@ pub fn verify(header: &str, payload: &[u8], secret: &str, now: i64) -> Result<()
     let mut candidates = Vec::new();
     for part in header.split(',') {
         match part.trim().split_once('=') {
-            Some(("t", t)) => timestamp = Some(t.parse::<i64>().map_err(|_| SignatureError::Malformed)?),
+            Some(("t", t)) => {
+                timestamp = Some(t.parse::<i64>().map_err(|_| SignatureError::Malformed)?)
+            }
             Some(("v1", sig)) => candidates.push(sig),
             _ => {}
         }
@@ -56,7 +58,11 @@ pub fn verify(header: &str, payload: &[u8], secret: &str, now: i64) -> Result<()
     let matched = candidates.iter().any(|sig| {
         hex::decode(sig).is_ok_and(|bytes| expected.clone().verify_slice(&bytes).is_ok())
     });
-    if matched { Ok(()) } else { Err(SignatureError::Mismatch) }
+    if matched {
+        Ok(())
+    } else {
+        Err(SignatureError::Mismatch)
+    }
 }
 
 #[cfg(test)]
@@ -69,8 +75,14 @@ mod tests {
     fn a_signature_verifies_and_tampering_does_not() {
         let header = sign(SECRET, 1_000, b"{}");
         assert_eq!(verify(&header, b"{}", SECRET, 1_000), Ok(()));
-        assert_eq!(verify(&header, b"{ }", SECRET, 1_000), Err(SignatureError::Mismatch));
-        assert_eq!(verify(&header, b"{}", "whsec_other", 1_000), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(&header, b"{ }", SECRET, 1_000),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify(&header, b"{}", "whsec_other", 1_000),
+            Err(SignatureError::Mismatch)
+        );
     }
 
     #[test]
@@ -79,8 +91,17 @@ mod tests {
         let v1 = good.split_once(",v1=").unwrap().1;
         let header = format!("t=1000,v1=00ff,v0=abc,v1={v1}");
         assert_eq!(verify(&header, b"x", SECRET, 1_200), Ok(()));
-        assert_eq!(verify(&header, b"x", SECRET, 1_301), Err(SignatureError::Stale));
-        assert_eq!(verify("v1=00", b"x", SECRET, 1_000), Err(SignatureError::Malformed));
-        assert_eq!(verify("t=1000", b"x", SECRET, 1_000), Err(SignatureError::Malformed));
+        assert_eq!(
+            verify(&header, b"x", SECRET, 1_301),
+            Err(SignatureError::Stale)
+        );
+        assert_eq!(
+            verify("v1=00", b"x", SECRET, 1_000),
+            Err(SignatureError::Malformed)
+        );
+        assert_eq!(
+            verify("t=1000", b"x", SECRET, 1_000),
+            Err(SignatureError::Malformed)
+        );
     }
 }

@@ -82,22 +82,38 @@ pub struct Ack {
 }
 
 /// Receives a provider event.
-pub async fn handle(State(host): State<Host>, headers: HeaderMap, body: Bytes) -> AppResult<Json<Ack>> {
+pub async fn handle(
+    State(host): State<Host>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<Ack>> {
     let signature = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok())
         .ok_or(ApiError::InvalidSignature)?;
-    process(&host, signature, &body).await.map(|outcome| Json(Ack { outcome }))
+    process(&host, signature, &body)
+        .await
+        .map(|outcome| Json(Ack { outcome }))
 }
 
 /// Verifies and applies one signed event; shared by the HTTP endpoint and the
 /// sandbox provider, so both take exactly the same path.
 pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppResult<Outcome> {
     let now = host.clock.now_ms();
-    signature::verify(signature_header, body, &host.config.webhook_secret, now / 1000)
-        .map_err(|_| ApiError::InvalidSignature)?;
+    signature::verify(
+        signature_header,
+        body,
+        &host.config.webhook_secret,
+        now / 1000,
+    )
+    .map_err(|_| ApiError::InvalidSignature)?;
     let event: Event = crate::extract::parse_json(body)?;
-    let order = event.data.object.metadata.get("order_id").and_then(|raw| OrderId::parse(raw).ok());
+    let order = event
+        .data
+        .object
+        .metadata
+        .get("order_id")
+        .and_then(|raw| OrderId::parse(raw).ok());
 
     let mut tx = host.db.begin().await?;
     let fresh = tx
@@ -111,9 +127,10 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
         return Ok(Outcome::Duplicate);
     }
     let outcome = match (event.kind.as_str(), order) {
-        ("checkout.session.completed" | "checkout.session.async_payment_succeeded", Some(order))
-            if event.data.object.payment_status.as_deref() == Some("paid") =>
-        {
+        (
+            "checkout.session.completed" | "checkout.session.async_payment_succeeded",
+            Some(order),
+        ) if event.data.object.payment_status.as_deref() == Some("paid") => {
             settle(tx.as_mut(), &event, &order, now).await?
         }
         ("checkout.session.async_payment_failed" | "checkout.session.expired", Some(order)) => {
@@ -140,9 +157,22 @@ fn outcome_name(outcome: Outcome) -> &'static str {
     }
 }
 
-async fn settle(tx: &mut dyn Executor, event: &Event, order: &OrderId, now: i64) -> AppResult<Outcome> {
+async fn settle(
+    tx: &mut dyn Executor,
+    event: &Event,
+    order: &OrderId,
+    now: i64,
+) -> AppResult<Outcome> {
     let Some(head) = orders::head(tx, order).await? else {
-        billing_error(tx, None, event, "unknown_order", "payment for an order we do not have", now).await?;
+        billing_error(
+            tx,
+            None,
+            event,
+            "unknown_order",
+            "payment for an order we do not have",
+            now,
+        )
+        .await?;
         return Ok(Outcome::BillingError);
     };
     let session = &event.data.object;
@@ -162,18 +192,39 @@ async fn settle(tx: &mut dyn Executor, event: &Event, order: &OrderId, now: i64)
         OrderStatus::PendingPayment => {}
         OrderStatus::Cancelled => {
             // Money arrived for an order we already gave up on: keep it visible.
-            billing_error(tx, Some(order), event, "paid_after_cancel", "payment for a cancelled order", now).await?;
+            billing_error(
+                tx,
+                Some(order),
+                event,
+                "paid_after_cancel",
+                "payment for a cancelled order",
+                now,
+            )
+            .await?;
             return Ok(Outcome::BillingError);
         }
         _ => return Ok(Outcome::Ignored),
     }
-    orders::transition(tx, order, OrderStatus::Paid, "payment", "payment captured", now).await?;
+    orders::transition(
+        tx,
+        order,
+        OrderStatus::Paid,
+        "payment",
+        "payment captured",
+        now,
+    )
+    .await?;
     stock::sell_order(tx, order, now).await?;
     close_session(tx, &session.id, "complete").await?;
     Ok(Outcome::Paid)
 }
 
-async fn fail(tx: &mut dyn Executor, event: &Event, order: &OrderId, now: i64) -> AppResult<Outcome> {
+async fn fail(
+    tx: &mut dyn Executor,
+    event: &Event,
+    order: &OrderId,
+    now: i64,
+) -> AppResult<Outcome> {
     let note = if event.kind == "checkout.session.expired" {
         "payment session expired"
     } else {

@@ -40,7 +40,9 @@ pub struct Options {
 /// Reads configuration from `COMPTOIR_<VARIABLE>` environment variables,
 /// the native mirror of the Spin variables.
 pub fn config_from_env() -> anyhow::Result<Config> {
-    Config::from_lookup(|name| std::env::var(format!("COMPTOIR_{}", name.to_ascii_uppercase())).ok())
+    Config::from_lookup(|name| {
+        std::env::var(format!("COMPTOIR_{}", name.to_ascii_uppercase())).ok()
+    })
 }
 
 /// Opens the database, applies migrations (and the demo seed), and builds the host port.
@@ -65,8 +67,12 @@ pub fn app(host: Host, routes: Vec<Route>, storefront: &Path) -> anyhow::Result<
         let router = if route.component == "files" {
             static_files(storefront)
         } else {
-            comptoir_functions::router_for(&route.component, host.clone())
-                .with_context(|| format!("spin.toml names a component this host does not know: {}", route.component))?
+            comptoir_functions::router_for(&route.component, host.clone()).with_context(|| {
+                format!(
+                    "spin.toml names a component this host does not know: {}",
+                    route.component
+                )
+            })?
         };
         mounted.push((route, router));
     }
@@ -100,7 +106,9 @@ fn static_files(dir: &Path) -> Router {
 }
 
 /// Starts the shop and returns the bound address and the server task.
-pub async fn start(options: Options) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
+pub async fn start(
+    options: Options,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let routes = manifest::routes(&options.manifest)?;
     let host = host(&options.database, options.config).await?;
     let app = app(host, routes, &options.storefront)?;

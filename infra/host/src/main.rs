@@ -18,10 +18,13 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let env =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     let options = Options {
         database: PathBuf::from(env("COMPTOIR_DATABASE", ".data/comptoir.db")),
-        addr: env("COMPTOIR_ADDR", "127.0.0.1:3000").parse().context("COMPTOIR_ADDR")?,
+        addr: env("COMPTOIR_ADDR", "127.0.0.1:3000")
+            .parse()
+            .context("COMPTOIR_ADDR")?,
         manifest: PathBuf::from(env("COMPTOIR_MANIFEST", "spin.toml")),
         storefront: PathBuf::from(env("COMPTOIR_STOREFRONT", "dist")),
         config: config_from_env()?,

@@ -26,7 +26,9 @@ impl Route {
         let prefix = self.prefix.trim_end_matches('/');
         prefix.is_empty()
             || path == prefix
-            || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+            || path
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('/'))
     }
 }
 
@@ -70,7 +72,8 @@ pub fn parse(text: &str) -> anyhow::Result<Vec<Route>> {
 
 /// Reads the HTTP routes of the manifest at `path`.
 pub fn routes(path: &Path) -> anyhow::Result<Vec<Route>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     parse(&text)
 }
 
@@ -93,9 +96,16 @@ mod tests {
 
     #[test]
     fn the_project_manifest_mounts_every_function() {
-        let routes = routes(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../spin.toml"))).unwrap();
+        let routes = routes(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../spin.toml"
+        )))
+        .unwrap();
         for function in comptoir_functions::FUNCTIONS.into_iter().chain(["files"]) {
-            assert!(routes.iter().any(|r| r.component == function), "{function} has no route");
+            assert!(
+                routes.iter().any(|r| r.component == function),
+                "{function} has no route"
+            );
         }
     }
 }

@@ -8,7 +8,9 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use comptoir_functions::port::{Database, Executor, Row, Transaction, Value};
 use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row as _, Sqlite, SqlitePool, TypeInfo as _, ValueRef as _};
 
 /// A pool of SQLite connections to one file.
@@ -20,7 +22,8 @@ impl NativeSqlite {
     /// Opens (creating if needed) the database file.
     pub async fn open(path: &Path) -> anyhow::Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
@@ -52,7 +55,10 @@ where
             Value::Text(s) => query.bind(s.clone()),
         };
     }
-    let rows = query.fetch_all(executor).await.with_context(|| format!("executing {sql}"))?;
+    let rows = query
+        .fetch_all(executor)
+        .await
+        .with_context(|| format!("executing {sql}"))?;
     rows.iter().map(row).collect()
 }
 
@@ -81,7 +87,11 @@ impl Database for NativeSqlite {
     }
 
     async fn begin(&self) -> anyhow::Result<Box<dyn Transaction>> {
-        let mut conn = self.pool.acquire().await.context("acquiring a connection")?;
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .context("acquiring a connection")?;
         run(&mut *conn, "BEGIN IMMEDIATE", &[]).await?;
         Ok(Box::new(NativeTx { conn: Some(conn) }))
     }

@@ -13,17 +13,30 @@ const ROOT: &str = "/storefront";
 async fn handle(request: Request) -> Response<FullBody<Bytes>> {
     match read(request.uri().path()) {
         Some((bytes, content_type, cache)) => response(StatusCode::OK, content_type, cache, bytes),
-        None => response(StatusCode::NOT_FOUND, "text/plain; charset=utf-8", "no-store", b"not found".to_vec()),
+        None => response(
+            StatusCode::NOT_FOUND,
+            "text/plain; charset=utf-8",
+            "no-store",
+            b"not found".to_vec(),
+        ),
     }
 }
 
 fn read(path: &str) -> Option<(Vec<u8>, &'static str, &'static str)> {
     let relative = path.trim_start_matches('/');
     // Refuse anything that could leave the mounted folder.
-    if relative.split('/').any(|seg| seg == ".." || seg.starts_with('.')) || relative.contains('\\') {
+    if relative
+        .split('/')
+        .any(|seg| seg == ".." || seg.starts_with('.'))
+        || relative.contains('\\')
+    {
         return None;
     }
-    let file = if relative.is_empty() { "index.html" } else { relative };
+    let file = if relative.is_empty() {
+        "index.html"
+    } else {
+        relative
+    };
     if let Ok(bytes) = std::fs::read(format!("{ROOT}/{file}")) {
         return Some((bytes, content_type(file), cache_policy(file)));
     }
@@ -58,12 +71,20 @@ fn cache_policy(file: &str) -> &'static str {
     }
 }
 
-fn response(status: StatusCode, content_type: &'static str, cache: &'static str, bytes: Vec<u8>) -> Response<FullBody<Bytes>> {
+fn response(
+    status: StatusCode,
+    content_type: &'static str,
+    cache: &'static str,
+    bytes: Vec<u8>,
+) -> Response<FullBody<Bytes>> {
     let mut response = Response::new(FullBody::new(Bytes::from(bytes)));
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }

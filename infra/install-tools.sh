@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building and testing Comptoir needs on a fresh machine, each
+# from a package registry at a pinned version, and skips what is already there:
+# rustup targets, wasm-bindgen-cli (the exact version Cargo.lock holds),
+# binaryen's wasm-opt (npm; Debian's breaks the output), and, with --browser,
+# Debian's chromium + chromium-driver for the browser test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BINARYEN_VERSION=132.0.0
+TOOLS="$PWD/.tools"
+
+rustup target add wasm32-wasip2 wasm32-unknown-unknown >/dev/null
+
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
+    echo "installing wasm-bindgen-cli $bindgen_version (a few minutes)"
+    # No --locked: its lockfile names a crate version the registry lacks.
+    cargo install wasm-bindgen-cli --version "$bindgen_version" --quiet
+fi
+
+if [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ] || \
+   [ "$(node -p "require('$TOOLS/node_modules/binaryen/package.json').version" 2>/dev/null)" != "$BINARYEN_VERSION" ]; then
+    echo "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+    mkdir -p "$TOOLS"
+    npm install --prefix "$TOOLS" --no-save --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then
+    echo "installing chromium and chromium-driver (Debian)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi

@@ -1,0 +1,126 @@
+//! Typed calls to the functions. Paths are the ones `spin.toml` routes.
+
+use comptoir_shared::ApiError;
+use comptoir_shared::cart::{Cart, SetCartLine};
+use comptoir_shared::catalog::{Product, ProductSummary};
+use comptoir_shared::checkout::{CheckoutRequest, CheckoutResult};
+use comptoir_shared::ids::{CartId, OrderId, ProductId, Sku};
+use comptoir_shared::order::OrderSummary;
+use comptoir_shared::payment::{
+    PaymentSession, PaymentSessionRequest, SandboxDecision, SandboxSession,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// What a call can fail with: the server's refusal, or no usable answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallError {
+    /// The functions refused, with a typed reason.
+    Api(ApiError),
+    /// Network down or an answer that is not a contract type.
+    Network(String),
+}
+
+/// Result of a call.
+pub type CallResult<T> = Result<T, CallError>;
+
+async fn answer<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> CallResult<T> {
+    let response = response.map_err(|e| CallError::Network(e.to_string()))?;
+    if response.ok() {
+        response
+            .json::<T>()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()))
+    } else {
+        match response.json::<ApiError>().await {
+            Ok(api) => Err(CallError::Api(api)),
+            Err(_) => Err(CallError::Network(format!("HTTP {}", response.status()))),
+        }
+    }
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> CallResult<T> {
+    answer(Request::get(url).send().await).await
+}
+
+async fn send<T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: &impl Serialize,
+) -> CallResult<T> {
+    match builder.json(body) {
+        Ok(request) => answer(request.send().await).await,
+        Err(e) => Err(CallError::Network(e.to_string())),
+    }
+}
+
+/// The published catalog.
+pub async fn products() -> CallResult<Vec<ProductSummary>> {
+    get("/api/catalog/products").await
+}
+
+/// One product with live availability.
+pub async fn product(id: &ProductId) -> CallResult<Product> {
+    get(&format!("/api/catalog/products/{id}")).await
+}
+
+/// A new empty cart.
+pub async fn create_cart() -> CallResult<Cart> {
+    answer(Request::post("/api/carts").send().await).await
+}
+
+/// A cart, priced now.
+pub async fn cart(id: &CartId) -> CallResult<Cart> {
+    get(&format!("/api/carts/{id}")).await
+}
+
+/// Sets a SKU's quantity in the cart.
+pub async fn set_line(id: &CartId, line: &SetCartLine) -> CallResult<Cart> {
+    send(Request::put(&format!("/api/carts/{id}/items")), line).await
+}
+
+/// Removes a SKU from the cart.
+pub async fn remove_line(id: &CartId, sku: &Sku) -> CallResult<Cart> {
+    answer(
+        Request::delete(&format!("/api/carts/{id}/items/{sku}"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// Places the order; `key` makes a double submit place it once.
+pub async fn checkout(request: &CheckoutRequest, key: &str) -> CallResult<CheckoutResult> {
+    send(
+        Request::post("/api/checkout").header("Idempotency-Key", key),
+        request,
+    )
+    .await
+}
+
+/// Opens the payment session for an order.
+pub async fn payment_session(order_id: &OrderId) -> CallResult<PaymentSession> {
+    let body = PaymentSessionRequest {
+        order_id: order_id.clone(),
+    };
+    send(Request::post("/api/payments/sessions"), &body).await
+}
+
+/// The sandbox provider's session.
+pub async fn sandbox_session(id: &str) -> CallResult<SandboxSession> {
+    get(&format!("/api/payments/sandbox/{id}")).await
+}
+
+/// Approves or declines in the sandbox.
+pub async fn sandbox_decide(id: &str, decision: SandboxDecision) -> CallResult<SandboxSession> {
+    send(
+        Request::post(&format!("/api/payments/sandbox/{id}")),
+        &decision,
+    )
+    .await
+}
+
+/// An order with its timeline.
+pub async fn order(id: &OrderId) -> CallResult<OrderSummary> {
+    get(&format!("/api/orders/{id}")).await
+}

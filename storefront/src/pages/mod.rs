@@ -1,0 +1,3 @@
+//! Pages grouped by audience.
+
+pub mod shop;

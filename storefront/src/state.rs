@@ -1,0 +1,73 @@
+//! The cart the browser remembers: its id in `localStorage`, its item count
+//! for the header. The cart itself always comes from the functions.
+
+use comptoir_shared::cart::Cart;
+use comptoir_shared::ids::CartId;
+use leptos::prelude::*;
+
+const KEY: &str = "comptoir.cart";
+
+/// Shared by every page through Leptos context.
+#[derive(Clone, Copy)]
+pub struct CartState {
+    /// The current cart's id, if one was created.
+    pub id: RwSignal<Option<CartId>>,
+    /// Units in the cart, for the mini-cart.
+    pub count: RwSignal<u32>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+impl CartState {
+    /// Restores the cart id kept by a previous visit.
+    pub fn load() -> Self {
+        let id = storage()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .and_then(|raw| CartId::parse(&raw).ok());
+        let state = Self {
+            id: RwSignal::new(id.clone()),
+            count: RwSignal::new(0),
+        };
+        if let Some(id) = id {
+            leptos::task::spawn_local(async move {
+                match crate::api::cart(&id).await {
+                    Ok(cart) => state.show(&cart),
+                    Err(_) => state.forget(),
+                }
+            });
+        }
+        state
+    }
+
+    /// Records a cart the functions answered with.
+    pub fn show(&self, cart: &Cart) {
+        if self.id.get_untracked().as_ref() != Some(&cart.id) {
+            if let Some(s) = storage() {
+                let _ = s.set_item(KEY, cart.id.as_str());
+            }
+            self.id.set(Some(cart.id.clone()));
+        }
+        self.count.set(cart.item_count);
+    }
+
+    /// Drops the cart (after a paid order, or when the server no longer knows it).
+    pub fn forget(&self) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(KEY);
+        }
+        self.id.set(None);
+        self.count.set(0);
+    }
+
+    /// The current cart id, creating a cart on first use.
+    pub async fn ensure(&self) -> crate::api::CallResult<CartId> {
+        if let Some(id) = self.id.get_untracked() {
+            return Ok(id);
+        }
+        let cart = crate::api::create_cart().await?;
+        self.show(&cart);
+        Ok(cart.id)
+    }
+}
