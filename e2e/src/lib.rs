@@ -1,1 +1,238 @@
+//! Helpers for the black-box tests: start the real shop (the native host's
+//! own start-up code, on a free 127.0.0.1 port, with a fresh database), talk
+//! to it over HTTP, and read its database to check what changed.
 
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use anyhow::Context as _;
+use comptoir_functions::config::Config;
+use comptoir_functions::port::{Database, Value};
+use comptoir_host::sqlite::NativeSqlite;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A running shop.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// Its database file.
+    pub database: PathBuf,
+    /// An HTTP client.
+    pub http: reqwest::Client,
+    db: NativeSqlite,
+}
+
+fn fresh_dir() -> anyhow::Result<PathBuf> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!(
+        "comptoir-e2e-{}-{}-{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// Starts the shop with default configuration.
+pub async fn spawn_app() -> anyhow::Result<TestApp> {
+    spawn_app_with(Config::from_lookup(|_| None)?).await
+}
+
+/// Starts the shop with `config`.
+pub async fn spawn_app_with(config: Config) -> anyhow::Result<TestApp> {
+    let database = fresh_dir()?.join("shop.db");
+    let root = workspace();
+    let (addr, _server) = comptoir_host::start(comptoir_host::Options {
+        database: database.clone(),
+        addr: "127.0.0.1:0".parse()?,
+        manifest: root.join("spin.toml"),
+        storefront: root.join("dist"),
+        config,
+    })
+    .await?;
+    Ok(TestApp {
+        base: format!("http://{addr}"),
+        db: NativeSqlite::open(&database).await?,
+        database,
+        http: reqwest::Client::new(),
+    })
+}
+
+/// An HTTP answer: status and JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    /// Status code.
+    pub status: u16,
+    /// Parsed body (`null` when empty).
+    pub json: serde_json::Value,
+}
+
+impl Answer {
+    /// The body as a contract type, after checking the status.
+    pub fn expect<T: DeserializeOwned>(self, status: u16) -> anyhow::Result<T> {
+        anyhow::ensure!(
+            self.status == status,
+            "expected {status}, got {}: {}",
+            self.status,
+            self.json
+        );
+        serde_json::from_value(self.json).context("decoding the answer")
+    }
+}
+
+impl TestApp {
+    /// Sends `method path` with an optional raw body and headers.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<Answer> {
+        let mut request = self
+            .http
+            .request(method.parse()?, format!("{}{path}", self.base))
+            .header("content-type", "application/json");
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await?;
+        let json = if bytes.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&bytes)?
+        };
+        Ok(Answer { status, json })
+    }
+
+    /// GET.
+    pub async fn get(&self, path: &str) -> anyhow::Result<Answer> {
+        self.call("GET", path, None, &[]).await
+    }
+
+    /// Sends JSON.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: &impl Serialize,
+    ) -> anyhow::Result<Answer> {
+        self.call(method, path, Some(serde_json::to_string(body)?), &[])
+            .await
+    }
+
+    /// A new cart holding `quantity` of `sku`; returns its id.
+    pub async fn cart_with(&self, sku: &str, quantity: u32) -> anyhow::Result<String> {
+        let cart: serde_json::Value = self
+            .call("POST", "/api/carts", None, &[])
+            .await?
+            .expect(201)?;
+        let id = cart["id"].as_str().context("cart id")?.to_owned();
+        self.send(
+            "PUT",
+            &format!("/api/carts/{id}/items"),
+            &json!({"sku": sku, "quantity": quantity}),
+        )
+        .await?
+        .expect::<serde_json::Value>(200)?;
+        Ok(id)
+    }
+
+    /// Checks a cart out as a guest; returns the raw answer.
+    pub async fn checkout(&self, cart: &str, key: Option<&str>) -> anyhow::Result<Answer> {
+        let headers: Vec<(&str, &str)> = key.map(|k| ("idempotency-key", k)).into_iter().collect();
+        self.call(
+            "POST",
+            "/api/checkout",
+            Some(checkout_body(cart).to_string()),
+            &headers,
+        )
+        .await
+    }
+
+    /// Opens a sandbox payment session for `order` and approves or declines it.
+    pub async fn pay(&self, order: &str, approve: bool) -> anyhow::Result<serde_json::Value> {
+        let session: serde_json::Value = self
+            .send(
+                "POST",
+                "/api/payments/sessions",
+                &json!({"order_id": order}),
+            )
+            .await?
+            .expect(200)?;
+        let id = session["session_id"].as_str().context("session id")?;
+        let decision = if approve { "approve" } else { "decline" };
+        self.send(
+            "POST",
+            &format!("/api/payments/sandbox/{id}"),
+            &json!({"decision": decision}),
+        )
+        .await?
+        .expect(200)
+    }
+
+    /// `on_hand - reserved` for a SKU, read from the database.
+    pub async fn available(&self, sku: &str) -> anyhow::Result<i64> {
+        self.scalar(
+            "SELECT on_hand - reserved FROM stock WHERE sku = ?1",
+            &[Value::Text(sku.into())],
+        )
+        .await
+    }
+
+    /// One integer from the database.
+    pub async fn scalar(&self, sql: &str, params: &[Value]) -> anyhow::Result<i64> {
+        let rows = self.db.query(sql, params).await?;
+        rows.first().context("no row")?.int(0)
+    }
+
+    /// Runs a statement on the shop's database (test set-up).
+    pub async fn execute(&self, sql: &str, params: &[Value]) -> anyhow::Result<()> {
+        let tx = self.db.begin().await?;
+        let mut tx = tx;
+        tx.query(sql, params).await?;
+        tx.commit().await
+    }
+
+    /// Rows in `table`, to prove a refused request wrote nothing.
+    pub async fn count(&self, table: &str) -> anyhow::Result<i64> {
+        let sql = match table {
+            "orders" => "SELECT COUNT(*) FROM orders",
+            "cart_lines" => "SELECT COUNT(*) FROM cart_lines",
+            "stock_movements" => "SELECT COUNT(*) FROM stock_movements",
+            "payment_events" => "SELECT COUNT(*) FROM payment_events",
+            other => anyhow::bail!("no count for {other}"),
+        };
+        self.scalar(sql, &[]).await
+    }
+}
+
+/// A valid guest checkout body for `cart`.
+pub fn checkout_body(cart: &str) -> serde_json::Value {
+    json!({
+        "cart_id": cart,
+        "email": "marie.curie@exemple.fr",
+        "shipping_address": {
+            "name": "Marie Curie",
+            "line1": "11 rue Pierre et Marie Curie",
+            "postal_code": "75005",
+            "city": "Paris",
+            "country": "FR"
+        }
+    })
+}
