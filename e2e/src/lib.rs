@@ -2,6 +2,8 @@
 //! own start-up code, on a free 127.0.0.1 port, with a fresh database), talk
 //! to it over HTTP, and read its database to check what changed.
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,0 +1,124 @@
+//! A real browser for the UI tests: Debian's chromium driven over WebDriver
+//! by chromedriver, started on a free port with a fresh profile.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// A chromedriver process and a headless Chromium session.
+pub struct Browser {
+    /// The WebDriver session.
+    pub client: Client,
+    driver: Child,
+    profile: std::path::PathBuf,
+    screenshots: std::path::PathBuf,
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+impl Browser {
+    /// Starts chromedriver and opens a headless session; screenshots of
+    /// `test` go to `e2e/screenshots/<test>/`.
+    pub async fn start(test: &str) -> anyhow::Result<Self> {
+        let port = free_port()?;
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting chromedriver (run infra/install-tools.sh --browser)")?;
+        let profile =
+            std::env::temp_dir().join(format!("comptoir-chromium-{}-{port}", std::process::id()));
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let caps = match caps {
+            serde_json::Value::Object(map) => map,
+            _ => anyhow::bail!("capabilities must be an object"),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last = None;
+        for _ in 0..50 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    let screenshots = crate::workspace().join("e2e/screenshots").join(test);
+                    std::fs::create_dir_all(&screenshots)?;
+                    return Ok(Self {
+                        client,
+                        driver,
+                        profile,
+                        screenshots,
+                    });
+                }
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("chromedriver did not answer: {last:?}")
+    }
+
+    /// Waits (up to 10 s) for an element matching `css`.
+    pub async fn find(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for {css}"))
+    }
+
+    /// Waits (up to 10 s) until `css`'s text is `expected` (WebDriver reports
+    /// no-break spaces as plain spaces; so does this comparison).
+    pub async fn wait_text(&self, css: &str, expected: &str) -> anyhow::Result<()> {
+        let mut seen = String::new();
+        for _ in 0..100 {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                seen = el.text().await.unwrap_or_default();
+                if normalise(&seen) == normalise(expected) {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("{css} shows {seen:?}, expected {expected:?}")
+    }
+
+    /// Saves a screenshot named `step` (in `e2e/screenshots/`, git-ignored).
+    pub async fn shot(&self, step: &str) -> anyhow::Result<()> {
+        let png = self.client.screenshot().await?;
+        std::fs::write(self.screenshots.join(format!("{step}.png")), png)?;
+        Ok(())
+    }
+
+    /// Ends the session and the driver.
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        let closed = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+        closed.map_err(Into::into)
+    }
+}
+
+fn normalise(text: &str) -> String {
+    text.trim().replace(['\u{a0}', '\u{202f}'], " ")
+}
