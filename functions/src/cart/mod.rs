@@ -11,7 +11,7 @@ pub mod get;
 pub mod remove_line;
 pub mod set_line;
 
-pub use db::{CartLineRow, lines, priced};
+pub use db::{CartLineRow, exists, lines, priced};
 
 use axum::Router;
 use axum::routing::{delete, get, post, put};

@@ -57,14 +57,7 @@ pub async fn handle(
     }
 
     orders::expire_reservations(tx.as_mut(), now).await?;
-    if !tx
-        .optional(
-            "SELECT 1 FROM carts WHERE id = ?1",
-            params![request.cart_id.as_str()],
-        )
-        .await?
-        .is_some()
-    {
+    if !cart::exists(tx.as_mut(), &request.cart_id).await? {
         return Err(ApiError::not_found("cart").into());
     }
     let lines = cart::lines(tx.as_mut(), &request.cart_id).await?;

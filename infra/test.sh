@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every check Comptoir has, in the order CI needs them, installing what
+# is missing first. The README's test command; .ci/run calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+COMPONENTS=(comptoir-catalog comptoir-cart comptoir-checkout comptoir-payments comptoir-orders comptoir-files)
+step() { printf '\n==> %s\n' "$*"; }
+packages() { local out=(); for p in "$@"; do out+=(-p "$p"); done; echo "${out[@]}"; }
+
+step "tools"
+bash infra/install-tools.sh --browser
+
+step "format"
+cargo fmt --all --check
+
+step "the contract crate stays pure"
+if cargo tree -p comptoir-shared -e normal --prefix none --target all | grep -E '^(spin-sdk|sqlx|axum|tokio|leptos|wasm-bindgen) '; then
+    echo "comptoir-shared must not depend on a host or UI crate" >&2
+    exit 1
+fi
+
+step "clippy, native"
+cargo clippy --workspace --all-targets -- -D warnings
+step "clippy, wasm32-wasip2 (functions and Spin components)"
+# shellcheck disable=SC2046
+cargo clippy --target wasm32-wasip2 $(packages comptoir-shared comptoir-functions comptoir-spin-host "${COMPONENTS[@]}") -- -D warnings
+step "clippy, wasm32-unknown-unknown (storefront)"
+cargo clippy --target wasm32-unknown-unknown -p comptoir-shared -p comptoir-storefront -- -D warnings
+
+step "release build of every Spin component (wasm32-wasip2)"
+# shellcheck disable=SC2046
+cargo build --target wasm32-wasip2 --release $(packages "${COMPONENTS[@]}")
+for c in "${COMPONENTS[@]}"; do
+    f="target/wasm32-wasip2/release/${c//-/_}.wasm"
+    printf '  %-34s %8d B\n' "$(basename "$f")" "$(stat -c %s "$f")"
+done
+
+step "storefront build"
+bash infra/build-storefront.sh
+
+step "tests: unit, API (native host, fresh database) and browser (headless Chromium)"
+cargo test --workspace
