@@ -52,6 +52,8 @@ pub async fn spawn_app() -> anyhow::Result<TestApp> {
 
 /// Starts the shop with `config`.
 pub async fn spawn_app_with(config: Config) -> anyhow::Result<TestApp> {
+    // Server-side errors show in a failing test's output.
+    let _ = tracing_subscriber::fmt().with_test_writer().try_init();
     let database = fresh_dir()?.join("shop.db");
     let root = workspace();
     let (addr, _server) = comptoir_host::start(comptoir_host::Options {

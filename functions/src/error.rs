@@ -33,13 +33,16 @@ impl From<anyhow::Error> for AppError {
 pub fn status_of(error: &ApiError) -> StatusCode {
     match error {
         ApiError::MalformedRequest { .. } | ApiError::InvalidSignature => StatusCode::BAD_REQUEST,
-        ApiError::Validation { .. } | ApiError::UnknownSku { .. } | ApiError::EmptyCart => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        ApiError::Validation { .. }
+        | ApiError::UnknownSku { .. }
+        | ApiError::EmptyCart
+        | ApiError::PromotionRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
         ApiError::InsufficientStock { .. }
         | ApiError::InvalidTransition { .. }
         | ApiError::Conflict { .. } => StatusCode::CONFLICT,
+        ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        // A variant added to the contract without a status here is a bug; be loud.
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -54,5 +57,42 @@ impl IntoResponse for AppError {
             }
         };
         (status_of(&api), axum::Json(api)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_is_a_4xx() {
+        let refusals = [
+            ApiError::MalformedRequest {
+                message: String::new(),
+            },
+            ApiError::validation("x", "y"),
+            ApiError::not_found("x"),
+            ApiError::UnknownSku { sku: String::new() },
+            ApiError::InsufficientStock {
+                sku: String::new(),
+                available: 0,
+            },
+            ApiError::EmptyCart,
+            ApiError::PromotionRefused {
+                code: comptoir_shared::ids::PromoCode::parse("ABC").unwrap(),
+                refusal: comptoir_shared::pricing::PromoRefusal::Expired,
+            },
+            ApiError::InvalidTransition {
+                from: comptoir_shared::order::OrderStatus::Paid,
+                to: comptoir_shared::order::OrderStatus::Paid,
+            },
+            ApiError::Conflict {
+                message: String::new(),
+            },
+            ApiError::InvalidSignature,
+        ];
+        for refusal in refusals {
+            assert!(status_of(&refusal).is_client_error(), "{refusal:?}");
+        }
     }
 }

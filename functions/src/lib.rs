@@ -16,6 +16,7 @@ pub mod migrate;
 pub mod orders;
 pub mod payments;
 pub mod port;
+pub mod promotions;
 pub mod stock;
 
 use axum::Router;

@@ -19,11 +19,18 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 20261123090000,
-    name: "20261123090000_create_shop.sql",
-    sql: include_str!("../../infra/migrations/20261123090000_create_shop.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 20261123090000,
+        name: "20261123090000_create_shop.sql",
+        sql: include_str!("../../infra/migrations/20261123090000_create_shop.sql"),
+    },
+    Migration {
+        version: 20261123120000,
+        name: "20261123120000_add_pricing_and_promotions.sql",
+        sql: include_str!("../../infra/migrations/20261123120000_add_pricing_and_promotions.sql"),
+    },
+];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");
 

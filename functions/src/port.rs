@@ -94,6 +94,14 @@ impl Row {
         }
     }
 
+    /// Nullable integer column `i`.
+    pub fn opt_int(&self, i: usize) -> anyhow::Result<Option<i64>> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            _ => self.int(i).map(Some),
+        }
+    }
+
     /// Text column `i`.
     pub fn text(&self, i: usize) -> anyhow::Result<&str> {
         match self.at(i)? {

@@ -887,3 +887,7 @@ INSERT INTO stock_movements (id, sku, kind, quantity, note, at) VALUES ('seed-BO
 INSERT INTO variants (sku, product_id, size, colour, price_cents, position) VALUES ('BOT-CAMEL-42', 'bottines', '42', 'Camel', 15900, 11);
 INSERT INTO stock (sku, on_hand, low_threshold) VALUES ('BOT-CAMEL-42', 48, 3);
 INSERT INTO stock_movements (id, sku, kind, quantity, note, at) VALUES ('seed-BOT-CAMEL-42', 'BOT-CAMEL-42', 'receipt', 48, 'demo catalog', 0);
+INSERT INTO promotions (code, kind, value, min_subtotal_cents, starts_at, ends_at, per_customer_limit, stackable, created_at) VALUES ('BIENVENUE10', 'percentage', 1000, 0, 1767225600000, 1830297600000, 1, 0, 0);
+INSERT INTO promotions (code, kind, value, min_subtotal_cents, starts_at, ends_at, stackable, created_at) VALUES ('LIVRAISON', 'free_shipping', 0, 3000, 1767225600000, 1830297600000, 1, 0);
+INSERT INTO promotions (code, kind, value, min_subtotal_cents, starts_at, ends_at, usage_limit, stackable, created_at) VALUES ('CINQ', 'fixed_amount', 500, 5000, 1767225600000, 1830297600000, 100, 1, 0);
+INSERT INTO promotions (code, kind, value, min_subtotal_cents, starts_at, ends_at, stackable, created_at) VALUES ('HIVER2025', 'percentage', 2000, 0, 1733011200000, 1740787200000, 0, 0);

@@ -90,6 +90,17 @@ def main():
                     out.append(f"INSERT INTO stock_movements (id, sku, kind, quantity, note, at) VALUES "
                                f"({q('seed-' + sku)}, {q(sku)}, 'receipt', {on_hand}, 'demo catalog', 0);")
                 vpos += 1
+    # Promotion codes (times are unix ms; 1767225600000 = 2026-01-01, 1830297600000 = 2028-01-01).
+    out += [
+        "INSERT INTO promotions (code, kind, value, min_subtotal_cents, starts_at, ends_at, per_customer_limit, stackable, created_at) "
+        "VALUES ('BIENVENUE10', 'percentage', 1000, 0, 1767225600000, 1830297600000, 1, 0, 0);",
+        "INSERT INTO promotions (code, kind, value, min_subtotal_cents, starts_at, ends_at, stackable, created_at) "
+        "VALUES ('LIVRAISON', 'free_shipping', 0, 3000, 1767225600000, 1830297600000, 1, 0);",
+        "INSERT INTO promotions (code, kind, value, min_subtotal_cents, starts_at, ends_at, usage_limit, stackable, created_at) "
+        "VALUES ('CINQ', 'fixed_amount', 500, 5000, 1767225600000, 1830297600000, 100, 1, 0);",
+        "INSERT INTO promotions (code, kind, value, min_subtotal_cents, starts_at, ends_at, stackable, created_at) "
+        "VALUES ('HIVER2025', 'percentage', 2000, 0, 1733011200000, 1740787200000, 0, 0);",
+    ]
     (ROOT / "infra/seed/demo_catalog.sql").write_text("\n".join(out) + "\n")
 
 main()

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Availability;
-use crate::ids::{CartId, ProductId, Quantity, Sku};
+use crate::ids::{CartId, ProductId, PromoCode, Quantity, Sku};
 use crate::money::Money;
-use crate::pricing::Totals;
+use crate::pricing::{PromoRefusal, Totals};
 
 /// A cart as the functions price it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,6 +18,27 @@ pub struct Cart {
     pub totals: Totals,
     /// Units across all lines.
     pub item_count: u32,
+    /// Promotion codes applied to the totals.
+    pub promo_codes: Vec<PromoCode>,
+    /// Codes the shopper added that no longer apply, and why.
+    pub refused_codes: Vec<RefusedCode>,
+}
+
+/// A promotion code that does not apply to the cart as it is now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefusedCode {
+    /// The code.
+    pub code: PromoCode,
+    /// Why.
+    pub refusal: PromoRefusal,
+}
+
+/// Body of `PUT /api/carts/{id}/promotions`: add a promotion code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyPromoCode {
+    /// The code as typed.
+    pub code: PromoCode,
 }
 
 /// One SKU in a cart.

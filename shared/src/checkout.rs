@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ValidationError;
 use crate::ids::{CartId, Email, OrderId};
 use crate::order::OrderStatus;
-use crate::pricing::Totals;
+use crate::pricing::{ShippingMethodCode, Totals};
 
 /// Body of `POST /api/checkout`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +17,9 @@ pub struct CheckoutRequest {
     pub email: Email,
     /// Where the parcel goes.
     pub shipping_address: Address,
+    /// How it travels (Colissimo when absent).
+    #[serde(default)]
+    pub shipping_method: ShippingMethodCode,
 }
 
 /// A postal address, validated on the way in.

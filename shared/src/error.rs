@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::PromoCode;
 use crate::order::OrderStatus;
+use crate::pricing::PromoRefusal;
 
 /// A refusal, as the client sees it. Tagged by `error` in snake_case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +45,13 @@ pub enum ApiError {
     },
     /// The cart has no lines.
     EmptyCart,
+    /// A promotion code does not apply, and why.
+    PromotionRefused {
+        /// The code.
+        code: PromoCode,
+        /// Why.
+        refusal: PromoRefusal,
+    },
     /// The order cannot go from its status to the one asked.
     InvalidTransition {
         /// Where the order is.
@@ -89,6 +98,9 @@ impl std::fmt::Display for ApiError {
                 write!(f, "only {available} of {sku} available")
             }
             Self::EmptyCart => f.write_str("the cart is empty"),
+            Self::PromotionRefused { code, refusal } => {
+                write!(f, "code {code} refused: {refusal:?}")
+            }
             Self::InvalidTransition { from, to } => {
                 write!(f, "an order cannot go from {from:?} to {to:?}")
             }

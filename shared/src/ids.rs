@@ -68,6 +68,18 @@ string_newtype!(
 );
 
 string_newtype!(
+    /// A promotion code as typed, normalised to upper case: `ETE2026`.
+    PromoCode,
+    |raw| {
+        let code = raw.trim().to_ascii_uppercase();
+        if !(3..=32).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(ValidationError("a promotion code is 3 to 32 letters, digits or dashes".into()));
+        }
+        Ok(code)
+    }
+);
+
+string_newtype!(
     /// A product's URL slug: `t-shirt-lin`.
     ProductId,
     |raw| token(raw, "a product id", 80, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -172,6 +184,13 @@ mod tests {
         assert!(Sku::parse("ts-lin").is_err());
         assert!(Sku::parse("").is_err());
         assert!(Sku::parse("A B").is_err());
+    }
+
+    #[test]
+    fn promo_codes_are_upper_cased() {
+        assert_eq!(PromoCode::parse(" ete-2026 ").unwrap().as_str(), "ETE-2026");
+        assert!(PromoCode::parse("é!").is_err());
+        assert!(PromoCode::parse("AB").is_err());
     }
 
     #[test]

@@ -1,52 +1,404 @@
-//! Pricing: from line amounts to what the shopper pays. Used by the storefront
-//! to display and by checkout to charge, so the two cannot disagree.
+//! Pricing: from cart lines to what the shopper pays. The storefront displays
+//! with it and checkout charges with it, so the two cannot disagree.
 //!
-//! Prices are VAT-inclusive (French display rules); VAT is extracted, not added.
+//! Prices are VAT-inclusive (French display rules); VAT is extracted, never
+//! added. Order of operations: subtotal → promotions (on merchandise, capped
+//! at the subtotal) → shipping (waived by a free-shipping promotion or the
+//! method's threshold) → VAT per tax class at the destination's rates, on
+//! lines net of their share of the discount. All rounding goes through
+//! [`round_div`].
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::PromoCode;
 use crate::money::Money;
 
-/// Standard shipping in France.
-pub const STANDARD_SHIPPING: Money = Money::eur(490);
-/// Orders from this subtotal ship free.
-pub const FREE_SHIPPING_FROM: Money = Money::eur(6000);
-/// French standard VAT, in basis points.
-pub const VAT_STANDARD_BPS: i64 = 2000;
+/// A product's VAT category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TaxClass {
+    /// Most goods (clothing, accessories).
+    #[default]
+    Standard,
+    /// Intermediate rate (e.g. some services).
+    Intermediate,
+    /// Reduced rate (e.g. books, food).
+    Reduced,
+    /// Super-reduced rate (e.g. press, some medicines).
+    SuperReduced,
+}
+
+impl TaxClass {
+    /// The wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Intermediate => "intermediate",
+            Self::Reduced => "reduced",
+            Self::SuperReduced => "super_reduced",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            Self::Standard,
+            Self::Intermediate,
+            Self::Reduced,
+            Self::SuperReduced,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == raw)
+    }
+}
+
+/// VAT rates in basis points by destination country, per class:
+/// standard, intermediate, reduced, super-reduced.
+const VAT_TABLE: [(&str, [i64; 4]); 8] = [
+    ("FR", [2000, 1000, 550, 210]),
+    ("BE", [2100, 1200, 600, 600]),
+    ("DE", [1900, 700, 700, 700]),
+    ("ES", [2100, 1000, 1000, 400]),
+    ("IT", [2200, 1000, 500, 400]),
+    ("LU", [1700, 1400, 800, 300]),
+    ("NL", [2100, 900, 900, 900]),
+    ("PT", [2300, 1300, 600, 600]),
+];
+
+/// The VAT rate (basis points) of `class` in `country`, if we sell there.
+pub fn vat_rate_bps(country: &str, class: TaxClass) -> Option<i64> {
+    let (_, rates) = VAT_TABLE.iter().find(|(c, _)| *c == country)?;
+    Some(match class {
+        TaxClass::Standard => rates[0],
+        TaxClass::Intermediate => rates[1],
+        TaxClass::Reduced => rates[2],
+        TaxClass::SuperReduced => rates[3],
+    })
+}
+
+/// How a parcel travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ShippingMethodCode {
+    /// Home delivery, tracked.
+    #[default]
+    Colissimo,
+    /// Pick-up point.
+    Relay,
+    /// Next working day.
+    Express,
+}
+
+/// A shipping method's price and promise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingMethod {
+    /// Its code.
+    pub code: ShippingMethodCode,
+    /// Price, VAT included.
+    pub price: Money,
+    /// Free from this merchandise subtotal (after discounts), if ever.
+    pub free_from: Option<Money>,
+    /// Fastest delivery, working days.
+    pub min_days: u8,
+    /// Slowest delivery, working days.
+    pub max_days: u8,
+}
+
+/// Every shipping method, cheapest promise first.
+pub const SHIPPING_METHODS: [ShippingMethod; 3] = [
+    ShippingMethod {
+        code: ShippingMethodCode::Colissimo,
+        price: Money::eur(490),
+        free_from: Some(Money::eur(6000)),
+        min_days: 2,
+        max_days: 3,
+    },
+    ShippingMethod {
+        code: ShippingMethodCode::Relay,
+        price: Money::eur(390),
+        free_from: Some(Money::eur(4500)),
+        min_days: 3,
+        max_days: 5,
+    },
+    ShippingMethod {
+        code: ShippingMethodCode::Express,
+        price: Money::eur(990),
+        free_from: None,
+        min_days: 1,
+        max_days: 1,
+    },
+];
+
+impl ShippingMethodCode {
+    /// The method's terms.
+    pub fn method(self) -> ShippingMethod {
+        match self {
+            Self::Colissimo => SHIPPING_METHODS[0],
+            Self::Relay => SHIPPING_METHODS[1],
+            Self::Express => SHIPPING_METHODS[2],
+        }
+    }
+
+    /// The wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Colissimo => "colissimo",
+            Self::Relay => "relay",
+            Self::Express => "express",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        SHIPPING_METHODS
+            .iter()
+            .map(|m| m.code)
+            .find(|c| c.as_str() == raw)
+    }
+}
+
+/// What a promotion takes off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PromotionKind {
+    /// A share of the merchandise subtotal, in basis points (1..=10000).
+    Percentage {
+        /// 1000 = 10 %.
+        bps: u32,
+    },
+    /// A fixed amount off the merchandise subtotal (never below zero).
+    FixedAmount {
+        /// Amount off.
+        amount: Money,
+    },
+    /// Shipping is free.
+    FreeShipping,
+}
+
+/// A promotion code's terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Promotion {
+    /// The code the shopper types.
+    pub code: PromoCode,
+    /// What it takes off.
+    pub kind: PromotionKind,
+    /// Merchandise subtotal needed, before discounts.
+    pub min_subtotal: Money,
+    /// Valid from (unix ms, inclusive).
+    pub starts_at_ms: i64,
+    /// Valid until (unix ms, exclusive), if it ends.
+    pub ends_at_ms: Option<i64>,
+    /// Total uses allowed, across all customers.
+    pub usage_limit: Option<u32>,
+    /// Uses allowed per customer e-mail.
+    pub per_customer_limit: Option<u32>,
+    /// Whether it may combine with other codes.
+    pub stackable: bool,
+    /// Disabled codes apply nowhere.
+    pub active: bool,
+}
+
+/// How often a promotion was already used (paid or pending orders).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PromotionUses {
+    /// By everyone.
+    pub total: u32,
+    /// By this customer.
+    pub by_customer: u32,
+}
+
+/// Why a code does not apply; shown to the shopper as is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum PromoRefusal {
+    /// No such code.
+    Unknown,
+    /// Disabled by staff.
+    Inactive,
+    /// Its window has not opened yet.
+    NotStarted,
+    /// Its window has closed.
+    Expired,
+    /// The cart is below the minimum.
+    BelowMinimum {
+        /// The minimum merchandise subtotal.
+        minimum: Money,
+    },
+    /// Every allowed use is taken.
+    UsageLimitReached,
+    /// This customer used it as often as allowed.
+    AlreadyUsed,
+    /// It cannot combine with the other codes.
+    NotStackable,
+}
+
+impl Promotion {
+    /// Whether the code applies to a cart of `subtotal` at `now_ms`.
+    pub fn check(
+        &self,
+        subtotal: Money,
+        now_ms: i64,
+        uses: PromotionUses,
+    ) -> Result<(), PromoRefusal> {
+        if !self.active {
+            return Err(PromoRefusal::Inactive);
+        }
+        if now_ms < self.starts_at_ms {
+            return Err(PromoRefusal::NotStarted);
+        }
+        if self.ends_at_ms.is_some_and(|end| now_ms >= end) {
+            return Err(PromoRefusal::Expired);
+        }
+        if subtotal.amount < self.min_subtotal.amount {
+            return Err(PromoRefusal::BelowMinimum {
+                minimum: self.min_subtotal,
+            });
+        }
+        if self.usage_limit.is_some_and(|limit| uses.total >= limit) {
+            return Err(PromoRefusal::UsageLimitReached);
+        }
+        if self
+            .per_customer_limit
+            .is_some_and(|limit| uses.by_customer >= limit)
+        {
+            return Err(PromoRefusal::AlreadyUsed);
+        }
+        Ok(())
+    }
+}
+
+/// One line to price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuoteLine {
+    /// Unit price × quantity, VAT included.
+    pub line_total: Money,
+    /// Its VAT class.
+    pub tax_class: TaxClass,
+}
+
+/// What to price.
+#[derive(Debug, Clone, Copy)]
+pub struct QuoteInput<'a> {
+    /// The lines.
+    pub lines: &'a [QuoteLine],
+    /// The chosen shipping method.
+    pub shipping: ShippingMethodCode,
+    /// Codes the shopper entered, with how often each was used.
+    pub promotions: &'a [(Promotion, PromotionUses)],
+    /// Destination country (ISO alpha-2).
+    pub country: &'a str,
+    /// Now, unix ms (promotion windows).
+    pub now_ms: i64,
+}
 
 /// The priced totals of a cart or an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     /// Σ line totals.
     pub subtotal: Money,
+    /// Taken off the merchandise by promotions (≥ 0, ≤ subtotal).
+    pub discount: Money,
     /// Shipping charged.
     pub shipping: Money,
-    /// What is charged: subtotal + shipping.
+    /// What is charged: subtotal − discount + shipping.
     pub total: Money,
     /// VAT contained in `total`.
     pub vat: Money,
 }
 
-/// Prices line totals (each already `unit × quantity`); `None` on overflow.
-pub fn quote(line_totals: &[Money]) -> Option<Totals> {
-    let subtotal = line_totals
+/// Why a quote could not be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuoteError {
+    /// A promotion code does not apply.
+    Promotion(PromoCode, PromoRefusal),
+    /// We do not ship there.
+    Country,
+    /// Amounts beyond what money can hold.
+    Overflow,
+}
+
+/// Prices `input`: the one function both halves call.
+pub fn quote(input: &QuoteInput<'_>) -> Result<Totals, QuoteError> {
+    let currency = crate::money::Currency::Eur;
+    let subtotal = input
+        .lines
         .iter()
-        .try_fold(Money::eur(0), |acc, line| acc.checked_add(*line))?;
-    let shipping = if subtotal.amount == 0 || subtotal.amount >= FREE_SHIPPING_FROM.amount {
-        Money::eur(0)
+        .try_fold(0i64, |acc, l| acc.checked_add(l.line_total.amount))
+        .ok_or(QuoteError::Overflow)?;
+    let standard = vat_rate_bps(input.country, TaxClass::Standard).ok_or(QuoteError::Country)?;
+
+    let mut discount = 0i64;
+    let mut free_shipping = false;
+    for (promo, uses) in input.promotions {
+        promo
+            .check(Money::eur(subtotal), input.now_ms, *uses)
+            .map_err(|r| QuoteError::Promotion(promo.code.clone(), r))?;
+    }
+    if input.promotions.len() > 1
+        && let Some((lone, _)) = input.promotions.iter().find(|(p, _)| !p.stackable)
+    {
+        return Err(QuoteError::Promotion(
+            lone.code.clone(),
+            PromoRefusal::NotStackable,
+        ));
+    }
+    for (promo, _) in input.promotions {
+        let remaining = subtotal - discount;
+        match promo.kind {
+            PromotionKind::Percentage { bps } => {
+                let off = round_div(i128::from(subtotal) * i128::from(bps.min(10_000)), 10_000);
+                discount += off.min(remaining);
+            }
+            PromotionKind::FixedAmount { amount } => discount += amount.amount.clamp(0, remaining),
+            PromotionKind::FreeShipping => free_shipping = true,
+        }
+    }
+
+    let method = input.shipping.method();
+    let net = subtotal - discount;
+    let shipping = if free_shipping
+        || input.lines.is_empty()
+        || method.free_from.is_some_and(|f| net >= f.amount)
+    {
+        0
     } else {
-        STANDARD_SHIPPING
+        method.price.amount
     };
-    let total = subtotal.checked_add(shipping)?;
-    let vat = Money {
-        amount: vat_included(total.amount, VAT_STANDARD_BPS),
-        currency: total.currency,
-    };
-    Some(Totals {
-        subtotal,
-        shipping,
-        total,
-        vat,
+    let total = net.checked_add(shipping).ok_or(QuoteError::Overflow)?;
+
+    // VAT per line, net of the line's share of the discount (largest line
+    // takes the rounding remainder so the shares add up exactly).
+    let mut shares: Vec<i64> = input
+        .lines
+        .iter()
+        .map(|l| {
+            if subtotal == 0 {
+                0
+            } else {
+                round_div(
+                    i128::from(discount) * i128::from(l.line_total.amount),
+                    i128::from(subtotal),
+                )
+            }
+        })
+        .collect();
+    let spread: i64 = shares.iter().sum();
+    if let Some(largest) = (0..input.lines.len()).max_by_key(|&i| input.lines[i].line_total.amount)
+    {
+        shares[largest] += discount - spread;
+    }
+    let mut vat = vat_included(shipping, standard);
+    for (line, share) in input.lines.iter().zip(shares) {
+        let rate = vat_rate_bps(input.country, line.tax_class).ok_or(QuoteError::Country)?;
+        vat += vat_included(line.line_total.amount - share, rate);
+    }
+    let money = |amount| Money { amount, currency };
+    Ok(Totals {
+        subtotal: money(subtotal),
+        discount: money(discount),
+        shipping: money(shipping),
+        total: money(total),
+        vat: money(vat),
     })
 }
 
@@ -75,32 +427,171 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    #[test]
-    fn shipping_is_free_from_the_threshold() {
-        assert_eq!(
-            quote(&[Money::eur(5999)]).unwrap().shipping,
-            STANDARD_SHIPPING
-        );
-        assert_eq!(quote(&[Money::eur(6000)]).unwrap().shipping, Money::eur(0));
-        assert_eq!(quote(&[]).unwrap().total, Money::eur(0));
+    fn line(cents: i64) -> QuoteLine {
+        QuoteLine {
+            line_total: Money::eur(cents),
+            tax_class: TaxClass::Standard,
+        }
+    }
+
+    fn promo(code: &str, kind: PromotionKind) -> Promotion {
+        Promotion {
+            code: PromoCode::parse(code).unwrap(),
+            kind,
+            min_subtotal: Money::eur(0),
+            starts_at_ms: 1_000,
+            ends_at_ms: Some(2_000),
+            usage_limit: None,
+            per_customer_limit: None,
+            stackable: false,
+            active: true,
+        }
+    }
+
+    fn quote_with(
+        lines: &[QuoteLine],
+        promotions: &[(Promotion, PromotionUses)],
+        now_ms: i64,
+    ) -> Result<Totals, QuoteError> {
+        quote(&QuoteInput {
+            lines,
+            shipping: ShippingMethodCode::Colissimo,
+            promotions,
+            country: "FR",
+            now_ms,
+        })
     }
 
     #[test]
-    fn vat_is_extracted_and_rounded_half_away() {
+    fn shipping_is_free_from_the_threshold_after_discounts() {
+        assert_eq!(
+            quote_with(&[line(5999)], &[], 0).unwrap().shipping,
+            Money::eur(490)
+        );
+        assert_eq!(
+            quote_with(&[line(6000)], &[], 0).unwrap().shipping,
+            Money::eur(0)
+        );
+        assert_eq!(quote_with(&[], &[], 0).unwrap().total, Money::eur(0));
+        let ten = promo("DIX", PromotionKind::Percentage { bps: 1000 });
+        let t = quote_with(&[line(6000)], &[(ten, PromotionUses::default())], 1_500).unwrap();
+        assert_eq!(
+            (t.discount, t.shipping, t.total),
+            (Money::eur(600), Money::eur(490), Money::eur(5890))
+        );
+    }
+
+    #[test]
+    fn vat_follows_the_tax_class_and_the_destination() {
+        let book = QuoteLine {
+            line_total: Money::eur(10_550),
+            tax_class: TaxClass::Reduced,
+        };
+        assert_eq!(quote_with(&[book], &[], 0).unwrap().vat, Money::eur(550));
         assert_eq!(vat_included(12_000, 2000), 2000);
-        assert_eq!(vat_included(100, 2000), 17);
+        assert_eq!(vat_rate_bps("US", TaxClass::Standard), None);
+    }
+
+    #[test]
+    fn promotions_refuse_with_a_reason() {
+        let mut p = promo("ETE", PromotionKind::FreeShipping);
+        let uses = PromotionUses::default();
+        assert_eq!(
+            p.check(Money::eur(100), 999, uses),
+            Err(PromoRefusal::NotStarted)
+        );
+        assert_eq!(
+            p.check(Money::eur(100), 2_000, uses),
+            Err(PromoRefusal::Expired)
+        );
+        p.min_subtotal = Money::eur(5000);
+        assert_eq!(
+            p.check(Money::eur(100), 1_500, uses),
+            Err(PromoRefusal::BelowMinimum {
+                minimum: Money::eur(5000)
+            })
+        );
+        p.min_subtotal = Money::eur(0);
+        p.usage_limit = Some(3);
+        assert_eq!(
+            p.check(
+                Money::eur(100),
+                1_500,
+                PromotionUses {
+                    total: 3,
+                    by_customer: 0
+                }
+            ),
+            Err(PromoRefusal::UsageLimitReached)
+        );
+        p.per_customer_limit = Some(1);
+        assert_eq!(
+            p.check(
+                Money::eur(100),
+                1_500,
+                PromotionUses {
+                    total: 0,
+                    by_customer: 1
+                }
+            ),
+            Err(PromoRefusal::AlreadyUsed)
+        );
+        let a = promo("AAA", PromotionKind::FreeShipping);
+        let b = promo("BBB", PromotionKind::FreeShipping);
+        assert!(matches!(
+            quote_with(&[line(100)], &[(a, uses), (b, uses)], 1_500),
+            Err(QuoteError::Promotion(_, PromoRefusal::NotStackable))
+        ));
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
         assert_eq!(round_div(5, 2), 3);
         assert_eq!(round_div(-5, 2), -3);
+        assert_eq!(vat_included(100, 2000), 17);
+    }
+
+    fn any_kind() -> impl Strategy<Value = PromotionKind> {
+        prop_oneof![
+            (1u32..=10_000).prop_map(|bps| PromotionKind::Percentage { bps }),
+            (0i64..200_000).prop_map(|a| PromotionKind::FixedAmount {
+                amount: Money::eur(a)
+            }),
+            Just(PromotionKind::FreeShipping),
+        ]
     }
 
     proptest! {
         #[test]
-        fn totals_add_up_and_are_never_negative(lines in proptest::collection::vec(0i64..1_000_000, 0..20)) {
-            let money: Vec<Money> = lines.iter().copied().map(Money::eur).collect();
-            let t = quote(&money).unwrap();
-            prop_assert_eq!(t.subtotal.amount, lines.iter().sum::<i64>());
-            prop_assert_eq!(t.total.amount, t.subtotal.amount + t.shipping.amount);
+        fn totals_add_up_and_are_never_negative(
+            lines in proptest::collection::vec((0i64..1_000_000, 0usize..4), 0..20),
+            kinds in proptest::collection::vec(any_kind(), 0..3),
+            method in 0usize..3,
+        ) {
+            let classes = [TaxClass::Standard, TaxClass::Intermediate, TaxClass::Reduced, TaxClass::SuperReduced];
+            let lines: Vec<QuoteLine> = lines.iter().map(|&(c, k)| QuoteLine { line_total: Money::eur(c), tax_class: classes[k] }).collect();
+            let promotions: Vec<(Promotion, PromotionUses)> = kinds.into_iter().enumerate().map(|(i, kind)| {
+                let mut p = promo(&format!("PROMO{i}"), kind);
+                p.stackable = true;
+                (p, PromotionUses::default())
+            }).collect();
+            let t = quote(&QuoteInput { lines: &lines, shipping: SHIPPING_METHODS[method].code, promotions: &promotions, country: "FR", now_ms: 1_500 }).unwrap();
+            let sum: i64 = lines.iter().map(|l| l.line_total.amount).sum();
+            prop_assert_eq!(t.subtotal.amount, sum);
+            prop_assert_eq!(t.total.amount, t.subtotal.amount - t.discount.amount + t.shipping.amount);
+            prop_assert!(t.discount.amount >= 0 && t.discount.amount <= t.subtotal.amount);
             prop_assert!(t.total.amount >= 0 && t.vat.amount >= 0 && t.vat.amount <= t.total.amount);
+        }
+
+        #[test]
+        fn a_promotion_never_applies_outside_its_window(now in -10_000i64..10_000, start in 0i64..5_000, len in 1i64..5_000) {
+            let mut p = promo("WIN", PromotionKind::Percentage { bps: 5000 });
+            p.starts_at_ms = start;
+            p.ends_at_ms = Some(start + len);
+            let inside = now >= start && now < start + len;
+            prop_assert_eq!(p.check(Money::eur(1000), now, PromotionUses::default()).is_ok(), inside);
+            let t = quote_with(&[line(1000)], &[(p, PromotionUses::default())], now);
+            prop_assert_eq!(t.is_ok(), inside);
         }
     }
 }

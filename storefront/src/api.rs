@@ -1,14 +1,15 @@
 //! Typed calls to the functions. Paths are the ones `spin.toml` routes.
 
 use comptoir_shared::ApiError;
-use comptoir_shared::cart::{Cart, SetCartLine};
+use comptoir_shared::cart::{ApplyPromoCode, Cart, SetCartLine};
 use comptoir_shared::catalog::{Product, ProductSummary};
 use comptoir_shared::checkout::{CheckoutRequest, CheckoutResult};
-use comptoir_shared::ids::{CartId, OrderId, ProductId, Sku};
+use comptoir_shared::ids::{CartId, OrderId, ProductId, PromoCode, Sku};
 use comptoir_shared::order::OrderSummary;
 use comptoir_shared::payment::{
     PaymentSession, PaymentSessionRequest, SandboxDecision, SandboxSession,
 };
+use comptoir_shared::pricing::ShippingMethodCode;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -72,6 +73,30 @@ pub async fn create_cart() -> CallResult<Cart> {
 /// A cart, priced now.
 pub async fn cart(id: &CartId) -> CallResult<Cart> {
     get(&format!("/api/carts/{id}")).await
+}
+
+/// A cart priced with a shipping method.
+pub async fn cart_shipped(id: &CartId, method: ShippingMethodCode) -> CallResult<Cart> {
+    get(&format!("/api/carts/{id}?shipping={}", method.as_str())).await
+}
+
+/// Adds a promotion code, or says why it does not apply.
+pub async fn add_promo(id: &CartId, code: PromoCode) -> CallResult<Cart> {
+    send(
+        Request::put(&format!("/api/carts/{id}/promotions")),
+        &ApplyPromoCode { code },
+    )
+    .await
+}
+
+/// Drops a promotion code.
+pub async fn remove_promo(id: &CartId, code: &PromoCode) -> CallResult<Cart> {
+    answer(
+        Request::delete(&format!("/api/carts/{id}/promotions/{code}"))
+            .send()
+            .await,
+    )
+    .await
 }
 
 /// Sets a SKU's quantity in the cart.

@@ -2,6 +2,7 @@
 
 use comptoir_shared::catalog::Availability;
 use comptoir_shared::order::OrderStatus;
+use comptoir_shared::pricing::{PromoRefusal, ShippingMethod, ShippingMethodCode};
 use comptoir_shared::{ApiError, Money};
 
 use crate::api::CallError;
@@ -42,6 +43,44 @@ pub fn status(s: OrderStatus) -> &'static str {
     }
 }
 
+/// Why a promotion code does not apply.
+pub fn refusal(r: PromoRefusal) -> String {
+    match r {
+        PromoRefusal::Unknown => "ce code n'existe pas".to_owned(),
+        PromoRefusal::Inactive => "ce code n'est plus actif".to_owned(),
+        PromoRefusal::NotStarted => "ce code n'est pas encore valable".to_owned(),
+        PromoRefusal::Expired => "ce code a expiré".to_owned(),
+        PromoRefusal::BelowMinimum { minimum } => {
+            format!("valable dès {} d'achats", money(minimum))
+        }
+        PromoRefusal::UsageLimitReached => "ce code a atteint son nombre d'utilisations".to_owned(),
+        PromoRefusal::AlreadyUsed => "vous avez déjà utilisé ce code".to_owned(),
+        PromoRefusal::NotStackable => "ce code ne se cumule pas avec les autres".to_owned(),
+    }
+}
+
+/// A shipping method's name.
+pub fn shipping_name(code: ShippingMethodCode) -> &'static str {
+    match code {
+        ShippingMethodCode::Colissimo => "Colissimo à domicile",
+        ShippingMethodCode::Relay => "Point relais",
+        ShippingMethodCode::Express => "Express",
+    }
+}
+
+/// `4,90 € — 2 à 3 jours ouvrés (offerte dès 60,00 €)`.
+pub fn shipping_terms(m: ShippingMethod) -> String {
+    let days = if m.min_days == m.max_days {
+        format!("{} jour ouvré", m.min_days)
+    } else {
+        format!("{} à {} jours ouvrés", m.min_days, m.max_days)
+    };
+    match m.free_from {
+        Some(free) => format!("{} — {days} (offerte dès {})", money(m.price), money(free)),
+        None => format!("{} — {days}", money(m.price)),
+    }
+}
+
 fn field(name: &str) -> &str {
     match name.rsplit('.').next().unwrap_or(name) {
         "email" => "l'adresse e-mail",
@@ -73,6 +112,9 @@ pub fn error(e: &CallError) -> String {
             }
             ApiError::UnknownSku { .. } => "Cet article n'est plus vendu.".to_owned(),
             ApiError::EmptyCart => "Votre panier est vide.".to_owned(),
+            ApiError::PromotionRefused { code, refusal: r } => {
+                format!("Code {code} refusé : {}.", refusal(*r))
+            }
             ApiError::NotFound { .. } => "Introuvable.".to_owned(),
             ApiError::Conflict { .. } | ApiError::InvalidTransition { .. } => {
                 "Cette action n'est plus possible : la page a été actualisée.".to_owned()

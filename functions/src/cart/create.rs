@@ -7,21 +7,20 @@ use comptoir_shared::cart::Cart;
 
 use crate::error::AppResult;
 use crate::params;
-use crate::port::{Host, new_id};
+use crate::port::{Executor as _, Host, new_id};
 
 /// Creates a cart; the browser keeps its id.
 pub async fn handle(State(host): State<Host>) -> AppResult<(StatusCode, Json<Cart>)> {
     let id = new_id();
     let now = host.clock.now_ms();
     let mut db = host.db.auto();
-    crate::port::Executor::query(
-        &mut db,
+    db.query(
         "INSERT INTO carts (id, created_at, updated_at) VALUES (?1, ?2, ?2)",
         params![id.as_str(), now],
     )
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(super::db::priced(&mut db, &id).await?),
+        Json(super::db::priced(&mut db, &id, now).await?),
     ))
 }

@@ -2,13 +2,14 @@
 
 use anyhow::Context as _;
 use comptoir_shared::Money;
-use comptoir_shared::cart::{Cart, CartLine};
+use comptoir_shared::cart::{Cart, CartLine, RefusedCode};
 use comptoir_shared::catalog::Availability;
-use comptoir_shared::ids::{CartId, ProductId, Quantity, Sku};
-use comptoir_shared::pricing;
+use comptoir_shared::ids::{CartId, ProductId, PromoCode, Quantity, Sku};
+use comptoir_shared::pricing::{QuoteLine, ShippingMethodCode, TaxClass};
 
 use crate::params;
 use crate::port::Executor;
+use crate::promotions;
 
 /// A cart line with what pricing and reservation need.
 #[derive(Debug, Clone)]
@@ -17,6 +18,18 @@ pub struct CartLineRow {
     pub line: CartLine,
     /// Units available now.
     pub available: i64,
+    /// The product's VAT class.
+    pub tax_class: TaxClass,
+}
+
+impl CartLineRow {
+    /// The line as pricing sees it.
+    pub fn quote_line(&self) -> QuoteLine {
+        QuoteLine {
+            line_total: self.line.line_total,
+            tax_class: self.tax_class,
+        }
+    }
 }
 
 /// Whether the cart exists.
@@ -32,7 +45,7 @@ pub async fn lines(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<Vec<Car
     let rows = db
         .query(
             "SELECT l.sku, l.quantity, p.id, p.name, p.image, v.size, v.colour, v.price_cents, \
-                    s.on_hand - s.reserved, s.low_threshold \
+                    s.on_hand - s.reserved, s.low_threshold, p.tax_class \
              FROM cart_lines l JOIN variants v ON v.sku = l.sku JOIN products p ON p.id = v.product_id \
              JOIN stock s ON s.sku = l.sku WHERE l.cart_id = ?1 ORDER BY l.added_at, l.sku",
             params![id.as_str()],
@@ -62,20 +75,52 @@ pub async fn lines(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<Vec<Car
                     availability: Availability::from_stock(available, r.int(9)?),
                 },
                 available,
+                tax_class: TaxClass::parse(r.text(10)?).context("stored tax class")?,
             })
         })
         .collect()
 }
 
-/// The cart as the shopper sees it, priced by the shared rules.
-pub async fn priced(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<Cart> {
-    let lines: Vec<CartLine> = lines(db, id).await?.into_iter().map(|r| r.line).collect();
-    let totals = pricing::quote(&lines.iter().map(|l| l.line_total).collect::<Vec<_>>())
-        .context("cart total overflows")?;
+/// The promotion codes added to the cart, oldest first.
+pub async fn codes(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<Vec<PromoCode>> {
+    db.query(
+        "SELECT code FROM cart_promotions WHERE cart_id = ?1 ORDER BY added_at, code",
+        params![id.as_str()],
+    )
+    .await?
+    .iter()
+    .map(|r| r.parse(0, PromoCode::parse))
+    .collect()
+}
+
+/// The cart as the shopper sees it, priced by the shared rules with its codes
+/// and standard shipping.
+pub async fn priced(db: &mut dyn Executor, id: &CartId, now_ms: i64) -> anyhow::Result<Cart> {
+    priced_with(db, id, ShippingMethodCode::default(), now_ms).await
+}
+
+/// The cart priced with a chosen shipping method.
+pub async fn priced_with(
+    db: &mut dyn Executor,
+    id: &CartId,
+    shipping: ShippingMethodCode,
+    now_ms: i64,
+) -> anyhow::Result<Cart> {
+    let rows = lines(db, id).await?;
+    let codes = codes(db, id).await?;
+    let quote_lines: Vec<QuoteLine> = rows.iter().map(CartLineRow::quote_line).collect();
+    let quote = promotions::quote(db, &quote_lines, &codes, shipping, None, now_ms).await?;
+    let lines: Vec<CartLine> = rows.into_iter().map(|r| r.line).collect();
     Ok(Cart {
         id: id.clone(),
         item_count: lines.iter().map(|l| l.quantity.get()).sum(),
         lines,
-        totals,
+        totals: quote.totals,
+        promo_codes: quote.applied,
+        refused_codes: quote
+            .refused
+            .into_iter()
+            .map(|(code, refusal)| RefusedCode { code, refusal })
+            .collect(),
     })
 }

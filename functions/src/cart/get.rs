@@ -1,20 +1,39 @@
-//! `GET /api/carts/{id}`: the cart, priced now.
+//! `GET /api/carts/{id}[?shipping=…]`: the cart, priced now.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::Cart;
+use comptoir_shared::pricing::ShippingMethodCode;
+use serde::Deserialize;
 
 use crate::error::AppResult;
 use crate::extract::path_id;
 use crate::port::Host;
 
+/// `?shipping=relay` prices the cart with that shipping method.
+#[derive(Debug, Deserialize)]
+pub struct Options {
+    shipping: Option<String>,
+}
+
 /// Reads a cart.
-pub async fn handle(State(host): State<Host>, Path(raw): Path<String>) -> AppResult<Json<Cart>> {
+pub async fn handle(
+    State(host): State<Host>,
+    Path(raw): Path<String>,
+    Query(options): Query<Options>,
+) -> AppResult<Json<Cart>> {
+    let shipping = match options.shipping.as_deref() {
+        None => ShippingMethodCode::default(),
+        Some(raw) => ShippingMethodCode::parse(raw)
+            .ok_or_else(|| ApiError::validation("shipping", "colissimo, relay or express"))?,
+    };
     let id = path_id(&raw, "cart")?;
     let mut db = host.db.auto();
     if !super::db::exists(&mut db, &id).await? {
         return Err(ApiError::not_found("cart").into());
     }
-    Ok(Json(super::db::priced(&mut db, &id).await?))
+    Ok(Json(
+        super::db::priced_with(&mut db, &id, shipping, host.clock.now_ms()).await?,
+    ))
 }

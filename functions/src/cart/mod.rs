@@ -4,14 +4,18 @@
 //! - `GET /api/carts/{id}` — the priced cart ([`get`])
 //! - `PUT /api/carts/{id}/items` — set a SKU's quantity ([`set_line`])
 //! - `DELETE /api/carts/{id}/items/{sku}` — drop a SKU ([`remove_line`])
+//! - `PUT /api/carts/{id}/promotions` — add a promotion code ([`add_promotion`])
+//! - `DELETE /api/carts/{id}/promotions/{code}` — drop a code ([`remove_promotion`])
 
+pub mod add_promotion;
 pub mod create;
 mod db;
 pub mod get;
 pub mod remove_line;
+pub mod remove_promotion;
 pub mod set_line;
 
-pub use db::{CartLineRow, exists, lines, priced};
+pub use db::{CartLineRow, codes, exists, lines, priced};
 
 use axum::Router;
 use axum::routing::{delete, get, post, put};
@@ -25,5 +29,10 @@ pub fn router(host: Host) -> Router {
         .route("/api/carts/{id}", get(get::handle))
         .route("/api/carts/{id}/items", put(set_line::handle))
         .route("/api/carts/{id}/items/{sku}", delete(remove_line::handle))
+        .route("/api/carts/{id}/promotions", put(add_promotion::handle))
+        .route(
+            "/api/carts/{id}/promotions/{code}",
+            delete(remove_promotion::handle),
+        )
         .with_state(host)
 }

@@ -18,6 +18,7 @@ pub async fn handle(
 ) -> AppResult<Json<Cart>> {
     let id = path_id(&raw, "cart")?;
     let sku = Sku::parse(&sku).map_err(|e| e.on("sku"))?;
+    let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
     if !super::db::exists(tx.as_mut(), &id).await? {
         return Err(ApiError::not_found("cart").into());
@@ -27,7 +28,7 @@ pub async fn handle(
         params![id.as_str(), sku.as_str()],
     )
     .await?;
-    let cart = super::db::priced(tx.as_mut(), &id).await?;
+    let cart = super::db::priced(tx.as_mut(), &id, now).await?;
     tx.commit().await?;
     Ok(Json(cart))
 }

@@ -46,7 +46,7 @@ pub async fn handle(
         params![id.as_str(), now],
     )
     .await?;
-    let cart = super::db::priced(tx.as_mut(), &id).await?;
+    let cart = super::db::priced(tx.as_mut(), &id, now).await?;
     tx.commit().await?;
     Ok(Json(cart))
 }

@@ -1,7 +1,8 @@
 //! `POST /api/checkout`: place an order from a cart.
 //!
 //! One transaction: expire lapsed reservations → replay a known
-//! `Idempotency-Key` → price the cart → insert the order → reserve every line
+//! `Idempotency-Key` → price the cart with its promotion codes (all must
+//! apply) → insert the order → reserve every line
 //! (conditional update; any shortfall rolls everything back) → timeline →
 //! remember the key. Nothing the client says about prices is read.
 
@@ -13,7 +14,7 @@ use comptoir_shared::ApiError;
 use comptoir_shared::checkout::{CheckoutRequest, CheckoutResult};
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::OrderStatus;
-use comptoir_shared::pricing::{self, Totals};
+use comptoir_shared::pricing::Totals;
 use comptoir_shared::{Currency, Money};
 use sha2::{Digest, Sha256};
 
@@ -21,7 +22,7 @@ use crate::error::AppResult;
 use crate::extract::{ApiJson, MaybeIdempotencyKey};
 use crate::params;
 use crate::port::{Executor, Host, new_id};
-use crate::{cart, orders, stock};
+use crate::{cart, orders, promotions, stock};
 
 /// Places the order and answers 201 with what must be paid.
 pub async fn handle(
@@ -64,8 +65,21 @@ pub async fn handle(
     if lines.is_empty() {
         return Err(ApiError::EmptyCart.into());
     }
-    let totals = pricing::quote(&lines.iter().map(|l| l.line.line_total).collect::<Vec<_>>())
-        .context("order total overflows")?;
+    let codes = cart::codes(tx.as_mut(), &request.cart_id).await?;
+    let quote_lines: Vec<_> = lines.iter().map(cart::CartLineRow::quote_line).collect();
+    let quote = promotions::quote(
+        tx.as_mut(),
+        &quote_lines,
+        &codes,
+        request.shipping_method,
+        Some(&request.email),
+        now,
+    )
+    .await?;
+    if let Some((code, refusal)) = quote.refused.into_iter().next() {
+        return Err(ApiError::PromotionRefused { code, refusal }.into());
+    }
+    let totals = quote.totals;
 
     let order = new_id();
     let expires = now + host.config.reservation_ttl_ms;
@@ -73,8 +87,8 @@ pub async fn handle(
     tx.query(
         "INSERT INTO orders (id, status, email, ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, \
             ship_country, subtotal_cents, shipping_cents, total_cents, vat_cents, currency, cart_id, created_at, \
-            reservation_expires_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            reservation_expires_at, discount_cents, shipping_method) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             order.as_str(),
             OrderStatus::PendingPayment.as_str(),
@@ -93,6 +107,8 @@ pub async fn handle(
             request.cart_id.as_str(),
             now,
             expires,
+            totals.discount.amount,
+            request.shipping_method.as_str(),
         ],
     )
     .await?;
@@ -104,15 +120,16 @@ pub async fn handle(
             format!("{} — {}", line.product_name, line.variant_label)
         };
         tx.query(
-            "INSERT INTO order_lines (order_id, position, sku, description, unit_price_cents, quantity) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO order_lines (order_id, position, sku, description, unit_price_cents, quantity, tax_class) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 order.as_str(),
                 position,
                 line.sku.as_str(),
                 description,
                 line.unit_price.amount,
-                line.quantity.get()
+                line.quantity.get(),
+                row.tax_class.as_str()
             ],
         )
         .await?;
@@ -125,6 +142,13 @@ pub async fn handle(
             }
             .into());
         }
+    }
+    for code in &quote.applied {
+        tx.query(
+            "INSERT INTO order_promotions (order_id, code, email) VALUES (?1, ?2, ?3)",
+            params![order.as_str(), code.as_str(), request.email.as_str()],
+        )
+        .await?;
     }
     orders::insert_event(
         tx.as_mut(),
@@ -158,8 +182,8 @@ pub async fn handle(
 async fn result_for(tx: &mut dyn Executor, order: &OrderId) -> anyhow::Result<CheckoutResult> {
     let r = tx
         .one(
-            "SELECT status, subtotal_cents, shipping_cents, total_cents, vat_cents, currency, reservation_expires_at \
-             FROM orders WHERE id = ?1",
+            "SELECT status, subtotal_cents, shipping_cents, total_cents, vat_cents, currency, reservation_expires_at, \
+                    discount_cents FROM orders WHERE id = ?1",
             params![order.as_str()],
         )
         .await?;
@@ -170,6 +194,7 @@ async fn result_for(tx: &mut dyn Executor, order: &OrderId) -> anyhow::Result<Ch
         status: OrderStatus::parse(r.text(0)?).context("stored status")?,
         totals: Totals {
             subtotal: money(r.int(1)?),
+            discount: money(r.int(7)?),
             shipping: money(r.int(2)?),
             total: money(r.int(3)?),
             vat: money(r.int(4)?),

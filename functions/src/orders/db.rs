@@ -134,7 +134,7 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
     let Some(r) = db
         .optional(
             "SELECT status, email, ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, ship_country, \
-                    subtotal_cents, shipping_cents, total_cents, vat_cents, currency, created_at \
+                    subtotal_cents, shipping_cents, total_cents, vat_cents, currency, created_at, discount_cents \
              FROM orders WHERE id = ?1",
             params![id.as_str()],
         )
@@ -195,6 +195,7 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
         lines,
         totals: Totals {
             subtotal: money(r.int(8)?, currency)?,
+            discount: money(r.int(14)?, currency)?,
             shipping: money(r.int(9)?, currency)?,
             total: money(r.int(10)?, currency)?,
             vat: money(r.int(11)?, currency)?,

@@ -1,13 +1,13 @@
 //! The cart: lines with quantities bounded by availability, server totals.
 
 use comptoir_shared::cart::{Cart, CartLine, SetCartLine};
-use comptoir_shared::ids::Quantity;
+use comptoir_shared::ids::{PromoCode, Quantity};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::CallError;
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, TotalsList};
 use crate::state::CartState;
 use crate::text;
 
@@ -61,12 +61,8 @@ pub fn CartPage() -> impl IntoView {
                         {c.lines.iter().map(|line| line_row(&c, line, apply)).collect_view()}
                     </tbody>
                 </table>
-                <dl class="totals">
-                    <dt>"Sous-total"</dt><dd>{text::money(c.totals.subtotal)}</dd>
-                    <dt>"Livraison"</dt><dd>{text::money(c.totals.shipping)}</dd>
-                    <dt class="grand">"Total TTC"</dt><dd class="grand" id="cart-total">{text::money(c.totals.total)}</dd>
-                    <dt class="muted">"dont TVA"</dt><dd class="muted">{text::money(c.totals.vat)}</dd>
-                </dl>
+                <PromoCodes cart=c.clone() apply=apply/>
+                <TotalsList totals=c.totals id="cart-total"/>
                 <A href="/commande" attr:class="button button-primary" attr:id="go-checkout">"Commander"</A>
             }.into_any(),
         }}
@@ -129,4 +125,65 @@ fn line_row(
         </tr>
     }
     .into_any()
+}
+
+/// Applied codes (removable), codes that stopped applying with the reason,
+/// and a field to add one.
+#[component]
+fn PromoCodes(
+    cart: Cart,
+    apply: impl Fn(crate::api::CallResult<Cart>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let refused = RwSignal::new(None::<String>);
+    let id = StoredValue::new(cart.id.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let code = match PromoCode::parse(&typed.get_untracked()) {
+            Ok(code) => code,
+            Err(e) => {
+                refused.set(Some(e.0));
+                return;
+            }
+        };
+        leptos::task::spawn_local(async move {
+            match crate::api::add_promo(&id.get_value(), code).await {
+                Ok(c) => {
+                    refused.set(None);
+                    typed.set(String::new());
+                    apply(Ok(c));
+                }
+                Err(e) => refused.set(Some(text::error(&e))),
+            }
+        });
+    };
+    view! {
+        <section class="promo" aria-label="Codes promo">
+            <ul class="promo-codes">
+                {cart.promo_codes.iter().map(|code| {
+                    let code = code.clone();
+                    let label = code.to_string();
+                    view! {
+                        <li class="tag">{label}" "
+                            <button class="button-link" aria-label=format!("Retirer le code {code}")
+                                on:click=move |_| {
+                                    let code = code.clone();
+                                    leptos::task::spawn_local(async move { apply(crate::api::remove_promo(&id.get_value(), &code).await) });
+                                }>"×"</button>
+                        </li>
+                    }
+                }).collect_view()}
+                {cart.refused_codes.iter().map(|r| view! {
+                    <li class="notice notice-error">{format!("{} ne s'applique plus : {}", r.code, text::refusal(r.refusal))}</li>
+                }).collect_view()}
+            </ul>
+            <form class="promo-form" on:submit=submit>
+                <label for="promo-code">"Code promo"</label>
+                <input id="promo-code" name="promo-code" autocomplete="off"
+                    prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+                <button type="submit" class="button" id="apply-promo">"Appliquer"</button>
+            </form>
+            {move || refused.get().map(|m| view! { <p class="notice notice-error" role="alert" id="promo-refused">{m}</p> })}
+        </section>
+    }
 }

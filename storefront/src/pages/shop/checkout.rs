@@ -3,11 +3,12 @@
 use comptoir_shared::cart::Cart;
 use comptoir_shared::checkout::{Address, CheckoutRequest, RawAddress};
 use comptoir_shared::ids::{CartId, Email};
+use comptoir_shared::pricing::{SHIPPING_METHODS, ShippingMethodCode};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::CallError;
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, TotalsList};
 use crate::state::CartState;
 use crate::text;
 
@@ -26,6 +27,8 @@ pub struct CheckoutForm {
     pub postal_code: String,
     /// City.
     pub city: String,
+    /// How the parcel travels.
+    pub shipping_method: ShippingMethodCode,
 }
 
 impl CheckoutForm {
@@ -45,6 +48,7 @@ impl CheckoutForm {
             cart_id,
             email,
             shipping_address,
+            shipping_method: self.shipping_method,
         })
     }
 }
@@ -68,9 +72,10 @@ pub fn CheckoutPage() -> impl IntoView {
     let key = StoredValue::new(idempotency_key());
     let cart = LocalResource::new(move || {
         let id = state.id.get();
+        let method = form.with(|f| f.shipping_method);
         async move {
             match id {
-                Some(id) => crate::api::cart(&id).await.map(Some),
+                Some(id) => crate::api::cart_shipped(&id, method).await.map(Some),
                 None => Ok(None),
             }
         }
@@ -129,6 +134,21 @@ pub fn CheckoutPage() -> impl IntoView {
                     {input("postal_code", "Code postal", "text", "postal-code", form, |f| &mut f.postal_code)}
                     {input("city", "Ville", "text", "address-level2", form, |f| &mut f.city)}
                 </fieldset>
+                <fieldset>
+                    <legend>"Mode de livraison"</legend>
+                    {SHIPPING_METHODS.iter().map(|m| {
+                        let code = m.code;
+                        view! {
+                            <label class="choice">
+                                <input type="radio" name="shipping" value=code.as_str()
+                                    prop:checked=move || form.with(|f| f.shipping_method == code)
+                                    on:change=move |_| form.update(|f| f.shipping_method = code)/>
+                                <span><strong>{text::shipping_name(code)}</strong><br/>
+                                <small>{text::shipping_terms(*m)}</small></span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
                 {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
                 <button type="submit" class="button button-primary" id="place-order" disabled=move || busy.get()>
                     "Payer la commande"
@@ -173,11 +193,9 @@ fn review(cart: crate::api::CallResult<Option<Cart>>) -> AnyView {
                         <span>{text::money(l.line_total)}</span></li>
                 }).collect_view()}
             </ul>
-            <dl class="totals">
-                <dt>"Livraison"</dt><dd>{text::money(c.totals.shipping)}</dd>
-                <dt class="grand">"Total TTC"</dt><dd class="grand" id="review-total">{text::money(c.totals.total)}</dd>
-            </dl>
-        }.into_any(),
+            <TotalsList totals=c.totals id="review-total"/>
+        }
+        .into_any(),
     }
 }
 
@@ -195,6 +213,7 @@ mod tests {
             line2: String::new(),
             postal_code: "75002".into(),
             city: "Paris".into(),
+            shipping_method: ShippingMethodCode::Relay,
         };
         assert!(form.request(id.clone()).is_ok());
         form.postal_code = "750".into();

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::CallError;
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, TotalsList};
 use crate::state::CartState;
 use crate::text;
 
@@ -74,11 +74,7 @@ fn OrderView(order: OrderSummary) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        <dl class="totals">
-            <dt>"Livraison"</dt><dd>{text::money(order.totals.shipping)}</dd>
-            <dt class="grand">"Total TTC"</dt><dd class="grand" id="order-total">{text::money(order.totals.total)}</dd>
-            <dt class="muted">"dont TVA"</dt><dd class="muted">{text::money(order.totals.vat)}</dd>
-        </dl>
+        <TotalsList totals=order.totals id="order-total"/>
         <h2>"Livraison"</h2>
         <address>{a.name}<br/>{a.line1}<br/>{(!a.line2.is_empty()).then(|| view! { {a.line2.clone()}<br/> })}{a.postal_code}" "{a.city}</address>
         <h2>"Suivi"</h2>

@@ -1,0 +1,34 @@
+//! `DELETE /api/carts/{id}/promotions/{code}`: drop a promotion code.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::cart::Cart;
+use comptoir_shared::ids::PromoCode;
+
+use crate::error::AppResult;
+use crate::extract::path_id;
+use crate::params;
+use crate::port::Host;
+
+/// Removes the code; removing an absent code is not an error.
+pub async fn handle(
+    State(host): State<Host>,
+    Path((raw, code)): Path<(String, String)>,
+) -> AppResult<Json<Cart>> {
+    let id = path_id(&raw, "cart")?;
+    let code = PromoCode::parse(&code).map_err(|e| e.on("code"))?;
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    if !super::db::exists(tx.as_mut(), &id).await? {
+        return Err(ApiError::not_found("cart").into());
+    }
+    tx.query(
+        "DELETE FROM cart_promotions WHERE cart_id = ?1 AND code = ?2",
+        params![id.as_str(), code.as_str()],
+    )
+    .await?;
+    let cart = super::db::priced(tx.as_mut(), &id, now).await?;
+    tx.commit().await?;
+    Ok(Json(cart))
+}

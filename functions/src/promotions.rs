@@ -1,0 +1,137 @@
+//! Promotion codes: loading their terms and uses, and pricing a set of lines
+//! with the codes that apply — through [`comptoir_shared::pricing::quote`],
+//! the same function the storefront displays with.
+
+use comptoir_shared::Money;
+use comptoir_shared::ids::{Email, PromoCode};
+use comptoir_shared::pricing::{
+    self, PromoRefusal, Promotion, PromotionKind, PromotionUses, QuoteError, QuoteInput, QuoteLine,
+    ShippingMethodCode, Totals,
+};
+
+use crate::params;
+use crate::port::{Executor, Row};
+
+/// A code and why it does not apply.
+pub type Refused = (PromoCode, PromoRefusal);
+
+/// Lines priced with the codes that apply.
+#[derive(Debug, Clone)]
+pub struct Quote {
+    /// The totals.
+    pub totals: Totals,
+    /// Codes applied, in the order given.
+    pub applied: Vec<PromoCode>,
+    /// Codes that do not apply, with the reason.
+    pub refused: Vec<Refused>,
+}
+
+fn promotion(r: &Row) -> anyhow::Result<Promotion> {
+    let value = r.int(2)?;
+    let kind = match r.text(1)? {
+        "percentage" => PromotionKind::Percentage {
+            bps: u32::try_from(value)?,
+        },
+        "fixed_amount" => PromotionKind::FixedAmount {
+            amount: Money::eur(value),
+        },
+        "free_shipping" => PromotionKind::FreeShipping,
+        other => anyhow::bail!("stored promotion kind {other:?}"),
+    };
+    let limit = |i| -> anyhow::Result<Option<u32>> {
+        r.opt_int(i)?
+            .map(u32::try_from)
+            .transpose()
+            .map_err(Into::into)
+    };
+    Ok(Promotion {
+        code: r.parse(0, PromoCode::parse)?,
+        kind,
+        min_subtotal: Money::eur(r.int(3)?),
+        starts_at_ms: r.int(4)?,
+        ends_at_ms: r.opt_int(5)?,
+        usage_limit: limit(6)?,
+        per_customer_limit: limit(7)?,
+        stackable: r.int(8)? != 0,
+        active: r.int(9)? != 0,
+    })
+}
+
+/// A code's terms and how often it was used (by `email` too, when known);
+/// `None` when no such code exists.
+pub async fn find(
+    db: &mut dyn Executor,
+    code: &PromoCode,
+    email: Option<&Email>,
+) -> anyhow::Result<Option<(Promotion, PromotionUses)>> {
+    let Some(row) = db
+        .optional(
+            "SELECT code, kind, value, min_subtotal_cents, starts_at, ends_at, usage_limit, per_customer_limit, stackable, active \
+             FROM promotions WHERE code = ?1",
+            params![code.as_str()],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let uses = db
+        .one(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.email = ?2 THEN 1 ELSE 0 END), 0) \
+             FROM order_promotions p JOIN orders o ON o.id = p.order_id \
+             WHERE p.code = ?1 AND o.status <> 'cancelled'",
+            params![code.as_str(), email.map(Email::as_str)],
+        )
+        .await?;
+    Ok(Some((
+        promotion(&row)?,
+        PromotionUses {
+            total: u32::try_from(uses.int(0)?)?,
+            by_customer: u32::try_from(uses.int(1)?)?,
+        },
+    )))
+}
+
+/// Prices `lines` for France with every code in `codes` that applies, taken
+/// greedily in order: a code joins if the quote still succeeds with it.
+pub async fn quote(
+    db: &mut dyn Executor,
+    lines: &[QuoteLine],
+    codes: &[PromoCode],
+    shipping: ShippingMethodCode,
+    email: Option<&Email>,
+    now_ms: i64,
+) -> anyhow::Result<Quote> {
+    let mut applied: Vec<(Promotion, PromotionUses)> = Vec::new();
+    let mut refused = Vec::new();
+    for code in codes {
+        let Some(found) = find(db, code, email).await? else {
+            refused.push((code.clone(), PromoRefusal::Unknown));
+            continue;
+        };
+        applied.push(found);
+        let attempt = pricing::quote(&QuoteInput {
+            lines,
+            shipping,
+            promotions: &applied,
+            country: "FR",
+            now_ms,
+        });
+        if let Err(QuoteError::Promotion(_, refusal)) = attempt {
+            applied.pop();
+            refused.push((code.clone(), refusal));
+        }
+    }
+    let totals = pricing::quote(&QuoteInput {
+        lines,
+        shipping,
+        promotions: &applied,
+        country: "FR",
+        now_ms,
+    })
+    .map_err(|e| anyhow::anyhow!("pricing failed: {e:?}"))?;
+    Ok(Quote {
+        totals,
+        applied: applied.into_iter().map(|(p, _)| p.code).collect(),
+        refused,
+    })
+}
