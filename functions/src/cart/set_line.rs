@@ -19,6 +19,7 @@ pub async fn handle(
     let id = path_id(&raw, "cart")?;
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
+    crate::orders::expire_reservations(tx.as_mut(), now).await?;
     if !super::db::exists(tx.as_mut(), &id).await? {
         return Err(ApiError::not_found("cart").into());
     }

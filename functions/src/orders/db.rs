@@ -9,7 +9,7 @@ use comptoir_shared::{ApiError, Currency, Money};
 
 use crate::error::{AppError, AppResult};
 use crate::params;
-use crate::port::{Executor, new_id};
+use crate::port::{Database, Executor, new_id};
 
 /// The fields of an order that decisions are made on.
 #[derive(Debug, Clone)]
@@ -127,6 +127,24 @@ pub async fn expire_reservations(tx: &mut dyn Executor, now_ms: i64) -> anyhow::
         crate::stock::release_order(tx, &id, now_ms).await?;
     }
     Ok(())
+}
+
+/// Releases lapsed reservations if there are any: one indexed read when
+/// there are none, so read paths can call it on every request.
+pub async fn settle_expired(db: &dyn Database, now_ms: i64) -> anyhow::Result<()> {
+    let lapsed = db
+        .auto()
+        .optional(
+            "SELECT 1 FROM orders WHERE status = 'pending_payment' AND reservation_expires_at <= ?1 LIMIT 1",
+            params![now_ms],
+        )
+        .await?;
+    if lapsed.is_none() {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    expire_reservations(tx.as_mut(), now_ms).await?;
+    tx.commit().await
 }
 
 /// The order as its buyer sees it.

@@ -7,7 +7,9 @@
 mod db;
 pub mod get;
 
-pub use db::{OrderHead, expire_reservations, head, insert_event, summary, transition};
+pub use db::{
+    OrderHead, expire_reservations, head, insert_event, settle_expired, summary, transition,
+};
 
 use axum::Router;
 use axum::routing::get;

@@ -1,0 +1,190 @@
+//! The payment webhook under the faults real providers produce: forged or
+//! stale signatures, the same event many times at once, wrong amounts, and
+//! reservations that lapse before anyone pays.
+
+use comptoir_e2e::{TestApp, spawn_app, spawn_app_with};
+use comptoir_functions::config::{Config, SANDBOX_WEBHOOK_SECRET};
+use comptoir_functions::payments::signature::sign;
+use comptoir_functions::port::Value;
+use futures::future::join_all;
+use serde_json::{Value as Json, json};
+
+const SKU: &str = "TSL-BLEU-M";
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+/// A pending order for 2 × SKU (70,00 €) and its open sandbox session id.
+async fn pending_order(app: &TestApp) -> anyhow::Result<(String, String)> {
+    let cart = app.cart_with(SKU, 2).await?;
+    let placed: Json = app.checkout(&cart, None).await?.expect(201)?;
+    let order = placed["order_id"].as_str().unwrap_or_default().to_owned();
+    let session: Json = app
+        .send(
+            "POST",
+            "/api/payments/sessions",
+            &json!({"order_id": order}),
+        )
+        .await?
+        .expect(200)?;
+    Ok((
+        order,
+        session["session_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    ))
+}
+
+fn completed(event: &str, session: &str, order: &str, amount: i64) -> String {
+    json!({
+        "id": event, "object": "event", "type": "checkout.session.completed",
+        "data": {"object": {"id": session, "object": "checkout.session", "amount_total": amount,
+                 "currency": "eur", "payment_status": "paid", "metadata": {"order_id": order}}}
+    })
+    .to_string()
+}
+
+async fn deliver(
+    app: &TestApp,
+    body: &str,
+    signed_at: i64,
+) -> anyhow::Result<comptoir_e2e::Answer> {
+    let signature = sign(SANDBOX_WEBHOOK_SECRET, signed_at, body.as_bytes());
+    app.call(
+        "POST",
+        "/api/payments/webhook",
+        Some(body.to_owned()),
+        &[("stripe-signature", &signature)],
+    )
+    .await
+}
+
+async fn status(app: &TestApp, order: &str) -> anyhow::Result<String> {
+    let summary: Json = app
+        .get(&format!("/api/orders/{order}"))
+        .await?
+        .expect(200)?;
+    Ok(summary["status"].as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn forged_and_stale_signatures_are_refused_and_change_nothing() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let (order, session) = pending_order(&app).await?;
+    let body = completed("evt_forged", &session, &order, 7000);
+    let forged = sign("whsec_attacker", now(), body.as_bytes());
+    let answer = app
+        .call(
+            "POST",
+            "/api/payments/webhook",
+            Some(body.clone()),
+            &[("stripe-signature", &forged)],
+        )
+        .await?;
+    assert_eq!(
+        (answer.status, answer.json),
+        (400, json!({"error": "invalid_signature"}))
+    );
+    let stale = deliver(&app, &body, now() - 301).await?;
+    assert_eq!(stale.status, 400);
+    let unsigned = app
+        .call("POST", "/api/payments/webhook", Some(body), &[])
+        .await?;
+    assert_eq!(unsigned.status, 400);
+    assert_eq!(status(&app, &order).await?, "pending_payment");
+    assert_eq!(app.count("payment_events").await?, 0);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_event_delivered_five_times_at_once_is_applied_once() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let before = app.available(SKU).await?;
+    let on_hand = app
+        .scalar(
+            "SELECT on_hand FROM stock WHERE sku = ?1",
+            &[Value::Text(SKU.into())],
+        )
+        .await?;
+    let (order, session) = pending_order(&app).await?;
+    let body = completed("evt_once", &session, &order, 7000);
+    let signed_at = now();
+    let answers = join_all((0..5).map(|_| deliver(&app, &body, signed_at))).await;
+    let mut outcomes = Vec::new();
+    for answer in answers {
+        let ack: Json = answer?.expect(200)?;
+        outcomes.push(ack["outcome"].as_str().unwrap_or_default().to_owned());
+    }
+    outcomes.sort();
+    assert_eq!(
+        outcomes,
+        ["duplicate", "duplicate", "duplicate", "duplicate", "paid"]
+    );
+    assert_eq!(status(&app, &order).await?, "paid");
+    assert_eq!(app.available(SKU).await?, before - 2);
+    let sold = app
+        .scalar(
+            "SELECT on_hand FROM stock WHERE sku = ?1",
+            &[Value::Text(SKU.into())],
+        )
+        .await?;
+    assert_eq!(sold, on_hand - 2, "sold once, not five times");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_payment_for_the_wrong_amount_is_a_billing_error_not_a_paid_order() -> anyhow::Result<()>
+{
+    let app = spawn_app().await?;
+    let (order, session) = pending_order(&app).await?;
+    let ack: Json = deliver(&app, &completed("evt_short", &session, &order, 6999), now())
+        .await?
+        .expect(200)?;
+    assert_eq!(ack["outcome"], "billing_error");
+    assert_eq!(status(&app, &order).await?, "pending_payment");
+    let errors = app
+        .scalar(
+            "SELECT COUNT(*) FROM billing_errors WHERE order_id = ?1 AND kind = 'amount_mismatch'",
+            &[Value::Text(order.clone())],
+        )
+        .await?;
+    assert_eq!(errors, 1);
+    // The right amount afterwards still pays it.
+    let ack: Json = deliver(&app, &completed("evt_right", &session, &order, 7000), now())
+        .await?
+        .expect(200)?;
+    assert_eq!(ack["outcome"], "paid");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_expired_reservation_gives_the_stock_back_with_no_background_job() -> anyhow::Result<()>
+{
+    let config =
+        Config::from_lookup(|name| (name == "reservation_ttl_seconds").then(|| "1".to_owned()))?;
+    let app = spawn_app_with(config).await?;
+    let before = app.available(SKU).await?;
+    let (order, _) = pending_order(&app).await?;
+    assert_eq!(app.available(SKU).await?, before - 2);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // Any read of the catalog sees the stock back.
+    let shirt: Json = app
+        .get("/api/catalog/products/t-shirt-lin")
+        .await?
+        .expect(200)?;
+    assert!(shirt["variants"].as_array().is_some_and(|v| !v.is_empty()));
+    assert_eq!(app.available(SKU).await?, before);
+    assert_eq!(status(&app, &order).await?, "cancelled");
+    let released = app
+        .scalar(
+            "SELECT COUNT(*) FROM stock_movements WHERE order_id = ?1 AND kind = 'release'",
+            &[Value::Text(order)],
+        )
+        .await?;
+    assert_eq!(released, 1);
+    Ok(())
+}
