@@ -3,6 +3,7 @@
 //! to it over HTTP, and read its database to check what changed.
 
 pub mod browser;
+pub mod fake_stripe;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};

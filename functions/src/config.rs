@@ -7,16 +7,21 @@ use anyhow::{Context as _, bail};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentProvider {
     /// The offline approve/decline page (default; local runs and tests).
-    /// Stripe joins it as a second provider behind the same port.
     Sandbox,
+    /// Stripe Checkout over its REST API.
+    Stripe,
 }
 
 /// Every setting the functions read. Names are the Spin variable names; the
 /// native host reads `COMPTOIR_<NAME>` from the environment.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// `payment_provider`: `sandbox` (the default, and so far the only one).
+    /// `payment_provider`: `sandbox` (default) or `stripe`.
     pub payment_provider: PaymentProvider,
+    /// `stripe_secret_key`: the API key (secret); required with Stripe.
+    pub stripe_secret_key: String,
+    /// `stripe_api_base`: Stripe's API root (tests point it at a local fake).
+    pub stripe_api_base: String,
     /// `webhook_secret`: signs and verifies payment events.
     pub webhook_secret: String,
     /// `public_base_url`: where the shop is reached, for redirect URLs.
@@ -28,15 +33,18 @@ pub struct Config {
 }
 
 /// The variable names, for hosts that must declare them (spin.toml).
-pub const VARIABLES: [&str; 5] = [
+pub const VARIABLES: [&str; 7] = [
     "payment_provider",
     "webhook_secret",
+    "stripe_secret_key",
+    "stripe_api_base",
     "public_base_url",
     "reservation_ttl_seconds",
     "demo_catalog",
 ];
 
-/// The webhook secret used when none is configured: good only for the sandbox.
+/// The webhook secret used when none is configured: good only for the
+/// sandbox, refused with Stripe.
 pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_comptoir_sandbox_only";
 
 impl Config {
@@ -49,14 +57,18 @@ impl Config {
         };
         let payment_provider = match get("payment_provider").as_deref() {
             None | Some("sandbox") => PaymentProvider::Sandbox,
-            Some(other) => {
-                bail!("payment_provider must be sandbox (the only provider so far), not {other:?}")
-            }
+            Some("stripe") => PaymentProvider::Stripe,
+            Some(other) => bail!("payment_provider must be sandbox or stripe, not {other:?}"),
         };
         let webhook_secret = match (get("webhook_secret"), payment_provider) {
             (Some(secret), _) => secret,
             (None, PaymentProvider::Sandbox) => SANDBOX_WEBHOOK_SECRET.to_owned(),
+            (None, PaymentProvider::Stripe) => bail!("webhook_secret is required with stripe"),
         };
+        let stripe_secret_key = get("stripe_secret_key").unwrap_or_default();
+        if payment_provider == PaymentProvider::Stripe && stripe_secret_key.is_empty() {
+            bail!("stripe_secret_key is required with stripe");
+        }
         let ttl_seconds: i64 = match get("reservation_ttl_seconds") {
             Some(v) => v
                 .parse()
@@ -74,6 +86,11 @@ impl Config {
         Ok(Self {
             payment_provider,
             webhook_secret,
+            stripe_secret_key,
+            stripe_api_base: get("stripe_api_base")
+                .unwrap_or_else(|| "https://api.stripe.com".to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
             public_base_url: get("public_base_url")
                 .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned())
                 .trim_end_matches('/')
@@ -94,6 +111,22 @@ mod tests {
         assert_eq!(c.payment_provider, PaymentProvider::Sandbox);
         assert_eq!(c.reservation_ttl_ms, 900_000);
         assert!(c.demo_catalog);
+    }
+
+    #[test]
+    fn stripe_needs_its_secrets() {
+        let only_provider = |n: &str| (n == "payment_provider").then(|| "stripe".to_owned());
+        assert!(Config::from_lookup(only_provider).is_err());
+        let all = |n: &str| match n {
+            "payment_provider" => Some("stripe".to_owned()),
+            "webhook_secret" => Some("whsec_x".to_owned()),
+            "stripe_secret_key" => Some("sk_test_x".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            Config::from_lookup(all).unwrap().stripe_api_base,
+            "https://api.stripe.com"
+        );
     }
 
     #[test]

@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261123120000_add_pricing_and_promotions.sql",
         sql: include_str!("../../infra/migrations/20261123120000_add_pricing_and_promotions.sql"),
     },
+    Migration {
+        version: 20261123140000,
+        name: "20261123140000_add_payment_session_url.sql",
+        sql: include_str!("../../infra/migrations/20261123140000_add_payment_session_url.sql"),
+    },
 ];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");

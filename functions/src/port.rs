@@ -11,11 +11,14 @@ use async_trait::async_trait;
 
 use crate::config::Config;
 
-/// What a request handler is given: database, configuration, clock.
+/// What a request handler is given: database, configuration, clock,
+/// outbound HTTP.
 #[derive(Clone)]
 pub struct Host {
     /// The shop's database.
     pub db: Arc<dyn Database>,
+    /// Outbound HTTP (payment provider APIs).
+    pub http: Arc<dyn HttpClient>,
     /// Configuration and secrets, already parsed.
     pub config: Arc<Config>,
     /// Wall clock (replaceable in tests).
@@ -181,6 +184,36 @@ impl dyn Database + '_ {
     pub fn auto(&self) -> AutoCommit<'_> {
         AutoCommit(self)
     }
+}
+
+/// An outbound HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboundRequest {
+    /// `GET`, `POST`, …
+    pub method: &'static str,
+    /// Absolute URL.
+    pub url: String,
+    /// Header names and values.
+    pub headers: Vec<(&'static str, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+/// An outbound HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboundResponse {
+    /// Status code.
+    pub status: u16,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+/// Sends HTTP requests to the outside world (Spin: `wasi:http` outbound,
+/// limited by `allowed_outbound_hosts`; native: an HTTP client).
+#[async_trait]
+pub trait HttpClient: Send + Sync {
+    /// Sends `request` and reads the whole response.
+    async fn send(&self, request: OutboundRequest) -> anyhow::Result<OutboundResponse>;
 }
 
 /// The time, as unix milliseconds.

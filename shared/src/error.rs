@@ -66,6 +66,8 @@ pub enum ApiError {
     },
     /// A webhook or callback failed its signature check.
     InvalidSignature,
+    /// The payment provider could not be reached or refused; try again.
+    PaymentProviderUnavailable,
     /// Something failed on our side; details are in the server logs.
     Internal,
 }
@@ -106,6 +108,7 @@ impl std::fmt::Display for ApiError {
             }
             Self::Conflict { message } => f.write_str(message),
             Self::InvalidSignature => f.write_str("invalid signature"),
+            Self::PaymentProviderUnavailable => f.write_str("the payment provider is unavailable"),
             Self::Internal => f.write_str("internal error"),
         }
     }

@@ -1,5 +1,6 @@
 //! The Spin adapter of the host port: spin-sdk SQLite for [`Database`],
-//! Spin variables for [`Config`], the WASI clock. Each component's
+//! Spin variables for [`Config`], `wasi:http` outbound for [`HttpClient`], the
+//! WASI clock. Each component's
 //! `#[http_service]` entry calls [`serve`] with its context's router.
 
 use std::sync::Arc;
@@ -8,7 +9,10 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use axum::body::Body;
 use comptoir_functions::config::{Config, VARIABLES};
-use comptoir_functions::port::{Database, Executor, Host, Row, SystemClock, Transaction, Value};
+use comptoir_functions::port::{
+    Database, Executor, Host, HttpClient, OutboundRequest, OutboundResponse, Row, SystemClock,
+    Transaction, Value,
+};
 use http_body_util::BodyExt as _;
 use spin_sdk::sqlite;
 use tower_service::Service as _;
@@ -37,6 +41,7 @@ async fn prepare(request: spin_sdk::http::Request) -> anyhow::Result<(Host, http
     let config = load_config().await?;
     let host = Host {
         db: Arc::new(SpinSqlite),
+        http: Arc::new(SpinHttp),
         config: Arc::new(config),
         clock: Arc::new(SystemClock),
     };
@@ -149,5 +154,35 @@ impl Executor for SpinTx {
 impl Transaction for SpinTx {
     async fn commit(self: Box<Self>) -> anyhow::Result<()> {
         run(&self.conn, "COMMIT", &[]).await.map(drop)
+    }
+}
+
+/// Outbound HTTP through Spin (only to `allowed_outbound_hosts`).
+struct SpinHttp;
+
+#[async_trait]
+impl HttpClient for SpinHttp {
+    async fn send(&self, request: OutboundRequest) -> anyhow::Result<OutboundResponse> {
+        let mut builder = http::Request::builder()
+            .method(request.method)
+            .uri(&request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let outbound = builder
+            .body(http_body_util::Full::new(bytes::Bytes::from(request.body)))
+            .context("building the outbound request")?;
+        let response = spin_sdk::http::send(outbound)
+            .await
+            .map_err(|e| anyhow::anyhow!("sending to {}: {e:?}", request.url))?;
+        let status = response.status().as_u16();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| anyhow::anyhow!("reading the response from {}: {e:?}", request.url))?
+            .to_bytes()
+            .to_vec();
+        Ok(OutboundResponse { status, body })
     }
 }

@@ -6,6 +6,7 @@
 //!   and its approve/decline, which emits signed events into the webhook ([`sandbox`])
 //! - `POST /api/payments/webhook` — provider events ([`webhook`])
 
+pub mod provider;
 pub mod sandbox;
 pub mod session;
 pub mod signature;

@@ -19,7 +19,9 @@ use crate::port::{Executor as _, Host, new_id};
 use super::{signature, webhook};
 
 async fn load(host: &Host, raw: &str) -> AppResult<SandboxSession> {
-    let PaymentProvider::Sandbox = host.config.payment_provider;
+    if host.config.payment_provider != PaymentProvider::Sandbox {
+        return Err(ApiError::not_found("payment_session").into());
+    }
     let id = path_id(raw, "payment_session")?;
     let Some(r) = host
         .db

@@ -1,4 +1,8 @@
 //! `POST /api/payments/sessions`: where to send the shopper to pay an order.
+//!
+//! An open session is offered again as is. Otherwise the provider is called
+//! outside any transaction (no database lock held over the network), with an
+//! idempotency key per order, and the session is recorded afterwards.
 
 use axum::Json;
 use axum::extract::State;
@@ -6,11 +10,12 @@ use comptoir_shared::ApiError;
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::payment::{PaymentSession, PaymentSessionRequest};
 
-use crate::config::PaymentProvider;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::params;
-use crate::port::{Host, new_id};
+use crate::port::{Executor as _, Host};
+
+use super::provider;
 
 /// Opens (or reopens) the order's payment session with the configured provider.
 pub async fn handle(
@@ -18,8 +23,10 @@ pub async fn handle(
     ApiJson(request): ApiJson<PaymentSessionRequest>,
 ) -> AppResult<Json<PaymentSession>> {
     let now = host.clock.now_ms();
-    let mut tx = host.db.begin().await?;
-    let Some(order) = crate::orders::head(tx.as_mut(), &request.order_id).await? else {
+    crate::orders::settle_expired(host.db.as_ref(), now).await?;
+    let provider = provider::configured(&host);
+    let mut db = host.db.auto();
+    let Some(order) = crate::orders::summary(&mut db, &request.order_id).await? else {
         return Err(ApiError::not_found("order").into());
     };
     if order.status != OrderStatus::PendingPayment {
@@ -31,38 +38,47 @@ pub async fn handle(
         }
         .into());
     }
-    let existing = tx
-        .optional(
-            "SELECT id FROM payment_sessions WHERE order_id = ?1 AND state = 'open'",
-            params![request.order_id.as_str()],
-        )
-        .await?;
-    let session_id = match existing {
-        Some(row) => row.text(0)?.to_owned(),
-        None => {
-            let id = new_id().to_string();
-            tx.query(
-                "INSERT INTO payment_sessions (id, order_id, provider, amount_cents, currency, state, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6)",
-                params![
-                    &id,
-                    request.order_id.as_str(),
-                    "sandbox",
-                    order.total.amount,
-                    order.total.currency.code(),
-                    now
-                ],
-            )
-            .await?;
-            id
-        }
-    };
-    tx.commit().await?;
-    let redirect_url = match host.config.payment_provider {
-        PaymentProvider::Sandbox => format!("/pay/{session_id}"),
-    };
+    if let Some(open) = open_session(&mut db, &request.order_id, provider.name()).await? {
+        return Ok(Json(open));
+    }
+    let opened = provider.open_session(&host, &order).await?;
+    db.query(
+        "INSERT INTO payment_sessions (id, order_id, provider, amount_cents, currency, state, created_at, redirect_url) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7) ON CONFLICT (id) DO NOTHING",
+        params![
+            &opened.id,
+            request.order_id.as_str(),
+            provider.name(),
+            order.totals.total.amount,
+            order.totals.total.currency.code(),
+            now,
+            &opened.redirect_url
+        ],
+    )
+    .await?;
     Ok(Json(PaymentSession {
-        session_id,
-        redirect_url,
+        session_id: opened.id,
+        redirect_url: opened.redirect_url,
     }))
+}
+
+async fn open_session(
+    db: &mut dyn crate::port::Executor,
+    order: &comptoir_shared::ids::OrderId,
+    provider: &str,
+) -> anyhow::Result<Option<PaymentSession>> {
+    db
+        .optional(
+            "SELECT id, redirect_url FROM payment_sessions WHERE order_id = ?1 AND provider = ?2 AND state = 'open' \
+             ORDER BY created_at LIMIT 1",
+            params![order.as_str(), provider],
+        )
+        .await?
+        .map(|r| -> anyhow::Result<PaymentSession> {
+            Ok(PaymentSession {
+                session_id: r.text(0)?.to_owned(),
+                redirect_url: r.text(1)?.to_owned(),
+            })
+        })
+        .transpose()
 }

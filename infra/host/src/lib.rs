@@ -3,8 +3,10 @@
 //! It reads `spin.toml`, mounts each function's router at the route Spin
 //! would give it (full paths, no prefix stripping), serves the storefront
 //! files for the rest, and implements the host port on sqlx SQLite
-//! ([`sqlite::NativeSqlite`]) and the environment ([`config_from_env`]).
+//! ([`sqlite::NativeSqlite`]), an HTTP client ([`http::ReqwestClient`]) and
+//! the environment ([`config_from_env`]).
 
+pub mod http;
 pub mod manifest;
 pub mod sqlite;
 
@@ -50,6 +52,7 @@ pub async fn host(database: &Path, config: Config) -> anyhow::Result<Host> {
     let db = sqlite::NativeSqlite::open(database).await?;
     let host = Host {
         db: Arc::new(db),
+        http: Arc::new(http::ReqwestClient::new()),
         config: Arc::new(config),
         clock: Arc::new(SystemClock),
     };

@@ -1,0 +1,156 @@
+//! Stripe over its real HTTP API shape, against a local fake that checks what
+//! it receives: the Checkout Session request, then Stripe's signed webhook.
+
+use comptoir_e2e::fake_stripe::{FakeStripe, SECRET_KEY};
+use comptoir_e2e::spawn_app_with;
+use comptoir_functions::config::Config;
+use comptoir_functions::payments::signature::sign;
+use serde_json::{Value as Json, json};
+
+const WEBHOOK_SECRET: &str = "whsec_test_comptoir";
+
+#[tokio::test]
+async fn checkout_opens_a_stripe_session_with_the_right_fields_and_the_webhook_settles_it()
+-> anyhow::Result<()> {
+    let stripe = FakeStripe::start().await?;
+    let config = Config::from_lookup(|name| match name {
+        "payment_provider" => Some("stripe".into()),
+        "stripe_secret_key" => Some(SECRET_KEY.into()),
+        "stripe_api_base" => Some(stripe.base.clone()),
+        "webhook_secret" => Some(WEBHOOK_SECRET.into()),
+        "public_base_url" => Some("https://boutique.example".into()),
+        _ => None,
+    })?;
+    let app = spawn_app_with(config).await?;
+    let cart = app.cart_with("TSL-BLEU-M", 1).await?; // 35,00 € + 4,90 € shipping
+    let placed: Json = app.checkout(&cart, None).await?.expect(201)?;
+    let order = placed["order_id"].as_str().unwrap_or_default().to_owned();
+
+    let session: Json = app
+        .send(
+            "POST",
+            "/api/payments/sessions",
+            &json!({"order_id": order}),
+        )
+        .await?
+        .expect(200)?;
+    assert_eq!(
+        session["redirect_url"],
+        "https://checkout.stripe.com/c/pay/cs_test_1"
+    );
+    // Asked again: the open session is offered as is, Stripe is not called twice.
+    let again: Json = app
+        .send(
+            "POST",
+            "/api/payments/sessions",
+            &json!({"order_id": order}),
+        )
+        .await?
+        .expect(200)?;
+    assert_eq!(again, session);
+
+    let received = stripe.received();
+    assert_eq!(received.len(), 1);
+    let r = &received[0];
+    assert_eq!(
+        r.authorization.as_deref(),
+        Some(format!("Bearer {SECRET_KEY}").as_str())
+    );
+    assert_eq!(
+        r.idempotency_key.as_deref(),
+        Some(format!("comptoir-checkout-session-{order}").as_str())
+    );
+    let expected = [
+        ("mode", "payment"),
+        ("customer_email", "marie.curie@exemple.fr"),
+        ("client_reference_id", order.as_str()),
+        ("metadata[order_id]", order.as_str()),
+        ("payment_intent_data[metadata][order_id]", order.as_str()),
+        (
+            "cancel_url",
+            "https://boutique.example/panier?paiement=annule",
+        ),
+        ("line_items[0][price_data][currency]", "eur"),
+        (
+            "line_items[0][price_data][product_data][name]",
+            "T-shirt en lin — Bleu · M",
+        ),
+        ("line_items[0][price_data][unit_amount]", "3500"),
+        ("line_items[0][quantity]", "1"),
+        ("line_items[1][price_data][product_data][name]", "Livraison"),
+        ("line_items[1][price_data][unit_amount]", "490"),
+        ("line_items[1][quantity]", "1"),
+    ];
+    for (field, value) in expected {
+        assert_eq!(r.field(field), Some(value), "{field}");
+    }
+    assert_eq!(
+        r.field("success_url"),
+        Some(format!("https://boutique.example/commandes/{order}").as_str())
+    );
+
+    // Stripe then calls the webhook, signed with the endpoint secret.
+    let event = json!({
+        "id": "evt_1", "object": "event", "type": "checkout.session.completed",
+        "data": {"object": {"id": "cs_test_1", "object": "checkout.session", "amount_total": 3990,
+                 "currency": "eur", "payment_status": "paid", "metadata": {"order_id": order}}}
+    })
+    .to_string();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    let signature = sign(WEBHOOK_SECRET, i64::try_from(now)?, event.as_bytes());
+    let ack: Json = app
+        .call(
+            "POST",
+            "/api/payments/webhook",
+            Some(event),
+            &[("stripe-signature", &signature)],
+        )
+        .await?
+        .expect(200)?;
+    assert_eq!(ack["outcome"], "paid");
+    let summary: Json = app
+        .get(&format!("/api/orders/{order}"))
+        .await?
+        .expect(200)?;
+    assert_eq!(summary["status"], "paid");
+    // The sandbox page does not exist when Stripe takes the money.
+    assert_eq!(
+        app.get("/api/payments/sandbox/cs_test_1").await?.status,
+        404
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_stripe_outage_is_a_502_and_leaves_the_order_payable() -> anyhow::Result<()> {
+    let config = Config::from_lookup(|name| match name {
+        "payment_provider" => Some("stripe".into()),
+        "stripe_secret_key" => Some("sk_test_wrong".into()),
+        "stripe_api_base" => Some("http://127.0.0.1:9".into()),
+        "webhook_secret" => Some(WEBHOOK_SECRET.into()),
+        _ => None,
+    })?;
+    let app = spawn_app_with(config).await?;
+    let cart = app.cart_with("TSL-BLEU-M", 1).await?;
+    let placed: Json = app.checkout(&cart, None).await?.expect(201)?;
+    let order = placed["order_id"].as_str().unwrap_or_default();
+    let failed = app
+        .send(
+            "POST",
+            "/api/payments/sessions",
+            &json!({"order_id": order}),
+        )
+        .await?;
+    assert_eq!(
+        (failed.status, failed.json),
+        (502, json!({"error": "payment_provider_unavailable"}))
+    );
+    let summary: Json = app
+        .get(&format!("/api/orders/{order}"))
+        .await?
+        .expect(200)?;
+    assert_eq!(summary["status"], "pending_payment");
+    Ok(())
+}
