@@ -61,6 +61,7 @@ impl FakeStripe {
         let inner = Arc::new(Mutex::new(Inner::default()));
         let app = Router::new()
             .route("/v1/checkout/sessions", post(checkout_session))
+            .route("/v1/refunds", post(refund))
             .with_state(Arc::clone(&inner));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
@@ -85,24 +86,72 @@ fn stripe_error(status: StatusCode, kind: &str, message: &str) -> Response {
         .into_response()
 }
 
-async fn checkout_session(
-    State(inner): State<Arc<Mutex<Inner>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+fn receive(path: &str, headers: &HeaderMap, body: &[u8]) -> Received {
     let header = |name: &str| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    let received = Received {
-        path: "/v1/checkout/sessions".into(),
+    Received {
+        path: path.into(),
         authorization: header("authorization"),
         idempotency_key: header("idempotency-key"),
         content_type: header("content-type"),
-        form: form_urlencoded::parse(&body).into_owned().collect(),
+        form: form_urlencoded::parse(body).into_owned().collect(),
+    }
+}
+
+/// `POST /v1/refunds`: answers `pending`, as Stripe often does for cards.
+async fn refund(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let received = receive("/v1/refunds", &headers, &body);
+    let Ok(mut inner) = inner.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    inner.received.push(received.clone());
+    if received.authorization.as_deref() != Some(&format!("Bearer {SECRET_KEY}")) {
+        return stripe_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request_error",
+            "Invalid API Key provided",
+        );
+    }
+    let (Some(intent), Some(amount)) = (received.field("payment_intent"), received.field("amount"))
+    else {
+        return stripe_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "payment_intent and amount are required",
+        );
+    };
+    if let Some(reply) = received
+        .idempotency_key
+        .as_ref()
+        .and_then(|k| inner.replies.get(k))
+    {
+        return axum::Json(reply.clone()).into_response();
+    }
+    let reply = json!({
+        "id": format!("re_test_{}", inner.received.len()), "object": "refund", "status": "pending",
+        "amount": amount.parse::<i64>().unwrap_or(0), "currency": "eur", "payment_intent": intent,
+        "metadata": {"refund_id": received.field("metadata[refund_id]"), "order_id": received.field("metadata[order_id]")},
+    });
+    if let Some(key) = received.idempotency_key {
+        inner.replies.insert(key, reply.clone());
+    }
+    axum::Json(reply).into_response()
+}
+
+async fn checkout_session(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let received = receive("/v1/checkout/sessions", &headers, &body);
     let Ok(mut inner) = inner.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };

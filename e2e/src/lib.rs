@@ -80,6 +80,10 @@ pub struct Answer {
     pub status: u16,
     /// Parsed body (`null` when empty).
     pub json: serde_json::Value,
+    /// The `name=value` part of a `Set-Cookie` header, if any.
+    pub cookie: Option<String>,
+    /// The whole `Set-Cookie` header, if any.
+    pub set_cookie: Option<String>,
 }
 
 impl Answer {
@@ -116,13 +120,27 @@ impl TestApp {
         }
         let response = request.send().await?;
         let status = response.status().as_u16();
+        let set_cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let cookie = set_cookie
+            .as_deref()
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned);
         let bytes = response.bytes().await?;
         let json = if bytes.is_empty() {
             serde_json::Value::Null
         } else {
             serde_json::from_slice(&bytes)?
         };
-        Ok(Answer { status, json })
+        Ok(Answer {
+            status,
+            json,
+            cookie,
+            set_cookie,
+        })
     }
 
     /// GET.
@@ -139,6 +157,113 @@ impl TestApp {
     ) -> anyhow::Result<Answer> {
         self.call(method, path, Some(serde_json::to_string(body)?), &[])
             .await
+    }
+
+    /// Sends JSON with a session cookie.
+    pub async fn send_as(
+        &self,
+        cookie: &str,
+        method: &str,
+        path: &str,
+        body: &impl Serialize,
+    ) -> anyhow::Result<Answer> {
+        self.call(
+            method,
+            path,
+            Some(serde_json::to_string(body)?),
+            &[("cookie", cookie)],
+        )
+        .await
+    }
+
+    /// GET with a session cookie.
+    pub async fn get_as(&self, cookie: &str, path: &str) -> anyhow::Result<Answer> {
+        self.call("GET", path, None, &[("cookie", cookie)]).await
+    }
+
+    /// Signs in and returns the session cookie.
+    pub async fn sign_in(&self, email: &str, password: &str) -> anyhow::Result<String> {
+        let answer = self
+            .send(
+                "POST",
+                "/api/accounts/signin",
+                &json!({"email": email, "password": password}),
+            )
+            .await?;
+        anyhow::ensure!(
+            answer.status == 200,
+            "sign-in failed: {} {}",
+            answer.status,
+            answer.json
+        );
+        answer.cookie.context("no session cookie")
+    }
+
+    /// Creates a staff account with `role` (as an admin would) and signs it in.
+    pub async fn staff(&self, role: &str) -> anyhow::Result<String> {
+        let email = format!("{role}@comptoir.test");
+        let password = "mot de passe du personnel";
+        let hash = comptoir_functions::accounts::password::hash(password)?;
+        self.execute(
+            "INSERT INTO accounts (id, email, password_hash, name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0) \
+             ON CONFLICT (email) DO NOTHING",
+            &[
+                Value::Text(comptoir_functions::port::new_id().to_string()),
+                Value::Text(email.clone()),
+                Value::Text(hash),
+                Value::Text(role.to_owned()),
+                Value::Text(role.to_owned()),
+            ],
+        )
+        .await?;
+        self.sign_in(&email, password).await
+    }
+
+    /// Signs up the customer who buys in [`checkout_body`] and returns the cookie.
+    pub async fn customer(&self) -> anyhow::Result<String> {
+        let answer = self
+            .send(
+                "POST",
+                "/api/accounts/signup",
+                &json!({"email": "marie.curie@exemple.fr", "password": "radium et polonium"}),
+            )
+            .await?;
+        anyhow::ensure!(answer.status == 201, "sign-up failed: {}", answer.json);
+        answer.cookie.context("no session cookie")
+    }
+
+    /// A paid order of `quantity` × `sku` through the sandbox; returns its id.
+    pub async fn paid_order(&self, sku: &str, quantity: u32) -> anyhow::Result<String> {
+        let cart = self.cart_with(sku, quantity).await?;
+        let placed: serde_json::Value = self.checkout(&cart, None).await?.expect(201)?;
+        let order = placed["order_id"].as_str().context("order id")?.to_owned();
+        self.pay(&order, true).await?;
+        Ok(order)
+    }
+
+    /// Moves an order on as `cookie`; returns the raw answer.
+    pub async fn move_order(
+        &self,
+        cookie: &str,
+        order: &str,
+        body: serde_json::Value,
+    ) -> anyhow::Result<Answer> {
+        self.send_as(
+            cookie,
+            "POST",
+            &format!("/api/orders/{order}/status"),
+            &body,
+        )
+        .await
+    }
+
+    /// An order's status.
+    pub async fn order_status(&self, order: &str) -> anyhow::Result<String> {
+        let summary: serde_json::Value = self
+            .get(&format!("/api/orders/{order}"))
+            .await?
+            .expect(200)?;
+        Ok(summary["status"].as_str().unwrap_or_default().to_owned())
     }
 
     /// A new cart holding `quantity` of `sku`; returns its id.

@@ -30,10 +30,15 @@ pub struct Config {
     pub reservation_ttl_ms: i64,
     /// `demo_catalog`: seed the demo catalog into an empty database (default true).
     pub demo_catalog: bool,
+    /// `admin_email` + `admin_password` (secret): the first admin, created on
+    /// its first sign-in while the shop has no admin.
+    pub initial_admin: Option<(String, String)>,
 }
 
 /// The variable names, for hosts that must declare them (spin.toml).
-pub const VARIABLES: [&str; 7] = [
+pub const VARIABLES: [&str; 9] = [
+    "admin_email",
+    "admin_password",
     "payment_provider",
     "webhook_secret",
     "stripe_secret_key",
@@ -97,6 +102,14 @@ impl Config {
                 .to_owned(),
             reservation_ttl_ms: ttl_seconds * 1000,
             demo_catalog,
+            initial_admin: match (get("admin_email"), get("admin_password")) {
+                (Some(email), Some(password)) if password.chars().count() >= 10 => {
+                    Some((email, password))
+                }
+                (Some(_), Some(_)) => bail!("admin_password must have at least 10 characters"),
+                (None, None) => None,
+                _ => bail!("admin_email and admin_password go together"),
+            },
         })
     }
 }

@@ -38,6 +38,8 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         | ApiError::EmptyCart
         | ApiError::PromotionRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+        ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden => StatusCode::FORBIDDEN,
         ApiError::InsufficientStock { .. }
         | ApiError::InvalidTransition { .. }
         | ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -91,6 +93,9 @@ mod tests {
                 message: String::new(),
             },
             ApiError::InvalidSignature,
+            ApiError::Unauthorized,
+            ApiError::Forbidden,
+            ApiError::InvalidCredentials,
         ];
         for refusal in refusals {
             assert!(status_of(&refusal).is_client_error(), "{refusal:?}");

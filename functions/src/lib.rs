@@ -6,6 +6,7 @@
 //! components (`functions/components/*`) and the native host (`infra/host`)
 //! are adapters that build a `Host` and hand requests to [`router_for`].
 
+pub mod accounts;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -17,6 +18,7 @@ pub mod orders;
 pub mod payments;
 pub mod port;
 pub mod promotions;
+pub mod refunds;
 pub mod stock;
 
 use axum::Router;
@@ -24,7 +26,9 @@ use axum::Router;
 use crate::port::Host;
 
 /// The functions, by the component id `spin.toml` gives them.
-pub const FUNCTIONS: [&str; 5] = ["catalog", "cart", "checkout", "payments", "orders"];
+pub const FUNCTIONS: [&str; 7] = [
+    "catalog", "cart", "checkout", "payments", "orders", "accounts", "refunds",
+];
 
 /// The router of the function whose `spin.toml` component id is `name`.
 pub fn router_for(name: &str, host: Host) -> Option<Router> {
@@ -34,6 +38,8 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "checkout" => checkout::router(host),
         "payments" => payments::router(host),
         "orders" => orders::router(host),
+        "accounts" => accounts::router(host),
+        "refunds" => refunds::router(host),
         _ => return None,
     })
 }

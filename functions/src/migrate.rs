@@ -35,6 +35,18 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261123140000_add_payment_session_url.sql",
         sql: include_str!("../../infra/migrations/20261123140000_add_payment_session_url.sql"),
     },
+    Migration {
+        version: 20261123160000,
+        name: "20261123160000_create_accounts.sql",
+        sql: include_str!("../../infra/migrations/20261123160000_create_accounts.sql"),
+    },
+    Migration {
+        version: 20261123180000,
+        name: "20261123180000_create_fulfilment_and_refunds.sql",
+        sql: include_str!(
+            "../../infra/migrations/20261123180000_create_fulfilment_and_refunds.sql"
+        ),
+    },
 ];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");

@@ -82,7 +82,30 @@ pub async fn sell_order(tx: &mut dyn Executor, order: &OrderId, now_ms: i64) -> 
     Ok(())
 }
 
-async fn order_lines(tx: &mut dyn Executor, order: &OrderId) -> anyhow::Result<Vec<(Sku, i64)>> {
+/// Puts sold units back on the shelf (`return` ledger rows): a cancelled paid
+/// order, or a refund approved with restock. `lines` are `(sku, quantity)`.
+pub async fn restock(
+    tx: &mut dyn Executor,
+    order: &OrderId,
+    lines: &[(Sku, i64)],
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    for (sku, quantity) in lines {
+        tx.query(
+            "UPDATE stock SET on_hand = on_hand + ?2 WHERE sku = ?1",
+            params![sku.as_str(), *quantity],
+        )
+        .await?;
+        ledger(tx, sku, "return", *quantity, order, now_ms).await?;
+    }
+    Ok(())
+}
+
+/// An order's lines as `(sku, quantity)`.
+pub async fn order_lines(
+    tx: &mut dyn Executor,
+    order: &OrderId,
+) -> anyhow::Result<Vec<(Sku, i64)>> {
     tx.query(
         "SELECT sku, quantity FROM order_lines WHERE order_id = ?1 ORDER BY position",
         params![order.as_str()],

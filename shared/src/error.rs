@@ -64,6 +64,12 @@ pub enum ApiError {
         /// What conflicts.
         message: String,
     },
+    /// No valid session: sign in.
+    Unauthorized,
+    /// Signed in, but this account may not do that.
+    Forbidden,
+    /// Wrong e-mail or password (deliberately not saying which).
+    InvalidCredentials,
     /// A webhook or callback failed its signature check.
     InvalidSignature,
     /// The payment provider could not be reached or refused; try again.
@@ -107,6 +113,9 @@ impl std::fmt::Display for ApiError {
                 write!(f, "an order cannot go from {from:?} to {to:?}")
             }
             Self::Conflict { message } => f.write_str(message),
+            Self::Unauthorized => f.write_str("sign in first"),
+            Self::Forbidden => f.write_str("not allowed for this account"),
+            Self::InvalidCredentials => f.write_str("wrong e-mail or password"),
             Self::InvalidSignature => f.write_str("invalid signature"),
             Self::PaymentProviderUnavailable => f.write_str("the payment provider is unavailable"),
             Self::Internal => f.write_str("internal error"),

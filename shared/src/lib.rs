@@ -12,6 +12,7 @@
 //! and `wasm32-wasip2`, and CI checks it never depends on a host crate.
 #![deny(missing_docs)]
 
+pub mod account;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -21,6 +22,7 @@ pub mod money;
 pub mod order;
 pub mod payment;
 pub mod pricing;
+pub mod refund;
 
 pub use error::{ApiError, ValidationError};
 pub use money::{Currency, Money};

@@ -98,8 +98,48 @@ pub struct OrderSummary {
     pub totals: Totals,
     /// Unix milliseconds.
     pub created_at_ms: i64,
-    /// Every status change, oldest first.
+    /// Every status change, oldest first (staff-only notes left out).
     pub timeline: Vec<TimelineEntry>,
+    /// Carrier and tracking number once shipped.
+    pub shipment: Option<Shipment>,
+}
+
+/// How a parcel travels and how to follow it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipment {
+    /// `Colissimo`, `Chronopost`, …
+    pub carrier: String,
+    /// The carrier's tracking number.
+    pub tracking_number: String,
+}
+
+/// Body of `POST /api/orders/{id}/status`: staff move an order on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    /// `picking`, `shipped`, `delivered` or `cancelled`.
+    pub to: OrderStatus,
+    /// Required when shipping.
+    #[serde(default)]
+    pub shipment: Option<Shipment>,
+    /// Why (shown in the timeline).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A paid order still not shipped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StuckOrder {
+    /// The order.
+    pub id: OrderId,
+    /// `paid` or `picking`.
+    pub status: OrderStatus,
+    /// Buyer.
+    pub email: Email,
+    /// When it was paid, unix ms.
+    pub paid_at_ms: i64,
+    /// Whole hours since.
+    pub waiting_hours: i64,
 }
 
 /// One line of an order, frozen at checkout.

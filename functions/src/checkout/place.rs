@@ -18,6 +18,7 @@ use comptoir_shared::pricing::Totals;
 use comptoir_shared::{Currency, Money};
 use sha2::{Digest, Sha256};
 
+use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, MaybeIdempotencyKey};
 use crate::params;
@@ -27,6 +28,7 @@ use crate::{cart, orders, promotions, stock};
 /// Places the order and answers 201 with what must be paid.
 pub async fn handle(
     State(host): State<Host>,
+    viewer: Viewer,
     MaybeIdempotencyKey(key): MaybeIdempotencyKey,
     ApiJson(request): ApiJson<CheckoutRequest>,
 ) -> AppResult<(StatusCode, Json<CheckoutResult>)> {
@@ -87,8 +89,8 @@ pub async fn handle(
     tx.query(
         "INSERT INTO orders (id, status, email, ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, \
             ship_country, subtotal_cents, shipping_cents, total_cents, vat_cents, currency, cart_id, created_at, \
-            reservation_expires_at, discount_cents, shipping_method) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            reservation_expires_at, discount_cents, shipping_method, customer_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
         params![
             order.as_str(),
             OrderStatus::PendingPayment.as_str(),
@@ -109,6 +111,7 @@ pub async fn handle(
             expires,
             totals.discount.amount,
             request.shipping_method.as_str(),
+            viewer.account.as_ref().map(|a| a.id.as_str()),
         ],
     )
     .await?;

@@ -3,7 +3,7 @@
 use anyhow::Context as _;
 use comptoir_shared::checkout::{Address, RawAddress};
 use comptoir_shared::ids::{Email, OrderId, Quantity, Sku};
-use comptoir_shared::order::{OrderLine, OrderStatus, OrderSummary, TimelineEntry};
+use comptoir_shared::order::{OrderLine, OrderStatus, OrderSummary, Shipment, TimelineEntry};
 use comptoir_shared::pricing::Totals;
 use comptoir_shared::{ApiError, Currency, Money};
 
@@ -152,7 +152,8 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
     let Some(r) = db
         .optional(
             "SELECT status, email, ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, ship_country, \
-                    subtotal_cents, shipping_cents, total_cents, vat_cents, currency, created_at, discount_cents \
+                    subtotal_cents, shipping_cents, total_cents, vat_cents, currency, created_at, discount_cents, \
+                    carrier, tracking_number \
              FROM orders WHERE id = ?1",
             params![id.as_str()],
         )
@@ -191,7 +192,7 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
         .collect::<anyhow::Result<Vec<_>>>()?;
     let timeline = db
         .query(
-            "SELECT at, status, actor, note FROM order_events WHERE order_id = ?1 ORDER BY seq",
+            "SELECT at, status, actor, note FROM order_events WHERE order_id = ?1 AND internal = 0 ORDER BY seq",
             params![id.as_str()],
         )
         .await?
@@ -220,5 +221,12 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
         },
         created_at_ms: r.int(13)?,
         timeline,
+        shipment: match (r.opt_text(15)?, r.opt_text(16)?) {
+            (Some(carrier), Some(tracking)) => Some(Shipment {
+                carrier: carrier.to_owned(),
+                tracking_number: tracking.to_owned(),
+            }),
+            _ => None,
+        },
     }))
 }

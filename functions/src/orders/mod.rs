@@ -3,22 +3,28 @@
 //! timeline entry in the caller's transaction.
 //!
 //! - `GET /api/orders/{id}` — the order as its buyer sees it ([`get`])
+//! - `POST /api/orders/{id}/status` — staff move it on ([`change_status`])
+//! - `GET /api/orders/stuck?hours=N` — paid, not shipped after N hours ([`stuck`])
 
+pub mod change_status;
 mod db;
 pub mod get;
+pub mod stuck;
 
 pub use db::{
     OrderHead, expire_reservations, head, insert_event, settle_expired, summary, transition,
 };
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::port::Host;
 
 /// The order routes, on full paths.
 pub fn router(host: Host) -> Router {
     Router::new()
+        .route("/api/orders/stuck", get(stuck::handle))
         .route("/api/orders/{id}", get(get::handle))
+        .route("/api/orders/{id}/status", post(change_status::handle))
         .with_state(host)
 }

@@ -5,6 +5,7 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use comptoir_shared::ApiError;
 use comptoir_shared::order::OrderSummary;
+use comptoir_shared::refund::{Refund, RefundStatus};
 use serde::Deserialize;
 
 use crate::config::PaymentProvider;
@@ -28,6 +29,33 @@ pub trait Provider: Send + Sync {
 
     /// Opens a payment page for `order`; safe to retry for the same order.
     async fn open_session(&self, host: &Host, order: &OrderSummary) -> AppResult<OpenedSession>;
+
+    /// Pays back a committed refund; safe to retry for the same refund.
+    /// `payment_reference` is the provider's payment id stored at capture.
+    async fn refund(
+        &self,
+        host: &Host,
+        refund: &Refund,
+        payment_reference: Option<&str>,
+    ) -> AppResult<RefundVerdict>;
+}
+
+/// The provider's answer to a refund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundVerdict {
+    /// The provider's refund id.
+    pub id: String,
+    /// `pending` (an event will follow), `succeeded` or `failed`.
+    pub status: RefundStatus,
+}
+
+/// Stripe's refund statuses in ours.
+pub fn refund_status(stripe: &str) -> RefundStatus {
+    match stripe {
+        "succeeded" => RefundStatus::Succeeded,
+        "failed" | "canceled" => RefundStatus::Failed,
+        _ => RefundStatus::Pending,
+    }
 }
 
 /// The provider the configuration chooses.
@@ -54,6 +82,35 @@ impl Provider for Sandbox {
             id,
         })
     }
+
+    /// The sandbox refunds at once, announcing it with a signed
+    /// `refund.updated` event through the webhook path, as Stripe would.
+    async fn refund(
+        &self,
+        host: &Host,
+        refund: &Refund,
+        _: Option<&str>,
+    ) -> AppResult<RefundVerdict> {
+        let provider_id = format!("re_sandbox_{}", refund.id);
+        let event = serde_json::json!({
+            "id": format!("evt_sandbox_{}", new_id()),
+            "object": "event",
+            "type": "refund.updated",
+            "data": { "object": {
+                "id": provider_id,
+                "object": "refund",
+                "amount": refund.amount.amount,
+                "currency": refund.amount.currency.code().to_ascii_lowercase(),
+                "status": "succeeded",
+                "metadata": { "refund_id": refund.id.as_str(), "order_id": refund.order_id.as_str() },
+            }},
+        });
+        super::webhook::deliver_signed(host, &event).await?;
+        Ok(RefundVerdict {
+            id: provider_id,
+            status: RefundStatus::Succeeded,
+        })
+    }
 }
 
 /// Stripe Checkout.
@@ -63,6 +120,55 @@ pub struct Stripe;
 struct StripeSession {
     id: String,
     url: String,
+}
+
+#[derive(Deserialize)]
+struct StripeRefund {
+    id: String,
+    status: String,
+}
+
+impl Stripe {
+    /// POSTs a form to Stripe with the secret key and an idempotency key;
+    /// any failure to get a 2xx is `payment_provider_unavailable` (logged).
+    async fn post(
+        &self,
+        host: &Host,
+        path: &str,
+        form: &[(String, String)],
+        idempotency_key: String,
+    ) -> AppResult<Vec<u8>> {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let response = host
+            .http
+            .send(OutboundRequest {
+                method: "POST",
+                url: format!("{}{path}", host.config.stripe_api_base),
+                headers: vec![
+                    (
+                        "authorization",
+                        format!("Bearer {}", host.config.stripe_secret_key),
+                    ),
+                    ("content-type", "application/x-www-form-urlencoded".into()),
+                    ("idempotency-key", idempotency_key),
+                ],
+                body: body.into_bytes(),
+            })
+            .await;
+        match response {
+            Ok(r) if (200..300).contains(&r.status) => Ok(r.body),
+            Ok(r) => {
+                tracing::error!(status = r.status, path, body = %String::from_utf8_lossy(&r.body), "Stripe refused");
+                Err(ApiError::PaymentProviderUnavailable.into())
+            }
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), path, "Stripe unreachable");
+                Err(ApiError::PaymentProviderUnavailable.into())
+            }
+        }
+    }
 }
 
 /// The form fields of a Checkout Session for `order` (Stripe's bracket syntax).
@@ -119,46 +225,53 @@ impl Provider for Stripe {
 
     async fn open_session(&self, host: &Host, order: &OrderSummary) -> AppResult<OpenedSession> {
         let form = checkout_session_form(order, &host.config.public_base_url);
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&form)
-            .finish();
-        let response = host
-            .http
-            .send(OutboundRequest {
-                method: "POST",
-                url: format!("{}/v1/checkout/sessions", host.config.stripe_api_base),
-                headers: vec![
-                    (
-                        "authorization",
-                        format!("Bearer {}", host.config.stripe_secret_key),
-                    ),
-                    ("content-type", "application/x-www-form-urlencoded".into()),
-                    // Same order, same key: a retry or a race returns the same session.
-                    (
-                        "idempotency-key",
-                        format!("comptoir-checkout-session-{}", order.id),
-                    ),
-                ],
-                body: body.into_bytes(),
-            })
-            .await;
-        let response = match response {
-            Ok(r) if (200..300).contains(&r.status) => r,
-            Ok(r) => {
-                tracing::error!(status = r.status, body = %String::from_utf8_lossy(&r.body), "Stripe refused a Checkout Session");
-                return Err(ApiError::PaymentProviderUnavailable.into());
-            }
-            Err(e) => {
-                tracing::error!(error = format!("{e:#}"), "Stripe unreachable");
-                return Err(ApiError::PaymentProviderUnavailable.into());
-            }
-        };
-        let session: StripeSession = serde_json::from_slice(&response.body)
+        // Same order, same key: a retry or a race returns the same session.
+        let body = self
+            .post(
+                host,
+                "/v1/checkout/sessions",
+                &form,
+                format!("comptoir-checkout-session-{}", order.id),
+            )
+            .await?;
+        let session: StripeSession = serde_json::from_slice(&body)
             .context("reading Stripe's Checkout Session")
             .map_err(AppError::from)?;
         Ok(OpenedSession {
             id: session.id,
             redirect_url: session.url,
+        })
+    }
+
+    async fn refund(
+        &self,
+        host: &Host,
+        refund: &Refund,
+        payment_reference: Option<&str>,
+    ) -> AppResult<RefundVerdict> {
+        let payment_intent = payment_reference.ok_or_else(|| {
+            anyhow::anyhow!("order {} has no Stripe payment_intent", refund.order_id)
+        })?;
+        let form: Vec<(String, String)> = vec![
+            ("payment_intent".into(), payment_intent.into()),
+            ("amount".into(), refund.amount.amount.to_string()),
+            ("metadata[refund_id]".into(), refund.id.to_string()),
+            ("metadata[order_id]".into(), refund.order_id.to_string()),
+        ];
+        let body = self
+            .post(
+                host,
+                "/v1/refunds",
+                &form,
+                format!("comptoir-refund-{}", refund.id),
+            )
+            .await?;
+        let answer: StripeRefund = serde_json::from_slice(&body)
+            .context("reading Stripe's Refund")
+            .map_err(AppError::from)?;
+        Ok(RefundVerdict {
+            status: refund_status(&answer.status),
+            id: answer.id,
         })
     }
 }

@@ -16,7 +16,7 @@ use crate::extract::{ApiJson, path_id};
 use crate::params;
 use crate::port::{Executor as _, Host, new_id};
 
-use super::{signature, webhook};
+use super::webhook;
 
 async fn load(host: &Host, raw: &str) -> AppResult<SandboxSession> {
     if host.config.payment_provider != PaymentProvider::Sandbox {
@@ -73,12 +73,11 @@ pub async fn decide(
         SandboxDecision::Approve => ("checkout.session.completed", "paid"),
         SandboxDecision::Decline => ("checkout.session.async_payment_failed", "unpaid"),
     };
-    let now = host.clock.now_ms();
     let event = serde_json::json!({
         "id": format!("evt_sandbox_{}", new_id()),
         "object": "event",
         "type": kind,
-        "created": now / 1000,
+        "created": host.clock.now_ms() / 1000,
         "livemode": false,
         "data": { "object": {
             "id": session.session_id.as_str(),
@@ -87,11 +86,10 @@ pub async fn decide(
             "currency": session.amount.currency.code().to_ascii_lowercase(),
             "customer_email": session.email.as_str(),
             "payment_status": payment_status,
+            "payment_intent": format!("pi_sandbox_{}", session.session_id),
             "metadata": { "order_id": session.order_id.as_str() },
         }},
     });
-    let body = serde_json::to_vec(&event).map_err(anyhow::Error::from)?;
-    let header = signature::sign(&host.config.webhook_secret, now / 1000, &body);
-    webhook::process(&host, &header, &body).await?;
+    webhook::deliver_signed(&host, &event).await?;
     load(&host, &raw).await.map(Json)
 }

@@ -5,14 +5,17 @@
 //! a completed payment whose amount and currency match the order marks it
 //! paid and sells its reserved stock; anything that does not match is a
 //! billing error and the order stays unpaid; a failed or expired payment
-//! cancels the order and releases its stock.
+//! cancels the order and releases its stock; refund events settle our refunds
+//! (or record one made at the provider), in any order relative to the
+//! payment's own events.
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use comptoir_shared::ids::OrderId;
+use comptoir_shared::ids::{OpaqueId, OrderId};
 use comptoir_shared::order::OrderStatus;
+use comptoir_shared::refund::RefundStatus;
 use comptoir_shared::{ApiError, Currency};
 use serde::{Deserialize, Serialize};
 
@@ -38,8 +41,8 @@ pub struct Event {
 /// `data` of an event.
 #[derive(Debug, Deserialize)]
 pub struct EventData {
-    /// The checkout session.
-    pub object: CheckoutSessionObject,
+    /// The object the event is about (a Checkout Session, a Refund, a Charge).
+    pub object: serde_json::Value,
 }
 
 /// The fields of a Checkout Session the shop acts on.
@@ -53,9 +56,50 @@ pub struct CheckoutSessionObject {
     pub currency: Option<String>,
     /// `paid`, `unpaid`, `no_payment_required`.
     pub payment_status: Option<String>,
+    /// The PaymentIntent that took the money (what refunds refer to).
+    #[serde(default)]
+    pub payment_intent: Option<String>,
     /// Carries `order_id`.
     #[serde(default)]
     pub metadata: std::collections::HashMap<String, String>,
+}
+
+/// The fields of a Refund the shop acts on.
+#[derive(Debug, Deserialize)]
+pub struct RefundObject {
+    /// `re_…`
+    pub id: String,
+    /// Minor units.
+    pub amount: i64,
+    /// `pending`, `succeeded`, `failed`, `canceled`, …
+    pub status: String,
+    /// The PaymentIntent refunded.
+    #[serde(default)]
+    pub payment_intent: Option<String>,
+    /// Carries `refund_id` and `order_id` when the shop created it.
+    #[serde(default)]
+    pub metadata: std::collections::HashMap<String, String>,
+}
+
+/// The fields of a Charge (`charge.refunded`) the shop acts on.
+#[derive(Debug, Deserialize)]
+pub struct ChargeObject {
+    /// The PaymentIntent charged.
+    #[serde(default)]
+    pub payment_intent: Option<String>,
+    /// Its refunds, as Stripe expands them.
+    #[serde(default)]
+    pub refunds: Option<RefundList>,
+    /// Metadata copied from the PaymentIntent.
+    #[serde(default)]
+    pub metadata: std::collections::HashMap<String, String>,
+}
+
+/// A Stripe list of refunds.
+#[derive(Debug, Deserialize)]
+pub struct RefundList {
+    /// The refunds.
+    pub data: Vec<RefundObject>,
 }
 
 /// What applying an event did.
@@ -68,6 +112,8 @@ pub enum Outcome {
     Cancelled,
     /// Recorded as a billing error; the order was not marked paid.
     BillingError,
+    /// A refund was settled or recorded.
+    Refund,
     /// Seen before; nothing changed.
     Duplicate,
     /// Nothing to do for this event (type not handled, or order already settled).
@@ -108,33 +154,51 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
     )
     .map_err(|_| ApiError::InvalidSignature)?;
     let event: Event = crate::extract::parse_json(body)?;
-    let order = event
-        .data
-        .object
-        .metadata
-        .get("order_id")
-        .and_then(|raw| OrderId::parse(raw).ok());
-
     let mut tx = host.db.begin().await?;
     let fresh = tx
         .optional(
-            "INSERT INTO payment_events (id, type, order_id, outcome, received_at) VALUES (?1, ?2, ?3, 'pending', ?4) \
+            "INSERT INTO payment_events (id, type, order_id, outcome, received_at) VALUES (?1, ?2, NULL, 'pending', ?3) \
              ON CONFLICT (id) DO NOTHING RETURNING id",
-            params![&event.id, &event.kind, order.as_ref().map(OrderId::as_str), now],
+            params![&event.id, &event.kind, now],
         )
         .await?;
     if fresh.is_none() {
         return Ok(Outcome::Duplicate);
     }
-    let outcome = match (event.kind.as_str(), order) {
-        (
-            "checkout.session.completed" | "checkout.session.async_payment_succeeded",
-            Some(order),
-        ) if event.data.object.payment_status.as_deref() == Some("paid") => {
-            settle(tx.as_mut(), &event, &order, now).await?
+    let outcome = match event.kind.as_str() {
+        "checkout.session.completed"
+        | "checkout.session.async_payment_succeeded"
+        | "checkout.session.async_payment_failed"
+        | "checkout.session.expired" => {
+            let session: CheckoutSessionObject = object(&event)?;
+            let order = session
+                .metadata
+                .get("order_id")
+                .and_then(|raw| OrderId::parse(raw).ok());
+            match (event.kind.as_str(), order) {
+                (
+                    "checkout.session.async_payment_failed" | "checkout.session.expired",
+                    Some(order),
+                ) => fail(tx.as_mut(), &event, &session, &order, now).await?,
+                (_, Some(order)) if session.payment_status.as_deref() == Some("paid") => {
+                    settle(tx.as_mut(), &event, &session, &order, now).await?
+                }
+                _ => Outcome::Ignored,
+            }
         }
-        ("checkout.session.async_payment_failed" | "checkout.session.expired", Some(order)) => {
-            fail(tx.as_mut(), &event, &order, now).await?
+        "refund.created" | "refund.updated" | "refund.failed" => {
+            let refund: RefundObject = object(&event)?;
+            refund_event(tx.as_mut(), &event, &refund, None, now).await?
+        }
+        "charge.refunded" => {
+            let charge: ChargeObject = object(&event)?;
+            let order = charge.metadata.get("order_id").cloned();
+            let mut outcome = Outcome::Ignored;
+            for refund in charge.refunds.iter().flat_map(|list| &list.data) {
+                let hint = (order.as_deref(), charge.payment_intent.as_deref());
+                outcome = refund_event(tx.as_mut(), &event, refund, Some(hint), now).await?;
+            }
+            outcome
         }
         _ => Outcome::Ignored,
     };
@@ -152,17 +216,41 @@ fn outcome_name(outcome: Outcome) -> &'static str {
         Outcome::Paid => "paid",
         Outcome::Cancelled => "cancelled",
         Outcome::BillingError => "billing_error",
+        Outcome::Refund => "refund",
         Outcome::Duplicate => "duplicate",
         Outcome::Ignored => "ignored",
     }
 }
 
+fn object<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, ApiError> {
+    serde_json::from_value(event.data.object.clone())
+        .map_err(|e| ApiError::validation("data.object", e.to_string()))
+}
+
+/// Signs `event` with the webhook secret and applies it through [`process`]:
+/// how the sandbox provider speaks, on exactly the path Stripe's events take.
+pub async fn deliver_signed(host: &Host, event: &serde_json::Value) -> AppResult<Outcome> {
+    let body = serde_json::to_vec(event).map_err(anyhow::Error::from)?;
+    let header = signature::sign(
+        &host.config.webhook_secret,
+        host.clock.now_ms() / 1000,
+        &body,
+    );
+    process(host, &header, &body).await
+}
+
 async fn settle(
     tx: &mut dyn Executor,
     event: &Event,
+    session: &CheckoutSessionObject,
     order: &OrderId,
     now: i64,
 ) -> AppResult<Outcome> {
+    tx.query(
+        "UPDATE payment_events SET order_id = ?2 WHERE id = ?1",
+        params![&event.id, order.as_str()],
+    )
+    .await?;
     let Some(head) = orders::head(tx, order).await? else {
         billing_error(
             tx,
@@ -175,7 +263,6 @@ async fn settle(
         .await?;
         return Ok(Outcome::BillingError);
     };
-    let session = &event.data.object;
     let currency = session.currency.as_deref().and_then(Currency::parse);
     if session.amount_total != Some(head.total.amount) || currency != Some(head.total.currency) {
         let detail = format!(
@@ -214,17 +301,34 @@ async fn settle(
         now,
     )
     .await?;
+    tx.query(
+        "UPDATE orders SET paid_at = ?2, payment_reference = ?3 WHERE id = ?1",
+        params![
+            order.as_str(),
+            now,
+            session.payment_intent.as_deref().unwrap_or(&session.id)
+        ],
+    )
+    .await?;
     stock::sell_order(tx, order, now).await?;
     close_session(tx, &session.id, "complete").await?;
+    // A refund made at the provider may have been announced before this event.
+    crate::refunds::db::sync_order_status(tx, order, now).await?;
     Ok(Outcome::Paid)
 }
 
 async fn fail(
     tx: &mut dyn Executor,
     event: &Event,
+    session: &CheckoutSessionObject,
     order: &OrderId,
     now: i64,
 ) -> AppResult<Outcome> {
+    tx.query(
+        "UPDATE payment_events SET order_id = ?2 WHERE id = ?1",
+        params![&event.id, order.as_str()],
+    )
+    .await?;
     let note = if event.kind == "checkout.session.expired" {
         "payment session expired"
     } else {
@@ -239,8 +343,95 @@ async fn fail(
         Err(e) => return Err(e),
     }
     stock::release_order(tx, order, now).await?;
-    close_session(tx, &event.data.object.id, "expired").await?;
+    close_session(tx, &session.id, "expired").await?;
     Ok(Outcome::Cancelled)
+}
+
+/// Settles one of our refunds from a provider event, or records a refund
+/// made at the provider (dashboard) against its order. `hint` is the charge's
+/// `(order_id, payment_intent)` for `charge.refunded`.
+async fn refund_event(
+    tx: &mut dyn Executor,
+    event: &Event,
+    refund: &RefundObject,
+    hint: Option<(Option<&str>, Option<&str>)>,
+    now: i64,
+) -> AppResult<Outcome> {
+    let status = super::provider::refund_status(&refund.status);
+    let ours = match refund
+        .metadata
+        .get("refund_id")
+        .and_then(|raw| OpaqueId::parse(raw).ok())
+    {
+        Some(id) => Some(id),
+        None => tx
+            .optional(
+                "SELECT id FROM refunds WHERE provider_refund_id = ?1",
+                params![&refund.id],
+            )
+            .await?
+            .map(|r| r.parse(0, OpaqueId::parse))
+            .transpose()?,
+    };
+    let id = match ours {
+        Some(id) => id,
+        None => {
+            let order_ref = refund
+                .metadata
+                .get("order_id")
+                .map(String::as_str)
+                .or(hint.and_then(|h| h.0));
+            let intent = refund.payment_intent.as_deref().or(hint.and_then(|h| h.1));
+            let Some(order) = find_order(tx, order_ref, intent).await? else {
+                billing_error(
+                    tx,
+                    None,
+                    event,
+                    "unknown_refund",
+                    &format!("refund {} for no known order", refund.id),
+                    now,
+                )
+                .await?;
+                return Ok(Outcome::BillingError);
+            };
+            let id = new_id();
+            tx.query(
+                "INSERT INTO refunds (id, order_id, status, requested_cents, amount_cents, reason, requested_by, decided_by, \
+                    provider_refund_id, created_at, decided_at) \
+                 VALUES (?1, ?2, 'pending', ?3, ?3, 'refunded at the payment provider', 'provider', 'provider', ?4, ?5, ?5) \
+                 ON CONFLICT (provider_refund_id) DO NOTHING",
+                params![id.as_str(), order.as_str(), refund.amount, &refund.id, now],
+            )
+            .await?;
+            id
+        }
+    };
+    if status != RefundStatus::Pending {
+        crate::refunds::db::settle(tx, &id, Some(&refund.id), status, now).await?;
+    }
+    Ok(Outcome::Refund)
+}
+
+async fn find_order(
+    tx: &mut dyn Executor,
+    order: Option<&str>,
+    payment_intent: Option<&str>,
+) -> anyhow::Result<Option<OrderId>> {
+    if let Some(order) = order.and_then(|raw| OrderId::parse(raw).ok())
+        && orders::head(tx, &order).await?.is_some()
+    {
+        return Ok(Some(order));
+    }
+    let Some(intent) = payment_intent else {
+        return Ok(None);
+    };
+    tx.optional(
+        "SELECT id FROM orders WHERE payment_reference = ?1",
+        params![intent],
+    )
+    .await?
+    .map(|r| r.parse(0, OrderId::parse))
+    .transpose()
 }
 
 async fn close_session(tx: &mut dyn Executor, session: &str, state: &str) -> anyhow::Result<()> {

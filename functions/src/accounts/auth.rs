@@ -1,0 +1,194 @@
+//! Sessions and authorization. A session is a random 256-bit token in an
+//! HttpOnly, SameSite=Lax cookie; the database keeps only its SHA-256.
+//! Every handler that needs an account takes a [`Viewer`] and asks it.
+
+use anyhow::Context as _;
+use axum::extract::FromRequestParts;
+use axum::http::HeaderValue;
+use axum::http::request::Parts;
+use comptoir_shared::ApiError;
+use comptoir_shared::account::{Account, Role};
+use comptoir_shared::ids::{Email, OpaqueId};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+use crate::params;
+use crate::port::{Executor, Host};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "comptoir_session";
+const SESSION_MS: i64 = 30 * 24 * 3600 * 1000;
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Opens a session for `account`; returns the `Set-Cookie` value.
+pub async fn open_session(
+    tx: &mut dyn Executor,
+    host: &Host,
+    account: &OpaqueId,
+) -> anyhow::Result<HeaderValue> {
+    let token = format!("{}{}", crate::port::new_id(), crate::port::new_id());
+    let now = host.clock.now_ms();
+    tx.query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![token_hash(&token), account.as_str(), now, now + SESSION_MS],
+    )
+    .await?;
+    cookie(host, &token, SESSION_MS / 1000)
+}
+
+/// A `Set-Cookie` value that ends the session in the browser.
+pub fn expired_cookie(host: &Host) -> anyhow::Result<HeaderValue> {
+    cookie(host, "", 0)
+}
+
+fn cookie(host: &Host, token: &str, max_age: i64) -> anyhow::Result<HeaderValue> {
+    let secure = if host.config.public_base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .context("building the session cookie")
+}
+
+fn token_from(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == COOKIE && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Who is asking: the signed-in account, if any, and its session token.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The account, when the cookie names a live session.
+    pub account: Option<Account>,
+    token: Option<String>,
+}
+
+impl Viewer {
+    /// The account, or 401.
+    pub fn signed_in(&self) -> Result<&Account, ApiError> {
+        self.account.as_ref().ok_or(ApiError::Unauthorized)
+    }
+
+    /// The account if it holds one of `roles` (admins always pass), else 401/403.
+    pub fn require(&self, roles: &[Role]) -> Result<&Account, ApiError> {
+        let account = self.signed_in()?;
+        if account.role == Role::Admin || roles.contains(&account.role) {
+            Ok(account)
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// The staff account, or 401/403.
+    pub fn staff(&self) -> Result<&Account, ApiError> {
+        let account = self.signed_in()?;
+        if account.role.is_staff() {
+            Ok(account)
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// The session's token hash, to end it.
+    pub fn session_hash(&self) -> Option<String> {
+        self.token.as_deref().map(token_hash)
+    }
+}
+
+impl FromRequestParts<Host> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, host: &Host) -> Result<Self, Self::Rejection> {
+        let Some(token) = token_from(parts) else {
+            return Ok(Self {
+                account: None,
+                token: None,
+            });
+        };
+        let row = host
+            .db
+            .auto()
+            .optional(
+                "SELECT a.id, a.email, a.name, a.role FROM sessions s JOIN accounts a ON a.id = s.account_id \
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+                params![token_hash(&token), host.clock.now_ms()],
+            )
+            .await?;
+        let account = row
+            .map(|r| -> anyhow::Result<Account> {
+                Ok(Account {
+                    id: r.parse(0, OpaqueId::parse)?,
+                    email: r.parse(1, Email::parse)?,
+                    name: r.text(2)?.to_owned(),
+                    role: Role::parse(r.text(3)?).context("stored role")?,
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            account,
+            token: Some(token),
+        })
+    }
+}
+
+/// Loads an account by e-mail with its password hash.
+pub async fn by_email(
+    db: &mut dyn Executor,
+    email: &Email,
+) -> anyhow::Result<Option<(Account, String)>> {
+    db.optional(
+        "SELECT id, email, name, role, password_hash FROM accounts WHERE email = ?1",
+        params![email.as_str()],
+    )
+    .await?
+    .map(|r| -> anyhow::Result<(Account, String)> {
+        Ok((
+            Account {
+                id: r.parse(0, OpaqueId::parse)?,
+                email: r.parse(1, Email::parse)?,
+                name: r.text(2)?.to_owned(),
+                role: Role::parse(r.text(3)?).context("stored role")?,
+            },
+            r.text(4)?.to_owned(),
+        ))
+    })
+    .transpose()
+}
+
+/// Creates an account; `None` when the e-mail is taken.
+pub async fn create(
+    tx: &mut dyn Executor,
+    email: &Email,
+    password_hash: &str,
+    name: &str,
+    role: Role,
+    now_ms: i64,
+) -> anyhow::Result<Option<Account>> {
+    let id = crate::port::new_id();
+    let inserted = tx
+        .optional(
+            "INSERT INTO accounts (id, email, password_hash, name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+             ON CONFLICT (email) DO NOTHING RETURNING id",
+            params![id.as_str(), email.as_str(), password_hash, name, role.as_str(), now_ms],
+        )
+        .await?;
+    Ok(inserted.map(|_| Account {
+        id,
+        email: email.clone(),
+        name: name.to_owned(),
+        role,
+    }))
+}

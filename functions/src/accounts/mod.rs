@@ -1,0 +1,36 @@
+//! Accounts: sign-up, sign-in and sessions for customers and staff, and the
+//! [`Viewer`] extractor every function uses to check who is asking.
+//!
+//! - `POST /api/accounts/signup` — a customer account, signed in ([`signup`])
+//! - `POST /api/accounts/signin` / `signout` ([`signin`], [`signout`])
+//! - `GET /api/accounts/me` — the signed-in account ([`me`])
+//! - `POST /api/accounts/password` — change password ([`change_password`])
+//! - `GET /api/accounts/me/orders` — the customer's orders ([`my_orders`])
+
+pub mod auth;
+pub mod change_password;
+pub mod me;
+pub mod my_orders;
+pub mod password;
+pub mod signin;
+pub mod signout;
+pub mod signup;
+
+pub use auth::Viewer;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::port::Host;
+
+/// The account routes, on full paths.
+pub fn router(host: Host) -> Router {
+    Router::new()
+        .route("/api/accounts/signup", post(signup::handle))
+        .route("/api/accounts/signin", post(signin::handle))
+        .route("/api/accounts/signout", post(signout::handle))
+        .route("/api/accounts/me", get(me::handle))
+        .route("/api/accounts/me/orders", get(my_orders::handle))
+        .route("/api/accounts/password", post(change_password::handle))
+        .with_state(host)
+}

@@ -1,0 +1,36 @@
+//! `GET /api/accounts/me/orders`: the signed-in customer's orders, newest first
+//! (orders placed while signed in, and guest orders under the same e-mail).
+
+use axum::Json;
+use axum::extract::State;
+use comptoir_shared::ids::OrderId;
+use comptoir_shared::order::OrderSummary;
+
+use crate::error::AppResult;
+use crate::params;
+use crate::port::{Executor as _, Host};
+
+use super::Viewer;
+
+/// Lists the customer's orders.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+) -> AppResult<Json<Vec<OrderSummary>>> {
+    let account = viewer.signed_in()?;
+    let mut db = host.db.auto();
+    let ids = db
+        .query(
+            "SELECT id FROM orders WHERE customer_id = ?1 OR email = ?2 ORDER BY created_at DESC LIMIT 100",
+            params![account.id.as_str(), account.email.as_str()],
+        )
+        .await?;
+    let mut orders = Vec::with_capacity(ids.len());
+    for row in ids {
+        if let Some(order) = crate::orders::summary(&mut db, &row.parse(0, OrderId::parse)?).await?
+        {
+            orders.push(order);
+        }
+    }
+    Ok(Json(orders))
+}

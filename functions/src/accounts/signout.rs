@@ -1,0 +1,26 @@
+//! `POST /api/accounts/signout`: ends the session, here and in the browser.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+
+use crate::error::AppResult;
+use crate::params;
+use crate::port::{Executor as _, Host};
+
+use super::Viewer;
+
+/// Deletes the session (if any) and expires the cookie.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+) -> AppResult<(StatusCode, HeaderMap)> {
+    if let Some(hash) = viewer.session_hash() {
+        host.db
+            .auto()
+            .query("DELETE FROM sessions WHERE token_hash = ?1", params![hash])
+            .await?;
+    }
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, super::auth::expired_cookie(&host)?);
+    Ok((StatusCode::NO_CONTENT, headers))
+}

@@ -1,0 +1,45 @@
+//! `POST /api/accounts/signup`: a customer account, signed in at once.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use comptoir_shared::ApiError;
+use comptoir_shared::account::{Account, Role, SignUp};
+
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::port::Host;
+
+/// Creates the account (409 when the e-mail is taken) and opens a session.
+pub async fn handle(
+    State(host): State<Host>,
+    ApiJson(body): ApiJson<SignUp>,
+) -> AppResult<(StatusCode, HeaderMap, Json<Account>)> {
+    let name = body.name.trim();
+    if name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(ApiError::validation("name", "at most 100 characters").into());
+    }
+    // Hash before taking the write lock: it is the slow part.
+    let hash = super::password::hash(body.password.expose())?;
+    let mut tx = host.db.begin().await?;
+    let Some(account) = super::auth::create(
+        tx.as_mut(),
+        &body.email,
+        &hash,
+        name,
+        Role::Customer,
+        host.clock.now_ms(),
+    )
+    .await?
+    else {
+        return Err(ApiError::Conflict {
+            message: "an account already uses this e-mail".into(),
+        }
+        .into());
+    };
+    let cookie = super::auth::open_session(tx.as_mut(), &host, &account.id).await?;
+    tx.commit().await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, cookie);
+    Ok((StatusCode::CREATED, headers, Json(account)))
+}

@@ -1,0 +1,63 @@
+//! `POST /api/refunds/{id}/approve`: finance approves all or part of a
+//! requested refund; it goes to the provider at once.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Role;
+use comptoir_shared::refund::{ApproveRefund, Refund, RefundStatus};
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::{ApiJson, path_id};
+use crate::port::Host;
+
+/// Commits the amount (409 past the capture), restocks if asked, pays back.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<ApproveRefund>,
+) -> AppResult<Json<Refund>> {
+    let staff = viewer.require(&[Role::Finance])?;
+    let id = path_id(&raw, "refund")?;
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    let refund = super::db::load(tx.as_mut(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("refund"))?;
+    if refund.status != RefundStatus::Requested {
+        return Err(ApiError::Conflict {
+            message: format!("this refund is {}", refund.status.as_str()),
+        }
+        .into());
+    }
+    let amount = body.amount.map_or(refund.requested.amount, |m| m.amount);
+    if amount > refund.requested.amount {
+        return Err(ApiError::validation("amount", "at most the requested amount").into());
+    }
+    super::db::commit_amount(
+        tx.as_mut(),
+        &id,
+        &refund.order_id,
+        amount,
+        staff.email.as_str(),
+        now,
+    )
+    .await?;
+    if body.restock {
+        let lines: Vec<_> = refund
+            .lines
+            .iter()
+            .map(|l| (l.sku.clone(), i64::from(l.quantity.get())))
+            .collect();
+        crate::stock::restock(tx.as_mut(), &refund.order_id, &lines, now).await?;
+        tx.query(
+            "UPDATE refunds SET restock = 1 WHERE id = ?1",
+            crate::params![id.as_str()],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    super::db::execute(&host, &id).await.map(Json)
+}

@@ -1,0 +1,212 @@
+//! Refund SQL and the steps shared by every way a refund happens.
+
+use anyhow::Context as _;
+use comptoir_shared::ids::{OpaqueId, OrderId, Quantity, Sku};
+use comptoir_shared::order::OrderStatus;
+use comptoir_shared::refund::{Refund, RefundLine, RefundStatus};
+use comptoir_shared::{ApiError, Money};
+
+use crate::error::{AppError, AppResult};
+use crate::params;
+use crate::port::{Executor, Host};
+
+/// A refund by id.
+pub async fn load(db: &mut dyn Executor, id: &OpaqueId) -> anyhow::Result<Option<Refund>> {
+    let Some(r) = db
+        .optional(
+            "SELECT order_id, status, requested_cents, amount_cents, reason, decision_note, created_at FROM refunds WHERE id = ?1",
+            params![id.as_str()],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let lines = db
+        .query(
+            "SELECT sku, quantity, amount_cents FROM refund_lines WHERE refund_id = ?1 ORDER BY sku",
+            params![id.as_str()],
+        )
+        .await?
+        .iter()
+        .map(|l| {
+            Ok(RefundLine {
+                sku: l.parse(0, Sku::parse)?,
+                quantity: Quantity::parse(l.int(1)?).context("stored refund quantity")?,
+                amount: Money::eur(l.int(2)?),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Some(Refund {
+        id: id.clone(),
+        order_id: r.parse(0, OrderId::parse)?,
+        status: RefundStatus::parse(r.text(1)?).context("stored refund status")?,
+        requested: Money::eur(r.int(2)?),
+        amount: Money::eur(r.int(3)?),
+        reason: r.text(4)?.to_owned(),
+        decision_note: r.text(5)?.to_owned(),
+        lines,
+        created_at_ms: r.int(6)?,
+    }))
+}
+
+/// What the order captured, and what is refunded or on its way back;
+/// `None` when the order was never paid.
+pub async fn captured_and_committed(
+    db: &mut dyn Executor,
+    order: &OrderId,
+) -> anyhow::Result<Option<(i64, i64)>> {
+    let r = db
+        .optional(
+            "SELECT o.total_cents, COALESCE((SELECT SUM(amount_cents) FROM refunds \
+                 WHERE order_id = o.id AND status IN ('pending', 'succeeded')), 0) \
+             FROM orders o WHERE o.id = ?1 AND o.paid_at IS NOT NULL",
+            params![order.as_str()],
+        )
+        .await?;
+    r.map(|r| Ok((r.int(0)?, r.int(1)?))).transpose()
+}
+
+/// Commits `amount` of refund `id` (status `pending`) if the order can still
+/// give it back; 409 otherwise. Call inside the write transaction.
+pub async fn commit_amount(
+    tx: &mut dyn Executor,
+    id: &OpaqueId,
+    order: &OrderId,
+    amount: i64,
+    staff: &str,
+    now_ms: i64,
+) -> AppResult<()> {
+    let Some((captured, committed)) = captured_and_committed(tx, order).await? else {
+        return Err(ApiError::Conflict {
+            message: "the order was never paid".into(),
+        }
+        .into());
+    };
+    if amount <= 0 || committed + amount > captured {
+        return Err(ApiError::Conflict {
+            message: format!(
+                "refunding {amount} would exceed the capture ({committed} of {captured} already refunded)"
+            ),
+        }
+        .into());
+    }
+    tx.query(
+        "UPDATE refunds SET status = 'pending', amount_cents = ?2, decided_by = ?3, decided_at = ?4 WHERE id = ?1",
+        params![id.as_str(), amount, staff, now_ms],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a provider's verdict on a refund (once: only a `pending` refund
+/// moves), and brings the order's status in line with what was refunded.
+pub async fn settle(
+    tx: &mut dyn Executor,
+    id: &OpaqueId,
+    provider_refund_id: Option<&str>,
+    status: RefundStatus,
+    now_ms: i64,
+) -> anyhow::Result<bool> {
+    let moved = tx
+        .optional(
+            "UPDATE refunds SET status = ?2, provider_refund_id = COALESCE(provider_refund_id, ?3), settled_at = ?4 \
+             WHERE id = ?1 AND status = 'pending' RETURNING order_id",
+            params![id.as_str(), status.as_str(), provider_refund_id, now_ms],
+        )
+        .await?;
+    let Some(row) = moved else {
+        return Ok(false);
+    };
+    let order = row.parse(0, OrderId::parse)?;
+    if status == RefundStatus::Failed {
+        tx.query(
+            "INSERT INTO billing_errors (id, order_id, event_id, kind, detail, at) VALUES (?1, ?2, ?3, 'refund_failed', ?4, ?5)",
+            params![crate::port::new_id().as_str(), order.as_str(), provider_refund_id.unwrap_or(""), format!("refund {id} failed"), now_ms],
+        )
+        .await?;
+    }
+    sync_order_status(tx, &order, now_ms).await?;
+    Ok(true)
+}
+
+/// Sets `partially_refunded` / `refunded` from the succeeded refunds, when the
+/// order is in a state that shows refunds (a cancelled order stays cancelled).
+pub async fn sync_order_status(
+    tx: &mut dyn Executor,
+    order: &OrderId,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    let Some(head) = crate::orders::head(tx, order).await? else {
+        return Ok(());
+    };
+    let refunded = tx
+        .one(
+            "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE order_id = ?1 AND status = 'succeeded'",
+            params![order.as_str()],
+        )
+        .await?
+        .int(0)?;
+    if refunded == 0 {
+        return Ok(());
+    }
+    let to = if refunded >= head.total.amount {
+        OrderStatus::Refunded
+    } else {
+        OrderStatus::PartiallyRefunded
+    };
+    if head.status == to && to == OrderStatus::Refunded {
+        return Ok(());
+    }
+    let note = format!("{} refunded", Money::eur(refunded).format_en());
+    match crate::orders::transition(tx, order, to, "payment", &note, now_ms).await {
+        Ok(()) => Ok(()),
+        // Not paid yet (the completion event comes later and syncs again),
+        // cancelled, or still being picked: the refund is recorded all the same.
+        Err(AppError::Api(ApiError::InvalidTransition { .. })) => Ok(()),
+        Err(AppError::Api(other)) => Err(anyhow::anyhow!("{other}")),
+        Err(AppError::Internal(e)) => Err(e),
+    }
+}
+
+/// Sends a committed (`pending`) refund to the provider and records the
+/// answer. Outside any transaction: no lock is held over the network. Safe to
+/// retry: the provider call carries an idempotency key per refund.
+pub async fn execute(host: &Host, id: &OpaqueId) -> AppResult<Refund> {
+    let mut db = host.db.auto();
+    let refund = load(&mut db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("refund"))?;
+    if refund.status == RefundStatus::Pending {
+        let reference = db
+            .one(
+                "SELECT payment_reference FROM orders WHERE id = ?1",
+                params![refund.order_id.as_str()],
+            )
+            .await?
+            .opt_text(0)?
+            .map(str::to_owned);
+        let provider = crate::payments::provider::configured(host);
+        let verdict = provider.refund(host, &refund, reference.as_deref()).await?;
+        if verdict.status != RefundStatus::Pending {
+            let mut tx = host.db.begin().await?;
+            settle(
+                tx.as_mut(),
+                id,
+                Some(&verdict.id),
+                verdict.status,
+                host.clock.now_ms(),
+            )
+            .await?;
+            tx.commit().await?;
+        } else {
+            db.query(
+                "UPDATE refunds SET provider_refund_id = COALESCE(provider_refund_id, ?2) WHERE id = ?1",
+                params![id.as_str(), &verdict.id],
+            )
+            .await?;
+        }
+    }
+    load(&mut host.db.auto(), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("refund").into())
+}

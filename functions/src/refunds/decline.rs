@@ -1,0 +1,50 @@
+//! `POST /api/refunds/{id}/decline`: finance refuses a request, saying why.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Role;
+use comptoir_shared::refund::{DeclineRefund, Refund};
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::{ApiJson, path_id};
+use crate::params;
+use crate::port::Host;
+
+/// Declines a `requested` refund.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<DeclineRefund>,
+) -> AppResult<Json<Refund>> {
+    let staff = viewer.require(&[Role::Finance])?;
+    let id = path_id(&raw, "refund")?;
+    let note = body.note.trim();
+    if note.is_empty() || note.chars().count() > 1000 {
+        return Err(ApiError::validation("note", "required, at most 1000 characters").into());
+    }
+    let mut tx = host.db.begin().await?;
+    let declined = tx
+        .optional(
+            "UPDATE refunds SET status = 'declined', decided_by = ?2, decision_note = ?3, decided_at = ?4 \
+             WHERE id = ?1 AND status = 'requested' RETURNING id",
+            params![id.as_str(), staff.email.as_str(), note, host.clock.now_ms()],
+        )
+        .await?;
+    if declined.is_none() {
+        return Err(match super::db::load(tx.as_mut(), &id).await? {
+            None => ApiError::not_found("refund"),
+            Some(r) => ApiError::Conflict {
+                message: format!("this refund is {}", r.status.as_str()),
+            },
+        }
+        .into());
+    }
+    let refund = super::db::load(tx.as_mut(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("refund"))?;
+    tx.commit().await?;
+    Ok(Json(refund))
+}

@@ -1,0 +1,126 @@
+//! `POST /api/refunds`: a customer asks for lines of a shipped or delivered
+//! order to be refunded, with a reason, within 30 days of shipping.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use comptoir_shared::ApiError;
+use comptoir_shared::order::OrderStatus;
+use comptoir_shared::refund::{Refund, RefundRequest};
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::params;
+use crate::port::{Host, new_id};
+
+/// How long after shipping a refund may be asked for.
+pub const WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
+
+/// Records the request (status `requested`) for finance to decide.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    ApiJson(body): ApiJson<RefundRequest>,
+) -> AppResult<(StatusCode, Json<Refund>)> {
+    let account = viewer.signed_in()?;
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::validation("reason", "required, at most 1000 characters").into());
+    }
+    if body.lines.is_empty() {
+        return Err(ApiError::validation("lines", "at least one line").into());
+    }
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    let order = tx
+        .optional(
+            "SELECT status, shipped_at FROM orders WHERE id = ?1 AND (customer_id = ?2 OR email = ?3)",
+            params![body.order_id.as_str(), account.id.as_str(), account.email.as_str()],
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("order"))?;
+    let status = OrderStatus::parse(order.text(0)?).unwrap_or(OrderStatus::Cancelled);
+    if !matches!(
+        status,
+        OrderStatus::Shipped | OrderStatus::Delivered | OrderStatus::PartiallyRefunded
+    ) {
+        return Err(ApiError::Conflict {
+            message: "only shipped or delivered orders can be refunded".into(),
+        }
+        .into());
+    }
+    if order
+        .opt_int(1)?
+        .is_none_or(|shipped| now - shipped > WINDOW_MS)
+    {
+        return Err(ApiError::Conflict {
+            message: "refunds are possible for 30 days after shipping".into(),
+        }
+        .into());
+    }
+    // What was bought, less what is already asked for (declined requests aside).
+    let mut left: HashMap<String, (i64, i64)> = HashMap::new();
+    for r in tx
+        .query(
+            "SELECT l.sku, SUM(l.quantity), MIN(l.unit_price_cents) FROM order_lines l WHERE l.order_id = ?1 GROUP BY l.sku",
+            params![body.order_id.as_str()],
+        )
+        .await?
+    {
+        left.insert(r.text(0)?.to_owned(), (r.int(1)?, r.int(2)?));
+    }
+    for r in tx
+        .query(
+            "SELECT rl.sku, SUM(rl.quantity) FROM refund_lines rl JOIN refunds f ON f.id = rl.refund_id \
+             WHERE f.order_id = ?1 AND f.status <> 'declined' GROUP BY rl.sku",
+            params![body.order_id.as_str()],
+        )
+        .await?
+    {
+        if let Some(entry) = left.get_mut(r.text(0)?) {
+            entry.0 -= r.int(1)?;
+        }
+    }
+    let id = new_id();
+    let mut requested = 0i64;
+    let mut lines = Vec::new();
+    for line in &body.lines {
+        let (quantity_left, unit) = left.get(line.sku.as_str()).copied().unwrap_or((0, 0));
+        let quantity = i64::from(line.quantity.get());
+        if quantity > quantity_left {
+            return Err(ApiError::validation(
+                "lines",
+                format!(
+                    "at most {} of {} can be refunded",
+                    quantity_left.max(0),
+                    line.sku
+                ),
+            )
+            .into());
+        }
+        left.insert(line.sku.to_string(), (quantity_left - quantity, unit));
+        requested += unit * quantity;
+        lines.push((line.sku.clone(), quantity, unit * quantity));
+    }
+    tx.query(
+        "INSERT INTO refunds (id, order_id, status, requested_cents, reason, requested_by, created_at) \
+         VALUES (?1, ?2, 'requested', ?3, ?4, ?5, ?6)",
+        params![id.as_str(), body.order_id.as_str(), requested, reason, account.email.as_str(), now],
+    )
+    .await?;
+    for (sku, quantity, amount) in lines {
+        tx.query(
+            "INSERT INTO refund_lines (refund_id, sku, quantity, amount_cents) VALUES (?1, ?2, ?3, ?4)",
+            params![id.as_str(), sku.as_str(), quantity, amount],
+        )
+        .await?;
+    }
+    let refund = super::db::load(tx.as_mut(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("refund"))?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(refund)))
+}

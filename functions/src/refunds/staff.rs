@@ -1,0 +1,55 @@
+//! `POST /api/refunds/direct`: finance refunds an amount of a paid order
+//! directly (goodwill, damaged parcel), with a reason.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Role;
+use comptoir_shared::refund::{Refund, StaffRefund};
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::params;
+use crate::port::{Host, new_id};
+
+/// Creates, commits and executes the refund; 409 past the capture.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    ApiJson(body): ApiJson<StaffRefund>,
+) -> AppResult<(StatusCode, Json<Refund>)> {
+    let staff = viewer.require(&[Role::Finance])?;
+    let order = body.order_id.clone();
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::validation("reason", "required, at most 1000 characters").into());
+    }
+    let id = new_id();
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    if crate::orders::head(tx.as_mut(), &order).await?.is_none() {
+        return Err(ApiError::not_found("order").into());
+    }
+    tx.query(
+        "INSERT INTO refunds (id, order_id, status, requested_cents, reason, requested_by, created_at) \
+         VALUES (?1, ?2, 'requested', ?3, ?4, ?5, ?6)",
+        params![id.as_str(), order.as_str(), body.amount.amount, reason, staff.email.as_str(), now],
+    )
+    .await?;
+    super::db::commit_amount(
+        tx.as_mut(),
+        &id,
+        &order,
+        body.amount.amount,
+        staff.email.as_str(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(super::db::execute(&host, &id).await?),
+    ))
+}

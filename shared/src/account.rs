@@ -1,0 +1,154 @@
+//! Accounts: customers and staff, as the wire sees them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ValidationError;
+use crate::ids::{Email, OpaqueId};
+
+/// What an account may do. Staff roles are checked by every function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A shopper with an account.
+    Customer,
+    /// Runs the shop; may do everything staff may.
+    Admin,
+    /// Answers customers, cancels orders.
+    Support,
+    /// Picks, ships and delivers.
+    Warehouse,
+    /// Approves refunds.
+    Finance,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Self; 5] = [
+        Self::Customer,
+        Self::Admin,
+        Self::Support,
+        Self::Warehouse,
+        Self::Finance,
+    ];
+
+    /// The wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::Admin => "admin",
+            Self::Support => "support",
+            Self::Warehouse => "warehouse",
+            Self::Finance => "finance",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// Whether this is a staff role.
+    pub fn is_staff(self) -> bool {
+        self != Self::Customer
+    }
+}
+
+/// A new password: 10 to 128 characters. Never printed.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Password(String);
+
+impl Password {
+    /// Checks the length rule.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let n = raw.chars().count();
+        if !(10..=128).contains(&n) {
+            return Err(ValidationError(
+                "a password has 10 to 128 characters".into(),
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The secret itself, for hashing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Password {
+    type Error = ValidationError;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl Serialize for Password {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+/// Body of `POST /api/accounts/signup`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignUp {
+    /// Sign-in e-mail.
+    pub email: Email,
+    /// The new password.
+    pub password: Password,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Body of `POST /api/accounts/signin`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    /// Sign-in e-mail.
+    pub email: Email,
+    /// The password as typed.
+    pub password: String,
+}
+
+/// Body of `POST /api/accounts/password`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The current password.
+    pub current: String,
+    /// The new one.
+    pub new: Password,
+}
+
+/// The signed-in account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Its id.
+    pub id: OpaqueId,
+    /// Sign-in e-mail.
+    pub email: Email,
+    /// Display name.
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_bounded_and_never_printed() {
+        assert!(Password::parse("short").is_err());
+        let p = Password::parse("correct horse battery").unwrap();
+        assert_eq!(format!("{p:?}"), "Password(…)");
+    }
+}
