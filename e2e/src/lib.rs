@@ -3,6 +3,7 @@
 //! to it over HTTP, and read its database to check what changed.
 
 pub mod browser;
+pub mod fake_smtp;
 pub mod fake_stripe;
 
 use std::path::{Path, PathBuf};
@@ -63,6 +64,7 @@ pub async fn spawn_app_with(config: Config) -> anyhow::Result<TestApp> {
         manifest: root.join("spin.toml"),
         storefront: root.join("dist"),
         config,
+        smtp: None,
     })
     .await?;
     Ok(TestApp {
@@ -337,6 +339,15 @@ impl TestApp {
         let mut tx = tx;
         tx.query(sql, params).await?;
         tx.commit().await
+    }
+
+    /// Runs one outbox delivery pass as of `now_ms`; returns `(sent, failed)`.
+    pub async fn deliver_outbox(
+        &self,
+        mailer: &dyn comptoir_functions::outbox::Mailer,
+        now_ms: i64,
+    ) -> anyhow::Result<(u32, u32)> {
+        comptoir_functions::outbox::deliver_due(&self.db, mailer, now_ms, 50).await
     }
 
     /// Rows in `table`, to prove a refused request wrote nothing.

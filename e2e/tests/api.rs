@@ -251,7 +251,7 @@ async fn the_same_idempotency_key_places_one_order() -> anyhow::Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fifty_shoppers_racing_for_ten_units_buy_exactly_ten() -> anyhow::Result<()> {
+async fn fifty_shoppers_racing_for_ten_units_make_exactly_ten_paid_orders() -> anyhow::Result<()> {
     let app = spawn_app().await?;
     app.execute(
         "UPDATE stock SET on_hand = 10, reserved = 0 WHERE sku = ?1",
@@ -263,15 +263,42 @@ async fn fifty_shoppers_racing_for_ten_units_buy_exactly_ten() -> anyhow::Result
         carts.push(app.cart_with(SKU, 1).await?);
     }
     let answers = join_all(carts.iter().map(|cart| app.checkout(cart, None))).await;
-    let (mut placed, mut refused) = (0, 0);
+    let (mut placed, mut refused) = (Vec::new(), 0);
     for answer in answers {
-        match answer?.status {
-            201 => placed += 1,
+        let answer = answer?;
+        match answer.status {
+            201 => placed.push(
+                answer.json["order_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
             409 => refused += 1,
             other => anyhow::bail!("unexpected status {other}"),
         }
     }
-    assert_eq!((placed, refused), (10, 40));
+    assert_eq!((placed.len(), refused), (10, 40));
+    for paid in join_all(placed.iter().map(|order| app.pay(order, true))).await {
+        assert_eq!(paid?["state"], "complete");
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'", &[])
+            .await?,
+        10
+    );
+    let (on_hand, reserved) = (
+        app.scalar(
+            "SELECT on_hand FROM stock WHERE sku = ?1",
+            &[Value::Text(SKU.into())],
+        )
+        .await?,
+        app.scalar(
+            "SELECT reserved FROM stock WHERE sku = ?1",
+            &[Value::Text(SKU.into())],
+        )
+        .await?,
+    );
+    assert_eq!((on_hand, reserved), (0, 0));
     assert_eq!(app.available(SKU).await?, 0);
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod migrate;
 pub mod orders;
+pub mod outbox;
 pub mod payments;
 pub mod port;
 pub mod promotions;

@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
             "../../infra/migrations/20261123180000_create_fulfilment_and_refunds.sql"
         ),
     },
+    Migration {
+        version: 20261123200000,
+        name: "20261123200000_create_outbox.sql",
+        sql: include_str!("../../infra/migrations/20261123200000_create_outbox.sql"),
+    },
 ];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");
@@ -126,6 +131,19 @@ mod tests {
         let got: Vec<&str> = statements(sql).collect();
         assert_eq!(got.len(), 2);
         assert!(got[1].starts_with("INSERT"));
+    }
+
+    #[test]
+    fn every_migration_file_is_listed() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = MIGRATIONS.iter().map(|m| m.name).collect();
+        assert_eq!(files, listed);
     }
 
     #[test]

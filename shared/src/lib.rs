@@ -19,6 +19,7 @@ pub mod checkout;
 pub mod error;
 pub mod ids;
 pub mod money;
+pub mod notification;
 pub mod order;
 pub mod payment;
 pub mod pricing;

@@ -87,6 +87,15 @@ pub async fn handle(
                     params![id.as_str(), carrier, tracking, now],
                 )
                 .await?;
+                crate::outbox::enqueue(
+                    tx.as_mut(),
+                    crate::outbox::Kind::OrderShipped,
+                    &id,
+                    "",
+                    "",
+                    now,
+                )
+                .await?;
             }
         }
         OrderStatus::Cancelled if head.status == OrderStatus::PendingPayment => {

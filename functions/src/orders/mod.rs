@@ -5,10 +5,12 @@
 //! - `GET /api/orders/{id}` — the order as its buyer sees it ([`get`])
 //! - `POST /api/orders/{id}/status` — staff move it on ([`change_status`])
 //! - `GET /api/orders/stuck?hours=N` — paid, not shipped after N hours ([`stuck`])
+//! - `GET /api/orders/notifications?unsent=1` — the outbox ([`notifications`])
 
 pub mod change_status;
 mod db;
 pub mod get;
+pub mod notifications;
 pub mod stuck;
 
 pub use db::{
@@ -24,6 +26,7 @@ use crate::port::Host;
 pub fn router(host: Host) -> Router {
     Router::new()
         .route("/api/orders/stuck", get(stuck::handle))
+        .route("/api/orders/notifications", get(notifications::handle))
         .route("/api/orders/{id}", get(get::handle))
         .route("/api/orders/{id}/status", post(change_status::handle))
         .with_state(host)

@@ -311,6 +311,15 @@ async fn settle(
     )
     .await?;
     stock::sell_order(tx, order, now).await?;
+    crate::outbox::enqueue(
+        tx,
+        crate::outbox::Kind::OrderConfirmation,
+        order,
+        "",
+        "",
+        now,
+    )
+    .await?;
     close_session(tx, &session.id, "complete").await?;
     // A refund made at the provider may have been announced before this event.
     crate::refunds::db::sync_order_status(tx, order, now).await?;

@@ -110,7 +110,7 @@ pub async fn settle(
     let moved = tx
         .optional(
             "UPDATE refunds SET status = ?2, provider_refund_id = COALESCE(provider_refund_id, ?3), settled_at = ?4 \
-             WHERE id = ?1 AND status = 'pending' RETURNING order_id",
+             WHERE id = ?1 AND status = 'pending' RETURNING order_id, amount_cents",
             params![id.as_str(), status.as_str(), provider_refund_id, now_ms],
         )
         .await?;
@@ -118,6 +118,18 @@ pub async fn settle(
         return Ok(false);
     };
     let order = row.parse(0, OrderId::parse)?;
+    if status == RefundStatus::Succeeded {
+        let amount = Money::eur(row.int(1)?).format_fr();
+        crate::outbox::enqueue(
+            tx,
+            crate::outbox::Kind::RefundSettled,
+            &order,
+            id.as_str(),
+            &amount,
+            now_ms,
+        )
+        .await?;
+    }
     if status == RefundStatus::Failed {
         tx.query(
             "INSERT INTO billing_errors (id, order_id, event_id, kind, detail, at) VALUES (?1, ?2, ?3, 'refund_failed', ?4, ?5)",

@@ -8,6 +8,7 @@
 
 pub mod http;
 pub mod manifest;
+pub mod smtp;
 pub mod sqlite;
 
 use std::net::SocketAddr;
@@ -37,6 +38,9 @@ pub struct Options {
     pub storefront: PathBuf,
     /// Parsed configuration.
     pub config: Config,
+    /// Deliver the outbox through this relay (every few seconds); without
+    /// it, notifications are kept for staff to read.
+    pub smtp: Option<smtp::SmtpMailer>,
 }
 
 /// Reads configuration from `COMPTOIR_<VARIABLE>` environment variables,
@@ -114,6 +118,27 @@ pub async fn start(
 ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let routes = manifest::routes(&options.manifest)?;
     let host = host(&options.database, options.config).await?;
+    if let Some(mailer) = options.smtp {
+        let (db, clock) = (Arc::clone(&host.db), Arc::clone(&host.clock));
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                match comptoir_functions::outbox::deliver_due(
+                    db.as_ref(),
+                    &mailer,
+                    clock.now_ms(),
+                    50,
+                )
+                .await
+                {
+                    Ok((0, 0)) => {}
+                    Ok((sent, failed)) => tracing::info!(sent, failed, "outbox delivery"),
+                    Err(e) => tracing::error!(error = format!("{e:#}"), "outbox delivery"),
+                }
+            }
+        });
+    }
     let app = app(host, routes, &options.storefront)?;
     let listener = tokio::net::TcpListener::bind(options.addr)
         .await

@@ -2,8 +2,9 @@
 //!
 //! Environment: `COMPTOIR_ADDR` (default `127.0.0.1:3000`), `COMPTOIR_DATABASE`
 //! (default `.data/comptoir.db`), `COMPTOIR_MANIFEST` (default `spin.toml`),
-//! `COMPTOIR_STOREFRONT` (default `dist`), and every Spin variable as
-//! `COMPTOIR_<NAME>` (see the README).
+//! `COMPTOIR_STOREFRONT` (default `dist`), `COMPTOIR_SMTP_ADDR` (outbox relay,
+//! `host:port`; unset keeps notifications unsent) and `COMPTOIR_SMTP_FROM`,
+//! and every Spin variable as `COMPTOIR_<NAME>` (see the README).
 
 use std::path::PathBuf;
 
@@ -28,6 +29,12 @@ async fn main() -> anyhow::Result<()> {
         manifest: PathBuf::from(env("COMPTOIR_MANIFEST", "spin.toml")),
         storefront: PathBuf::from(env("COMPTOIR_STOREFRONT", "dist")),
         config: config_from_env()?,
+        smtp: std::env::var("COMPTOIR_SMTP_ADDR").ok().map(|addr| {
+            comptoir_host::smtp::SmtpMailer {
+                addr,
+                from: env("COMPTOIR_SMTP_FROM", "boutique@comptoir.localhost"),
+            }
+        }),
     };
     let (addr, server) = start(options).await?;
     tracing::info!("Comptoir is open on http://{addr}");

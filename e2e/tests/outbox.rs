@@ -1,0 +1,100 @@
+//! Notifications: written with the change they announce, delivered by SMTP
+//! later, retried after a refusal, never sent twice.
+
+use comptoir_e2e::fake_smtp::FakeSmtp;
+use comptoir_e2e::spawn_app;
+use comptoir_host::smtp::SmtpMailer;
+use futures::future::join_all;
+use serde_json::{Value as Json, json};
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paid_order_is_announced_once_even_after_a_refusal_and_racing_deliverers()
+-> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let smtp = FakeSmtp::start(1).await?;
+    let mailer = SmtpMailer {
+        addr: smtp.addr.clone(),
+        from: "boutique@comptoir.test".into(),
+    };
+    let order = app.paid_order("TSL-BLEU-M", 1).await?;
+
+    let support = app.staff("support").await?;
+    let kept: Json = app
+        .get_as(&support, "/api/orders/notifications?unsent=1")
+        .await?
+        .expect(200)?;
+    assert_eq!(kept.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        (kept[0]["kind"].as_str(), kept[0]["recipient"].as_str()),
+        (Some("order_confirmation"), Some("marie.curie@exemple.fr"))
+    );
+    let customer = app.customer().await?;
+    assert_eq!(
+        app.get_as(&customer, "/api/orders/notifications")
+            .await?
+            .status,
+        403
+    );
+
+    let now = now_ms();
+    assert_eq!(
+        app.deliver_outbox(&mailer, now).await?,
+        (0, 1),
+        "the relay said 451"
+    );
+    let after: Json = app
+        .get_as(&support, "/api/orders/notifications")
+        .await?
+        .expect(200)?;
+    assert_eq!(after[0]["attempts"], 1);
+    assert!(
+        after[0]["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("451"))
+    );
+    assert_eq!(
+        app.deliver_outbox(&mailer, now).await?,
+        (0, 0),
+        "backing off"
+    );
+    assert_eq!(app.deliver_outbox(&mailer, now + 31_000).await?, (1, 0));
+    assert_eq!(
+        app.deliver_outbox(&mailer, now + 60_000).await?,
+        (0, 0),
+        "sent once"
+    );
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, "marie.curie@exemple.fr");
+    assert!(mails[0].data.contains(&order[..8]));
+
+    // Shipping announces itself; two deliverers racing send it once.
+    let warehouse = app.staff("warehouse").await?;
+    app.move_order(&warehouse, &order, json!({"to": "picking"}))
+        .await?
+        .expect::<Json>(200)?;
+    app.move_order(
+        &warehouse,
+        &order,
+        json!({"to": "shipped", "shipment": {"carrier": "Colissimo", "tracking_number": "6A99"}}),
+    )
+    .await?
+    .expect::<Json>(200)?;
+    let later = now + 120_000;
+    let passes = join_all((0..2).map(|_| app.deliver_outbox(&mailer, later))).await;
+    let sent: u32 = passes
+        .into_iter()
+        .map(|p| p.map(|(s, _)| s))
+        .sum::<anyhow::Result<u32>>()?;
+    assert_eq!(sent, 1);
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 2);
+    assert!(mails[1].data.contains("6A99"));
+    Ok(())
+}

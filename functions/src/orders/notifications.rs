@@ -1,0 +1,31 @@
+//! `GET /api/orders/notifications?unsent=1`: the outbox, for support and
+//! admins — what was (or is still to be) sent to customers.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use comptoir_shared::account::Role;
+use comptoir_shared::notification::Notification;
+use serde::Deserialize;
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::port::Host;
+
+/// `?unsent=1` keeps only what is not sent yet.
+#[derive(Debug, Deserialize)]
+pub struct Filter {
+    unsent: Option<String>,
+}
+
+/// Lists notifications, unsent first.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Query(filter): Query<Filter>,
+) -> AppResult<Json<Vec<Notification>>> {
+    viewer.require(&[Role::Support])?;
+    let unsent = matches!(filter.unsent.as_deref(), Some("1" | "true"));
+    Ok(Json(
+        crate::outbox::list(&mut host.db.auto(), unsent).await?,
+    ))
+}

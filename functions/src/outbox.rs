@@ -1,0 +1,193 @@
+//! The outbox: notifications (order confirmed, shipped, refund settled) are
+//! written by [`enqueue`] inside the transaction that makes the change, so a
+//! change is never announced without happening nor happens unannounced.
+//! [`deliver_due`] sends them later through a [`Mailer`], claiming each row
+//! first so two deliverers never send the same message, and backing off on
+//! failure. Without a mailer they are kept, and staff read them
+//! (`GET /api/orders/notifications`).
+
+use async_trait::async_trait;
+use comptoir_shared::ids::{OpaqueId, OrderId};
+use comptoir_shared::notification::Notification;
+
+use crate::params;
+use crate::port::{Database, Executor, Row, new_id};
+
+/// Sends one message (SMTP in the native host when configured).
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Delivers `message`; an error means "try again later".
+    async fn send(&self, message: &Notification) -> anyhow::Result<()>;
+}
+
+/// What to announce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The order is paid.
+    OrderConfirmation,
+    /// The parcel left.
+    OrderShipped,
+    /// Money went back.
+    RefundSettled,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::OrderConfirmation => "order_confirmation",
+            Self::OrderShipped => "order_shipped",
+            Self::RefundSettled => "refund_settled",
+        }
+    }
+}
+
+/// Writes a notification about `order` in the caller's transaction. `reference`
+/// distinguishes several of one kind (a refund id); the same
+/// `(kind, order, reference)` is written once however often this runs.
+pub async fn enqueue(
+    tx: &mut dyn Executor,
+    kind: Kind,
+    order: &OrderId,
+    reference: &str,
+    detail: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    let Some(head) = tx
+        .optional(
+            "SELECT email, total_cents, carrier, tracking_number FROM orders WHERE id = ?1",
+            params![order.as_str()],
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let short = &order.as_str()[..8];
+    let (subject, body) = match kind {
+        Kind::OrderConfirmation => (
+            format!("Comptoir — commande {short} confirmée"),
+            format!(
+                "Bonjour,\n\nNous avons bien reçu le paiement de votre commande {short} ({}).\nNous vous écrirons dès son expédition.\n\nMerci,\nComptoir",
+                comptoir_shared::Money::eur(head.int(1)?).format_fr()
+            ),
+        ),
+        Kind::OrderShipped => (
+            format!("Comptoir — commande {short} expédiée"),
+            format!(
+                "Bonjour,\n\nVotre commande {short} est partie avec {} (suivi : {}).\n\nMerci,\nComptoir",
+                head.opt_text(2)?.unwrap_or("notre transporteur"),
+                head.opt_text(3)?.unwrap_or("—")
+            ),
+        ),
+        Kind::RefundSettled => (
+            format!("Comptoir — remboursement de la commande {short}"),
+            format!(
+                "Bonjour,\n\nNous vous avons remboursé {detail} sur la commande {short}.\n\nComptoir"
+            ),
+        ),
+    };
+    tx.query(
+        "INSERT INTO outbox (id, dedupe_key, kind, order_id, recipient, subject, body, created_at, next_attempt_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) ON CONFLICT (dedupe_key) DO NOTHING",
+        params![
+            new_id().as_str(),
+            format!("{}:{}:{reference}", kind.as_str(), order),
+            kind.as_str(),
+            order.as_str(),
+            head.text(0)?,
+            subject,
+            body,
+            now_ms
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+fn notification(r: &Row) -> anyhow::Result<Notification> {
+    Ok(Notification {
+        id: r.parse(0, OpaqueId::parse)?,
+        kind: r.text(1)?.to_owned(),
+        order_id: r.parse(2, OrderId::parse)?,
+        recipient: r.text(3)?.to_owned(),
+        subject: r.text(4)?.to_owned(),
+        body: r.text(5)?.to_owned(),
+        created_at_ms: r.int(6)?,
+        attempts: u32::try_from(r.int(7)?)?,
+        sent_at_ms: r.opt_int(8)?,
+        last_error: r.opt_text(9)?.map(str::to_owned),
+    })
+}
+
+const COLUMNS: &str =
+    "id, kind, order_id, recipient, subject, body, created_at, attempts, sent_at, last_error";
+
+/// The newest notifications, unsent first.
+pub async fn list(db: &mut dyn Executor, unsent_only: bool) -> anyhow::Result<Vec<Notification>> {
+    db.query(
+        &format!(
+            "SELECT {COLUMNS} FROM outbox WHERE (?1 = 0 OR sent_at IS NULL) \
+             ORDER BY sent_at IS NOT NULL, created_at DESC LIMIT 200"
+        ),
+        params![unsent_only],
+    )
+    .await?
+    .iter()
+    .map(notification)
+    .collect()
+}
+
+/// How long a deliverer owns a claimed message before another may retry it.
+const CLAIM_MS: i64 = 60_000;
+
+/// Sends what is due; returns `(sent, failed)`.
+pub async fn deliver_due(
+    db: &dyn Database,
+    mailer: &dyn Mailer,
+    now_ms: i64,
+    limit: u32,
+) -> anyhow::Result<(u32, u32)> {
+    let due = db
+        .query(
+            &format!(
+                "SELECT {COLUMNS} FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1 \
+                 AND (claimed_until IS NULL OR claimed_until < ?1) ORDER BY next_attempt_at LIMIT ?2"
+            ),
+            params![now_ms, limit],
+        )
+        .await?;
+    let (mut sent, mut failed) = (0, 0);
+    for row in due {
+        let message = notification(&row)?;
+        let claimed = db
+            .query(
+                "UPDATE outbox SET claimed_until = ?2 WHERE id = ?1 AND sent_at IS NULL \
+                 AND (claimed_until IS NULL OR claimed_until < ?3) RETURNING id",
+                params![message.id.as_str(), now_ms + CLAIM_MS, now_ms],
+            )
+            .await?;
+        if claimed.is_empty() {
+            continue; // another deliverer has it
+        }
+        match mailer.send(&message).await {
+            Ok(()) => {
+                db.query(
+                    "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, claimed_until = NULL, last_error = NULL WHERE id = ?1",
+                    params![message.id.as_str(), now_ms],
+                )
+                .await?;
+                sent += 1;
+            }
+            Err(e) => {
+                // Back off 30 s, 1 min, 2 min, … up to an hour.
+                let backoff = (30_000i64 << message.attempts.min(7)).min(3_600_000);
+                db.query(
+                    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, claimed_until = NULL, last_error = ?3 WHERE id = ?1",
+                    params![message.id.as_str(), now_ms + backoff, format!("{e:#}")],
+                )
+                .await?;
+                failed += 1;
+            }
+        }
+    }
+    Ok((sent, failed))
+}

@@ -1,0 +1,30 @@
+//! Notifications the shop sends, as staff see them in the outbox.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{OpaqueId, OrderId};
+
+/// One message in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    /// Its id (also the e-mail's Message-ID, so a resend is recognisable).
+    pub id: OpaqueId,
+    /// `order_confirmation`, `order_shipped`, `refund_settled`.
+    pub kind: String,
+    /// The order it is about.
+    pub order_id: OrderId,
+    /// Recipient address.
+    pub recipient: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+    /// Unix ms.
+    pub created_at_ms: i64,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// When it was sent, if it was.
+    pub sent_at_ms: Option<i64>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+}
