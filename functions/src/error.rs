@@ -40,6 +40,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
         ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
         ApiError::Forbidden => StatusCode::FORBIDDEN,
+        ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ApiError::InsufficientStock { .. }
         | ApiError::InvalidTransition { .. }
         | ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -48,6 +49,16 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         // A variant added to the contract without a status here is a bug; be loud.
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
+
+/// Every router's answer to a path it does not serve.
+pub async fn no_route() -> AppError {
+    AppError::Api(ApiError::not_found("route"))
+}
+
+/// Every router's answer to a method a path does not take.
+pub async fn wrong_method() -> AppError {
+    AppError::Api(ApiError::MethodNotAllowed)
 }
 
 impl IntoResponse for AppError {
@@ -96,6 +107,7 @@ mod tests {
             ApiError::Unauthorized,
             ApiError::Forbidden,
             ApiError::InvalidCredentials,
+            ApiError::MethodNotAllowed,
         ];
         for refusal in refusals {
             assert!(status_of(&refusal).is_client_error(), "{refusal:?}");

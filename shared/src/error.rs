@@ -26,6 +26,8 @@ pub enum ApiError {
         /// Why it is refused.
         message: String,
     },
+    /// The path exists, but not with this HTTP method.
+    MethodNotAllowed,
     /// The thing named in the path does not exist (or is not yours).
     NotFound {
         /// Which kind of thing (`product`, `cart`, `order`, …).
@@ -100,6 +102,7 @@ impl std::fmt::Display for ApiError {
         match self {
             Self::MalformedRequest { message } => write!(f, "malformed request: {message}"),
             Self::Validation { field, message } => write!(f, "{field}: {message}"),
+            Self::MethodNotAllowed => f.write_str("method not allowed"),
             Self::NotFound { resource } => write!(f, "{resource} not found"),
             Self::UnknownSku { sku } => write!(f, "unknown SKU {sku}"),
             Self::InsufficientStock { sku, available } => {

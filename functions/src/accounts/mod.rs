@@ -32,5 +32,7 @@ pub fn router(host: Host) -> Router {
         .route("/api/accounts/me", get(me::handle))
         .route("/api/accounts/me/orders", get(my_orders::handle))
         .route("/api/accounts/password", post(change_password::handle))
+        .fallback(crate::error::no_route)
+        .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)
 }

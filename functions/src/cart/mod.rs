@@ -34,5 +34,7 @@ pub fn router(host: Host) -> Router {
             "/api/carts/{id}/promotions/{code}",
             delete(remove_promotion::handle),
         )
+        .fallback(crate::error::no_route)
+        .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)
 }

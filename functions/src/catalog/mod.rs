@@ -19,5 +19,7 @@ pub fn router(host: Host) -> Router {
     Router::new()
         .route("/api/catalog/products", get(list::handle))
         .route("/api/catalog/products/{id}", get(get::handle))
+        .fallback(crate::error::no_route)
+        .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)
 }

@@ -14,5 +14,7 @@ use crate::port::Host;
 pub fn router(host: Host) -> Router {
     Router::new()
         .route("/api/checkout", post(place::handle))
+        .fallback(crate::error::no_route)
+        .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)
 }

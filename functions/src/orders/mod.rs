@@ -29,5 +29,7 @@ pub fn router(host: Host) -> Router {
         .route("/api/orders/notifications", get(notifications::handle))
         .route("/api/orders/{id}", get(get::handle))
         .route("/api/orders/{id}/status", post(change_status::handle))
+        .fallback(crate::error::no_route)
+        .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)
 }

@@ -26,5 +26,7 @@ pub fn router(host: Host) -> Router {
             get(sandbox::show).post(sandbox::decide),
         )
         .route("/api/payments/webhook", post(webhook::handle))
+        .fallback(crate::error::no_route)
+        .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)
 }

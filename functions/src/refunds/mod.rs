@@ -31,5 +31,7 @@ pub fn router(host: Host) -> Router {
         .route("/api/refunds/{id}/approve", post(approve::handle))
         .route("/api/refunds/{id}/execute", post(execute::handle))
         .route("/api/refunds/{id}/decline", post(decline::handle))
+        .fallback(crate::error::no_route)
+        .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)
 }
