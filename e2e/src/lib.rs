@@ -234,10 +234,29 @@ impl TestApp {
         answer.cookie.context("no session cookie")
     }
 
-    /// A paid order of `quantity` × `sku` through the sandbox; returns its id.
+    /// A paid guest order of `quantity` × `sku` through the sandbox; returns its id.
     pub async fn paid_order(&self, sku: &str, quantity: u32) -> anyhow::Result<String> {
+        self.paid_order_as(None, sku, quantity).await
+    }
+
+    /// A paid order placed by the signed-in `cookie` (or a guest).
+    pub async fn paid_order_as(
+        &self,
+        cookie: Option<&str>,
+        sku: &str,
+        quantity: u32,
+    ) -> anyhow::Result<String> {
         let cart = self.cart_with(sku, quantity).await?;
-        let placed: serde_json::Value = self.checkout(&cart, None).await?.expect(201)?;
+        let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
+        let placed: serde_json::Value = self
+            .call(
+                "POST",
+                "/api/checkout",
+                Some(checkout_body(&cart).to_string()),
+                &headers,
+            )
+            .await?
+            .expect(201)?;
         let order = placed["order_id"].as_str().context("order id")?.to_owned();
         self.pay(&order, true).await?;
         Ok(order)

@@ -168,7 +168,7 @@ async fn an_expired_reservation_gives_the_stock_back_with_no_background_job() ->
         Config::from_lookup(|name| (name == "reservation_ttl_seconds").then(|| "1".to_owned()))?;
     let app = spawn_app_with(config).await?;
     let before = app.available(SKU).await?;
-    let (order, _) = pending_order(&app).await?;
+    let (order, session) = pending_order(&app).await?;
     assert_eq!(app.available(SKU).await?, before - 2);
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     // Any read of the catalog sees the stock back.
@@ -182,9 +182,30 @@ async fn an_expired_reservation_gives_the_stock_back_with_no_background_job() ->
     let released = app
         .scalar(
             "SELECT COUNT(*) FROM stock_movements WHERE order_id = ?1 AND kind = 'release'",
-            &[Value::Text(order)],
+            &[Value::Text(order.clone())],
         )
         .await?;
     assert_eq!(released, 1);
+
+    // The sandbox page no longer takes the payment…
+    let late = app
+        .send(
+            "POST",
+            &format!("/api/payments/sandbox/{session}"),
+            &json!({"decision": "approve"}),
+        )
+        .await?;
+    assert_eq!(late.status, 409);
+    // …and money that still lands (a provider event) goes back in full.
+    let ack: Json = deliver(&app, &completed("evt_late", &session, &order, 7000), now())
+        .await?
+        .expect(200)?;
+    assert_eq!(ack["outcome"], "billing_error");
+    assert_eq!(status(&app, &order).await?, "cancelled");
+    let refunded = app
+        .scalar("SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE order_id = ?1 AND status = 'succeeded'", &[Value::Text(order.clone())])
+        .await?;
+    assert_eq!(refunded, 7000);
+    assert_eq!(app.available(SKU).await?, before, "nothing sold");
     Ok(())
 }

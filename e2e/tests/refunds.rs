@@ -12,8 +12,8 @@ use serde_json::{Value as Json, json};
 
 const SKU: &str = "TSL-BLEU-M"; // 35,00 €
 
-async fn shipped_order(app: &TestApp, quantity: u32) -> anyhow::Result<String> {
-    let order = app.paid_order(SKU, quantity).await?;
+async fn shipped_order(app: &TestApp, customer: &str, quantity: u32) -> anyhow::Result<String> {
+    let order = app.paid_order_as(Some(customer), SKU, quantity).await?;
     let warehouse = app.staff("warehouse").await?;
     app.move_order(&warehouse, &order, json!({"to": "picking"}))
         .await?
@@ -38,14 +38,25 @@ fn signed_now(secret: &str, body: &str) -> String {
 #[tokio::test]
 async fn a_customer_asks_finance_approves_part_and_restocks() -> anyhow::Result<()> {
     let app = spawn_app().await?;
-    let order = shipped_order(&app, 2).await?;
+    let customer = app.customer().await?;
+    let order = shipped_order(&app, &customer, 2).await?;
+    // A guest order under the same e-mail is not this account's.
+    let guest = app.paid_order(SKU, 1).await?;
     let on_hand = app
         .scalar(
             "SELECT on_hand FROM stock WHERE sku = ?1",
             &[Value::Text(SKU.into())],
         )
         .await?;
-    let customer = app.customer().await?;
+    let not_mine = app
+        .send_as(
+            &customer,
+            "POST",
+            "/api/refunds",
+            &json!({"order_id": guest, "lines": [{"sku": SKU, "quantity": 1}], "reason": "x"}),
+        )
+        .await?;
+    assert_eq!(not_mine.status, 404);
     let ask =
         json!({"order_id": order, "lines": [{"sku": SKU, "quantity": 1}], "reason": "trop petit"});
     assert_eq!(app.send("POST", "/api/refunds", &ask).await?.status, 401);
@@ -121,6 +132,12 @@ async fn a_customer_asks_finance_approves_part_and_restocks() -> anyhow::Result<
         ),
         (Some("succeeded"), Some(2000))
     );
+    // A partial refund does not stop the parcel: it shows once delivered.
+    assert_eq!(app.order_status(&order).await?, "shipped");
+    let warehouse = app.staff("warehouse").await?;
+    app.move_order(&warehouse, &order, json!({"to": "delivered"}))
+        .await?
+        .expect::<Json>(200)?;
     assert_eq!(app.order_status(&order).await?, "partially_refunded");
     let restocked = app
         .scalar(
@@ -240,7 +257,22 @@ async fn a_refund_announced_before_the_payment_is_applied_once_the_payment_lands
         .await?
         .expect(200)?;
     assert_eq!(ack["outcome"], "paid");
-    assert_eq!(app.order_status(&order).await?, "partially_refunded");
+    assert_eq!(
+        app.order_status(&order).await?,
+        "paid",
+        "still to be shipped"
+    );
+    let summary: Json = app
+        .get(&format!("/api/orders/{order}"))
+        .await?
+        .expect(200)?;
+    let notes: Vec<&str> = summary["timeline"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["note"].as_str())
+        .collect();
+    assert!(notes.contains(&"€20.00 refunded"), "{notes:?}");
     // The same refund event again is a duplicate; a new event for the same refund changes nothing.
     let again: Json = app
         .call(
@@ -342,7 +374,11 @@ async fn stripe_receives_a_refund_with_the_right_fields_and_its_event_settles_it
         .await?
         .expect(200)?;
     assert_eq!(ack["outcome"], "refund");
-    assert_eq!(app.order_status(&order).await?, "partially_refunded");
+    assert_eq!(
+        app.order_status(&order).await?,
+        "paid",
+        "partial refund before shipping"
+    );
     let status = app
         .scalar(
             "SELECT COUNT(*) FROM refunds WHERE id = ?1 AND status = 'succeeded'",

@@ -48,9 +48,9 @@ impl OrderStatus {
         matches!(
             (self, to),
             (PendingPayment, Paid | Cancelled)
-                | (Paid, Picking | Cancelled | PartiallyRefunded | Refunded)
+                | (Paid, Picking | Cancelled | Refunded)
                 | (Picking, Shipped | Cancelled)
-                | (Shipped, Delivered | PartiallyRefunded | Refunded)
+                | (Shipped, Delivered | Refunded)
                 | (Delivered, PartiallyRefunded | Refunded)
                 | (PartiallyRefunded, PartiallyRefunded | Refunded)
         )

@@ -98,6 +98,10 @@ pub async fn handle(
                 .await?;
             }
         }
+        OrderStatus::Delivered => {
+            // Partial refunds made before delivery show from now on.
+            crate::refunds::db::sync_order_status(tx.as_mut(), &id, now).await?;
+        }
         OrderStatus::Cancelled if head.status == OrderStatus::PendingPayment => {
             crate::stock::release_order(tx.as_mut(), &id, now).await?;
         }

@@ -75,9 +75,23 @@ pub async fn transition(
         params![id.as_str(), to.as_str()],
     )
     .await?;
+    if to == OrderStatus::Cancelled {
+        close_payment_sessions(tx, id).await?;
+    }
     insert_event(tx, id, to, actor, note, now_ms)
         .await
         .map_err(AppError::from)
+}
+
+/// A cancelled order can no longer be paid through its open sessions (the
+/// sandbox page refuses; a Stripe payment that still lands is refunded).
+async fn close_payment_sessions(tx: &mut dyn Executor, id: &OrderId) -> anyhow::Result<()> {
+    tx.query(
+        "UPDATE payment_sessions SET state = 'expired' WHERE order_id = ?1 AND state = 'open'",
+        params![id.as_str()],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Appends a timeline entry.
@@ -124,6 +138,7 @@ pub async fn expire_reservations(tx: &mut dyn Executor, now_ms: i64) -> anyhow::
             now_ms,
         )
         .await?;
+        close_payment_sessions(tx, &id).await?;
         crate::stock::release_order(tx, &id, now_ms).await?;
     }
     Ok(())

@@ -51,7 +51,7 @@ pub fn verify(header: &str, payload: &[u8], secret: &str, now: i64) -> Result<()
     if candidates.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now - timestamp).abs() > TOLERANCE_SECONDS {
+    if now.abs_diff(timestamp) > TOLERANCE_SECONDS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let expected = mac(secret, timestamp, payload);

@@ -155,6 +155,7 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
     .map_err(|_| ApiError::InvalidSignature)?;
     let event: Event = crate::extract::parse_json(body)?;
     let mut tx = host.db.begin().await?;
+    let mut refunds_due = Vec::new();
     let fresh = tx
         .optional(
             "INSERT INTO payment_events (id, type, order_id, outcome, received_at) VALUES (?1, ?2, NULL, 'pending', ?3) \
@@ -181,7 +182,7 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
                     Some(order),
                 ) => fail(tx.as_mut(), &event, &session, &order, now).await?,
                 (_, Some(order)) if session.payment_status.as_deref() == Some("paid") => {
-                    settle(tx.as_mut(), &event, &session, &order, now).await?
+                    settle(tx.as_mut(), &event, &session, &order, now, &mut refunds_due).await?
                 }
                 _ => Outcome::Ignored,
             }
@@ -208,6 +209,13 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
     )
     .await?;
     tx.commit().await?;
+    // Money that must go back (paid after cancellation) goes back now; if the
+    // provider is down the refund stays `pending` and can be executed again.
+    for refund in refunds_due {
+        if let Err(e) = crate::refunds::db::execute(host, &refund).await {
+            tracing::error!(%refund, error = ?e, "refund not executed yet");
+        }
+    }
     Ok(outcome)
 }
 
@@ -236,7 +244,8 @@ pub async fn deliver_signed(host: &Host, event: &serde_json::Value) -> AppResult
         host.clock.now_ms() / 1000,
         &body,
     );
-    process(host, &header, &body).await
+    // Boxed: a sandbox refund inside `process` delivers an event through it.
+    Box::pin(process(host, &header, &body)).await
 }
 
 async fn settle(
@@ -245,6 +254,7 @@ async fn settle(
     session: &CheckoutSessionObject,
     order: &OrderId,
     now: i64,
+    refunds_due: &mut Vec<OpaqueId>,
 ) -> AppResult<Outcome> {
     tx.query(
         "UPDATE payment_events SET order_id = ?2 WHERE id = ?1",
@@ -275,10 +285,12 @@ async fn settle(
         billing_error(tx, Some(order), event, "amount_mismatch", &detail, now).await?;
         return Ok(Outcome::BillingError);
     }
+    let reference = session.payment_intent.as_deref().unwrap_or(&session.id);
     match head.status {
         OrderStatus::PendingPayment => {}
         OrderStatus::Cancelled => {
-            // Money arrived for an order we already gave up on: keep it visible.
+            // Money arrived for an order we already gave up on: keep it
+            // visible and give it back in full.
             billing_error(
                 tx,
                 Some(order),
@@ -288,9 +300,54 @@ async fn settle(
                 now,
             )
             .await?;
+            let first = tx
+                .optional(
+                    "UPDATE orders SET paid_at = ?2, payment_reference = ?3 WHERE id = ?1 AND paid_at IS NULL RETURNING id",
+                    params![order.as_str(), now, reference],
+                )
+                .await?;
+            if first.is_some() {
+                let refund = new_id();
+                tx.query(
+                    "INSERT INTO refunds (id, order_id, status, requested_cents, reason, requested_by, created_at) \
+                     VALUES (?1, ?2, 'requested', ?3, 'paid after the order was cancelled', 'system', ?4)",
+                    params![refund.as_str(), order.as_str(), head.total.amount, now],
+                )
+                .await?;
+                crate::refunds::db::commit_amount(
+                    tx,
+                    &refund,
+                    order,
+                    head.total.amount,
+                    "system",
+                    now,
+                )
+                .await?;
+                refunds_due.push(refund);
+            }
             return Ok(Outcome::BillingError);
         }
-        _ => return Ok(Outcome::Ignored),
+        _ => {
+            let same = tx
+                .optional(
+                    "SELECT 1 FROM orders WHERE id = ?1 AND payment_reference = ?2",
+                    params![order.as_str(), reference],
+                )
+                .await?;
+            if same.is_some() {
+                return Ok(Outcome::Ignored);
+            }
+            billing_error(
+                tx,
+                Some(order),
+                event,
+                "double_payment",
+                &format!("second payment {reference}"),
+                now,
+            )
+            .await?;
+            return Ok(Outcome::BillingError);
+        }
     }
     orders::transition(
         tx,
@@ -303,11 +360,7 @@ async fn settle(
     .await?;
     tx.query(
         "UPDATE orders SET paid_at = ?2, payment_reference = ?3 WHERE id = ?1",
-        params![
-            order.as_str(),
-            now,
-            session.payment_intent.as_deref().unwrap_or(&session.id)
-        ],
+        params![order.as_str(), now, reference],
     )
     .await?;
     stock::sell_order(tx, order, now).await?;

@@ -33,8 +33,10 @@ pub async fn handle(
         .into());
     }
     let amount = body.amount.map_or(refund.requested.amount, |m| m.amount);
-    if amount > refund.requested.amount {
-        return Err(ApiError::validation("amount", "at most the requested amount").into());
+    if amount <= 0 || amount > refund.requested.amount {
+        return Err(
+            ApiError::validation("amount", "positive, at most the requested amount").into(),
+        );
     }
     super::db::commit_amount(
         tx.as_mut(),

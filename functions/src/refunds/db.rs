@@ -141,8 +141,8 @@ pub async fn settle(
     Ok(true)
 }
 
-/// Sets `partially_refunded` / `refunded` from the succeeded refunds, when the
-/// order is in a state that shows refunds (a cancelled order stays cancelled).
+/// Brings the order's status in line with its succeeded refunds (called when
+/// a refund settles, when the payment lands, and on delivery).
 pub async fn sync_order_status(
     tx: &mut dyn Executor,
     order: &OrderId,
@@ -161,20 +161,29 @@ pub async fn sync_order_status(
     if refunded == 0 {
         return Ok(());
     }
-    let to = if refunded >= head.total.amount {
-        OrderStatus::Refunded
-    } else {
-        OrderStatus::PartiallyRefunded
-    };
-    if head.status == to && to == OrderStatus::Refunded {
-        return Ok(());
-    }
     let note = format!("{} refunded", Money::eur(refunded).format_en());
+    // A full refund ends the order's life; a partial one shows once the parcel
+    // is delivered, so picking, shipping and delivery are never blocked by it.
+    let to = match head.status {
+        OrderStatus::Paid
+        | OrderStatus::Shipped
+        | OrderStatus::Delivered
+        | OrderStatus::PartiallyRefunded
+            if refunded >= head.total.amount =>
+        {
+            OrderStatus::Refunded
+        }
+        OrderStatus::Delivered | OrderStatus::PartiallyRefunded => OrderStatus::PartiallyRefunded,
+        OrderStatus::Paid | OrderStatus::Picking | OrderStatus::Shipped => {
+            // Recorded on the timeline; the status stays what fulfilment made it.
+            return crate::orders::insert_event(tx, order, head.status, "payment", &note, now_ms)
+                .await;
+        }
+        // Not paid yet (the completion event syncs again), cancelled, or refunded.
+        _ => return Ok(()),
+    };
     match crate::orders::transition(tx, order, to, "payment", &note, now_ms).await {
         Ok(()) => Ok(()),
-        // Not paid yet (the completion event comes later and syncs again),
-        // cancelled, or still being picked: the refund is recorded all the same.
-        Err(AppError::Api(ApiError::InvalidTransition { .. })) => Ok(()),
         Err(AppError::Api(other)) => Err(anyhow::anyhow!("{other}")),
         Err(AppError::Internal(e)) => Err(e),
     }

@@ -26,6 +26,9 @@ pub async fn handle(
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(ApiError::validation("reason", "required, at most 1000 characters").into());
     }
+    if body.amount.amount <= 0 {
+        return Err(ApiError::validation("amount", "a positive amount").into());
+    }
     let id = new_id();
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;

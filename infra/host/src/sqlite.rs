@@ -119,7 +119,12 @@ impl Executor for NativeTx {
 impl Transaction for NativeTx {
     async fn commit(mut self: Box<Self>) -> anyhow::Result<()> {
         let mut conn = self.conn.take().context("transaction already finished")?;
-        run(&mut *conn, "COMMIT", &[]).await.map(drop)
+        let committed = run(&mut *conn, "COMMIT", &[]).await.map(drop);
+        if committed.is_err() {
+            // Never hand a connection with an open transaction back to the pool.
+            conn.close_on_drop();
+        }
+        committed
     }
 }
 
