@@ -21,6 +21,7 @@ pub mod port;
 pub mod promotions;
 pub mod refunds;
 pub mod stock;
+pub mod warehouse;
 
 use axum::Router;
 
@@ -41,6 +42,7 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "orders" => orders::router(host),
         "accounts" => accounts::router(host),
         "refunds" => refunds::router(host),
+        "stock" => warehouse::router(host),
         _ => return None,
     })
 }

@@ -101,6 +101,55 @@ pub async fn restock(
     Ok(())
 }
 
+/// A receipt or an adjustment: `delta` units on the shelf, with its ledger
+/// row, in one transaction. On hand never drops below what is reserved.
+pub async fn move_on_hand(
+    host: &crate::port::Host,
+    sku: &Sku,
+    kind: &str,
+    delta: i64,
+    note: &str,
+) -> crate::error::AppResult<comptoir_shared::stock::StockMovement> {
+    use comptoir_shared::ApiError;
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    crate::orders::expire_reservations(tx.as_mut(), now).await?;
+    let moved = tx
+        .optional(
+            "UPDATE stock SET on_hand = on_hand + ?2 WHERE sku = ?1 AND on_hand + ?2 >= reserved RETURNING sku",
+            params![sku.as_str(), delta],
+        )
+        .await?;
+    if moved.is_none() {
+        let exists = tx
+            .optional(
+                "SELECT on_hand - reserved FROM stock WHERE sku = ?1",
+                params![sku.as_str()],
+            )
+            .await?;
+        return Err(match exists {
+            None => ApiError::not_found("sku"),
+            Some(r) => ApiError::Conflict {
+                message: format!("only {} unreserved units can be removed", r.int(0)?),
+            },
+        }
+        .into());
+    }
+    tx.query(
+        "INSERT INTO stock_movements (id, sku, kind, quantity, order_id, note, at) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)",
+        params![new_id().as_str(), sku.as_str(), kind, delta, note, now],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(comptoir_shared::stock::StockMovement {
+        kind: kind.to_owned(),
+        quantity: delta,
+        order_id: None,
+        note: note.to_owned(),
+        at_ms: now,
+    })
+}
+
 /// An order's lines as `(sku, quantity)`.
 pub async fn order_lines(
     tx: &mut dyn Executor,

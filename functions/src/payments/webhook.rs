@@ -84,6 +84,11 @@ pub struct RefundObject {
 /// The fields of a Charge (`charge.refunded`) the shop acts on.
 #[derive(Debug, Deserialize)]
 pub struct ChargeObject {
+    /// `ch_…`
+    pub id: String,
+    /// Total refunded on this charge so far, minor units.
+    #[serde(default)]
+    pub amount_refunded: i64,
     /// The PaymentIntent charged.
     #[serde(default)]
     pub payment_intent: Option<String>,
@@ -195,9 +200,16 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
             let charge: ChargeObject = object(&event)?;
             let order = charge.metadata.get("order_id").cloned();
             let mut outcome = Outcome::Ignored;
-            for refund in charge.refunds.iter().flat_map(|list| &list.data) {
-                let hint = (order.as_deref(), charge.payment_intent.as_deref());
+            let hint = (order.as_deref(), charge.payment_intent.as_deref());
+            let listed: Vec<&RefundObject> =
+                charge.refunds.iter().flat_map(|list| &list.data).collect();
+            for refund in &listed {
                 outcome = refund_event(tx.as_mut(), &event, refund, Some(hint), now).await?;
+            }
+            if listed.is_empty() {
+                // Recent API versions do not expand `refunds`: account for the
+                // part of `amount_refunded` we know nothing about yet.
+                outcome = unlisted_refund(tx.as_mut(), &event, &charge, hint, now).await?;
             }
             outcome
         }
@@ -472,6 +484,56 @@ async fn refund_event(
         crate::refunds::db::settle(tx, &id, Some(&refund.id), status, now).await?;
     }
     Ok(Outcome::Refund)
+}
+
+/// A `charge.refunded` without its refund list: records the difference
+/// between the charge's `amount_refunded` and what the order already knows
+/// as one settled refund (keyed by charge and total, so a replay adds nothing).
+async fn unlisted_refund(
+    tx: &mut dyn Executor,
+    event: &Event,
+    charge: &ChargeObject,
+    hint: (Option<&str>, Option<&str>),
+    now: i64,
+) -> AppResult<Outcome> {
+    let Some(order) = find_order(tx, hint.0, hint.1).await? else {
+        billing_error(
+            tx,
+            None,
+            event,
+            "unknown_refund",
+            &format!("charge {} refunded for no known order", charge.id),
+            now,
+        )
+        .await?;
+        return Ok(Outcome::BillingError);
+    };
+    let known = tx
+        .one(
+            "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE order_id = ?1 AND status IN ('pending', 'succeeded')",
+            params![order.as_str()],
+        )
+        .await?
+        .int(0)?;
+    let unknown = charge.amount_refunded - known;
+    if unknown <= 0 {
+        return Ok(Outcome::Ignored);
+    }
+    let refund = RefundObject {
+        id: format!("{}:{}", charge.id, charge.amount_refunded),
+        amount: unknown,
+        status: "succeeded".into(),
+        payment_intent: charge.payment_intent.clone(),
+        metadata: std::collections::HashMap::new(),
+    };
+    refund_event(
+        tx,
+        event,
+        &refund,
+        Some((Some(order.as_str()), hint.1)),
+        now,
+    )
+    .await
 }
 
 async fn find_order(

@@ -1,0 +1,35 @@
+//! `POST /api/stock/{sku}/adjustments`: the count differs (breakage,
+//! inventory). On hand never drops below what unpaid orders hold.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Role;
+use comptoir_shared::stock::{Adjustment, StockMovement};
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::port::Host;
+
+/// Applies the delta (409 if it would uncover reservations) with an `adjustment` row.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<Adjustment>,
+) -> AppResult<Json<StockMovement>> {
+    let staff = viewer.require(&[Role::Warehouse])?;
+    let sku = super::sku(&raw)?;
+    if body.delta == 0 || body.delta.abs() > 100_000 {
+        return Err(ApiError::validation("delta", "non-zero, at most 100000 either way").into());
+    }
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 || reason.chars().any(char::is_control) {
+        return Err(ApiError::validation("reason", "required, at most 200 characters").into());
+    }
+    let note = format!("{reason} ({})", staff.email);
+    crate::stock::move_on_hand(&host, &sku, "adjustment", body.delta, &note)
+        .await
+        .map(Json)
+}

@@ -1,0 +1,61 @@
+//! `GET /api/stock?low=1`: on hand / reserved / available per SKU.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use comptoir_shared::account::Role;
+use comptoir_shared::ids::Sku;
+use comptoir_shared::stock::StockLevel;
+use serde::Deserialize;
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::params;
+use crate::port::{Executor as _, Host};
+
+/// `?low=1` keeps only SKUs at or under their threshold.
+#[derive(Debug, Deserialize)]
+pub struct Filter {
+    low: Option<String>,
+}
+
+/// Lists stock levels (warehouse, admin), lowest availability first.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Query(filter): Query<Filter>,
+) -> AppResult<Json<Vec<StockLevel>>> {
+    viewer.require(&[Role::Warehouse])?;
+    let low_only = matches!(filter.low.as_deref(), Some("1" | "true"));
+    crate::orders::settle_expired(host.db.as_ref(), host.clock.now_ms()).await?;
+    let rows = host
+        .db
+        .auto()
+        .query(
+            "SELECT s.sku, p.name, v.colour, v.size, s.on_hand, s.reserved, s.low_threshold \
+             FROM stock s JOIN variants v ON v.sku = s.sku JOIN products p ON p.id = v.product_id \
+             WHERE ?1 = 0 OR s.on_hand - s.reserved <= s.low_threshold \
+             ORDER BY s.on_hand - s.reserved, s.sku",
+            params![low_only],
+        )
+        .await?;
+    let levels = rows
+        .iter()
+        .map(|r| {
+            let options: Vec<&str> = [r.opt_text(2)?, r.opt_text(3)?]
+                .into_iter()
+                .flatten()
+                .collect();
+            let (on_hand, reserved, low_threshold) = (r.int(4)?, r.int(5)?, r.int(6)?);
+            Ok(StockLevel {
+                sku: r.parse(0, Sku::parse)?,
+                description: format!("{} — {}", r.text(1)?, options.join(" · ")),
+                on_hand,
+                reserved,
+                available: on_hand - reserved,
+                low_threshold,
+                low: on_hand - reserved <= low_threshold,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Json(levels))
+}

@@ -1,0 +1,38 @@
+//! `POST /api/stock/{sku}/receipts`: goods arrived; on hand grows.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Role;
+use comptoir_shared::stock::{Receipt, StockMovement};
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::port::Host;
+
+/// Adds the units and writes a `receipt` ledger row.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<Receipt>,
+) -> AppResult<Json<StockMovement>> {
+    let staff = viewer.require(&[Role::Warehouse])?;
+    let sku = super::sku(&raw)?;
+    if !(1..=100_000).contains(&body.quantity) {
+        return Err(ApiError::validation("quantity", "1 to 100000").into());
+    }
+    let note = body.note.trim();
+    if note.chars().count() > 200 || note.chars().any(char::is_control) {
+        return Err(ApiError::validation("note", "at most 200 characters").into());
+    }
+    let note = format!(
+        "{} ({})",
+        if note.is_empty() { "receipt" } else { note },
+        staff.email
+    );
+    crate::stock::move_on_hand(&host, &sku, "receipt", body.quantity, &note)
+        .await
+        .map(Json)
+}
