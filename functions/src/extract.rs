@@ -72,6 +72,23 @@ pub fn path_id(raw: &str, resource: &str) -> Result<OpaqueId, ApiError> {
     OpaqueId::parse(raw).map_err(|_| ApiError::not_found(resource))
 }
 
+/// Free text from a request (a reason, a note, a name), trimmed: at most
+/// `max` characters, no control characters, and not empty when `required`.
+pub fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String, ApiError> {
+    let value = value.trim();
+    if (required && value.is_empty())
+        || value.chars().count() > max
+        || value.chars().any(char::is_control)
+    {
+        let need = if required { "required, " } else { "" };
+        return Err(ApiError::validation(
+            field,
+            format!("{need}at most {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
 /// The optional `Idempotency-Key` header.
 pub struct MaybeIdempotencyKey(pub Option<IdempotencyKey>);
 

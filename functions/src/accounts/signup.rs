@@ -15,10 +15,7 @@ pub async fn handle(
     State(host): State<Host>,
     ApiJson(body): ApiJson<SignUp>,
 ) -> AppResult<(StatusCode, HeaderMap, Json<Account>)> {
-    let name = body.name.trim();
-    if name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::validation("name", "at most 100 characters").into());
-    }
+    let name = crate::extract::text("name", &body.name, 100, false)?;
     // Hash before taking the write lock: it is the slow part.
     let hash = super::password::hash(body.password.expose())?;
     let mut tx = host.db.begin().await?;
@@ -26,7 +23,7 @@ pub async fn handle(
         tx.as_mut(),
         &body.email,
         &hash,
-        name,
+        &name,
         Role::Customer,
         host.clock.now_ms(),
     )

@@ -14,20 +14,9 @@ use comptoir_shared::order::{OrderStatus, OrderSummary, StatusChange};
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
-use crate::extract::{ApiJson, path_id};
+use crate::extract::{ApiJson, path_id, text};
 use crate::params;
 use crate::port::{Host, new_id};
-
-fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(ApiError::validation(
-            field,
-            format!("required, at most {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
-}
 
 /// Applies the change (409 when the machine forbids it) and answers the order.
 pub async fn handle(
@@ -51,13 +40,11 @@ pub async fn handle(
         }
     };
     let id = path_id(&raw, "order")?;
-    if body.note.chars().count() > 500 {
-        return Err(ApiError::validation("note", "at most 500 characters").into());
-    }
+    let note = text("note", &body.note, 500, false)?;
     let shipment = match (body.to, &body.shipment) {
         (OrderStatus::Shipped, Some(s)) => Some((
-            text("shipment.carrier", &s.carrier, 40)?,
-            text("shipment.tracking_number", &s.tracking_number, 64)?,
+            text("shipment.carrier", &s.carrier, 40, true)?,
+            text("shipment.tracking_number", &s.tracking_number, 64, true)?,
         )),
         (OrderStatus::Shipped, None) => {
             return Err(ApiError::validation(
@@ -69,9 +56,10 @@ pub async fn handle(
         (_, Some(_)) => return Err(ApiError::validation("shipment", "only when shipping").into()),
         (_, None) => None,
     };
-    let note = match body.note.trim() {
-        "" => default_note(body.to),
-        note => note,
+    let note = if note.is_empty() {
+        default_note(body.to)
+    } else {
+        &note
     };
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;

@@ -21,10 +21,7 @@ pub async fn handle(
 ) -> AppResult<Json<Refund>> {
     let staff = viewer.require(&[Role::Finance])?;
     let id = path_id(&raw, "refund")?;
-    let note = body.note.trim();
-    if note.is_empty() || note.chars().count() > 1000 {
-        return Err(ApiError::validation("note", "required, at most 1000 characters").into());
-    }
+    let note = crate::extract::text("note", &body.note, 1000, true)?;
     let mut tx = host.db.begin().await?;
     let declined = tx
         .optional(

@@ -28,10 +28,7 @@ pub async fn handle(
     ApiJson(body): ApiJson<RefundRequest>,
 ) -> AppResult<(StatusCode, Json<Refund>)> {
     let account = viewer.signed_in()?;
-    let reason = body.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(ApiError::validation("reason", "required, at most 1000 characters").into());
-    }
+    let reason = crate::extract::text("reason", &body.reason, 1000, true)?;
     if body.lines.is_empty() {
         return Err(ApiError::validation("lines", "at least one line").into());
     }

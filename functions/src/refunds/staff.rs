@@ -22,10 +22,7 @@ pub async fn handle(
 ) -> AppResult<(StatusCode, Json<Refund>)> {
     let staff = viewer.require(&[Role::Finance])?;
     let order = body.order_id.clone();
-    let reason = body.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(ApiError::validation("reason", "required, at most 1000 characters").into());
-    }
+    let reason = crate::extract::text("reason", &body.reason, 1000, true)?;
     if body.amount.amount <= 0 {
         return Err(ApiError::validation("amount", "a positive amount").into());
     }

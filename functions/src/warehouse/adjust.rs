@@ -24,10 +24,7 @@ pub async fn handle(
     if body.delta == 0 || body.delta.abs() > 100_000 {
         return Err(ApiError::validation("delta", "non-zero, at most 100000 either way").into());
     }
-    let reason = body.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 200 || reason.chars().any(char::is_control) {
-        return Err(ApiError::validation("reason", "required, at most 200 characters").into());
-    }
+    let reason = crate::extract::text("reason", &body.reason, 200, true)?;
     let note = format!("{reason} ({})", staff.email);
     crate::stock::move_on_hand(&host, &sku, "adjustment", body.delta, &note)
         .await

@@ -23,13 +23,10 @@ pub async fn handle(
     if !(1..=100_000).contains(&body.quantity) {
         return Err(ApiError::validation("quantity", "1 to 100000").into());
     }
-    let note = body.note.trim();
-    if note.chars().count() > 200 || note.chars().any(char::is_control) {
-        return Err(ApiError::validation("note", "at most 200 characters").into());
-    }
+    let note = crate::extract::text("note", &body.note, 200, false)?;
     let note = format!(
         "{} ({})",
-        if note.is_empty() { "receipt" } else { note },
+        if note.is_empty() { "receipt" } else { &note },
         staff.email
     );
     crate::stock::move_on_hand(&host, &sku, "receipt", body.quantity, &note)
