@@ -189,6 +189,30 @@ pub async fn sync_order_status(
     }
 }
 
+/// Executes committed refunds nobody sent yet (no provider id, older than
+/// `grace_ms`): the cancellation's refund, or one whose provider call failed.
+/// Returns how many were sent; failures stay `pending` for the next pass.
+pub async fn execute_stale(host: &Host, grace_ms: i64) -> anyhow::Result<u32> {
+    let stale = host
+        .db
+        .auto()
+        .query(
+            "SELECT id FROM refunds WHERE status = 'pending' AND provider_refund_id IS NULL AND decided_at <= ?1 \
+             ORDER BY decided_at LIMIT 50",
+            params![host.clock.now_ms() - grace_ms],
+        )
+        .await?;
+    let mut sent = 0;
+    for row in stale {
+        let id = row.parse(0, OpaqueId::parse)?;
+        match execute(host, &id).await {
+            Ok(_) => sent += 1,
+            Err(e) => tracing::warn!(refund = %id, error = ?e, "refund still pending"),
+        }
+    }
+    Ok(sent)
+}
+
 /// Sends a committed (`pending`) refund to the provider and records the
 /// answer. Outside any transaction: no lock is held over the network. Safe to
 /// retry: the provider call carries an idempotency key per refund.

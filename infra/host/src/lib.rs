@@ -112,22 +112,25 @@ fn static_files(dir: &Path) -> Router {
     Router::new().fallback_service(serve)
 }
 
-/// Starts the shop and returns the bound address and the server task.
-pub async fn start(
-    options: Options,
-) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
-    let routes = manifest::routes(&options.manifest)?;
-    let host = host(&options.database, options.config).await?;
-    if let Some(mailer) = options.smtp {
-        let (db, clock) = (Arc::clone(&host.db), Arc::clone(&host.clock));
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
-            loop {
-                tick.tick().await;
+/// The native host's background duties, every few seconds: execute refunds
+/// committed but never sent (a cancelled paid order's), and deliver the
+/// outbox when an SMTP relay is configured. (Under Spin, which has no
+/// background tasks, staff trigger `POST /api/refunds/{id}/execute`.)
+fn spawn_back_office(host: Host, smtp: Option<smtp::SmtpMailer>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            match comptoir_functions::refunds::db::execute_stale(&host, 1_000).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "pending refunds executed"),
+                Err(e) => tracing::error!(error = format!("{e:#}"), "pending refunds"),
+            }
+            if let Some(mailer) = &smtp {
                 match comptoir_functions::outbox::deliver_due(
-                    db.as_ref(),
-                    &mailer,
-                    clock.now_ms(),
+                    host.db.as_ref(),
+                    mailer,
+                    host.clock.now_ms(),
                     50,
                 )
                 .await
@@ -137,8 +140,17 @@ pub async fn start(
                     Err(e) => tracing::error!(error = format!("{e:#}"), "outbox delivery"),
                 }
             }
-        });
-    }
+        }
+    });
+}
+
+/// Starts the shop and returns the bound address and the server task.
+pub async fn start(
+    options: Options,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
+    let routes = manifest::routes(&options.manifest)?;
+    let host = host(&options.database, options.config).await?;
+    spawn_back_office(host.clone(), options.smtp);
     let app = app(host, routes, &options.storefront)?;
     let listener = tokio::net::TcpListener::bind(options.addr)
         .await
