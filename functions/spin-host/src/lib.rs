@@ -70,7 +70,11 @@ async fn load_config() -> anyhow::Result<Config> {
     for name in VARIABLES {
         let value = match spin_sdk::variables::get(name).await {
             Ok(v) => Some(v),
-            Err(spin_sdk::variables::Error::Undefined(_)) => None,
+            // A variable this component does not declare reads as unset.
+            Err(
+                spin_sdk::variables::Error::Undefined(_)
+                | spin_sdk::variables::Error::InvalidName(_),
+            ) => None,
             Err(e) => return Err(anyhow::anyhow!("reading variable {name}: {e}")),
         };
         values.push((name, value));
