@@ -202,6 +202,22 @@ async fn bad_input_gets_a_typed_error_and_writes_nothing() -> anyhow::Result<()>
         (404, json!({"error": "not_found", "resource": "cart"}))
     );
 
+    let unrouted = app.get("/api/nope").await?;
+    assert_eq!(
+        (unrouted.status, unrouted.json),
+        (404, json!({"error": "not_found", "resource": "route"}))
+    );
+    let nowhere = app.get("/api/carts/x/y/z").await?;
+    assert_eq!(
+        (nowhere.status, nowhere.json),
+        (404, json!({"error": "not_found", "resource": "route"}))
+    );
+    let wrong = app.call("DELETE", "/api/checkout", None, &[]).await?;
+    assert_eq!(
+        (wrong.status, wrong.json),
+        (405, json!({"error": "method_not_allowed"}))
+    );
+
     let forged = app
         .call(
             "POST",

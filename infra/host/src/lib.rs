@@ -104,12 +104,22 @@ async fn dispatch(table: &[(Route, Router)], request: Request) -> Response {
 }
 
 /// The storefront files; unknown extension-less paths get `index.html` so
-/// the client-side router owns them (the same rule as the Spin `files` component).
+/// the client-side router owns them, except under `/api/` (the same rule as
+/// the Spin `files` component).
 fn static_files(dir: &Path) -> Router {
     let index = dir.join("index.html");
     let serve = tower_http::services::ServeDir::new(dir)
         .fallback(tower_http::services::ServeFile::new(index));
-    Router::new().fallback_service(serve)
+    Router::new()
+        .route(
+            "/api",
+            axum::routing::any(comptoir_functions::error::no_route),
+        )
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(comptoir_functions::error::no_route),
+        )
+        .fallback_service(serve)
 }
 
 /// The native host's background duties, every few seconds: execute refunds

@@ -1,6 +1,7 @@
 //! Spin component serving the storefront's static files from the folder
 //! `spin.toml` mounts at `/storefront`. Paths without a file extension that
-//! match no file get `index.html`, so the client-side router owns them.
+//! match no file get `index.html`, so the client-side router owns them —
+//! except under `/api/`, where a miss is a 404.
 
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
@@ -41,7 +42,8 @@ fn read(path: &str) -> Option<(Vec<u8>, &'static str, &'static str)> {
         return Some((bytes, content_type(file), cache_policy(file)));
     }
     let last = relative.rsplit('/').next().unwrap_or_default();
-    if last.contains('.') {
+    // No file, no page: asset-looking paths and unrouted API paths are 404s.
+    if last.contains('.') || relative == "api" || relative.starts_with("api/") {
         return None;
     }
     std::fs::read(format!("{ROOT}/index.html"))
