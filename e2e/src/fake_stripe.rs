@@ -102,56 +102,16 @@ fn receive(path: &str, headers: &HeaderMap, body: &[u8]) -> Received {
     }
 }
 
-/// `POST /v1/refunds`: answers `pending`, as Stripe often does for cards.
-async fn refund(
-    State(inner): State<Arc<Mutex<Inner>>>,
-    headers: HeaderMap,
-    body: Bytes,
+/// What every endpoint does first, as Stripe does: record the request, check
+/// the secret key, the form body and the required fields, and replay the
+/// first answer to a reused idempotency key; otherwise answer `reply(request,
+/// request number)` and remember it under the key.
+fn serve(
+    inner: &Mutex<Inner>,
+    received: Received,
+    required: &[&str],
+    reply: impl FnOnce(&Received, usize) -> serde_json::Value,
 ) -> Response {
-    let received = receive("/v1/refunds", &headers, &body);
-    let Ok(mut inner) = inner.lock() else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    inner.received.push(received.clone());
-    if received.authorization.as_deref() != Some(&format!("Bearer {SECRET_KEY}")) {
-        return stripe_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_request_error",
-            "Invalid API Key provided",
-        );
-    }
-    let (Some(intent), Some(amount)) = (received.field("payment_intent"), received.field("amount"))
-    else {
-        return stripe_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request_error",
-            "payment_intent and amount are required",
-        );
-    };
-    if let Some(reply) = received
-        .idempotency_key
-        .as_ref()
-        .and_then(|k| inner.replies.get(k))
-    {
-        return axum::Json(reply.clone()).into_response();
-    }
-    let reply = json!({
-        "id": format!("re_test_{}", inner.received.len()), "object": "refund", "status": "pending",
-        "amount": amount.parse::<i64>().unwrap_or(0), "currency": "eur", "payment_intent": intent,
-        "metadata": {"refund_id": received.field("metadata[refund_id]"), "order_id": received.field("metadata[order_id]")},
-    });
-    if let Some(key) = received.idempotency_key {
-        inner.replies.insert(key, reply.clone());
-    }
-    axum::Json(reply).into_response()
-}
-
-async fn checkout_session(
-    State(inner): State<Arc<Mutex<Inner>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let received = receive("/v1/checkout/sessions", &headers, &body);
     let Ok(mut inner) = inner.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -170,46 +130,75 @@ async fn checkout_session(
             "form body expected",
         );
     }
-    for required in [
-        "mode",
-        "success_url",
-        "line_items[0][price_data][currency]",
-        "line_items[0][quantity]",
-    ] {
-        if received.field(required).is_none() {
-            return stripe_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request_error",
-                &format!("Missing required param: {required}."),
-            );
-        }
+    if let Some(missing) = required.iter().find(|f| received.field(f).is_none()) {
+        return stripe_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            &format!("Missing required param: {missing}."),
+        );
     }
-    if let Some(reply) = received
+    if let Some(first) = received
         .idempotency_key
         .as_ref()
         .and_then(|k| inner.replies.get(k))
     {
-        return axum::Json(reply.clone()).into_response();
+        return axum::Json(first.clone()).into_response();
     }
-    let mut amount_total = 0i64;
-    for i in 0.. {
-        let (Some(unit), Some(qty)) = (
-            received.field(&format!("line_items[{i}][price_data][unit_amount]")),
-            received.field(&format!("line_items[{i}][quantity]")),
-        ) else {
-            break;
-        };
-        amount_total += unit.parse::<i64>().unwrap_or(0) * qty.parse::<i64>().unwrap_or(0);
-    }
-    let id = format!("cs_test_{}", inner.received.len());
-    let reply = json!({
-        "id": id, "object": "checkout.session", "mode": "payment", "amount_total": amount_total,
-        "currency": received.field("line_items[0][price_data][currency]"),
-        "url": format!("https://checkout.stripe.com/c/pay/{id}"),
-        "metadata": {"order_id": received.field("metadata[order_id]")},
-    });
+    let answer = reply(&received, inner.received.len());
     if let Some(key) = received.idempotency_key {
-        inner.replies.insert(key, reply.clone());
+        inner.replies.insert(key, answer.clone());
     }
-    axum::Json(reply).into_response()
+    axum::Json(answer).into_response()
+}
+
+/// `POST /v1/refunds`: answers `pending`, as Stripe often does for cards.
+async fn refund(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let received = receive("/v1/refunds", &headers, &body);
+    serve(&inner, received, &["payment_intent", "amount"], |r, n| {
+        json!({
+            "id": format!("re_test_{n}"), "object": "refund", "status": "pending",
+            "amount": r.field("amount").and_then(|a| a.parse::<i64>().ok()), "currency": "eur",
+            "payment_intent": r.field("payment_intent"),
+            "metadata": {"refund_id": r.field("metadata[refund_id]"), "order_id": r.field("metadata[order_id]")},
+        })
+    })
+}
+
+/// `POST /v1/checkout/sessions`: a session whose `amount_total` is the sum of
+/// the line items, with a hosted-page URL.
+async fn checkout_session(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let received = receive("/v1/checkout/sessions", &headers, &body);
+    let required = [
+        "mode",
+        "success_url",
+        "line_items[0][price_data][currency]",
+        "line_items[0][quantity]",
+    ];
+    serve(&inner, received, &required, |r, n| {
+        let mut amount_total = 0i64;
+        for i in 0.. {
+            let (Some(unit), Some(qty)) = (
+                r.field(&format!("line_items[{i}][price_data][unit_amount]")),
+                r.field(&format!("line_items[{i}][quantity]")),
+            ) else {
+                break;
+            };
+            amount_total += unit.parse::<i64>().unwrap_or(0) * qty.parse::<i64>().unwrap_or(0);
+        }
+        let id = format!("cs_test_{n}");
+        json!({
+            "id": id, "object": "checkout.session", "mode": "payment", "amount_total": amount_total,
+            "currency": r.field("line_items[0][price_data][currency]"),
+            "url": format!("https://checkout.stripe.com/c/pay/{id}"),
+            "metadata": {"order_id": r.field("metadata[order_id]")},
+        })
+    })
 }

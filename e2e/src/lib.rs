@@ -17,6 +17,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+/// Unix milliseconds now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
+}
+
 /// The workspace root.
 pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -159,6 +166,25 @@ impl TestApp {
     ) -> anyhow::Result<Answer> {
         self.call(method, path, Some(serde_json::to_string(body)?), &[])
             .await
+    }
+
+    /// POSTs a provider event to the webhook, signed with `secret` as of
+    /// `signed_at` (unix seconds), the way Stripe sends it.
+    pub async fn webhook(
+        &self,
+        secret: &str,
+        event: &str,
+        signed_at: i64,
+    ) -> anyhow::Result<Answer> {
+        let signature =
+            comptoir_functions::payments::signature::sign(secret, signed_at, event.as_bytes());
+        self.call(
+            "POST",
+            "/api/payments/webhook",
+            Some(event.to_owned()),
+            &[("stripe-signature", &signature)],
+        )
+        .await
     }
 
     /// Sends JSON with a session cookie.

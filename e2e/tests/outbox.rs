@@ -2,16 +2,10 @@
 //! later, retried after a refusal, never sent twice.
 
 use comptoir_e2e::fake_smtp::FakeSmtp;
-use comptoir_e2e::spawn_app;
+use comptoir_e2e::{now_ms, spawn_app};
 use comptoir_host::smtp::SmtpMailer;
 use futures::future::join_all;
 use serde_json::{Value as Json, json};
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paid_order_is_announced_once_even_after_a_refusal_and_racing_deliverers()

@@ -2,7 +2,7 @@
 //! stale signatures, the same event many times at once, wrong amounts, and
 //! reservations that lapse before anyone pays.
 
-use comptoir_e2e::{TestApp, spawn_app, spawn_app_with};
+use comptoir_e2e::{TestApp, now_ms, spawn_app, spawn_app_with};
 use comptoir_functions::config::{Config, SANDBOX_WEBHOOK_SECRET};
 use comptoir_functions::payments::signature::sign;
 use comptoir_functions::port::Value;
@@ -12,9 +12,7 @@ use serde_json::{Value as Json, json};
 const SKU: &str = "TSL-BLEU-M";
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    now_ms() / 1000
 }
 
 /// A pending order for 2 × SKU (70,00 €) and its open sandbox session id.
@@ -53,14 +51,7 @@ async fn deliver(
     body: &str,
     signed_at: i64,
 ) -> anyhow::Result<comptoir_e2e::Answer> {
-    let signature = sign(SANDBOX_WEBHOOK_SECRET, signed_at, body.as_bytes());
-    app.call(
-        "POST",
-        "/api/payments/webhook",
-        Some(body.to_owned()),
-        &[("stripe-signature", &signature)],
-    )
-    .await
+    app.webhook(SANDBOX_WEBHOOK_SECRET, body, signed_at).await
 }
 
 async fn status(app: &TestApp, order: &str) -> anyhow::Result<String> {

@@ -3,9 +3,8 @@
 //! provider events in any order; Stripe's Refund request checked by a fake.
 
 use comptoir_e2e::fake_stripe::{FakeStripe, SECRET_KEY};
-use comptoir_e2e::{TestApp, spawn_app, spawn_app_with};
+use comptoir_e2e::{TestApp, now_ms, spawn_app, spawn_app_with};
 use comptoir_functions::config::{Config, SANDBOX_WEBHOOK_SECRET};
-use comptoir_functions::payments::signature::sign;
 use comptoir_functions::port::Value;
 use futures::future::join_all;
 use serde_json::{Value as Json, json};
@@ -26,13 +25,6 @@ async fn shipped_order(app: &TestApp, customer: &str, quantity: u32) -> anyhow::
     .await?
     .expect::<Json>(200)?;
     Ok(order)
-}
-
-fn signed_now(secret: &str, body: &str) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    sign(secret, i64::try_from(now).unwrap_or(0), body.as_bytes())
 }
 
 #[tokio::test]
@@ -225,15 +217,7 @@ async fn a_refund_announced_before_the_payment_is_applied_once_the_payment_lands
     })
     .to_string();
     let ack: Json = app
-        .call(
-            "POST",
-            "/api/payments/webhook",
-            Some(refunded.clone()),
-            &[(
-                "stripe-signature",
-                &signed_now(SANDBOX_WEBHOOK_SECRET, &refunded),
-            )],
-        )
+        .webhook(SANDBOX_WEBHOOK_SECRET, &refunded, now_ms() / 1000)
         .await?
         .expect(200)?;
     assert_eq!(ack["outcome"], "refund");
@@ -245,15 +229,7 @@ async fn a_refund_announced_before_the_payment_is_applied_once_the_payment_lands
     })
     .to_string();
     let ack: Json = app
-        .call(
-            "POST",
-            "/api/payments/webhook",
-            Some(completed.clone()),
-            &[(
-                "stripe-signature",
-                &signed_now(SANDBOX_WEBHOOK_SECRET, &completed),
-            )],
-        )
+        .webhook(SANDBOX_WEBHOOK_SECRET, &completed, now_ms() / 1000)
         .await?
         .expect(200)?;
     assert_eq!(ack["outcome"], "paid");
@@ -275,15 +251,7 @@ async fn a_refund_announced_before_the_payment_is_applied_once_the_payment_lands
     assert!(notes.contains(&"€20.00 refunded"), "{notes:?}");
     // The same refund event again is a duplicate; a new event for the same refund changes nothing.
     let again: Json = app
-        .call(
-            "POST",
-            "/api/payments/webhook",
-            Some(refunded.clone()),
-            &[(
-                "stripe-signature",
-                &signed_now(SANDBOX_WEBHOOK_SECRET, &refunded),
-            )],
-        )
+        .webhook(SANDBOX_WEBHOOK_SECRET, &refunded, now_ms() / 1000)
         .await?
         .expect(200)?;
     assert_eq!(again["outcome"], "duplicate");
@@ -303,17 +271,9 @@ async fn a_refund_announced_before_the_payment_is_applied_once_the_payment_lands
             "data": {"object": {"id": "ch_1", "object": "charge", "payment_intent": "pi_1", "amount_refunded": 3500, "metadata": {}}}
         })
         .to_string();
-        app.call(
-            "POST",
-            "/api/payments/webhook",
-            Some(unlisted.clone()),
-            &[(
-                "stripe-signature",
-                &signed_now(SANDBOX_WEBHOOK_SECRET, &unlisted),
-            )],
-        )
-        .await?
-        .expect::<Json>(200)?;
+        app.webhook(SANDBOX_WEBHOOK_SECRET, &unlisted, now_ms() / 1000)
+            .await?
+            .expect::<Json>(200)?;
     }
     let refunded = app
         .scalar(
@@ -347,14 +307,9 @@ async fn stripe_receives_a_refund_with_the_right_fields_and_its_event_settles_it
                  "payment_intent": "pi_stripe_1", "metadata": {"order_id": order}}}
     })
     .to_string();
-    app.call(
-        "POST",
-        "/api/payments/webhook",
-        Some(completed.clone()),
-        &[("stripe-signature", &signed_now(WEBHOOK, &completed))],
-    )
-    .await?
-    .expect::<Json>(200)?;
+    app.webhook(WEBHOOK, &completed, now_ms() / 1000)
+        .await?
+        .expect::<Json>(200)?;
 
     let finance = app.staff("finance").await?;
     let refund: Json = app
@@ -392,12 +347,7 @@ async fn stripe_receives_a_refund_with_the_right_fields_and_its_event_settles_it
     })
     .to_string();
     let ack: Json = app
-        .call(
-            "POST",
-            "/api/payments/webhook",
-            Some(updated.clone()),
-            &[("stripe-signature", &signed_now(WEBHOOK, &updated))],
-        )
+        .webhook(WEBHOOK, &updated, now_ms() / 1000)
         .await?
         .expect(200)?;
     assert_eq!(ack["outcome"], "refund");

@@ -2,9 +2,8 @@
 //! it receives: the Checkout Session request, then Stripe's signed webhook.
 
 use comptoir_e2e::fake_stripe::{FakeStripe, SECRET_KEY};
-use comptoir_e2e::spawn_app_with;
+use comptoir_e2e::{now_ms, spawn_app_with};
 use comptoir_functions::config::Config;
-use comptoir_functions::payments::signature::sign;
 use serde_json::{Value as Json, json};
 
 const WEBHOOK_SECRET: &str = "whsec_test_comptoir";
@@ -96,17 +95,8 @@ async fn checkout_opens_a_stripe_session_with_the_right_fields_and_the_webhook_s
                  "currency": "eur", "payment_status": "paid", "metadata": {"order_id": order}}}
     })
     .to_string();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs();
-    let signature = sign(WEBHOOK_SECRET, i64::try_from(now)?, event.as_bytes());
     let ack: Json = app
-        .call(
-            "POST",
-            "/api/payments/webhook",
-            Some(event),
-            &[("stripe-signature", &signature)],
-        )
+        .webhook(WEBHOOK_SECRET, &event, now_ms() / 1000)
         .await?
         .expect(200)?;
     assert_eq!(ack["outcome"], "paid");
