@@ -272,6 +272,18 @@ impl TestApp {
         sku: &str,
         quantity: u32,
     ) -> anyhow::Result<String> {
+        let order = self.placed_order(cookie, sku, quantity).await?;
+        self.pay(&order, true).await?;
+        Ok(order)
+    }
+
+    /// An order of `quantity` × `sku` placed (pending payment) by `cookie` or a guest.
+    pub async fn placed_order(
+        &self,
+        cookie: Option<&str>,
+        sku: &str,
+        quantity: u32,
+    ) -> anyhow::Result<String> {
         let cart = self.cart_with(sku, quantity).await?;
         let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
         let placed: serde_json::Value = self
@@ -283,9 +295,31 @@ impl TestApp {
             )
             .await?
             .expect(201)?;
-        let order = placed["order_id"].as_str().context("order id")?.to_owned();
-        self.pay(&order, true).await?;
-        Ok(order)
+        Ok(placed["order_id"].as_str().context("order id")?.to_owned())
+    }
+
+    /// Opens (or reopens) the order's payment session with the configured provider.
+    pub async fn open_session(&self, order: &str) -> anyhow::Result<serde_json::Value> {
+        self.send(
+            "POST",
+            "/api/payments/sessions",
+            &json!({"order_id": order}),
+        )
+        .await?
+        .expect(200)
+    }
+
+    /// Warehouse picks and ships `order` with Colissimo under `tracking`.
+    pub async fn ship(&self, order: &str, tracking: &str) -> anyhow::Result<()> {
+        let warehouse = self.staff("warehouse").await?;
+        self.move_order(&warehouse, order, json!({"to": "picking"}))
+            .await?
+            .expect::<serde_json::Value>(200)?;
+        let shipment = json!({"to": "shipped", "shipment": {"carrier": "Colissimo", "tracking_number": tracking}});
+        self.move_order(&warehouse, order, shipment)
+            .await?
+            .expect::<serde_json::Value>(200)?;
+        Ok(())
     }
 
     /// Moves an order on as `cookie`; returns the raw answer.
@@ -344,14 +378,7 @@ impl TestApp {
 
     /// Opens a sandbox payment session for `order` and approves or declines it.
     pub async fn pay(&self, order: &str, approve: bool) -> anyhow::Result<serde_json::Value> {
-        let session: serde_json::Value = self
-            .send(
-                "POST",
-                "/api/payments/sessions",
-                &json!({"order_id": order}),
-            )
-            .await?
-            .expect(200)?;
+        let session = self.open_session(order).await?;
         let id = session["session_id"].as_str().context("session id")?;
         let decision = if approve { "approve" } else { "decline" };
         self.send(

@@ -5,7 +5,7 @@ use comptoir_e2e::fake_smtp::FakeSmtp;
 use comptoir_e2e::{now_ms, spawn_app};
 use comptoir_host::smtp::SmtpMailer;
 use futures::future::join_all;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paid_order_is_announced_once_even_after_a_refusal_and_racing_deliverers()
@@ -69,17 +69,7 @@ async fn a_paid_order_is_announced_once_even_after_a_refusal_and_racing_delivere
     assert!(mails[0].data.contains(&order[..8]));
 
     // Shipping announces itself; two deliverers racing send it once.
-    let warehouse = app.staff("warehouse").await?;
-    app.move_order(&warehouse, &order, json!({"to": "picking"}))
-        .await?
-        .expect::<Json>(200)?;
-    app.move_order(
-        &warehouse,
-        &order,
-        json!({"to": "shipped", "shipment": {"carrier": "Colissimo", "tracking_number": "6A99"}}),
-    )
-    .await?
-    .expect::<Json>(200)?;
+    app.ship(&order, "6A99").await?;
     let later = now + 120_000;
     let passes = join_all((0..2).map(|_| app.deliver_outbox(&mailer, later))).await;
     let sent: u32 = passes

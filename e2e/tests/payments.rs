@@ -17,17 +17,8 @@ fn now() -> i64 {
 
 /// A pending order for 2 × SKU (70,00 €) and its open sandbox session id.
 async fn pending_order(app: &TestApp) -> anyhow::Result<(String, String)> {
-    let cart = app.cart_with(SKU, 2).await?;
-    let placed: Json = app.checkout(&cart, None).await?.expect(201)?;
-    let order = placed["order_id"].as_str().unwrap_or_default().to_owned();
-    let session: Json = app
-        .send(
-            "POST",
-            "/api/payments/sessions",
-            &json!({"order_id": order}),
-        )
-        .await?
-        .expect(200)?;
+    let order = app.placed_order(None, SKU, 2).await?;
+    let session = app.open_session(&order).await?;
     Ok((
         order,
         session["session_id"]

@@ -13,17 +13,7 @@ const SKU: &str = "TSL-BLEU-M"; // 35,00 €
 
 async fn shipped_order(app: &TestApp, customer: &str, quantity: u32) -> anyhow::Result<String> {
     let order = app.paid_order_as(Some(customer), SKU, quantity).await?;
-    let warehouse = app.staff("warehouse").await?;
-    app.move_order(&warehouse, &order, json!({"to": "picking"}))
-        .await?
-        .expect::<Json>(200)?;
-    app.move_order(
-        &warehouse,
-        &order,
-        json!({"to": "shipped", "shipment": {"carrier": "Colissimo", "tracking_number": "6A1"}}),
-    )
-    .await?
-    .expect::<Json>(200)?;
+    app.ship(&order, "6A1").await?;
     Ok(order)
 }
 

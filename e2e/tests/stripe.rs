@@ -21,31 +21,14 @@ async fn checkout_opens_a_stripe_session_with_the_right_fields_and_the_webhook_s
         _ => None,
     })?;
     let app = spawn_app_with(config).await?;
-    let cart = app.cart_with("TSL-BLEU-M", 1).await?; // 35,00 € + 4,90 € shipping
-    let placed: Json = app.checkout(&cart, None).await?.expect(201)?;
-    let order = placed["order_id"].as_str().unwrap_or_default().to_owned();
-
-    let session: Json = app
-        .send(
-            "POST",
-            "/api/payments/sessions",
-            &json!({"order_id": order}),
-        )
-        .await?
-        .expect(200)?;
+    let order = app.placed_order(None, "TSL-BLEU-M", 1).await?; // 35,00 € + 4,90 € shipping
+    let session = app.open_session(&order).await?;
     assert_eq!(
         session["redirect_url"],
         "https://checkout.stripe.com/c/pay/cs_test_1"
     );
     // Asked again: the open session is offered as is, Stripe is not called twice.
-    let again: Json = app
-        .send(
-            "POST",
-            "/api/payments/sessions",
-            &json!({"order_id": order}),
-        )
-        .await?
-        .expect(200)?;
+    let again = app.open_session(&order).await?;
     assert_eq!(again, session);
 
     let received = stripe.received();
