@@ -48,10 +48,6 @@ async fn checkout_opens_a_stripe_session_with_the_right_fields_and_the_webhook_s
         ("client_reference_id", order.as_str()),
         ("metadata[order_id]", order.as_str()),
         ("payment_intent_data[metadata][order_id]", order.as_str()),
-        (
-            "cancel_url",
-            "https://boutique.example/panier?paiement=annule",
-        ),
         ("line_items[0][price_data][currency]", "eur"),
         (
             "line_items[0][price_data][product_data][name]",
@@ -68,7 +64,11 @@ async fn checkout_opens_a_stripe_session_with_the_right_fields_and_the_webhook_s
     }
     assert_eq!(
         r.field("success_url"),
-        Some(format!("https://boutique.example/commandes/{order}").as_str())
+        Some(format!("https://boutique.example/compte/commandes/{order}").as_str())
+    );
+    assert_eq!(
+        r.field("cancel_url"),
+        Some(format!("https://boutique.example/panier?paiement=annule&commande={order}").as_str())
     );
 
     // Stripe then calls the webhook, signed with the endpoint secret.

@@ -67,6 +67,26 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// A query string parsed into a contract type; a field it cannot parse
+/// answers `validation` (422) naming the field, so a bad filter is never
+/// silently ignored.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(Self)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                ApiError::validation(&field, e.into_inner().to_string()).into()
+            })
+    }
+}
+
 /// A server-issued id in the path, refused as `not_found` when malformed.
 pub fn path_id(raw: &str, resource: &str) -> Result<OpaqueId, ApiError> {
     OpaqueId::parse(raw).map_err(|_| ApiError::not_found(resource))

@@ -115,3 +115,153 @@ mod tests {
         assert_eq!(Availability::from_stock(4, 3), Availability::InStock);
     }
 }
+
+/// How a listing is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductSort {
+    /// The shop's own order.
+    #[default]
+    Featured,
+    /// Cheapest first (by lowest variant price).
+    PriceAsc,
+    /// Dearest first.
+    PriceDesc,
+    /// A to Z.
+    Name,
+}
+
+impl ProductSort {
+    /// Every order, as offered to the shopper.
+    pub const ALL: [Self; 4] = [Self::Featured, Self::PriceAsc, Self::PriceDesc, Self::Name];
+
+    /// The query-string name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Featured => "featured",
+            Self::PriceAsc => "price_asc",
+            Self::PriceDesc => "price_desc",
+            Self::Name => "name",
+        }
+    }
+}
+
+/// Query of `GET /api/catalog/products`: every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProductQuery {
+    /// Words to look for in name, category and description (see [`crate::search`]).
+    pub q: String,
+    /// Only this category (its display name); empty for all.
+    pub category: String,
+    /// Lowest `price_from`, minor units.
+    pub min_price: Option<i64>,
+    /// Highest `price_from`, minor units.
+    pub max_price: Option<i64>,
+    /// Only products with a variant that can be bought now.
+    pub in_stock: bool,
+    /// Order.
+    pub sort: ProductSort,
+    /// 1-based page.
+    pub page: Option<u32>,
+    /// Products per page (1 to [`ProductQuery::MAX_PER_PAGE`]).
+    pub per_page: Option<u32>,
+}
+
+impl ProductQuery {
+    /// Page size when none is asked for.
+    pub const DEFAULT_PER_PAGE: u32 = 12;
+    /// Largest page the functions serve.
+    pub const MAX_PER_PAGE: u32 = 48;
+
+    /// The page asked for, from 1.
+    pub fn page(&self) -> u32 {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    /// The page size asked for, within bounds.
+    pub fn per_page(&self) -> u32 {
+        self.per_page
+            .unwrap_or(Self::DEFAULT_PER_PAGE)
+            .clamp(1, Self::MAX_PER_PAGE)
+    }
+
+    /// The query string the storefront sends and keeps in its own URL
+    /// (defaults left out).
+    pub fn to_query_string(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !self.q.trim().is_empty() {
+            pairs.push(("q", self.q.trim().to_owned()));
+        }
+        if !self.category.is_empty() {
+            pairs.push(("category", self.category.clone()));
+        }
+        if let Some(min) = self.min_price {
+            pairs.push(("min_price", min.to_string()));
+        }
+        if let Some(max) = self.max_price {
+            pairs.push(("max_price", max.to_string()));
+        }
+        if self.in_stock {
+            pairs.push(("in_stock", "true".to_owned()));
+        }
+        if self.sort != ProductSort::Featured {
+            pairs.push(("sort", self.sort.as_str().to_owned()));
+        }
+        if self.page() > 1 {
+            pairs.push(("page", self.page().to_string()));
+        }
+        if let Some(per_page) = self.per_page {
+            pairs.push(("per_page", per_page.to_string()));
+        }
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved kept).
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A category and how many products match the rest of the query in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryCount {
+    /// Display name.
+    pub name: String,
+    /// Matching products.
+    pub count: u32,
+}
+
+/// One page of a catalog listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductPage {
+    /// This page's products.
+    pub items: Vec<ProductSummary>,
+    /// Products matching the query, over all pages.
+    pub total: u32,
+    /// This page, from 1.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+    /// Every category with its count for the query minus its category filter.
+    pub categories: Vec<CategoryCount>,
+}
+
+impl ProductPage {
+    /// How many pages the query has (at least 1).
+    pub fn pages(&self) -> u32 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}

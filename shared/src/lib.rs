@@ -24,6 +24,7 @@ pub mod order;
 pub mod payment;
 pub mod pricing;
 pub mod refund;
+pub mod search;
 pub mod stock;
 
 pub use error::{ApiError, ValidationError};

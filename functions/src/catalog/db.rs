@@ -7,28 +7,44 @@ use comptoir_shared::ids::{ProductId, Sku};
 use crate::params;
 use crate::port::{Executor, Row};
 
-/// Every published product with its lowest price and whether any unit is available.
-pub async fn summaries(db: &mut dyn Executor) -> anyhow::Result<Vec<ProductSummary>> {
+/// A product card with the search tokens of its name, category and description.
+pub struct Card {
+    /// What the listing shows.
+    pub summary: ProductSummary,
+    /// `comptoir_shared::search::tokens` of its texts.
+    pub tokens: Vec<String>,
+}
+
+/// Every published product, in display order, with its lowest price and
+/// whether any unit is available.
+pub async fn cards(db: &mut dyn Executor) -> anyhow::Result<Vec<Card>> {
     let rows = db
         .query(
             "SELECT p.id, p.name, p.category, p.image, MIN(v.price_cents), \
-                    MAX(s.on_hand - s.reserved) \
+                    MAX(s.on_hand - s.reserved), p.description \
              FROM products p JOIN variants v ON v.product_id = p.id JOIN stock s ON s.sku = v.sku \
-             WHERE p.published = 1 GROUP BY p.id, p.name, p.category, p.image, p.position \
+             WHERE p.published = 1 GROUP BY p.id, p.name, p.category, p.image, p.position, p.description \
              ORDER BY p.position",
             &[],
         )
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(ProductSummary {
+            let summary = ProductSummary {
                 id: r.parse(0, ProductId::parse)?,
                 name: r.text(1)?.to_owned(),
                 category: r.text(2)?.to_owned(),
                 image: r.text(3)?.to_owned(),
                 price_from: Money::eur(r.int(4)?),
                 in_stock: r.int(5)? > 0,
-            })
+            };
+            let tokens = comptoir_shared::search::tokens(&format!(
+                "{} {} {}",
+                summary.name,
+                summary.category,
+                r.text(6)?
+            ));
+            Ok(Card { summary, tokens })
         })
         .collect()
 }

@@ -4,9 +4,11 @@
 //!
 //! - `GET /api/orders/{id}` — the order as its buyer sees it ([`get`])
 //! - `POST /api/orders/{id}/status` — staff move it on ([`change_status`])
+//! - `POST /api/orders/{id}/abandon` — the shopper left the payment page ([`abandon`])
 //! - `GET /api/orders/stuck?hours=N` — paid, not shipped after N hours ([`stuck`])
 //! - `GET /api/orders/notifications?unsent=1` — the outbox ([`notifications`])
 
+pub mod abandon;
 pub mod change_status;
 mod db;
 pub mod get;
@@ -29,6 +31,7 @@ pub fn router(host: Host) -> Router {
         .route("/api/orders/notifications", get(notifications::handle))
         .route("/api/orders/{id}", get(get::handle))
         .route("/api/orders/{id}/status", post(change_status::handle))
+        .route("/api/orders/{id}/abandon", post(abandon::handle))
         .fallback(crate::error::no_route)
         .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)

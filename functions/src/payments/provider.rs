@@ -66,7 +66,7 @@ pub fn configured(host: &Host) -> Box<dyn Provider> {
     }
 }
 
-/// The offline provider: its page is the storefront's `/pay/{id}`.
+/// The offline provider: its page is the storefront's `/compte/paiement/{id}`.
 pub struct Sandbox;
 
 #[async_trait]
@@ -78,7 +78,7 @@ impl Provider for Sandbox {
     async fn open_session(&self, _: &Host, _: &OrderSummary) -> AppResult<OpenedSession> {
         let id = new_id().to_string();
         Ok(OpenedSession {
-            redirect_url: format!("/pay/{id}"),
+            redirect_url: format!("/compte/paiement/{id}"),
             id,
         })
     }
@@ -178,11 +178,11 @@ pub fn checkout_session_form(order: &OrderSummary, public_base_url: &str) -> Vec
         ("mode".into(), "payment".into()),
         (
             "success_url".into(),
-            format!("{public_base_url}/commandes/{id}"),
+            format!("{public_base_url}/compte/commandes/{id}"),
         ),
         (
             "cancel_url".into(),
-            format!("{public_base_url}/panier?paiement=annule"),
+            format!("{public_base_url}/panier?paiement=annule&commande={id}"),
         ),
         ("customer_email".into(), order.email.to_string()),
         ("client_reference_id".into(), id.into()),

@@ -3,28 +3,51 @@
 use comptoir_shared::cart::{Cart, CartLine, SetCartLine};
 use comptoir_shared::ids::{PromoCode, Quantity};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use comptoir_shared::ids::OrderId;
+use comptoir_ui::api::{self, CallError, CallResult};
+use comptoir_ui::components::{ErrorNotice, Loading, TotalsList, rel};
+use comptoir_ui::i18n::{lang, t};
+use comptoir_ui::state::CartState;
+use comptoir_ui::{paths, text};
 use leptos_router::hooks::use_query_map;
 
-use crate::api::CallError;
-use crate::components::{ErrorNotice, TotalsList};
-use crate::state::CartState;
-use crate::text;
+/// Why the shopper is back in the cart from the payment page.
+#[derive(Clone, Copy, PartialEq)]
+enum Unpaid {
+    /// The provider declined; the order was cancelled by its event.
+    Declined,
+    /// The shopper left the provider's page; the order is cancelled here.
+    Abandoned,
+}
 
-/// `/panier` (`?paiement=refuse` after a declined payment).
+/// `/panier`; `?paiement=refuse` after a declined payment,
+/// `?paiement=annule&commande=…` after an abandoned one.
 #[component]
 pub fn CartPage() -> impl IntoView {
     let state = expect_context::<CartState>();
     let query = use_query_map();
-    let declined = move || query.with(|q| q.get("paiement").as_deref() == Some("refuse"));
+    let unpaid = move || {
+        query.with(|q| match q.get("paiement").as_deref() {
+            Some("refuse") => Some(Unpaid::Declined),
+            Some("annule") => Some(Unpaid::Abandoned),
+            _ => None,
+        })
+    };
+    // Walking away from the payment page gives the stock back now rather
+    // than when the reservation lapses.
+    if let Some(order) = query.with_untracked(|q| q.get("commande")).and_then(|raw| OrderId::parse(&raw).ok()) {
+        leptos::task::spawn_local(async move {
+            let _ = api::abandon(&order).await;
+        });
+    }
     let cart = RwSignal::new(None::<Result<Cart, CallError>>);
     let error = RwSignal::new(None::<CallError>);
     Effect::new(move || {
         let id = state.id.get();
         leptos::task::spawn_local(async move {
             let loaded = match id {
-                Some(id) => crate::api::cart(&id).await,
-                None => crate::api::create_cart().await,
+                Some(id) => api::cart(&id).await,
+                None => api::create_cart().await,
             };
             if let Ok(c) = &loaded {
                 state.show(c);
@@ -32,7 +55,7 @@ pub fn CartPage() -> impl IntoView {
             cart.set(Some(loaded));
         });
     });
-    let apply = move |result: crate::api::CallResult<Cart>| match result {
+    let apply = move |result: CallResult<Cart>| match result {
         Ok(c) => {
             state.show(&c);
             error.set(None);
@@ -41,29 +64,42 @@ pub fn CartPage() -> impl IntoView {
         Err(e) => error.set(Some(e)),
     };
     view! {
-        <h1>"Votre panier"</h1>
-        {move || declined().then(|| view! {
+        <h1>{t("Votre panier", "Your cart")}</h1>
+        {move || unpaid().map(|why| view! {
             <p class="notice notice-error" role="alert" id="payment-declined">
-                "Le paiement a été refusé. Votre commande est annulée et les articles sont de nouveau disponibles ; vous pouvez réessayer."
+                {move || match (why, lang()) {
+                    (Unpaid::Declined, l) => l.pick(
+                        "Le paiement a été refusé. Votre commande est annulée et les articles sont de nouveau disponibles ; vous pouvez réessayer.",
+                        "The payment was declined. Your order is cancelled and the items are available again; you can try again.",
+                    ),
+                    (Unpaid::Abandoned, l) => l.pick(
+                        "Le paiement n'a pas été effectué. Votre commande est annulée et les articles sont de nouveau disponibles ; vous pouvez réessayer.",
+                        "The payment was not made. Your order is cancelled and the items are available again; you can try again.",
+                    ),
+                }}
             </p>
         })}
         {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
         {move || match cart.get() {
-            None => view! { <p>{text::LOADING}</p> }.into_any(),
+            None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
             Some(Ok(c)) if c.lines.is_empty() => view! {
-                <p class="notice">"Votre panier est vide. "<A href="/">"Voir le catalogue"</A></p>
+                <p class="notice">{t("Votre panier est vide. ", "Your cart is empty. ")}<a href=paths::CATALOG>{t("Voir le catalogue", "Browse the catalogue")}</a></p>
             }.into_any(),
             Some(Ok(c)) => view! {
                 <table class="cart-table">
-                    <thead><tr><th scope="col">"Article"</th><th scope="col">"Prix"</th><th scope="col">"Quantité"</th><th scope="col">"Total"</th><th scope="col"><span class="sr-only">"Retirer"</span></th></tr></thead>
+                    <thead><tr>
+                        <th scope="col">{t("Article", "Item")}</th><th scope="col">{t("Prix", "Price")}</th>
+                        <th scope="col">{t("Quantité", "Quantity")}</th><th scope="col">"Total"</th>
+                        <th scope="col"><span class="sr-only">{t("Retirer", "Remove")}</span></th>
+                    </tr></thead>
                     <tbody>
                         {c.lines.iter().map(|line| line_row(&c, line, apply)).collect_view()}
                     </tbody>
                 </table>
                 <PromoCodes cart=c.clone() apply=apply/>
                 <TotalsList totals=c.totals id="cart-total"/>
-                <A href="/commande" attr:class="button button-primary" attr:id="go-checkout">"Commander"</A>
+                <a href=paths::CHECKOUT rel=rel(paths::CHECKOUT) class="button button-primary" id="go-checkout">{t("Commander", "Check out")}</a>
             }.into_any(),
         }}
     }
@@ -72,7 +108,7 @@ pub fn CartPage() -> impl IntoView {
 fn line_row(
     cart: &Cart,
     line: &CartLine,
-    apply: impl Fn(crate::api::CallResult<Cart>) + Copy + 'static,
+    apply: impl Fn(CallResult<Cart>) + Copy + 'static,
 ) -> AnyView {
     let id = cart.id.clone();
     let sku = line.sku.clone();
@@ -92,27 +128,33 @@ fn line_row(
             };
             let (id, sku) = (id.clone(), sku.clone());
             leptos::task::spawn_local(async move {
-                apply(crate::api::set_line(&id, &SetCartLine { sku, quantity }).await);
+                apply(api::set_line(&id, &SetCartLine { sku, quantity }).await);
             });
         }
     };
     let remove = move |_| {
         let (id, sku) = (id.clone(), sku.clone());
-        leptos::task::spawn_local(async move { apply(crate::api::remove_line(&id, &sku).await) });
+        leptos::task::spawn_local(async move { apply(api::remove_line(&id, &sku).await) });
     };
-    let label = format!("Quantité de {} {}", line.product_name, line.variant_label);
+    let label = format!(
+        "{} {} {}",
+        lang().pick("Quantité de", "Quantity of"),
+        line.product_name,
+        line.variant_label
+    );
     let held = line.quantity.get();
+    let (availability, unit_price, line_total) = (line.availability, line.unit_price, line.line_total);
     let (href, name) = (
-        format!("/produits/{}", line.product_id),
+        paths::product(&line.product_id),
         line.product_name.clone(),
     );
     view! {
         <tr>
             <td>
-                <A href=href>{name}</A>
-                <br/><small>{line.variant_label.clone()}" — "{text::availability(line.availability)}</small>
+                <a href=href>{name}</a>
+                <br/><small>{line.variant_label.clone()}" — "{move || text::availability(availability)}</small>
             </td>
-            <td>{text::money(line.unit_price)}</td>
+            <td>{move || text::money(unit_price)}</td>
             <td>
                 <select aria-label=label on:change=set>
                     {(1..=max.min(Quantity::MAX)).map(move |n| view! {
@@ -120,8 +162,8 @@ fn line_row(
                     }).collect_view()}
                 </select>
             </td>
-            <td>{text::money(line.line_total)}</td>
-            <td><button class="button button-link" on:click=remove>"Retirer"</button></td>
+            <td>{move || text::money(line_total)}</td>
+            <td><button class="button button-link" on:click=remove>{t("Retirer", "Remove")}</button></td>
         </tr>
     }
     .into_any()
@@ -132,7 +174,7 @@ fn line_row(
 #[component]
 fn PromoCodes(
     cart: Cart,
-    apply: impl Fn(crate::api::CallResult<Cart>) + Copy + Send + Sync + 'static,
+    apply: impl Fn(CallResult<Cart>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let refused = RwSignal::new(None::<String>);
@@ -147,7 +189,7 @@ fn PromoCodes(
             }
         };
         leptos::task::spawn_local(async move {
-            match crate::api::add_promo(&id.get_value(), code).await {
+            match api::add_promo(&id.get_value(), code).await {
                 Ok(c) => {
                     refused.set(None);
                     typed.set(String::new());
@@ -158,30 +200,36 @@ fn PromoCodes(
         });
     };
     view! {
-        <section class="promo" aria-label="Codes promo">
+        <section class="promo" aria-label=t("Codes promo", "Promo codes")>
             <ul class="promo-codes">
                 {cart.promo_codes.iter().map(|code| {
                     let code = code.clone();
                     let label = code.to_string();
                     view! {
                         <li class="tag">{label}" "
-                            <button class="button-link" aria-label=format!("Retirer le code {code}")
+                            <button class="button-link" aria-label=format!("{} {code}", lang().pick("Retirer le code", "Remove code"))
                                 on:click=move |_| {
                                     let code = code.clone();
-                                    leptos::task::spawn_local(async move { apply(crate::api::remove_promo(&id.get_value(), &code).await) });
+                                    leptos::task::spawn_local(async move { apply(api::remove_promo(&id.get_value(), &code).await) });
                                 }>"×"</button>
                         </li>
                     }
                 }).collect_view()}
                 {cart.refused_codes.iter().map(|r| view! {
-                    <li class="notice notice-error">{format!("{} ne s'applique plus : {}", r.code, text::refusal(r.refusal))}</li>
+                    <li class="notice notice-error">{
+                        let (code, refusal) = (r.code.clone(), r.refusal);
+                        move || lang().pick(
+                            format!("{code} ne s'applique plus : {}", text::refusal(refusal)),
+                            format!("{code} no longer applies: {}", text::refusal(refusal)),
+                        )
+                    }</li>
                 }).collect_view()}
             </ul>
             <form class="promo-form" on:submit=submit>
-                <label for="promo-code">"Code promo"</label>
+                <label for="promo-code">{t("Code promo", "Promo code")}</label>
                 <input id="promo-code" name="promo-code" autocomplete="off"
                     prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
-                <button type="submit" class="button" id="apply-promo">"Appliquer"</button>
+                <button type="submit" class="button" id="apply-promo">{t("Appliquer", "Apply")}</button>
             </form>
             {move || refused.get().map(|m| view! { <p class="notice notice-error" role="alert" id="promo-refused">{m}</p> })}
         </section>

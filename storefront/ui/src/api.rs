@@ -2,7 +2,9 @@
 
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::{ApplyPromoCode, Cart, SetCartLine};
-use comptoir_shared::catalog::{Product, ProductSummary};
+use comptoir_shared::account::{Account, ChangePassword, SignIn, SignUp};
+use comptoir_shared::catalog::{Product, ProductPage, ProductQuery};
+use comptoir_shared::refund::{Refund, RefundRequest};
 use comptoir_shared::checkout::{CheckoutRequest, CheckoutResult};
 use comptoir_shared::ids::{CartId, OrderId, ProductId, PromoCode, Sku};
 use comptoir_shared::order::OrderSummary;
@@ -55,9 +57,9 @@ async fn send<T: DeserializeOwned>(
     }
 }
 
-/// The published catalog.
-pub async fn products() -> CallResult<Vec<ProductSummary>> {
-    get("/api/catalog/products").await
+/// One page of the catalog for a search, filters and sort.
+pub async fn products(query: &ProductQuery) -> CallResult<ProductPage> {
+    get(&format!("/api/catalog/products?{}", query.to_query_string())).await
 }
 
 /// One product with live availability.
@@ -148,4 +150,66 @@ pub async fn sandbox_decide(id: &str, decision: SandboxDecision) -> CallResult<S
 /// An order with its timeline.
 pub async fn order(id: &OrderId) -> CallResult<OrderSummary> {
     get(&format!("/api/orders/{id}")).await
+}
+
+/// Cancels an order whose payment the shopper walked away from; its stock
+/// is released at once.
+pub async fn abandon(id: &OrderId) -> CallResult<OrderSummary> {
+    answer(
+        Request::post(&format!("/api/orders/{id}/abandon"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// The account behind the session cookie.
+pub async fn me() -> CallResult<Account> {
+    get("/api/accounts/me").await
+}
+
+/// Opens a session (the cookie is set by the answer).
+pub async fn sign_in(body: &SignIn) -> CallResult<Account> {
+    send(Request::post("/api/accounts/signin"), body).await
+}
+
+/// Creates a customer account and signs it in.
+pub async fn sign_up(body: &SignUp) -> CallResult<Account> {
+    send(Request::post("/api/accounts/signup"), body).await
+}
+
+/// Ends the session.
+pub async fn sign_out() -> CallResult<()> {
+    let response = Request::post("/api/accounts/signout").send().await;
+    match response {
+        Ok(r) if r.ok() => Ok(()),
+        other => answer::<serde_json::Value>(other).await.map(drop),
+    }
+}
+
+/// Changes the password (every other session is closed).
+pub async fn change_password(body: &ChangePassword) -> CallResult<()> {
+    let response = match Request::post("/api/accounts/password").json(body) {
+        Ok(request) => request.send().await,
+        Err(e) => return Err(CallError::Network(e.to_string())),
+    };
+    match response {
+        Ok(r) if r.ok() => Ok(()),
+        other => answer::<serde_json::Value>(other).await.map(drop),
+    }
+}
+
+/// The orders placed while signed in, newest first.
+pub async fn my_orders() -> CallResult<Vec<OrderSummary>> {
+    get("/api/accounts/me/orders").await
+}
+
+/// The refunds asked for on one of my orders, newest first.
+pub async fn my_refunds(order: &OrderId) -> CallResult<Vec<Refund>> {
+    get(&format!("/api/refunds/mine?order={order}")).await
+}
+
+/// Asks for lines of an order to be refunded.
+pub async fn request_refund(body: &RefundRequest) -> CallResult<Refund> {
+    send(Request::post("/api/refunds"), body).await
 }

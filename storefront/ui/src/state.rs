@@ -1,13 +1,15 @@
-//! The cart the browser remembers: its id in `localStorage`, its item count
-//! for the header. The cart itself always comes from the functions.
+//! What the browser remembers between pages and bundles: the cart's id in
+//! `localStorage` (the cart itself always comes from the functions) and the
+//! signed-in account, read from the session cookie through `/api/accounts/me`.
 
+use comptoir_shared::account::Account;
 use comptoir_shared::cart::Cart;
 use comptoir_shared::ids::CartId;
 use leptos::prelude::*;
 
 const KEY: &str = "comptoir.cart";
 
-/// Shared by every page through Leptos context.
+/// The cart, shared by every page through Leptos context.
 #[derive(Clone, Copy)]
 pub struct CartState {
     /// The current cart's id, if one was created.
@@ -69,5 +71,29 @@ impl CartState {
         let cart = crate::api::create_cart().await?;
         self.show(&cart);
         Ok(cart.id)
+    }
+}
+
+/// Who is signed in: `None` until known or when nobody is.
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// The account behind the session cookie.
+    pub account: RwSignal<Option<Account>>,
+    /// Whether `/api/accounts/me` has answered yet.
+    pub known: RwSignal<bool>,
+}
+
+impl Session {
+    /// Asks the functions who the cookie belongs to.
+    pub fn load() -> Self {
+        let session = Self {
+            account: RwSignal::new(None),
+            known: RwSignal::new(false),
+        };
+        leptos::task::spawn_local(async move {
+            session.account.set(crate::api::me().await.ok());
+            session.known.set(true);
+        });
+        session
     }
 }

@@ -4,13 +4,13 @@ use comptoir_shared::cart::SetCartLine;
 use comptoir_shared::catalog::{Product, Variant};
 use comptoir_shared::ids::{ProductId, Quantity, Sku};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::CallError;
-use crate::components::ErrorNotice;
-use crate::state::CartState;
-use crate::text;
+use comptoir_ui::api::{self, CallError, CallResult};
+use comptoir_ui::components::{ErrorNotice, Loading};
+use comptoir_ui::i18n::{lang, t};
+use comptoir_ui::state::CartState;
+use comptoir_ui::{paths, text};
 
 /// `/produits/:id`
 #[component]
@@ -20,7 +20,7 @@ pub fn ProductPage() -> impl IntoView {
         let raw = params.with(|p| p.get("id").unwrap_or_default());
         async move {
             match ProductId::parse(&raw) {
-                Ok(id) => crate::api::product(&id).await,
+                Ok(id) => api::product(&id).await,
                 Err(_) => Err(CallError::Api(comptoir_shared::ApiError::not_found(
                     "product",
                 ))),
@@ -28,7 +28,7 @@ pub fn ProductPage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p>{text::LOADING}</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match product.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -50,7 +50,7 @@ fn ProductView(product: Product) -> impl IntoView {
         .map(|v| v.sku.clone());
     let selected = RwSignal::new(first);
     let quantity = RwSignal::new(1u32);
-    let message = RwSignal::new(None::<Result<String, CallError>>);
+    let message = RwSignal::new(None::<Result<Variant, CallError>>);
     let variants = StoredValue::new(product.variants.clone());
     let current = move || {
         let sku = selected.get();
@@ -63,7 +63,7 @@ fn ProductView(product: Product) -> impl IntoView {
             message.set(Some(
                 add_to_cart(cart, &variant.sku, wanted)
                     .await
-                    .map(|()| format!("Ajouté au panier : {}", variant.label())),
+                    .map(|()| variant),
             ));
         });
     };
@@ -76,14 +76,14 @@ fn ProductView(product: Product) -> impl IntoView {
                 <p class="price price-large">{move || current().map(|v| text::money(v.price))}</p>
                 <p>{product.description.clone()}</p>
                 <fieldset class="variant-picker">
-                    <legend>"Modèle"</legend>
+                    <legend>{t("Modèle", "Option")}</legend>
                     {product.variants.iter().map(|v| variant_option(v, selected)).collect_view()}
                 </fieldset>
                 <p class="availability" id="availability" aria-live="polite">
                     {move || current().map(|v| text::availability(v.availability))}
                 </p>
                 <label class="field field-inline">
-                    "Quantité"
+                    {t("Quantité", "Quantity")}
                     <input type="number" id="quantity" min="1" max=Quantity::MAX.to_string()
                         prop:value=move || quantity.get().to_string()
                         on:input=move |ev| {
@@ -94,11 +94,14 @@ fn ProductView(product: Product) -> impl IntoView {
                 </label>
                 <button class="button button-primary" id="add-to-cart" on:click=add
                     disabled=move || !current().is_some_and(|v| v.availability.can_buy())>
-                    "Ajouter au panier"
+                    {t("Ajouter au panier", "Add to cart")}
                 </button>
                 {move || message.get().map(|m| match m {
                     Ok(done) => view! {
-                        <p class="notice notice-ok" role="status">{done}" — "<A href="/panier">"Voir le panier"</A></p>
+                        <p class="notice notice-ok" role="status">
+                            {move || lang().pick("Ajouté au panier : ", "Added to cart: ")}{done.label()}" — "
+                            <a href=paths::CART>{t("Voir le panier", "View cart")}</a>
+                        </p>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 })}
@@ -114,21 +117,22 @@ fn variant_option(v: &Variant, selected: RwSignal<Option<Sku>>) -> AnyView {
         move || selected.get().as_ref() == Some(&sku)
     };
     let out = !v.availability.can_buy();
+    let availability = v.availability;
     view! {
         <label class="variant" class:variant-out=out>
             <input type="radio" name="variant" value=sku.to_string() prop:checked=checked
                 on:change=move |_| selected.set(Some(sku.clone()))/>
             <span>{v.label()}</span>
-            <small>{text::availability(v.availability)}</small>
+            <small>{move || text::availability(availability)}</small>
         </label>
     }
     .into_any()
 }
 
 /// Adds `wanted` units to what the cart already holds for `sku`.
-async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32) -> crate::api::CallResult<()> {
+async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32) -> CallResult<()> {
     let id = cart.ensure().await?;
-    let current = crate::api::cart(&id).await?;
+    let current = api::cart(&id).await?;
     let held = current
         .lines
         .iter()
@@ -136,7 +140,7 @@ async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32) -> crate::api::Cal
         .map_or(0, |l| l.quantity.get());
     let quantity =
         Quantity::parse(i64::from(held + wanted)).map_err(|e| CallError::Api(e.on("quantity")))?;
-    let updated = crate::api::set_line(
+    let updated = api::set_line(
         &id,
         &SetCartLine {
             sku: sku.clone(),

@@ -1,0 +1,51 @@
+//! `POST /api/orders/{id}/abandon`: the shopper came back from the payment
+//! page without paying. The unpaid order is cancelled and its stock released
+//! at once instead of when the reservation lapses; whoever holds the order's
+//! id may do it (as they may read it), and only while payment is pending.
+//! Should the provider still report a payment later, the webhook records a
+//! billing error and refunds it automatically.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::order::{OrderStatus, OrderSummary};
+
+use crate::error::AppResult;
+use crate::extract::path_id;
+use crate::port::Host;
+
+/// Cancels the unpaid order (409 `invalid_transition` once it is paid or
+/// already cancelled) and answers it.
+pub async fn handle(
+    State(host): State<Host>,
+    Path(raw): Path<String>,
+) -> AppResult<Json<OrderSummary>> {
+    let id = path_id(&raw, "order")?;
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    let head = super::head(tx.as_mut(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("order"))?;
+    if head.status != OrderStatus::PendingPayment {
+        return Err(ApiError::InvalidTransition {
+            from: head.status,
+            to: OrderStatus::Cancelled,
+        }
+        .into());
+    }
+    super::transition(
+        tx.as_mut(),
+        &id,
+        OrderStatus::Cancelled,
+        "customer",
+        "payment abandoned",
+        now,
+    )
+    .await?;
+    crate::stock::release_order(tx.as_mut(), &id, now).await?;
+    tx.commit().await?;
+    let summary = super::summary(&mut host.db.auto(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("order"))?;
+    Ok(Json(summary))
+}

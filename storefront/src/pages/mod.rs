@@ -1,3 +1,0 @@
-//! Pages grouped by audience.
-
-pub mod shop;

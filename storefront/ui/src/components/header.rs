@@ -1,0 +1,40 @@
+//! The site header: brand, navigation, account, mini-cart, language switch.
+
+use leptos::prelude::*;
+
+use crate::components::rel;
+use crate::i18n::{Lang, lang, set_lang, t};
+use crate::paths;
+use crate::state::{CartState, Session};
+
+/// Header with a live item count.
+#[component]
+pub fn Header() -> impl IntoView {
+    let cart = expect_context::<CartState>();
+    let session = expect_context::<Session>();
+    let account_label = move || match session.account.get() {
+        Some(_) => lang().pick("Mon compte", "My account"),
+        None => lang().pick("Se connecter", "Sign in"),
+    };
+    let switch = move |_| set_lang(lang().pick(Lang::En, Lang::Fr));
+    view! {
+        <a class="skip-link" href="#contenu">{t("Aller au contenu", "Skip to content")}</a>
+        <header class="site-header">
+            <a href=paths::CATALOG rel=rel(paths::CATALOG) class="brand">"Comptoir"</a>
+            <nav aria-label=t("Navigation principale", "Main navigation")>
+                <a href=paths::CATALOG rel=rel(paths::CATALOG)>{t("Catalogue", "Catalogue")}</a>
+                <a href=paths::ACCOUNT rel=rel(paths::ACCOUNT) id="account-link">{account_label}</a>
+                <a href=paths::CART rel=rel(paths::CART) class="mini-cart" id="mini-cart">
+                    {t("Panier", "Cart")} " "
+                    <span class="badge">{move || cart.count.get()}</span>
+                    <span class="sr-only">{t(" articles", " items")}</span>
+                </a>
+                <button type="button" class="lang-switch" id="lang-switch" on:click=switch
+                    lang=move || lang().pick("en", "fr")
+                    aria-label=t("Switch to English", "Passer en français")>
+                    {t("EN", "FR")}
+                </button>
+            </nav>
+        </header>
+    }
+}
