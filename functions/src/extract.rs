@@ -89,6 +89,25 @@ pub fn text(field: &str, value: &str, max: usize, required: bool) -> Result<Stri
     Ok(value.to_owned())
 }
 
+/// A search term (`?q=`) as a lower-case `LIKE … ESCAPE '\'` pattern that
+/// matches it anywhere; `None` when absent or blank. At most 100 characters.
+pub fn contains_pattern(field: &str, raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    let term = text(field, raw.unwrap_or_default(), 100, false)?;
+    if term.is_empty() {
+        return Ok(None);
+    }
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for c in term.to_lowercase().chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    Ok(Some(pattern))
+}
+
 /// The optional `Idempotency-Key` header.
 pub struct MaybeIdempotencyKey(pub Option<IdempotencyKey>);
 
@@ -114,6 +133,17 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeIdempotencyKey {
 mod tests {
     use super::*;
     use comptoir_shared::cart::SetCartLine;
+
+    #[test]
+    fn search_terms_become_escaped_contains_patterns() {
+        assert_eq!(contains_pattern("q", None), Ok(None));
+        assert_eq!(contains_pattern("q", Some("  ")), Ok(None));
+        assert_eq!(
+            contains_pattern("q", Some(" Colis 50%_\\ ")),
+            Ok(Some("%colis 50\\%\\_\\\\%".to_owned()))
+        );
+        assert!(contains_pattern("q", Some(&"x".repeat(101))).is_err());
+    }
 
     #[test]
     fn syntax_errors_are_malformed_and_bad_fields_are_named() {

@@ -7,6 +7,7 @@
 //! - [`pricing`]: how a cart becomes a total (shipping, VAT, rounding).
 //! - [`order::OrderStatus`]: the order state machine.
 //! - [`error::ApiError`]: the one wire error enum.
+//! - [`support`]: customer support threads and satisfaction surveys.
 //!
 //! No I/O lives here; the crate builds for native, `wasm32-unknown-unknown`
 //! and `wasm32-wasip2`, and CI checks it never depends on a host crate.
@@ -25,6 +26,7 @@ pub mod payment;
 pub mod pricing;
 pub mod refund;
 pub mod stock;
+pub mod support;
 
 pub use error::{ApiError, ValidationError};
 pub use money::{Currency, Money};
