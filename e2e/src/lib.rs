@@ -447,6 +447,7 @@ impl TestApp {
             "support_threads" => "SELECT COUNT(*) FROM support_threads",
             "support_messages" => "SELECT COUNT(*) FROM support_messages",
             "surveys" => "SELECT COUNT(*) FROM surveys",
+            "audit_log" => "SELECT COUNT(*) FROM audit_log",
             other => anyhow::bail!("no count for {other}"),
         };
         self.scalar(sql, &[]).await

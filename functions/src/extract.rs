@@ -89,6 +89,28 @@ pub fn text(field: &str, value: &str, max: usize, required: bool) -> Result<Stri
     Ok(value.to_owned())
 }
 
+/// An optional whole-number query parameter within `range`; 422 naming
+/// `field` otherwise.
+pub fn int_param(
+    field: &str,
+    raw: Option<&str>,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<Option<i64>, ApiError> {
+    raw.map(|raw| {
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                ApiError::validation(
+                    field,
+                    format!("a whole number from {} to {}", range.start(), range.end()),
+                )
+            })
+    })
+    .transpose()
+}
+
 /// A search term (`?q=`) as a lower-case `LIKE … ESCAPE '\'` pattern that
 /// matches it anywhere; `None` when absent or blank. At most 100 characters.
 pub fn contains_pattern(field: &str, raw: Option<&str>) -> Result<Option<String>, ApiError> {
@@ -133,6 +155,18 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeIdempotencyKey {
 mod tests {
     use super::*;
     use comptoir_shared::cart::SetCartLine;
+
+    #[test]
+    fn integer_parameters_are_bounded() {
+        assert_eq!(int_param("page", None, 1..=9), Ok(None));
+        assert_eq!(int_param("page", Some("3"), 1..=9), Ok(Some(3)));
+        for bad in ["0", "10", "x", "1.5", ""] {
+            assert!(matches!(
+                int_param("page", Some(bad), 1..=9),
+                Err(ApiError::Validation { field, .. }) if field == "page"
+            ));
+        }
+    }
 
     #[test]
     fn search_terms_become_escaped_contains_patterns() {

@@ -7,6 +7,7 @@
 //! are adapters that build a `Host` and hand requests to [`router_for`].
 
 pub mod accounts;
+pub mod audit;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261124090000_create_support.sql",
         sql: include_str!("../../infra/migrations/20261124090000_create_support.sql"),
     },
+    Migration {
+        version: 20261124100000,
+        name: "20261124100000_create_audit_log.sql",
+        sql: include_str!("../../infra/migrations/20261124100000_create_audit_log.sql"),
+    },
 ];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");

@@ -6,6 +6,7 @@
 //! - `GET /api/accounts/me` — the signed-in account ([`me`])
 //! - `POST /api/accounts/password` — change password ([`change_password`])
 //! - `GET /api/accounts/me/orders` — the customer's orders ([`my_orders`])
+//! - `GET /api/audit` — the audit log, for admins ([`crate::audit::list`])
 
 pub mod auth;
 pub mod change_password;
@@ -32,6 +33,7 @@ pub fn router(host: Host) -> Router {
         .route("/api/accounts/me", get(me::handle))
         .route("/api/accounts/me/orders", get(my_orders::handle))
         .route("/api/accounts/password", post(change_password::handle))
+        .route("/api/audit", get(crate::audit::list::handle))
         .fallback(crate::error::no_route)
         .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)

@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
+use comptoir_shared::audit::AuditAction;
 use comptoir_shared::support::{MessageAuthor, NewMessage, SupportThread};
 
 use crate::accounts::Viewer;
@@ -36,6 +37,18 @@ pub async fn handle(
     }
     let now = host.clock.now_ms();
     super::db::add_message(tx.as_mut(), &id, author, kind, body.body.as_str(), now).await?;
+    if kind == MessageAuthor::Staff {
+        let excerpt: String = body.body.as_str().chars().take(80).collect();
+        crate::audit::record(
+            tx.as_mut(),
+            author,
+            AuditAction::SupportReply,
+            id.as_str(),
+            &excerpt,
+            now,
+        )
+        .await?;
+    }
     let thread = super::db::load(tx.as_mut(), &id, None)
         .await?
         .ok_or_else(|| ApiError::not_found("thread"))?;
