@@ -249,11 +249,16 @@ impl TestApp {
 
     /// Signs up the customer who buys in [`checkout_body`] and returns the cookie.
     pub async fn customer(&self) -> anyhow::Result<String> {
+        self.sign_up("marie.curie@exemple.fr").await
+    }
+
+    /// Signs up a customer account for `email` and returns the cookie.
+    pub async fn sign_up(&self, email: &str) -> anyhow::Result<String> {
         let answer = self
             .send(
                 "POST",
                 "/api/accounts/signup",
-                &json!({"email": "marie.curie@exemple.fr", "password": "radium et polonium"}),
+                &json!({"email": email, "password": "radium et polonium"}),
             )
             .await?;
         anyhow::ensure!(answer.status == 201, "sign-up failed: {}", answer.json);
@@ -317,6 +322,16 @@ impl TestApp {
             .expect::<serde_json::Value>(200)?;
         let shipment = json!({"to": "shipped", "shipment": {"carrier": "Colissimo", "tracking_number": tracking}});
         self.move_order(&warehouse, order, shipment)
+            .await?
+            .expect::<serde_json::Value>(200)?;
+        Ok(())
+    }
+
+    /// Warehouse picks, ships and delivers `order`.
+    pub async fn deliver(&self, order: &str) -> anyhow::Result<()> {
+        self.ship(order, "6A1").await?;
+        let warehouse = self.staff("warehouse").await?;
+        self.move_order(&warehouse, order, json!({"to": "delivered"}))
             .await?
             .expect::<serde_json::Value>(200)?;
         Ok(())
@@ -429,6 +444,10 @@ impl TestApp {
             "cart_lines" => "SELECT COUNT(*) FROM cart_lines",
             "stock_movements" => "SELECT COUNT(*) FROM stock_movements",
             "payment_events" => "SELECT COUNT(*) FROM payment_events",
+            "support_threads" => "SELECT COUNT(*) FROM support_threads",
+            "support_messages" => "SELECT COUNT(*) FROM support_messages",
+            "surveys" => "SELECT COUNT(*) FROM surveys",
+            "audit_log" => "SELECT COUNT(*) FROM audit_log",
             other => anyhow::bail!("no count for {other}"),
         };
         self.scalar(sql, &[]).await

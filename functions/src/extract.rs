@@ -109,6 +109,47 @@ pub fn text(field: &str, value: &str, max: usize, required: bool) -> Result<Stri
     Ok(value.to_owned())
 }
 
+/// An optional whole-number query parameter within `range`; 422 naming
+/// `field` otherwise.
+pub fn int_param(
+    field: &str,
+    raw: Option<&str>,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<Option<i64>, ApiError> {
+    raw.map(|raw| {
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                ApiError::validation(
+                    field,
+                    format!("a whole number from {} to {}", range.start(), range.end()),
+                )
+            })
+    })
+    .transpose()
+}
+
+/// A search term (`?q=`) as a lower-case `LIKE … ESCAPE '\'` pattern that
+/// matches it anywhere; `None` when absent or blank. At most 100 characters.
+pub fn contains_pattern(field: &str, raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    let term = text(field, raw.unwrap_or_default(), 100, false)?;
+    if term.is_empty() {
+        return Ok(None);
+    }
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for c in term.to_lowercase().chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    Ok(Some(pattern))
+}
+
 /// The optional `Idempotency-Key` header.
 pub struct MaybeIdempotencyKey(pub Option<IdempotencyKey>);
 
@@ -134,6 +175,29 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeIdempotencyKey {
 mod tests {
     use super::*;
     use comptoir_shared::cart::SetCartLine;
+
+    #[test]
+    fn integer_parameters_are_bounded() {
+        assert_eq!(int_param("page", None, 1..=9), Ok(None));
+        assert_eq!(int_param("page", Some("3"), 1..=9), Ok(Some(3)));
+        for bad in ["0", "10", "x", "1.5", ""] {
+            assert!(matches!(
+                int_param("page", Some(bad), 1..=9),
+                Err(ApiError::Validation { field, .. }) if field == "page"
+            ));
+        }
+    }
+
+    #[test]
+    fn search_terms_become_escaped_contains_patterns() {
+        assert_eq!(contains_pattern("q", None), Ok(None));
+        assert_eq!(contains_pattern("q", Some("  ")), Ok(None));
+        assert_eq!(
+            contains_pattern("q", Some(" Colis 50%_\\ ")),
+            Ok(Some("%colis 50\\%\\_\\\\%".to_owned()))
+        );
+        assert!(contains_pattern("q", Some(&"x".repeat(101))).is_err());
+    }
 
     #[test]
     fn syntax_errors_are_malformed_and_bad_fields_are_named() {

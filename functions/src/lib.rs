@@ -7,6 +7,7 @@
 //! are adapters that build a `Host` and hand requests to [`router_for`].
 
 pub mod accounts;
+pub mod audit;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -21,6 +22,7 @@ pub mod port;
 pub mod promotions;
 pub mod refunds;
 pub mod stock;
+pub mod support;
 pub mod warehouse;
 
 use axum::Router;
@@ -28,8 +30,8 @@ use axum::Router;
 use crate::port::Host;
 
 /// The functions, by the component id `spin.toml` gives them.
-pub const FUNCTIONS: [&str; 7] = [
-    "catalog", "cart", "checkout", "payments", "orders", "accounts", "refunds",
+pub const FUNCTIONS: [&str; 9] = [
+    "catalog", "cart", "checkout", "payments", "orders", "accounts", "refunds", "stock", "support",
 ];
 
 /// The router of the function whose `spin.toml` component id is `name`.
@@ -43,6 +45,7 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "accounts" => accounts::router(host),
         "refunds" => refunds::router(host),
         "stock" => warehouse::router(host),
+        "support" => support::router(host),
         _ => return None,
     })
 }

@@ -52,6 +52,21 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261123200000_create_outbox.sql",
         sql: include_str!("../../infra/migrations/20261123200000_create_outbox.sql"),
     },
+    Migration {
+        version: 20261124090000,
+        name: "20261124090000_create_support.sql",
+        sql: include_str!("../../infra/migrations/20261124090000_create_support.sql"),
+    },
+    Migration {
+        version: 20261124100000,
+        name: "20261124100000_create_audit_log.sql",
+        sql: include_str!("../../infra/migrations/20261124100000_create_audit_log.sql"),
+    },
+    Migration {
+        version: 20261124110000,
+        name: "20261124110000_add_account_disabled.sql",
+        sql: include_str!("../../infra/migrations/20261124110000_add_account_disabled.sql"),
+    },
 ];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");

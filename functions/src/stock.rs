@@ -4,6 +4,9 @@
 //! Reservation is one conditional `UPDATE` (never a read then a write), so two
 //! checkouts racing for the last unit cannot both win.
 
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Account;
+use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::{OrderId, Quantity, Sku};
 
 use crate::params;
@@ -105,12 +108,12 @@ pub async fn restock(
 /// row, in one transaction. On hand never drops below what is reserved.
 pub async fn move_on_hand(
     host: &crate::port::Host,
+    staff: &Account,
     sku: &Sku,
     kind: &str,
     delta: i64,
     note: &str,
 ) -> crate::error::AppResult<comptoir_shared::stock::StockMovement> {
-    use comptoir_shared::ApiError;
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
     crate::orders::expire_reservations(tx.as_mut(), now).await?;
@@ -140,6 +143,13 @@ pub async fn move_on_hand(
         params![new_id().as_str(), sku.as_str(), kind, delta, note, now],
     )
     .await?;
+    let action = if kind == "receipt" {
+        AuditAction::StockReceipt
+    } else {
+        AuditAction::StockAdjustment
+    };
+    let detail = format!("{delta:+}: {note}");
+    crate::audit::record(tx.as_mut(), staff, action, sku.as_str(), &detail, now).await?;
     tx.commit().await?;
     Ok(comptoir_shared::stock::StockMovement {
         kind: kind.to_owned(),

@@ -141,6 +141,51 @@ pub struct Account {
     pub role: Role,
 }
 
+/// A staff account as admins manage it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    /// Its id.
+    pub id: OpaqueId,
+    /// Sign-in e-mail.
+    pub email: Email,
+    /// Display name.
+    pub name: String,
+    /// What it may do (never `customer`).
+    pub role: Role,
+    /// A disabled account cannot sign in and has no sessions.
+    pub disabled: bool,
+    /// Unix ms.
+    pub created_at_ms: i64,
+}
+
+/// Body of `POST /api/accounts/staff`: an admin creates a staff account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    /// Sign-in e-mail.
+    pub email: Email,
+    /// Its first password (to be changed by its owner).
+    pub password: Password,
+    /// A staff role (`customer` is refused).
+    pub role: Role,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Body of `POST /api/accounts/staff/{id}`: change the role, or disable
+/// (`true`) / enable (`false`) the account. At least one of the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateStaff {
+    /// The new staff role.
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// Disable or enable.
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,6 +46,7 @@ macro_rules! string_newtype {
         }
     };
 }
+pub(crate) use string_newtype;
 
 fn token(
     raw: &str,

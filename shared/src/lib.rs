@@ -7,12 +7,15 @@
 //! - [`pricing`]: how a cart becomes a total (shipping, VAT, rounding).
 //! - [`order::OrderStatus`]: the order state machine.
 //! - [`error::ApiError`]: the one wire error enum.
+//! - [`support`]: customer support threads and satisfaction surveys.
+//! - [`audit`]: the log of staff actions.
 //!
 //! No I/O lives here; the crate builds for native, `wasm32-unknown-unknown`
 //! and `wasm32-wasip2`, and CI checks it never depends on a host crate.
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod audit;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -26,6 +29,7 @@ pub mod pricing;
 pub mod refund;
 pub mod search;
 pub mod stock;
+pub mod support;
 
 pub use error::{ApiError, ValidationError};
 pub use money::{Currency, Money};

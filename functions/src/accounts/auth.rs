@@ -123,7 +123,7 @@ impl FromRequestParts<Host> for Viewer {
             .auto()
             .optional(
                 "SELECT a.id, a.email, a.name, a.role FROM sessions s JOIN accounts a ON a.id = s.account_id \
-                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.disabled_at IS NULL",
                 params![token_hash(&token), host.clock.now_ms()],
             )
             .await?;
@@ -144,13 +144,14 @@ impl FromRequestParts<Host> for Viewer {
     }
 }
 
-/// Loads an account by e-mail with its password hash.
+/// Loads an enabled account by e-mail with its password hash (a disabled
+/// one reads as absent, so it cannot sign in).
 pub async fn by_email(
     db: &mut dyn Executor,
     email: &Email,
 ) -> anyhow::Result<Option<(Account, String)>> {
     db.optional(
-        "SELECT id, email, name, role, password_hash FROM accounts WHERE email = ?1",
+        "SELECT id, email, name, role, password_hash FROM accounts WHERE email = ?1 AND disabled_at IS NULL",
         params![email.as_str()],
     )
     .await?

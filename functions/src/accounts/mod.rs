@@ -6,15 +6,23 @@
 //! - `GET /api/accounts/me` — the signed-in account ([`me`])
 //! - `POST /api/accounts/password` — change password ([`change_password`])
 //! - `GET /api/accounts/me/orders` — the customer's orders ([`my_orders`])
+//! - `GET /api/accounts/staff`, `POST /api/accounts/staff` — admins list and
+//!   create staff accounts ([`list_staff`], [`create_staff`])
+//! - `POST /api/accounts/staff/{id}` — change role, disable/enable ([`update_staff`])
+//! - `GET /api/audit` — the audit log, for admins ([`crate::audit::list`])
 
 pub mod auth;
 pub mod change_password;
+pub mod create_staff;
+pub mod db;
+pub mod list_staff;
 pub mod me;
 pub mod my_orders;
 pub mod password;
 pub mod signin;
 pub mod signout;
 pub mod signup;
+pub mod update_staff;
 
 pub use auth::Viewer;
 
@@ -32,6 +40,12 @@ pub fn router(host: Host) -> Router {
         .route("/api/accounts/me", get(me::handle))
         .route("/api/accounts/me/orders", get(my_orders::handle))
         .route("/api/accounts/password", post(change_password::handle))
+        .route(
+            "/api/accounts/staff",
+            get(list_staff::handle).post(create_staff::handle),
+        )
+        .route("/api/accounts/staff/{id}", post(update_staff::handle))
+        .route("/api/audit", get(crate::audit::list::handle))
         .fallback(crate::error::no_route)
         .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)

@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
+use comptoir_shared::audit::AuditAction;
 use comptoir_shared::order::{OrderStatus, OrderSummary, StatusChange};
 
 use crate::accounts::Viewer;
@@ -67,6 +68,15 @@ pub async fn handle(
         .await?
         .ok_or_else(|| ApiError::not_found("order"))?;
     super::transition(tx.as_mut(), &id, body.to, staff.email.as_str(), note, now).await?;
+    crate::audit::record(
+        tx.as_mut(),
+        staff,
+        AuditAction::OrderStatus,
+        id.as_str(),
+        &format!("{} → {}: {note}", head.status.as_str(), body.to.as_str()),
+        now,
+    )
+    .await?;
     match body.to {
         OrderStatus::Shipped => {
             if let Some((carrier, tracking)) = &shipment {

@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 use comptoir_shared::checkout::{Address, RawAddress};
-use comptoir_shared::ids::{Email, OrderId, Quantity, Sku};
+use comptoir_shared::ids::{Email, OpaqueId, OrderId, Quantity, Sku};
 use comptoir_shared::order::{OrderLine, OrderStatus, OrderSummary, Shipment, TimelineEntry};
 use comptoir_shared::pricing::Totals;
 use comptoir_shared::{ApiError, Currency, Money};
@@ -38,6 +38,22 @@ pub async fn head(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Option<
         total: money(r.int(1)?, r.text(2)?)?,
         email: r.parse(3, Email::parse)?,
     }))
+}
+
+/// Whether `account` placed `order` (signed in). Guest orders under the same
+/// e-mail are not the account's: addresses are not verified.
+pub async fn is_owner(
+    db: &mut dyn Executor,
+    order: &OrderId,
+    account: &OpaqueId,
+) -> anyhow::Result<bool> {
+    Ok(db
+        .optional(
+            "SELECT 1 FROM orders WHERE id = ?1 AND customer_id = ?2",
+            params![order.as_str(), account.as_str()],
+        )
+        .await?
+        .is_some())
 }
 
 fn status(raw: &str) -> anyhow::Result<OrderStatus> {

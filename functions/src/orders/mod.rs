@@ -16,7 +16,8 @@ pub mod notifications;
 pub mod stuck;
 
 pub use db::{
-    OrderHead, expire_reservations, head, insert_event, settle_expired, summary, transition,
+    OrderHead, expire_reservations, head, insert_event, is_owner, settle_expired, summary,
+    transition,
 };
 
 use axum::Router;

@@ -1,9 +1,8 @@
 //! `GET /api/orders/stuck?hours=48`: paid orders not shipped after N hours,
-//! oldest first — the list nobody should let grow.
+//! oldest first — the list nobody should let grow (the KPI report shows it too).
 
 use axum::Json;
 use axum::extract::{Query, State};
-use comptoir_shared::ApiError;
 use comptoir_shared::ids::{Email, OrderId};
 use comptoir_shared::order::{OrderStatus, StuckOrder};
 use serde::Deserialize;
@@ -11,7 +10,7 @@ use serde::Deserialize;
 use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::params;
-use crate::port::{Executor as _, Host};
+use crate::port::{Executor, Host};
 
 /// `?hours=` (default 48, 1 to 8760).
 #[derive(Debug, Deserialize)]
@@ -26,26 +25,26 @@ pub async fn handle(
     Query(filter): Query<Filter>,
 ) -> AppResult<Json<Vec<StuckOrder>>> {
     viewer.staff()?;
-    let hours: i64 = match filter.hours.as_deref() {
-        None => 48,
-        Some(raw) => raw
-            .parse()
-            .ok()
-            .filter(|h| (1..=8760).contains(h))
-            .ok_or_else(|| ApiError::validation("hours", "1 to 8760"))?,
-    };
-    let now = host.clock.now_ms();
-    let rows = host
-        .db
-        .auto()
+    let hours =
+        crate::extract::int_param("hours", filter.hours.as_deref(), 1..=8760)?.unwrap_or(48);
+    let stuck = list(&mut host.db.auto(), host.clock.now_ms(), hours).await?;
+    Ok(Json(stuck))
+}
+
+/// Orders paid at least `hours` before `now_ms` and still not shipped.
+pub async fn list(
+    db: &mut dyn Executor,
+    now_ms: i64,
+    hours: i64,
+) -> anyhow::Result<Vec<StuckOrder>> {
+    let rows = db
         .query(
             "SELECT id, status, email, paid_at FROM orders \
              WHERE status IN ('paid', 'picking') AND paid_at <= ?1 ORDER BY paid_at LIMIT 500",
-            params![now - hours * 3_600_000],
+            params![now_ms - hours * 3_600_000],
         )
         .await?;
-    let stuck = rows
-        .iter()
+    rows.iter()
         .map(|r| {
             let paid_at_ms = r.int(3)?;
             Ok(StuckOrder {
@@ -54,9 +53,8 @@ pub async fn handle(
                     .ok_or_else(|| anyhow::anyhow!("stored status"))?,
                 email: r.parse(2, Email::parse)?,
                 paid_at_ms,
-                waiting_hours: (now - paid_at_ms) / 3_600_000,
+                waiting_hours: (now_ms - paid_at_ms) / 3_600_000,
             })
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(Json(stuck))
+        .collect()
 }

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
+use comptoir_shared::audit::AuditAction;
 use comptoir_shared::refund::{ApproveRefund, Refund, RefundStatus};
 
 use crate::accounts::Viewer;
@@ -44,6 +45,19 @@ pub async fn handle(
         &refund.order_id,
         amount,
         staff.email.as_str(),
+        now,
+    )
+    .await?;
+    crate::audit::record(
+        tx.as_mut(),
+        staff,
+        AuditAction::RefundApprove,
+        id.as_str(),
+        &format!(
+            "{amount} of order {}{}",
+            refund.order_id,
+            if body.restock { ", restocked" } else { "" }
+        ),
         now,
     )
     .await?;

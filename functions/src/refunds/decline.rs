@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
+use comptoir_shared::audit::AuditAction;
 use comptoir_shared::refund::{DeclineRefund, Refund};
 
 use crate::accounts::Viewer;
@@ -22,12 +23,13 @@ pub async fn handle(
     let staff = viewer.require(&[Role::Finance])?;
     let id = path_id(&raw, "refund")?;
     let note = crate::extract::text("note", &body.note, 1000, true)?;
+    let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
     let declined = tx
         .optional(
             "UPDATE refunds SET status = 'declined', decided_by = ?2, decision_note = ?3, decided_at = ?4 \
              WHERE id = ?1 AND status = 'requested' RETURNING id",
-            params![id.as_str(), staff.email.as_str(), note, host.clock.now_ms()],
+            params![id.as_str(), staff.email.as_str(), &note, now],
         )
         .await?;
     if declined.is_none() {
@@ -39,6 +41,15 @@ pub async fn handle(
         }
         .into());
     }
+    crate::audit::record(
+        tx.as_mut(),
+        staff,
+        AuditAction::RefundDecline,
+        id.as_str(),
+        &note,
+        now,
+    )
+    .await?;
     let refund = super::db::load(tx.as_mut(), &id)
         .await?
         .ok_or_else(|| ApiError::not_found("refund"))?;

@@ -4,7 +4,9 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
+use comptoir_shared::audit::AuditAction;
 use comptoir_shared::refund::Refund;
 
 use crate::accounts::Viewer;
@@ -18,7 +20,23 @@ pub async fn handle(
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> AppResult<Json<Refund>> {
-    viewer.require(&[Role::Finance, Role::Support])?;
+    let staff = viewer.require(&[Role::Finance, Role::Support])?;
     let id = path_id(&raw, "refund")?;
+    // The provider call runs outside any transaction (no lock over the
+    // network), so the request to send is what gets logged, in its own.
+    let mut tx = host.db.begin().await?;
+    let refund = super::db::load(tx.as_mut(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("refund"))?;
+    crate::audit::record(
+        tx.as_mut(),
+        staff,
+        AuditAction::RefundExecute,
+        id.as_str(),
+        &format!("{} ({})", refund.order_id, refund.status.as_str()),
+        host.clock.now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
     super::db::execute(&host, &id).await.map(Json)
 }

@@ -5,6 +5,7 @@
 //!
 //! - `POST /api/refunds` — a customer's request ([`request`])
 //! - `GET /api/refunds` — finance's queue ([`queue`])
+//! - `GET /api/refunds/mine?order=` — the customer's own refunds ([`mine`])
 //! - `POST /api/refunds/{id}/approve` / `decline` ([`approve`], [`decline`])
 //! - `POST /api/refunds/direct` — finance refunds an amount directly ([`staff`])
 //! - `POST /api/refunds/{id}/execute` — (re)send a committed refund to the
@@ -14,6 +15,7 @@ pub mod approve;
 pub mod db;
 pub mod decline;
 pub mod execute;
+pub mod mine;
 pub mod queue;
 pub mod request;
 pub mod staff;
@@ -27,6 +29,7 @@ use crate::port::Host;
 pub fn router(host: Host) -> Router {
     Router::new()
         .route("/api/refunds", get(queue::handle).post(request::handle))
+        .route("/api/refunds/mine", get(mine::handle))
         .route("/api/refunds/direct", post(staff::handle))
         .route("/api/refunds/{id}/approve", post(approve::handle))
         .route("/api/refunds/{id}/execute", post(execute::handle))

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
+use comptoir_shared::audit::AuditAction;
 use comptoir_shared::refund::{Refund, StaffRefund};
 
 use crate::accounts::Viewer;
@@ -35,7 +36,7 @@ pub async fn handle(
     tx.query(
         "INSERT INTO refunds (id, order_id, status, requested_cents, reason, requested_by, created_at) \
          VALUES (?1, ?2, 'requested', ?3, ?4, ?5, ?6)",
-        params![id.as_str(), order.as_str(), body.amount.amount, reason, staff.email.as_str(), now],
+        params![id.as_str(), order.as_str(), body.amount.amount, &reason, staff.email.as_str(), now],
     )
     .await?;
     super::db::commit_amount(
@@ -44,6 +45,15 @@ pub async fn handle(
         &order,
         body.amount.amount,
         staff.email.as_str(),
+        now,
+    )
+    .await?;
+    crate::audit::record(
+        tx.as_mut(),
+        staff,
+        AuditAction::RefundDirect,
+        id.as_str(),
+        &format!("{} of order {order}: {reason}", body.amount.amount),
         now,
     )
     .await?;

@@ -1,0 +1,10 @@
+//! Spin component for the `support` function: hands every request on its route
+//! to [`comptoir_functions::support::router`].
+
+use spin_sdk::http::Request;
+use spin_sdk::http_service;
+
+#[http_service]
+async fn handle(request: Request) -> axum::response::Response {
+    comptoir_spin_host::serve(request, comptoir_functions::support::router).await
+}

@@ -1,0 +1,55 @@
+//! `POST /api/support/threads`: a signed-in customer opens a thread, about one
+//! of their orders or not, with its first message.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Role;
+use comptoir_shared::support::{MessageAuthor, NewThread, SupportThread};
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::port::Host;
+
+/// Creates the thread (status `open`); 404 `order` for an order not theirs.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    ApiJson(body): ApiJson<NewThread>,
+) -> AppResult<(StatusCode, Json<SupportThread>)> {
+    let customer = viewer.signed_in()?;
+    if customer.role != Role::Customer {
+        return Err(ApiError::Forbidden.into());
+    }
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    if let Some(order) = &body.order_id
+        && !crate::orders::is_owner(tx.as_mut(), order, &customer.id).await?
+    {
+        return Err(ApiError::not_found("order").into());
+    }
+    let id = super::db::insert_thread(
+        tx.as_mut(),
+        customer,
+        body.order_id.as_ref(),
+        body.subject.as_str(),
+        now,
+    )
+    .await?;
+    super::db::add_message(
+        tx.as_mut(),
+        &id,
+        customer,
+        MessageAuthor::Customer,
+        body.body.as_str(),
+        now,
+    )
+    .await?;
+    let thread = super::db::load(tx.as_mut(), &id, None)
+        .await?
+        .ok_or_else(|| ApiError::not_found("thread"))?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(thread)))
+}
