@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Comptoir needs on a fresh machine, each
 # from a package registry at a pinned version, and skips what is already there:
-# rustup targets, wasm-bindgen-cli (the exact version Cargo.lock holds),
+# rustup targets and rust-src, wasm-bindgen-cli (the exact version Cargo.lock holds),
 # binaryen's wasm-opt (npm; Debian's breaks the output), and, with --browser,
 # Debian's chromium + chromium-driver for the browser test.
 set -euo pipefail
@@ -11,6 +11,8 @@ BINARYEN_VERSION=132.0.0
 TOOLS="$PWD/.tools"
 
 rustup target add wasm32-wasip2 wasm32-unknown-unknown >/dev/null
+# std sources: the storefront rebuilds std for size (see build-storefront.sh).
+rustup component add rust-src >/dev/null
 
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then

@@ -7,10 +7,15 @@ use std::time::Duration;
 use anyhow::Context as _;
 use fantoccini::{Client, ClientBuilder, Locator};
 
+/// At most two browsers at once: the tests of one binary run in parallel
+/// and each Chromium wants a core.
+static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// A chromedriver process and a headless Chromium session.
 pub struct Browser {
     /// The WebDriver session.
     pub client: Client,
+    _slot: tokio::sync::SemaphorePermit<'static>,
     driver: Child,
     profile: std::path::PathBuf,
     screenshots: std::path::PathBuf,
@@ -26,6 +31,7 @@ impl Browser {
     /// Starts chromedriver and opens a headless session; screenshots of
     /// `test` go to `e2e/screenshots/<test>/`.
     pub async fn start(test: &str) -> anyhow::Result<Self> {
+        let slot = SLOTS.acquire().await?;
         let port = free_port()?;
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -64,6 +70,7 @@ impl Browser {
                     std::fs::create_dir_all(&screenshots)?;
                     return Ok(Self {
                         client,
+                        _slot: slot,
                         driver,
                         profile,
                         screenshots,
@@ -100,6 +107,51 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         anyhow::bail!("{css} shows {seen:?}, expected {expected:?}")
+    }
+
+    /// Waits (up to 10 s) until `css`'s text contains `fragment`.
+    pub async fn wait_contains(&self, css: &str, fragment: &str) -> anyhow::Result<()> {
+        let mut seen = String::new();
+        for _ in 0..100 {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                seen = el.text().await.unwrap_or_default();
+                if normalise(&seen).contains(&normalise(fragment)) {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("{css} shows {seen:?}, expected it to contain {fragment:?}")
+    }
+
+    /// Types `value` into the field matching `css`.
+    pub async fn fill(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        let field = self.find(css).await?;
+        field.clear().await?;
+        field.send_keys(value).await?;
+        Ok(())
+    }
+
+    /// Clicks the element matching `css` once it is there.
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        self.find(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Opens `path` on `base`.
+    pub async fn open(&self, base: &str, path: &str) -> anyhow::Result<()> {
+        self.client.goto(&format!("{base}{path}")).await?;
+        Ok(())
+    }
+
+    /// Ends the test: a `failure` screenshot when `journey` failed, then the
+    /// session closes either way and the journey's result is returned.
+    pub async fn finish(self, journey: anyhow::Result<()>) -> anyhow::Result<()> {
+        if journey.is_err() {
+            let _ = self.shot("failure").await;
+        }
+        self.close().await?;
+        journey
     }
 
     /// Saves a screenshot named `step` (in `e2e/screenshots/`, git-ignored).

@@ -459,6 +459,7 @@ pub fn checkout_body(cart: &str) -> serde_json::Value {
     json!({
         "cart_id": cart,
         "email": "marie.curie@exemple.fr",
+        "phone": "06 12 34 56 78",
         "shipping_address": {
             "name": "Marie Curie",
             "line1": "11 rue Pierre et Marie Curie",

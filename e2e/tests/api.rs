@@ -349,3 +349,43 @@ async fn the_native_host_answers_what_the_router_answers_in_process() -> anyhow:
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn checkout_keeps_the_phone_and_billing_address_and_refuses_a_bad_phone() -> anyhow::Result<()>
+{
+    let app = spawn_app().await?;
+    let cart = app.cart_with(SKU, 1).await?;
+    let mut body = checkout_body(&cart);
+    body["phone"] = json!("06 12");
+    let refused = app.send("POST", "/api/checkout", &body).await?;
+    assert_eq!(
+        (
+            refused.status,
+            refused.json["error"].clone(),
+            refused.json["field"].clone()
+        ),
+        (422, json!("validation"), json!("phone"))
+    );
+    assert_eq!(app.count("orders").await?, 0, "nothing written");
+
+    body["phone"] = json!("+33 6 12 34 56 78");
+    body["billing_address"] = json!({
+        "name": "Pierre Curie", "line1": "12 rue Cuvier", "postal_code": "75005",
+        "city": "Paris", "country": "FR"
+    });
+    let placed: Json = app
+        .send("POST", "/api/checkout", &body)
+        .await?
+        .expect(201)?;
+    let order: Json = app
+        .get(&format!(
+            "/api/orders/{}",
+            placed["order_id"].as_str().unwrap_or_default()
+        ))
+        .await?
+        .expect(200)?;
+    assert_eq!(order["phone"], "+33612345678");
+    assert_eq!(order["billing_address"]["name"], "Pierre Curie");
+    assert_eq!(order["shipping_address"]["name"], "Marie Curie");
+    Ok(())
+}

@@ -1,74 +1,307 @@
-//! The shopper's journey in headless Chromium: catalog → product → cart →
-//! guest checkout → sandbox payment → confirmation, then the stock it moved.
+//! The storefront in headless Chromium, driven over WebDriver, against the
+//! native host with a fresh database. Each test saves screenshots of its key
+//! steps to `e2e/screenshots/<test>/` (git-ignored) for a person to look at.
 
 use comptoir_e2e::browser::Browser;
-use comptoir_e2e::spawn_app;
+use comptoir_e2e::{TestApp, spawn_app};
+use comptoir_functions::port::Value;
+use serde_json::{Value as Json, json};
 
 const SKU: &str = "TSL-BLEU-M";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_guest_buys_a_t_shirt_and_sees_it_paid() -> anyhow::Result<()> {
+async fn app() -> anyhow::Result<TestApp> {
     anyhow::ensure!(
-        comptoir_e2e::workspace().join("dist/index.html").exists(),
+        comptoir_e2e::workspace()
+            .join("dist/compte/index.html")
+            .exists(),
         "build the storefront first: infra/build-storefront.sh"
     );
-    let app = spawn_app().await?;
+    spawn_app().await
+}
+
+/// Product page → two blue M T-shirts in the cart.
+async fn add_two_shirts(b: &Browser, base: &str) -> anyhow::Result<()> {
+    b.open(base, "/produits/t-shirt-lin").await?;
+    b.click(&format!("input[value='{SKU}']")).await?;
+    b.wait_text("#availability", "En stock").await?;
+    b.fill("#quantity", "2").await?;
+    b.click("#add-to-cart").await?;
+    b.find(".notice-ok").await?;
+    b.wait_text("#mini-cart .badge", "2").await
+}
+
+/// From the cart through the checkout form to the sandbox payment page.
+async fn check_out(b: &Browser, email: Option<&str>) -> anyhow::Result<()> {
+    b.click("#mini-cart").await?;
+    b.wait_text("#cart-total", "70,00\u{a0}€").await?;
+    b.click("#go-checkout").await?;
+    let mut fields = vec![
+        ("#phone", "06 12 34 56 78"),
+        ("#name", "Marie Curie"),
+        ("#line1", "11 rue Pierre et Marie Curie"),
+        ("#postal_code", "75005"),
+        ("#city", "Paris"),
+    ];
+    if let Some(email) = email {
+        fields.insert(0, ("#email", email));
+    }
+    for (field, value) in fields {
+        b.fill(field, value).await?;
+    }
+    b.wait_text("#review-total", "70,00\u{a0}€").await?;
+    b.shot("checkout").await?;
+    b.click("#place-order").await?;
+    b.wait_text("#pay-amount", "70,00\u{a0}€").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_finds_a_t_shirt_by_search_buys_it_and_sees_it_paid() -> anyhow::Result<()> {
+    let app = app().await?;
     let before = app.available(SKU).await?;
-    let browser = Browser::start("guest_journey").await?;
+    let b = Browser::start("guest_journey").await?;
     let journey = async {
-        let b = &browser;
-        b.client.goto(&app.base).await?;
-        b.find("a[href='/produits/t-shirt-lin']")
-            .await?
-            .click()
-            .await?;
-        b.shot("1-product").await?;
-        b.find(&format!("input[value='{SKU}']"))
-            .await?
-            .click()
-            .await?;
-        b.wait_text("#availability", "En stock").await?;
-        let quantity = b.find("#quantity").await?;
-        quantity.clear().await?;
-        quantity.send_keys("2").await?;
-        b.find("#add-to-cart").await?.click().await?;
-        b.find(".notice-ok").await?;
-        b.wait_text("#mini-cart .badge", "2").await?;
-        b.find("#mini-cart").await?.click().await?;
-        b.wait_text("#cart-total", "70,00\u{a0}€").await?;
-        b.shot("2-cart").await?;
-        b.find("#go-checkout").await?.click().await?;
-        for (field, value) in [
-            ("#email", "marie.curie@exemple.fr"),
-            ("#name", "Marie Curie"),
-            ("#line1", "11 rue Pierre et Marie Curie"),
-            ("#postal_code", "75005"),
-            ("#city", "Paris"),
-        ] {
-            b.find(field).await?.send_keys(value).await?;
-        }
-        b.wait_text("#review-total", "70,00\u{a0}€").await?;
-        b.shot("3-checkout").await?;
-        b.find("#place-order").await?.click().await?;
-        b.wait_text("#pay-amount", "70,00\u{a0}€").await?;
-        b.shot("4-sandbox-payment").await?;
-        b.find("#approve").await?.click().await?;
+        b.open(&app.base, "/").await?;
+        b.wait_text("#results-count", "30 produits").await?;
+        b.fill("#search", "tee shirt").await?;
+        b.click("#apply-filters").await?;
+        b.wait_text("#results-count", "2 produits").await?;
+        b.shot("1-search").await?;
+        b.click("a[href='/produits/t-shirt-lin']").await?;
+        b.shot("2-product").await?;
+        add_two_shirts(&b, &app.base).await?;
+        check_out(&b, Some("marie.curie@exemple.fr")).await?;
+        b.shot("3-sandbox-payment").await?;
+        b.click("#approve").await?;
         b.wait_text("#order-status", "Payée").await?;
         b.wait_text("#mini-cart .badge", "0").await?;
-        b.shot("5-confirmation").await?;
-        anyhow::Ok(())
+        b.wait_contains("#timeline", "paiement reçu").await?;
+        b.shot("4-confirmation").await
     }
     .await;
-    if journey.is_err() {
-        let _ = browser.shot("failure").await;
-    }
-    browser.close().await?;
-    journey?;
+    b.finish(journey).await?;
     assert_eq!(app.available(SKU).await?, before - 2);
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'", &[])
-            .await?,
+        app.scalar(
+            "SELECT COUNT(*) FROM orders WHERE status = 'paid' AND phone = '+33612345678'",
+            &[]
+        )
+        .await?,
         1
     );
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_signs_up_orders_and_finds_the_order_in_their_history() -> anyhow::Result<()> {
+    let app = app().await?;
+    let b = Browser::start("signed_in_journey").await?;
+    let journey = async {
+        b.open(&app.base, "/compte/inscription").await?;
+        b.fill("#name", "Irène Joliot-Curie").await?;
+        b.fill("#email", "irene@exemple.fr").await?;
+        b.fill("#password", "radioactivité artificielle").await?;
+        b.click("#sign-up").await?;
+        b.wait_contains("#signed-in-as", "irene@exemple.fr").await?;
+        b.shot("1-portal-empty").await?;
+        add_two_shirts(&b, &app.base).await?;
+        check_out(&b, None).await?;
+        b.click("#approve").await?;
+        b.wait_text("#order-status", "Payée").await?;
+        b.click("#account-link").await?;
+        b.wait_contains("#order-history", "Payée").await?;
+        b.wait_contains("#order-history", "70,00\u{a0}€").await?;
+        b.shot("2-history").await?;
+        b.click("#order-history a").await?;
+        b.wait_text("#order-status", "Payée").await?;
+        b.click("#account-link").await?;
+        b.click("#sign-out").await?;
+        b.wait_contains("main", "Connectez-vous pour voir cette page")
+            .await
+    }
+    .await;
+    b.finish(journey).await?;
+    let owned = app
+        .scalar(
+            "SELECT COUNT(*) FROM orders o JOIN accounts a ON a.id = o.customer_id \
+             WHERE a.email = 'irene@exemple.fr' AND o.email = 'irene@exemple.fr'",
+            &[],
+        )
+        .await?;
+    assert_eq!(
+        owned, 1,
+        "the order is the account's, with its e-mail prefilled"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_payment_leads_back_to_the_cart_with_the_stock_released() -> anyhow::Result<()> {
+    let app = app().await?;
+    let before = app.available(SKU).await?;
+    let b = Browser::start("declined_payment").await?;
+    let journey = async {
+        add_two_shirts(&b, &app.base).await?;
+        check_out(&b, Some("marie.curie@exemple.fr")).await?;
+        b.click("#decline").await?;
+        b.wait_contains("#payment-declined", "Le paiement a été refusé")
+            .await?;
+        b.wait_text("#cart-total", "70,00\u{a0}€").await?;
+        b.shot("1-back-in-cart").await
+    }
+    .await;
+    b.finish(journey).await?;
+    assert_eq!(app.available(SKU).await?, before, "reservation released");
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM orders WHERE status = 'cancelled'",
+            &[]
+        )
+        .await?,
+        1
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_out_of_stock_variant_cannot_be_added_and_a_low_one_is_bounded() -> anyhow::Result<()> {
+    let app = app().await?;
+    let b = Browser::start("out_of_stock").await?;
+    let journey = async {
+        b.open(&app.base, "/produits/t-shirt-lin").await?;
+        b.click("input[value='TSL-BLEU-XL']").await?;
+        b.wait_text("#availability", "Rupture de stock").await?;
+        let add = b.find("#add-to-cart").await?;
+        anyhow::ensure!(
+            add.attr("disabled").await?.is_some(),
+            "add to cart must be disabled for an out-of-stock variant"
+        );
+        b.shot("1-out-of-stock").await?;
+        b.click("input[value='TSL-BLANC-XS']").await?;
+        b.wait_text("#availability", "Plus que 2").await?;
+        b.fill("#quantity", "3").await?;
+        b.click("#add-to-cart").await?;
+        b.wait_text(".notice-error", "Il n'en reste que 2 en stock.")
+            .await?;
+        b.shot("2-only-two-left").await
+    }
+    .await;
+    b.finish(journey).await?;
+    assert_eq!(app.count("cart_lines").await?, 0, "nothing was added");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_promo_code_is_refused_with_its_reason() -> anyhow::Result<()> {
+    let app = app().await?;
+    let b = Browser::start("promo_code").await?;
+    let journey = async {
+        add_two_shirts(&b, &app.base).await?;
+        b.click("#mini-cart").await?;
+        b.fill("#promo-code", "FAUXCODE").await?;
+        b.click("#apply-promo").await?;
+        b.wait_text(
+            "#promo-refused",
+            "Code FAUXCODE refusé : ce code n'existe pas.",
+        )
+        .await?;
+        b.wait_text("#cart-total", "70,00\u{a0}€").await?;
+        b.shot("1-refused").await
+    }
+    .await;
+    b.finish(journey).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_asks_for_a_return_writes_to_support_and_answers_the_survey()
+-> anyhow::Result<()> {
+    let app = app().await?;
+    let email = "marie.curie@exemple.fr";
+    let cookie = app.sign_up(email).await?;
+    let order = app.paid_order_as(Some(&cookie), SKU, 2).await?;
+    app.ship(&order, "6A12345678901").await?;
+    let warehouse = app.staff("warehouse").await?;
+    app.move_order(&warehouse, &order, json!({"to": "delivered"}))
+        .await?
+        .expect::<Json>(200)?;
+
+    let b = Browser::start("return_request").await?;
+    let journey = async {
+        b.open(
+            &app.base,
+            &format!("/compte/connexion?retour=/compte/commandes/{order}"),
+        )
+        .await?;
+        b.fill("#email", email).await?;
+        b.fill("#password", "radium et polonium").await?;
+        b.click("#sign-in").await?;
+        b.wait_text("#order-status", "Livrée").await?;
+        b.wait_contains("#tracking", "6A12345678901").await?;
+        b.shot("1-delivered-order").await?;
+        b.find("#return-qty-0").await?.select_by_value("1").await?;
+        b.fill("#return-reason", "Trop grand").await?;
+        b.click("#request-return").await?;
+        b.wait_contains("#refunds", "Demande reçue").await?;
+        b.wait_contains("#refunds", "35,00\u{a0}€").await?;
+        b.shot("2-return-requested").await?;
+        b.fill("#message", "Puis-je l'échanger contre un S ?")
+            .await?;
+        b.click("#send-message").await?;
+        b.wait_contains("#messages", "Puis-je l'échanger contre un S ?")
+            .await?;
+        b.click("#csat-5").await?;
+        b.click("#nps-9").await?;
+        b.click("#send-survey").await?;
+        b.find("#survey-thanks").await?;
+        b.shot("3-support-and-survey").await
+    }
+    .await;
+    b.finish(journey).await?;
+    let order_id = Value::Text(order.clone());
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM refunds WHERE order_id = ?1 AND status = 'requested' AND requested_cents = 3500",
+            std::slice::from_ref(&order_id),
+        )
+        .await?,
+        1
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM surveys WHERE order_id = ?1 AND csat = 5 AND nps = 9",
+            std::slice::from_ref(&order_id),
+        )
+        .await?,
+        1
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_switch_turns_the_shop_english_and_stays_so() -> anyhow::Result<()> {
+    let app = app().await?;
+    let b = Browser::start("language_switch").await?;
+    let journey = async {
+        b.open(&app.base, "/").await?;
+        b.wait_text("#results-count", "30 produits").await?;
+        b.wait_contains(".product-card .price", "dès 35,00\u{a0}€")
+            .await?;
+        b.click("#lang-switch").await?;
+        b.wait_text("#results-count", "30 products").await?;
+        b.wait_contains(".product-card .price", "from €35.00")
+            .await?;
+        b.wait_contains("#mini-cart", "Cart").await?;
+        b.shot("1-english").await?;
+        b.client.refresh().await?;
+        b.wait_text("#results-count", "30 products").await?;
+        b.click("a[href='/produits/t-shirt-lin']").await?;
+        b.click(&format!("input[value='{SKU}']")).await?;
+        b.wait_text("#availability", "In stock").await?;
+        b.open(&app.base, "/compte/connexion").await?;
+        b.wait_text("h1", "Sign in").await?;
+        b.shot("2-english-account-bundle").await?;
+        b.click("#lang-switch").await?;
+        b.wait_text("h1", "Connexion").await
+    }
+    .await;
+    b.finish(journey).await
 }

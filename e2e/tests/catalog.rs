@@ -39,7 +39,10 @@ async fn search_forgives_case_accents_and_spellings() -> anyhow::Result<()> {
         .get("/api/catalog/products?q=parapluie")
         .await?
         .expect(200)?;
-    assert_eq!((nothing["total"].clone(), names(&nothing).len()), (json!(0), 0));
+    assert_eq!(
+        (nothing["total"].clone(), names(&nothing).len()),
+        (json!(0), 0)
+    );
     Ok(())
 }
 
@@ -52,7 +55,11 @@ async fn filters_sort_and_pages_agree_with_each_other() -> anyhow::Result<()> {
         .expect(200)?;
     let prices: Vec<i64> = all["items"]
         .as_array()
-        .map(|v| v.iter().filter_map(|p| p["price_from"]["amount"].as_i64()).collect())
+        .map(|v| {
+            v.iter()
+                .filter_map(|p| p["price_from"]["amount"].as_i64())
+                .collect()
+        })
         .unwrap_or_default();
     assert_eq!(prices.len(), 30);
     assert!(prices.windows(2).all(|w| w[0] <= w[1]), "{prices:?}");
@@ -122,9 +129,7 @@ async fn a_bad_filter_is_a_typed_422_not_ignored() -> anyhow::Result<()> {
         ("min_price=5000&max_price=1000", "min_price"),
         ("colour=red", ""),
     ] {
-        let answer = app
-            .get(&format!("/api/catalog/products?{query}"))
-            .await?;
+        let answer = app.get(&format!("/api/catalog/products?{query}")).await?;
         assert_eq!(answer.status, 422, "{query}");
         assert_eq!(answer.json["error"], "validation", "{query}");
         if !field.is_empty() {
@@ -135,7 +140,8 @@ async fn a_bad_filter_is_a_typed_422_not_ignored() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
-async fn an_abandoned_payment_cancels_the_order_and_releases_its_stock_once() -> anyhow::Result<()> {
+async fn an_abandoned_payment_cancels_the_order_and_releases_its_stock_once() -> anyhow::Result<()>
+{
     let app = spawn_app().await?;
     let sku = "TSL-BLEU-M";
     let before = app.available(sku).await?;
@@ -150,7 +156,10 @@ async fn an_abandoned_payment_cancels_the_order_and_releases_its_stock_once() ->
     let again = app
         .call("POST", &format!("/api/orders/{order}/abandon"), None, &[])
         .await?;
-    assert_eq!((again.status, again.json["error"].clone()), (409, json!("invalid_transition")));
+    assert_eq!(
+        (again.status, again.json["error"].clone()),
+        (409, json!("invalid_transition"))
+    );
     assert_eq!(app.available(sku).await?, before, "released once");
     Ok(())
 }

@@ -78,12 +78,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let raw = parts.uri.query().unwrap_or_default();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
-        serde_path_to_error::deserialize(de)
-            .map(Self)
-            .map_err(|e| {
-                let field = e.path().to_string();
-                ApiError::validation(&field, e.into_inner().to_string()).into()
-            })
+        serde_path_to_error::deserialize(de).map(Self).map_err(|e| {
+            let field = e.path().to_string();
+            ApiError::validation(&field, e.into_inner().to_string()).into()
+        })
     }
 }
 

@@ -7,7 +7,11 @@ use crate::money::Money;
 
 /// What the shop can promise about a variant right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(
+    tag = "state",
+    rename_all = "snake_case",
+    try_from = "WireAvailability"
+)]
 pub enum Availability {
     /// Plenty available.
     InStock,
@@ -18,6 +22,28 @@ pub enum Availability {
     },
     /// Nothing available.
     OutOfStock,
+}
+
+/// [`Availability`] as the JSON has it (flat, for a smaller browser bundle).
+#[derive(Deserialize)]
+pub struct WireAvailability {
+    state: String,
+    remaining: Option<u32>,
+}
+
+impl TryFrom<WireAvailability> for Availability {
+    type Error = String;
+
+    fn try_from(w: WireAvailability) -> Result<Self, String> {
+        Ok(match w.state.as_str() {
+            "in_stock" => Self::InStock,
+            "low" => Self::Low {
+                remaining: w.remaining.ok_or("missing field `remaining`")?,
+            },
+            "out_of_stock" => Self::OutOfStock,
+            other => return Err(format!("unknown state `{other}`")),
+        })
+    }
 }
 
 impl Availability {
@@ -103,6 +129,22 @@ impl Variant {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn availability_keeps_its_tagged_wire_shape_both_ways() {
+        for (a, json) in [
+            (Availability::InStock, r#"{"state":"in_stock"}"#),
+            (
+                Availability::Low { remaining: 3 },
+                r#"{"state":"low","remaining":3}"#,
+            ),
+            (Availability::OutOfStock, r#"{"state":"out_of_stock"}"#),
+        ] {
+            assert_eq!(serde_json::to_string(&a).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Availability>(json).unwrap(), a);
+        }
+        assert!(serde_json::from_str::<Availability>(r#"{"state":"low"}"#).is_err());
+    }
 
     #[test]
     fn availability_follows_thresholds() {

@@ -15,11 +15,77 @@ pub struct CheckoutRequest {
     pub cart_id: CartId,
     /// Where the confirmation goes.
     pub email: Email,
+    /// For the carrier, should the parcel need it.
+    pub phone: Phone,
     /// Where the parcel goes.
     pub shipping_address: Address,
+    /// Where the invoice goes; the shipping address when absent.
+    #[serde(default)]
+    pub billing_address: Option<Address>,
     /// How it travels (Colissimo when absent).
     #[serde(default)]
     pub shipping_method: ShippingMethodCode,
+}
+
+/// A French phone number, kept in E.164 form (`+33612345678`). Accepts
+/// `06 12 34 56 78`, `06.12.34.56.78`, `+33 6 12 34 56 78`, `0033612345678`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Phone(String);
+
+impl Phone {
+    /// Parses a French number written any of the usual ways.
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let compact: String = raw
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}'))
+            .collect();
+        let national = compact
+            .strip_prefix("+33")
+            .or_else(|| compact.strip_prefix("0033"))
+            .map(|rest| rest.strip_prefix('0').unwrap_or(rest))
+            .or_else(|| compact.strip_prefix('0'));
+        match national {
+            Some(n)
+                if n.len() == 9 && n.chars().all(|c| c.is_ascii_digit()) && !n.starts_with('0') =>
+            {
+                Ok(Self(format!("+33{n}")))
+            }
+            _ => Err(ValidationError(
+                "a French phone number, like 06 12 34 56 78 or +33 6 12 34 56 78".into(),
+            )),
+        }
+    }
+
+    /// The E.164 form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `+33 6 12 34 56 78`.
+    pub fn display(&self) -> String {
+        let digits = self.0.trim_start_matches("+33");
+        let (first, rest) = digits.split_at(1.min(digits.len()));
+        let pairs: Vec<&str> = rest
+            .as_bytes()
+            .chunks(2)
+            .filter_map(|c| std::str::from_utf8(c).ok())
+            .collect();
+        format!("+33 {first} {}", pairs.join(" "))
+    }
+}
+
+impl TryFrom<String> for Phone {
+    type Error = ValidationError;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Phone> for String {
+    fn from(p: Phone) -> String {
+        p.0
+    }
 }
 
 /// A postal address, validated on the way in.
@@ -74,7 +140,10 @@ impl Address {
             ));
         }
         let postal_code = raw.postal_code.trim().to_owned();
-        if postal_code.len() != 5 || !postal_code.chars().all(|c| c.is_ascii_digit()) {
+        if postal_code.len() != 5
+            || !postal_code.chars().all(|c| c.is_ascii_digit())
+            || postal_code.starts_with("00")
+        {
             return Err((
                 "postal_code",
                 ValidationError("a French postal code has 5 digits".into()),
@@ -138,6 +207,37 @@ mod tests {
             postal_code: "75005".into(),
             city: "Paris".into(),
             country: "fr".into(),
+        }
+    }
+
+    #[test]
+    fn french_phone_numbers_are_accepted_however_written() {
+        for raw in [
+            "06 12 34 56 78",
+            "06.12.34.56.78",
+            "0612345678",
+            "+33 6 12 34 56 78",
+            "+33 (0)6 12 34 56 78",
+            "0033612345678",
+        ] {
+            assert_eq!(
+                Phone::parse(raw).map(|p| p.0),
+                Ok("+33612345678".into()),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            Phone::parse("0612345678").map(|p| p.display()),
+            Ok("+33 6 12 34 56 78".into())
+        );
+        for raw in [
+            "",
+            "06 12 34 56",
+            "00 12 34 56 78",
+            "+44 20 7946 0958",
+            "06 12 34 56 7a",
+        ] {
+            assert!(Phone::parse(raw).is_err(), "{raw}");
         }
     }
 

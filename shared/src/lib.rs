@@ -28,6 +28,7 @@ pub mod payment;
 pub mod pricing;
 pub mod refund;
 pub mod search;
+pub mod site;
 pub mod stock;
 pub mod support;
 

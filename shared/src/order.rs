@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::checkout::Address;
+use crate::checkout::{Address, Phone};
 use crate::ids::{Email, OrderId, Quantity, Sku};
 use crate::money::Money;
 use crate::pricing::Totals;
@@ -92,6 +92,10 @@ pub struct OrderSummary {
     pub email: Email,
     /// Where it ships.
     pub shipping_address: Address,
+    /// Where the invoice goes, when not the shipping address.
+    pub billing_address: Option<Address>,
+    /// The buyer's phone (older orders have none).
+    pub phone: Option<Phone>,
     /// What was bought, at the price charged.
     pub lines: Vec<OrderLine>,
     /// Totals as charged.

@@ -209,7 +209,7 @@ pub struct PromotionUses {
 
 /// Why a code does not apply; shown to the shopper as is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "reason", rename_all = "snake_case")]
+#[serde(tag = "reason", rename_all = "snake_case", try_from = "WireRefusal")]
 pub enum PromoRefusal {
     /// No such code.
     Unknown,
@@ -230,6 +230,34 @@ pub enum PromoRefusal {
     AlreadyUsed,
     /// It cannot combine with the other codes.
     NotStackable,
+}
+
+/// [`PromoRefusal`] as the JSON has it (flat, so the browser bundles skip
+/// serde's internally-tagged enum machinery).
+#[derive(Deserialize)]
+pub struct WireRefusal {
+    reason: String,
+    minimum: Option<Money>,
+}
+
+impl TryFrom<WireRefusal> for PromoRefusal {
+    type Error = String;
+
+    fn try_from(w: WireRefusal) -> Result<Self, String> {
+        Ok(match w.reason.as_str() {
+            "unknown" => Self::Unknown,
+            "inactive" => Self::Inactive,
+            "not_started" => Self::NotStarted,
+            "expired" => Self::Expired,
+            "below_minimum" => Self::BelowMinimum {
+                minimum: w.minimum.ok_or("missing field `minimum`")?,
+            },
+            "usage_limit_reached" => Self::UsageLimitReached,
+            "already_used" => Self::AlreadyUsed,
+            "not_stackable" => Self::NotStackable,
+            other => return Err(format!("unknown reason `{other}`")),
+        })
+    }
 }
 
 impl Promotion {

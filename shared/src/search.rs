@@ -87,7 +87,14 @@ mod tests {
 
     #[test]
     fn spellings_of_t_shirt_find_each_other() {
-        for query in ["tee shirt", "tee-shirt", "t shirt", "T-Shirt", "tshirt", "TEE SHIRTS"] {
+        for query in [
+            "tee shirt",
+            "tee-shirt",
+            "t shirt",
+            "T-Shirt",
+            "tshirt",
+            "TEE SHIRTS",
+        ] {
             assert!(finds(query, "T-shirt col rond en coton bio"), "{query}");
         }
     }

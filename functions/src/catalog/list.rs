@@ -50,7 +50,10 @@ fn page(cards: Vec<super::db::Card>, query: &ProductQuery) -> ProductPage {
         .collect();
     let mut categories: Vec<CategoryCount> = Vec::new();
     for card in &matching {
-        match categories.iter_mut().find(|c| c.name == card.summary.category) {
+        match categories
+            .iter_mut()
+            .find(|c| c.name == card.summary.category)
+        {
             Some(c) => c.count += 1,
             None => categories.push(CategoryCount {
                 name: card.summary.category.clone(),

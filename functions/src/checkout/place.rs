@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use comptoir_shared::ApiError;
-use comptoir_shared::checkout::{CheckoutRequest, CheckoutResult};
+use comptoir_shared::checkout::{Address, CheckoutRequest, CheckoutResult};
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::pricing::Totals;
@@ -86,11 +86,14 @@ pub async fn handle(
     let order = new_id();
     let expires = now + host.config.reservation_ttl_ms;
     let address = request.shipping_address.fields();
+    let billing = request.billing_address.as_ref().map(Address::fields);
     tx.query(
         "INSERT INTO orders (id, status, email, ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, \
             ship_country, subtotal_cents, shipping_cents, total_cents, vat_cents, currency, cart_id, created_at, \
-            reservation_expires_at, discount_cents, shipping_method, customer_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+            reservation_expires_at, discount_cents, shipping_method, customer_id, phone, \
+            bill_name, bill_line1, bill_line2, bill_postal_code, bill_city, bill_country) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
+            ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
         params![
             order.as_str(),
             OrderStatus::PendingPayment.as_str(),
@@ -112,6 +115,13 @@ pub async fn handle(
             totals.discount.amount,
             request.shipping_method.as_str(),
             viewer.account.as_ref().map(|a| a.id.as_str()),
+            request.phone.as_str(),
+            billing.map(|b| b.name.as_str()),
+            billing.map(|b| b.line1.as_str()),
+            billing.map(|b| b.line2.as_str()),
+            billing.map(|b| b.postal_code.as_str()),
+            billing.map(|b| b.city.as_str()),
+            billing.map(|b| b.country.as_str()),
         ],
     )
     .await?;

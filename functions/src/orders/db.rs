@@ -1,7 +1,7 @@
 //! Order SQL: status changes, timeline, reads.
 
 use anyhow::Context as _;
-use comptoir_shared::checkout::{Address, RawAddress};
+use comptoir_shared::checkout::{Address, Phone, RawAddress};
 use comptoir_shared::ids::{Email, OpaqueId, OrderId, Quantity, Sku};
 use comptoir_shared::order::{OrderLine, OrderStatus, OrderSummary, Shipment, TimelineEntry};
 use comptoir_shared::pricing::Totals;
@@ -184,7 +184,8 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
         .optional(
             "SELECT status, email, ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, ship_country, \
                     subtotal_cents, shipping_cents, total_cents, vat_cents, currency, created_at, discount_cents, \
-                    carrier, tracking_number \
+                    carrier, tracking_number, phone, bill_name, bill_line1, bill_line2, bill_postal_code, \
+                    bill_city, bill_country \
              FROM orders WHERE id = ?1",
             params![id.as_str()],
         )
@@ -202,6 +203,21 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
         country: r.text(7)?.to_owned(),
     })
     .map_err(|(field, e)| anyhow::anyhow!("stored address {field}: {e}"))?;
+    let billing_address = match r.opt_text(18)? {
+        None => None,
+        Some(name) => Some(
+            Address::parse(RawAddress {
+                name: name.to_owned(),
+                line1: r.text(19)?.to_owned(),
+                line2: r.text(20)?.to_owned(),
+                postal_code: r.text(21)?.to_owned(),
+                city: r.text(22)?.to_owned(),
+                country: r.text(23)?.to_owned(),
+            })
+            .map_err(|(field, e)| anyhow::anyhow!("stored billing address {field}: {e}"))?,
+        ),
+    };
+    let phone = Phone::parse(r.text(17)?).ok();
     let lines = db
         .query(
             "SELECT sku, description, unit_price_cents, quantity FROM order_lines WHERE order_id = ?1 ORDER BY position",
@@ -242,6 +258,8 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
         status: status(r.text(0)?)?,
         email: r.parse(1, Email::parse)?,
         shipping_address,
+        billing_address,
+        phone,
         lines,
         totals: Totals {
             subtotal: money(r.int(8)?, currency)?,

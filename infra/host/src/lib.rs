@@ -103,13 +103,34 @@ async fn dispatch(table: &[(Route, Router)], request: Request) -> Response {
     }
 }
 
-/// The storefront files; unknown extension-less paths get `index.html` so
-/// the client-side router owns them, except under `/api/` (the same rule as
-/// the Spin `files` component).
+/// The storefront files; unknown extension-less paths get the page booting
+/// their bundle (`comptoir_shared::site::index_for`) so the client-side
+/// router owns them, except under `/api/` (the same rules as the Spin
+/// `files` component).
 fn static_files(dir: &Path) -> Router {
-    let index = dir.join("index.html");
+    let root = dir.to_path_buf();
+    let page = axum::routing::get(move |uri: axum::http::Uri| {
+        let root = root.clone();
+        async move {
+            let path = uri.path();
+            let last = path.rsplit('/').next().unwrap_or_default();
+            if last.contains('.') {
+                return axum::http::StatusCode::NOT_FOUND.into_response();
+            }
+            match tokio::fs::read_to_string(root.join(comptoir_shared::site::index_for(path))).await
+            {
+                Ok(html) => (
+                    [(axum::http::header::CACHE_CONTROL, "no-cache")],
+                    axum::response::Html(html),
+                )
+                    .into_response(),
+                Err(_) => axum::http::StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+    });
     let serve = tower_http::services::ServeDir::new(dir)
-        .fallback(tower_http::services::ServeFile::new(index));
+        .append_index_html_on_directories(false)
+        .fallback(page);
     Router::new()
         .route(
             "/api",

@@ -7,6 +7,7 @@ pub mod pages;
 
 use comptoir_ui::Bundle;
 use comptoir_ui::components::{NotFound, Shell};
+use comptoir_ui::state::Session;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -14,6 +15,7 @@ use leptos_router::path;
 /// The account's routes inside the shared shell.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(Session::load());
     view! {
         <Router>
             <Shell here=Bundle::Account>

@@ -1,17 +1,20 @@
 //! Typed calls to the functions. Paths are the ones `spin.toml` routes.
 
 use comptoir_shared::ApiError;
-use comptoir_shared::cart::{ApplyPromoCode, Cart, SetCartLine};
 use comptoir_shared::account::{Account, ChangePassword, SignIn, SignUp};
+use comptoir_shared::cart::{ApplyPromoCode, Cart, SetCartLine};
 use comptoir_shared::catalog::{Product, ProductPage, ProductQuery};
-use comptoir_shared::refund::{Refund, RefundRequest};
 use comptoir_shared::checkout::{CheckoutRequest, CheckoutResult};
-use comptoir_shared::ids::{CartId, OrderId, ProductId, PromoCode, Sku};
+use comptoir_shared::ids::{CartId, OpaqueId, OrderId, ProductId, PromoCode, Sku};
 use comptoir_shared::order::OrderSummary;
 use comptoir_shared::payment::{
     PaymentSession, PaymentSessionRequest, SandboxDecision, SandboxSession,
 };
 use comptoir_shared::pricing::ShippingMethodCode;
+use comptoir_shared::refund::{Refund, RefundRequest};
+use comptoir_shared::support::{
+    NewMessage, NewThread, SupportThread, Survey, SurveyAnswer, ThreadSummary,
+};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -43,6 +46,15 @@ async fn answer<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>
     }
 }
 
+/// Success or the typed refusal; the body of a success is not read (so the
+/// bundle need not carry code to parse it).
+async fn status_only(response: Result<Response, gloo_net::Error>) -> CallResult<()> {
+    match response {
+        Ok(r) if r.ok() => Ok(()),
+        other => answer::<serde::de::IgnoredAny>(other).await.map(drop),
+    }
+}
+
 async fn get<T: DeserializeOwned>(url: &str) -> CallResult<T> {
     answer(Request::get(url).send().await).await
 }
@@ -59,7 +71,11 @@ async fn send<T: DeserializeOwned>(
 
 /// One page of the catalog for a search, filters and sort.
 pub async fn products(query: &ProductQuery) -> CallResult<ProductPage> {
-    get(&format!("/api/catalog/products?{}", query.to_query_string())).await
+    get(&format!(
+        "/api/catalog/products?{}",
+        query.to_query_string()
+    ))
+    .await
 }
 
 /// One product with live availability.
@@ -154,8 +170,8 @@ pub async fn order(id: &OrderId) -> CallResult<OrderSummary> {
 
 /// Cancels an order whose payment the shopper walked away from; its stock
 /// is released at once.
-pub async fn abandon(id: &OrderId) -> CallResult<OrderSummary> {
-    answer(
+pub async fn abandon(id: &OrderId) -> CallResult<()> {
+    status_only(
         Request::post(&format!("/api/orders/{id}/abandon"))
             .send()
             .await,
@@ -180,22 +196,14 @@ pub async fn sign_up(body: &SignUp) -> CallResult<Account> {
 
 /// Ends the session.
 pub async fn sign_out() -> CallResult<()> {
-    let response = Request::post("/api/accounts/signout").send().await;
-    match response {
-        Ok(r) if r.ok() => Ok(()),
-        other => answer::<serde_json::Value>(other).await.map(drop),
-    }
+    status_only(Request::post("/api/accounts/signout").send().await).await
 }
 
 /// Changes the password (every other session is closed).
 pub async fn change_password(body: &ChangePassword) -> CallResult<()> {
-    let response = match Request::post("/api/accounts/password").json(body) {
-        Ok(request) => request.send().await,
-        Err(e) => return Err(CallError::Network(e.to_string())),
-    };
-    match response {
-        Ok(r) if r.ok() => Ok(()),
-        other => answer::<serde_json::Value>(other).await.map(drop),
+    match Request::post("/api/accounts/password").json(body) {
+        Ok(request) => status_only(request.send().await).await,
+        Err(e) => Err(CallError::Network(e.to_string())),
     }
 }
 
@@ -212,4 +220,38 @@ pub async fn my_refunds(order: &OrderId) -> CallResult<Vec<Refund>> {
 /// Asks for lines of an order to be refunded.
 pub async fn request_refund(body: &RefundRequest) -> CallResult<Refund> {
     send(Request::post("/api/refunds"), body).await
+}
+
+/// My support threads about one order.
+pub async fn threads_about(order: &OrderId) -> CallResult<Vec<ThreadSummary>> {
+    get(&format!("/api/support/threads?order={order}")).await
+}
+
+/// A support thread with its messages.
+pub async fn thread(id: &OpaqueId) -> CallResult<SupportThread> {
+    get(&format!("/api/support/threads/{id}")).await
+}
+
+/// Starts a support thread.
+pub async fn open_thread(body: &NewThread) -> CallResult<SupportThread> {
+    send(Request::post("/api/support/threads"), body).await
+}
+
+/// Writes in a support thread.
+pub async fn reply(id: &OpaqueId, body: &NewMessage) -> CallResult<SupportThread> {
+    send(
+        Request::post(&format!("/api/support/threads/{id}/messages")),
+        body,
+    )
+    .await
+}
+
+/// The survey answered for an order (404 when not yet).
+pub async fn survey(order: &OrderId) -> CallResult<Survey> {
+    get(&format!("/api/support/surveys/{order}")).await
+}
+
+/// Answers the post-delivery survey.
+pub async fn answer_survey(body: &SurveyAnswer) -> CallResult<Survey> {
+    send(Request::post("/api/support/surveys"), body).await
 }

@@ -41,9 +41,11 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-fn signal() -> RwSignal<Lang> {
-    static LANG: OnceLock<RwSignal<Lang>> = OnceLock::new();
-    *LANG.get_or_init(|| {
+/// Reference-counted rather than arena-owned: the first reader may run inside
+/// a short-lived reactive scope, and the language must outlive it.
+fn signal() -> &'static ArcRwSignal<Lang> {
+    static LANG: OnceLock<ArcRwSignal<Lang>> = OnceLock::new();
+    LANG.get_or_init(|| {
         let saved = storage().and_then(|s| s.get_item(KEY).ok().flatten());
         let lang = if saved.as_deref() == Some("en") {
             Lang::En
@@ -51,7 +53,7 @@ fn signal() -> RwSignal<Lang> {
             Lang::Fr
         };
         mark_document(lang);
-        RwSignal::new(lang)
+        ArcRwSignal::new(lang)
     })
 }
 

@@ -17,6 +17,16 @@ pub mod i18n;
 pub mod state;
 pub mod text;
 
+/// Waits `ms` milliseconds (a browser timer, no busy loop).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Which bundle a page belongs to. A link into another bundle is a full page
 /// load (`rel="external"`), not a client-side route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +40,7 @@ pub enum Bundle {
 impl Bundle {
     /// The bundle serving `path`.
     pub fn of(path: &str) -> Self {
-        if path == "/compte" || path.starts_with("/compte/") {
+        if comptoir_shared::site::in_account(path) {
             Self::Account
         } else {
             Self::Shop

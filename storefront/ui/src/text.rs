@@ -80,12 +80,17 @@ pub fn refund_status(s: RefundStatus) -> &'static str {
 pub fn refusal(r: PromoRefusal) -> String {
     let l = lang();
     match r {
-        PromoRefusal::Unknown => l.pick("ce code n'existe pas", "this code does not exist").into(),
+        PromoRefusal::Unknown => l
+            .pick("ce code n'existe pas", "this code does not exist")
+            .into(),
         PromoRefusal::Inactive => l
             .pick("ce code n'est plus actif", "this code is no longer active")
             .into(),
         PromoRefusal::NotStarted => l
-            .pick("ce code n'est pas encore valable", "this code is not valid yet")
+            .pick(
+                "ce code n'est pas encore valable",
+                "this code is not valid yet",
+            )
             .into(),
         PromoRefusal::Expired => l.pick("ce code a expiré", "this code has expired").into(),
         PromoRefusal::BelowMinimum { minimum } => l.pick(
@@ -99,7 +104,10 @@ pub fn refusal(r: PromoRefusal) -> String {
             )
             .into(),
         PromoRefusal::AlreadyUsed => l
-            .pick("vous avez déjà utilisé ce code", "you have already used this code")
+            .pick(
+                "vous avez déjà utilisé ce code",
+                "you have already used this code",
+            )
             .into(),
         PromoRefusal::NotStackable => l
             .pick(
@@ -142,7 +150,10 @@ fn field(name: &str) -> &'static str {
     let l = lang();
     match name.rsplit('.').next().unwrap_or(name) {
         "email" => l.pick("l'adresse e-mail", "the e-mail address"),
-        "password" | "new_password" => l.pick("le mot de passe (10 caractères au moins)", "the password (10 characters or more)"),
+        "password" | "new_password" => l.pick(
+            "le mot de passe (10 caractères au moins)",
+            "the password (10 characters or more)",
+        ),
         "phone" => l.pick("le téléphone", "the phone number"),
         "name" => l.pick("le nom", "the name"),
         "line1" => l.pick("l'adresse", "the address"),
@@ -172,20 +183,29 @@ pub fn error(e: &CallError) -> String {
         CallError::Api(api) => api,
     };
     match api {
-        ApiError::Validation { field: f, .. } => {
-            l.pick(format!("Vérifiez {}.", field(f)), format!("Check {}.", field(f)))
-        }
+        ApiError::Validation { field: f, .. } => l.pick(
+            format!("Vérifiez {}.", field(f)),
+            format!("Check {}.", field(f)),
+        ),
         ApiError::InsufficientStock { available: 0, .. } => l
-            .pick("Cet article vient d'être épuisé.", "This item has just sold out.")
+            .pick(
+                "Cet article vient d'être épuisé.",
+                "This item has just sold out.",
+            )
             .into(),
         ApiError::InsufficientStock { available, .. } => l.pick(
             format!("Il n'en reste que {available} en stock."),
             format!("Only {available} left in stock."),
         ),
         ApiError::UnknownSku { .. } => l
-            .pick("Cet article n'est plus vendu.", "This item is no longer sold.")
+            .pick(
+                "Cet article n'est plus vendu.",
+                "This item is no longer sold.",
+            )
             .into(),
-        ApiError::EmptyCart => l.pick("Votre panier est vide.", "Your cart is empty.").into(),
+        ApiError::EmptyCart => l
+            .pick("Votre panier est vide.", "Your cart is empty.")
+            .into(),
         ApiError::PromotionRefused { code, refusal: r } => l.pick(
             format!("Code {code} refusé : {}.", refusal(*r)),
             format!("Code {code} refused: {}.", refusal(*r)),
@@ -201,7 +221,10 @@ pub fn error(e: &CallError) -> String {
             )
             .into(),
         ApiError::Forbidden => l
-            .pick("Cette action ne vous est pas permise.", "You may not do this.")
+            .pick(
+                "Cette action ne vous est pas permise.",
+                "You may not do this.",
+            )
             .into(),
         ApiError::Conflict { .. } | ApiError::InvalidTransition { .. } => l
             .pick(
@@ -216,4 +239,31 @@ pub fn error(e: &CallError) -> String {
             )
             .into(),
     }
+}
+
+/// A timeline note in the shopper's language. The functions write their
+/// own notes in English; staff notes are shown as written. Empty → nothing.
+pub fn timeline_note(note: &str) -> Option<String> {
+    if note.is_empty() {
+        return None;
+    }
+    let l = lang();
+    let known = match note {
+        "order placed" => Some(l.pick("commande passée", "order placed")),
+        "payment captured" => Some(l.pick("paiement reçu", "payment received")),
+        "payment declined" => Some(l.pick("paiement refusé", "payment declined")),
+        "payment abandoned" => Some(l.pick("paiement abandonné", "payment abandoned")),
+        "payment session expired" => {
+            Some(l.pick("paiement non effectué à temps", "payment not made in time"))
+        }
+        "reservation expired" => Some(l.pick("réservation expirée", "reservation expired")),
+        "preparing the parcel" => Some(l.pick("colis en préparation", "preparing the parcel")),
+        "handed to the carrier" => {
+            Some(l.pick("colis remis au transporteur", "handed to the carrier"))
+        }
+        "delivered" => Some(l.pick("livrée", "delivered")),
+        "cancelled by the shop" => Some(l.pick("annulée par la boutique", "cancelled by the shop")),
+        _ => None,
+    };
+    Some(known.map_or_else(|| note.to_owned(), str::to_owned))
 }

@@ -1,6 +1,7 @@
 //! Spin component serving the storefront's static files from the folder
 //! `spin.toml` mounts at `/storefront`. Paths without a file extension that
-//! match no file get `index.html`, so the client-side router owns them —
+//! match no file get the page booting their bundle (`index.html`, or
+//! `compte/index.html` under `/compte`), so the client-side router owns them —
 //! except under `/api/`, where a miss is a 404.
 
 use bytes::Bytes;
@@ -46,7 +47,7 @@ fn read(path: &str) -> Option<(Vec<u8>, &'static str, &'static str)> {
     if last.contains('.') || relative == "api" || relative.starts_with("api/") {
         return None;
     }
-    std::fs::read(format!("{ROOT}/index.html"))
+    std::fs::read(format!("{ROOT}/{}", comptoir_shared::site::index_for(path)))
         .ok()
         .map(|bytes| (bytes, "text/html; charset=utf-8", "no-cache"))
 }

@@ -1,22 +1,27 @@
-//! Guest checkout: contact and address, order review, then payment.
+//! Checkout, guest or signed in: contact (e-mail, phone), shipping and
+//! billing addresses checked with the shared rules, shipping method with
+//! price and delay, the review priced by the functions, then payment.
 
 use comptoir_shared::cart::Cart;
-use comptoir_shared::checkout::{Address, CheckoutRequest, RawAddress};
+use comptoir_shared::checkout::{Address, CheckoutRequest, Phone, RawAddress};
 use comptoir_shared::ids::{CartId, Email};
 use comptoir_shared::pricing::{SHIPPING_METHODS, ShippingMethodCode};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::CallError;
-use crate::components::{ErrorNotice, TotalsList};
-use crate::state::CartState;
-use crate::text;
+use comptoir_ui::api::{self, CallError, CallResult};
+use comptoir_ui::components::{ErrorNotice, Loading, TotalsList};
+use comptoir_ui::i18n::t;
+use comptoir_ui::state::{CartState, Session};
+use comptoir_ui::text;
 
 /// The form's fields, checked with the shared rules before anything is sent.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CheckoutForm {
     /// E-mail.
     pub email: String,
+    /// Phone.
+    pub phone: String,
     /// Recipient.
     pub name: String,
     /// Street.
@@ -29,12 +34,23 @@ pub struct CheckoutForm {
     pub city: String,
     /// How the parcel travels.
     pub shipping_method: ShippingMethodCode,
+    /// Invoice to another address.
+    pub separate_billing: bool,
+    /// Billing recipient.
+    pub bill_name: String,
+    /// Billing street.
+    pub bill_line1: String,
+    /// Billing postal code.
+    pub bill_postal_code: String,
+    /// Billing city.
+    pub bill_city: String,
 }
 
 impl CheckoutForm {
     /// The request to send, or the first field at fault and why.
     pub fn request(&self, cart_id: CartId) -> Result<CheckoutRequest, (&'static str, String)> {
         let email = Email::parse(&self.email).map_err(|e| ("email", e.0))?;
+        let phone = Phone::parse(&self.phone).map_err(|e| ("phone", e.0))?;
         let shipping_address = Address::parse(RawAddress {
             name: self.name.clone(),
             line1: self.line1.clone(),
@@ -44,10 +60,27 @@ impl CheckoutForm {
             country: "FR".to_owned(),
         })
         .map_err(|(field, e)| (field, e.0))?;
+        let billing_address = if self.separate_billing {
+            Some(
+                Address::parse(RawAddress {
+                    name: self.bill_name.clone(),
+                    line1: self.bill_line1.clone(),
+                    line2: String::new(),
+                    postal_code: self.bill_postal_code.clone(),
+                    city: self.bill_city.clone(),
+                    country: "FR".to_owned(),
+                })
+                .map_err(|(field, e)| (field, e.0))?,
+            )
+        } else {
+            None
+        };
         Ok(CheckoutRequest {
             cart_id,
             email,
+            phone,
             shipping_address,
+            billing_address,
             shipping_method: self.shipping_method,
         })
     }
@@ -62,11 +95,25 @@ fn idempotency_key() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `/commande`
+/// `/compte/commande`
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     let state = expect_context::<CartState>();
+    let session = expect_context::<Session>();
     let form = RwSignal::new(CheckoutForm::default());
+    // Signed in: the order is the account's and the e-mail is known.
+    Effect::new(move || {
+        if let Some(account) = session.account.get() {
+            form.update(|f| {
+                if f.email.is_empty() {
+                    f.email = account.email.to_string();
+                }
+                if f.name.is_empty() {
+                    f.name = account.name.clone();
+                }
+            });
+        }
+    });
     let error = RwSignal::new(None::<CallError>);
     let busy = RwSignal::new(false);
     let key = StoredValue::new(idempotency_key());
@@ -75,7 +122,7 @@ pub fn CheckoutPage() -> impl IntoView {
         let method = form.with(|f| f.shipping_method);
         async move {
             match id {
-                Some(id) => crate::api::cart_shipped(&id, method).await.map(Some),
+                Some(id) => api::cart_shipped(&id, method).await.map(Some),
                 None => Ok(None),
             }
         }
@@ -99,8 +146,8 @@ pub fn CheckoutPage() -> impl IntoView {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let placed = async {
-                let order = crate::api::checkout(&request, &key.get_value()).await?;
-                crate::api::payment_session(&order.order_id).await
+                let order = api::checkout(&request, &key.get_value()).await?;
+                api::payment_session(&order.order_id).await
             };
             match placed.await {
                 Ok(session) if session.redirect_url.starts_with('/') => {
@@ -119,44 +166,66 @@ pub fn CheckoutPage() -> impl IntoView {
         });
     };
     view! {
-        <h1>"Commande"</h1>
+        <h1>{t("Commande", "Checkout")}</h1>
+        {move || (session.known.get() && session.account.get().is_none()).then(|| view! {
+            <p class="muted">
+                {t("Vous commandez en invité. ", "You are checking out as a guest. ")}
+                <a href=comptoir_ui::paths::SIGN_IN>{t("Se connecter", "Sign in")}</a>
+                {t(" pour retrouver la commande dans votre compte.", " to find the order in your account.")}
+            </p>
+        })}
         <div class="checkout">
             <form class="checkout-form" on:submit=submit novalidate>
                 <fieldset>
-                    <legend>"Contact"</legend>
-                    {input("email", "Adresse e-mail", "email", "email", form, |f| &mut f.email)}
+                    <legend>{t("Contact", "Contact")}</legend>
+                    {input("email", t("Adresse e-mail", "E-mail address"), "email", "email", form, |f| &mut f.email)}
+                    {input("phone", t("Téléphone (pour le transporteur)", "Phone (for the carrier)"), "tel", "tel", form, |f| &mut f.phone)}
                 </fieldset>
                 <fieldset>
-                    <legend>"Livraison (France métropolitaine)"</legend>
-                    {input("name", "Nom complet", "text", "name", form, |f| &mut f.name)}
-                    {input("line1", "Adresse", "text", "address-line1", form, |f| &mut f.line1)}
-                    {input("line2", "Complément (facultatif)", "text", "address-line2", form, |f| &mut f.line2)}
-                    {input("postal_code", "Code postal", "text", "postal-code", form, |f| &mut f.postal_code)}
-                    {input("city", "Ville", "text", "address-level2", form, |f| &mut f.city)}
+                    <legend>{t("Livraison (France métropolitaine)", "Delivery (mainland France)")}</legend>
+                    {input("name", t("Nom complet", "Full name"), "text", "name", form, |f| &mut f.name)}
+                    {input("line1", t("Adresse", "Address"), "text", "address-line1", form, |f| &mut f.line1)}
+                    {input("line2", t("Complément (facultatif)", "Address line 2 (optional)"), "text", "address-line2", form, |f| &mut f.line2)}
+                    {input("postal_code", t("Code postal", "Postcode"), "text", "postal-code", form, |f| &mut f.postal_code)}
+                    {input("city", t("Ville", "City"), "text", "address-level2", form, |f| &mut f.city)}
                 </fieldset>
                 <fieldset>
-                    <legend>"Mode de livraison"</legend>
+                    <legend>{t("Facturation", "Billing")}</legend>
+                    <label class="check">
+                        <input type="checkbox" id="same-billing" prop:checked=move || form.with(|f| !f.separate_billing)
+                            on:change=move |ev| form.update(|f| f.separate_billing = !event_target_checked(&ev))/>
+                        {t("Adresse de facturation identique", "Billing address is the same")}
+                    </label>
+                    {move || form.with(|f| f.separate_billing).then(|| view! {
+                        {input("bill_name", t("Nom complet", "Full name"), "text", "billing name", form, |f| &mut f.bill_name)}
+                        {input("bill_line1", t("Adresse", "Address"), "text", "billing address-line1", form, |f| &mut f.bill_line1)}
+                        {input("bill_postal_code", t("Code postal", "Postcode"), "text", "billing postal-code", form, |f| &mut f.bill_postal_code)}
+                        {input("bill_city", t("Ville", "City"), "text", "billing address-level2", form, |f| &mut f.bill_city)}
+                    })}
+                </fieldset>
+                <fieldset>
+                    <legend>{t("Mode de livraison", "Delivery method")}</legend>
                     {SHIPPING_METHODS.iter().map(|m| {
-                        let code = m.code;
+                        let (code, method) = (m.code, *m);
                         view! {
                             <label class="choice">
                                 <input type="radio" name="shipping" value=code.as_str()
                                     prop:checked=move || form.with(|f| f.shipping_method == code)
                                     on:change=move |_| form.update(|f| f.shipping_method = code)/>
-                                <span><strong>{text::shipping_name(code)}</strong><br/>
-                                <small>{text::shipping_terms(*m)}</small></span>
+                                <span><strong>{move || text::shipping_name(code)}</strong><br/>
+                                <small>{move || text::shipping_terms(method)}</small></span>
                             </label>
                         }
                     }).collect_view()}
                 </fieldset>
                 {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
                 <button type="submit" class="button button-primary" id="place-order" disabled=move || busy.get()>
-                    "Payer la commande"
+                    {t("Payer la commande", "Pay for the order")}
                 </button>
             </form>
-            <aside class="review" aria-label="Récapitulatif">
-                <h2>"Récapitulatif"</h2>
-                <Suspense fallback=|| view! { <p>{text::LOADING}</p> }>
+            <aside class="review" aria-labelledby="review-title">
+                <h2 id="review-title">{t("Récapitulatif", "Summary")}</h2>
+                <Suspense fallback=Loading>
                     {move || Suspend::new(async move { review(cart.await) })}
                 </Suspense>
             </aside>
@@ -166,7 +235,7 @@ pub fn CheckoutPage() -> impl IntoView {
 
 fn input(
     id: &'static str,
-    label: &'static str,
+    label: impl Fn() -> &'static str + Copy + Send + Sync + 'static,
     kind: &'static str,
     autocomplete: &'static str,
     form: RwSignal<CheckoutForm>,
@@ -177,20 +246,24 @@ fn input(
             <label for=id>{label}</label>
             <input id=id name=id type=kind autocomplete=autocomplete
                 required=id != "line2"
+                prop:value=move || { let mut f = form.get(); std::mem::take(field(&mut f)) }
                 on:input=move |ev| form.update(|f| *field(f) = event_target_value(&ev))/>
         </div>
     }
 }
 
-fn review(cart: crate::api::CallResult<Option<Cart>>) -> AnyView {
+fn review(cart: CallResult<Option<Cart>>) -> AnyView {
     match cart {
         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-        Ok(None) => view! { <p>"Votre panier est vide."</p> }.into_any(),
+        Ok(None) => view! { <p>{t("Votre panier est vide.", "Your cart is empty.")}</p> }.into_any(),
         Ok(Some(c)) => view! {
             <ul class="review-lines">
-                {c.lines.iter().map(|l| view! {
-                    <li>{format!("{} × {} {}", l.quantity.get(), l.product_name, l.variant_label)}
-                        <span>{text::money(l.line_total)}</span></li>
+                {c.lines.iter().map(|l| {
+                    let total = l.line_total;
+                    view! {
+                        <li>{format!("{} × {} {}", l.quantity.get(), l.product_name, l.variant_label)}
+                            <span>{move || text::money(total)}</span></li>
+                    }
                 }).collect_view()}
             </ul>
             <TotalsList totals=c.totals id="review-total"/>
@@ -208,16 +281,28 @@ mod tests {
         let id = CartId::parse("0123456789abcdef0123456789abcdef").unwrap();
         let mut form = CheckoutForm {
             email: "marie@exemple.fr".into(),
+            phone: "06 12 34 56 78".into(),
             name: "Marie".into(),
             line1: "1 rue de la Paix".into(),
             line2: String::new(),
             postal_code: "75002".into(),
             city: "Paris".into(),
             shipping_method: ShippingMethodCode::Relay,
+            ..CheckoutForm::default()
         };
         assert!(form.request(id.clone()).is_ok());
         form.postal_code = "750".into();
         assert_eq!(form.request(id.clone()).unwrap_err().0, "postal_code");
+        form.postal_code = "75002".into();
+        form.separate_billing = true;
+        assert_eq!(
+            form.request(id.clone()).unwrap_err().0,
+            "name",
+            "billing asked, empty"
+        );
+        form.separate_billing = false;
+        form.phone = "12".into();
+        assert_eq!(form.request(id.clone()).unwrap_err().0, "phone");
         form.email = "marie".into();
         assert_eq!(form.request(id).unwrap_err().0, "email");
     }

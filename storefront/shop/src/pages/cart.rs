@@ -1,14 +1,14 @@
 //! The cart: lines with quantities bounded by availability, server totals.
 
 use comptoir_shared::cart::{Cart, CartLine, SetCartLine};
-use comptoir_shared::ids::{PromoCode, Quantity};
-use leptos::prelude::*;
 use comptoir_shared::ids::OrderId;
+use comptoir_shared::ids::{PromoCode, Quantity};
 use comptoir_ui::api::{self, CallError, CallResult};
 use comptoir_ui::components::{ErrorNotice, Loading, TotalsList, rel};
 use comptoir_ui::i18n::{lang, t};
 use comptoir_ui::state::CartState;
 use comptoir_ui::{paths, text};
+use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// Why the shopper is back in the cart from the payment page.
@@ -35,7 +35,10 @@ pub fn CartPage() -> impl IntoView {
     };
     // Walking away from the payment page gives the stock back now rather
     // than when the reservation lapses.
-    if let Some(order) = query.with_untracked(|q| q.get("commande")).and_then(|raw| OrderId::parse(&raw).ok()) {
+    if let Some(order) = query
+        .with_untracked(|q| q.get("commande"))
+        .and_then(|raw| OrderId::parse(&raw).ok())
+    {
         leptos::task::spawn_local(async move {
             let _ = api::abandon(&order).await;
         });
@@ -143,11 +146,9 @@ fn line_row(
         line.variant_label
     );
     let held = line.quantity.get();
-    let (availability, unit_price, line_total) = (line.availability, line.unit_price, line.line_total);
-    let (href, name) = (
-        paths::product(&line.product_id),
-        line.product_name.clone(),
-    );
+    let (availability, unit_price, line_total) =
+        (line.availability, line.unit_price, line.line_total);
+    let (href, name) = (paths::product(&line.product_id), line.product_name.clone());
     view! {
         <tr>
             <td>

@@ -3,6 +3,7 @@
 //! a filtered listing can be shared, reloaded and navigated back to.
 
 use comptoir_shared::catalog::{ProductPage, ProductQuery, ProductSort};
+use comptoir_ui::api::{self, CallResult};
 use comptoir_ui::components::{ErrorNotice, Loading};
 use comptoir_ui::i18n::{lang, t};
 use comptoir_ui::{paths, text};
@@ -55,23 +56,28 @@ fn sort_label(sort: ProductSort) -> &'static str {
 pub fn CatalogPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(query_of));
-    let listing = LocalResource::new(move || {
+    // The previous results stay on screen while the next ones load; an
+    // answer to a query the shopper has already changed is dropped.
+    let listing = RwSignal::new(None::<CallResult<ProductPage>>);
+    Effect::new(move || {
         let q = query.get();
-        async move { comptoir_ui::api::products(&q).await }
+        leptos::task::spawn_local(async move {
+            let answer = api::products(&q).await;
+            if query.get_untracked() == q {
+                listing.set(Some(answer));
+            }
+        });
     });
     view! {
         <h1>{t("Catalogue", "Catalogue")}</h1>
         <div class="catalog">
             <Filters query/>
             <section aria-labelledby="results-count" class="results">
-                <Transition fallback=Loading>
-                    {move || Suspend::new(async move {
-                        match listing.await {
-                            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                            Ok(page) => view! { <Results page query=query.get_untracked()/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                {move || match listing.get() {
+                    None => view! { <Loading/> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Some(Ok(page)) => view! { <Results page query=query.get_untracked()/> }.into_any(),
+                }}
             </section>
         </div>
     }
@@ -89,12 +95,26 @@ fn Filters(query: Memo<ProductQuery>) -> impl IntoView {
     Effect::new(move || {
         let q = query.get();
         words.set(q.q.clone());
-        min.set(q.min_price.map(|c| (c / 100).to_string()).unwrap_or_default());
-        max.set(q.max_price.map(|c| (c / 100).to_string()).unwrap_or_default());
+        min.set(
+            q.min_price
+                .map(|c| (c / 100).to_string())
+                .unwrap_or_default(),
+        );
+        max.set(
+            q.max_price
+                .map(|c| (c / 100).to_string())
+                .unwrap_or_default(),
+        );
         in_stock.set(q.in_stock);
         sort.set(q.sort);
     });
-    let cents = |raw: String| raw.trim().parse::<i64>().ok().filter(|e| *e >= 0).map(|e| e * 100);
+    let cents = |raw: String| {
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|e| *e >= 0)
+            .map(|e| e * 100)
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let wanted = ProductQuery {

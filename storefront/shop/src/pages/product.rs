@@ -16,26 +16,23 @@ use comptoir_ui::{paths, text};
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
-    let product = LocalResource::new(move || {
+    let product = RwSignal::new(None::<CallResult<Product>>);
+    Effect::new(move || {
         let raw = params.with(|p| p.get("id").unwrap_or_default());
-        async move {
-            match ProductId::parse(&raw) {
+        leptos::task::spawn_local(async move {
+            let answer = match ProductId::parse(&raw) {
                 Ok(id) => api::product(&id).await,
                 Err(_) => Err(CallError::Api(comptoir_shared::ApiError::not_found(
                     "product",
                 ))),
-            }
-        }
+            };
+            product.set(Some(answer));
+        });
     });
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match product.await {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(p) => view! { <ProductView product=p/> }.into_any(),
-                }
-            })}
-        </Suspense>
+    move || match product.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+        Some(Ok(p)) => view! { <ProductView product=p/> }.into_any(),
     }
 }
 

@@ -11,10 +11,10 @@ use crate::state::{CartState, Session};
 #[component]
 pub fn Header() -> impl IntoView {
     let cart = expect_context::<CartState>();
-    let session = expect_context::<Session>();
-    let account_label = move || match session.account.get() {
-        Some(_) => lang().pick("Mon compte", "My account"),
-        None => lang().pick("Se connecter", "Sign in"),
+    let session = use_context::<Session>();
+    let account_label = move || match session.map(|s| (s.known.get(), s.account.get().is_some())) {
+        Some((true, false)) => lang().pick("Se connecter", "Sign in"),
+        _ => lang().pick("Mon compte", "My account"),
     };
     let switch = move |_| set_lang(lang().pick(Lang::En, Lang::Fr));
     view! {

@@ -11,12 +11,13 @@ use crate::i18n::t;
 use crate::state::{CartState, Session};
 use crate::text;
 
-/// Header, main landmark, footer; provides the cart and session to every page.
+/// Header, main landmark, footer; provides the cart to every page. (The
+/// account bundle also provides a [`crate::state::Session`]; the shop bundle
+/// does not need to know who is signed in.)
 #[component]
 pub fn Shell(here: Bundle, children: Children) -> impl IntoView {
     provide_context(here);
     provide_context(CartState::load());
-    provide_context(Session::load());
     view! {
         <header::Header/>
         <main id="contenu" tabindex="-1">{children()}</main>

@@ -1,0 +1,49 @@
+//! Which browser bundle serves a page. The storefront is split so a shopper's
+//! first load carries only the shop; pages under `/compte` (checkout,
+//! payment, orders, the customer portal) belong to the account bundle. Both
+//! hosts' file servers and the bundles' own links follow this one rule.
+
+/// Where the account bundle's pages live.
+pub const ACCOUNT_PREFIX: &str = "/compte";
+
+/// Whether `path` (without query string) is an account-bundle page.
+pub fn in_account(path: &str) -> bool {
+    path.strip_prefix(ACCOUNT_PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The HTML page (relative to the storefront folder) that boots the bundle
+/// serving `path`.
+pub fn index_for(path: &str) -> &'static str {
+    if in_account(path) {
+        "compte/index.html"
+    } else {
+        "index.html"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_pages_and_only_them_boot_the_account_bundle() {
+        for path in [
+            "/compte",
+            "/compte/",
+            "/compte/commandes/abc",
+            "/compte/connexion",
+        ] {
+            assert_eq!(index_for(path), "compte/index.html", "{path}");
+        }
+        for path in [
+            "/",
+            "/panier",
+            "/produits/t-shirt-lin",
+            "/comptes",
+            "/compteur",
+        ] {
+            assert_eq!(index_for(path), "index.html", "{path}");
+        }
+    }
+}
