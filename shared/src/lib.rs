@@ -8,7 +8,8 @@
 //! - [`order::OrderStatus`]: the order state machine.
 //! - [`error::ApiError`]: the one wire error enum.
 //! - [`support`]: customer support threads and satisfaction surveys.
-//! - [`audit`]: the log of staff actions; [`note`]: staff-only notes.
+//! - [`audit`]: the log of staff actions; [`note`]: staff-only notes;
+//!   [`catalog_admin`]: the catalog and promotions as admins edit them.
 //! - [`calendar`]: UTC days and ISO 8601 dates of unix-ms instants.
 //!
 //! No I/O lives here; the crate builds for native, `wasm32-unknown-unknown`
@@ -20,6 +21,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cart;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod checkout;
 pub mod error;
 pub mod ids;
