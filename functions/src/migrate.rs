@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261124110000_add_account_disabled.sql",
         sql: include_str!("../../infra/migrations/20261124110000_add_account_disabled.sql"),
     },
+    Migration {
+        version: 20261124120000,
+        name: "20261124120000_create_customer_notes.sql",
+        sql: include_str!("../../infra/migrations/20261124120000_create_customer_notes.sql"),
+    },
 ];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");

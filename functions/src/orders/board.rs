@@ -53,6 +53,15 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Every order `customer` placed signed in.
+    pub fn for_customer(customer: OpaqueId) -> Self {
+        Self {
+            customer: Some(Customer::Account(customer)),
+            page: 1,
+            ..Self::default()
+        }
+    }
+
     /// Parses the query string; 422 naming the bad parameter.
     pub fn parse(params: &Params) -> Result<Self, ApiError> {
         let status = params
