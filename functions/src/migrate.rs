@@ -72,6 +72,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261124120000_create_customer_notes.sql",
         sql: include_str!("../../infra/migrations/20261124120000_create_customer_notes.sql"),
     },
+    Migration {
+        version: 20261124130000,
+        name: "20261124130000_create_cost_settings.sql",
+        sql: include_str!("../../infra/migrations/20261124130000_create_cost_settings.sql"),
+    },
 ];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");

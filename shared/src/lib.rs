@@ -11,6 +11,7 @@
 //! - [`audit`]: the log of staff actions; [`note`]: staff-only notes;
 //!   [`catalog_admin`]: the catalog and promotions as admins edit them.
 //! - [`calendar`]: UTC days and ISO 8601 dates of unix-ms instants.
+//! - [`kpi`]: the back office's key figures and their pure arithmetic.
 //!
 //! No I/O lives here; the crate builds for native, `wasm32-unknown-unknown`
 //! and `wasm32-wasip2`, and CI checks it never depends on a host crate.
@@ -25,6 +26,7 @@ pub mod catalog_admin;
 pub mod checkout;
 pub mod error;
 pub mod ids;
+pub mod kpi;
 pub mod money;
 pub mod note;
 pub mod notification;
