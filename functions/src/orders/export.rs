@@ -1,7 +1,8 @@
 //! `GET /api/orders/export.csv?…`: the board's filters, every matching order
 //! (up to 10 000) as RFC 4180 CSV: amounts in decimal euros (`12.34`), times
-//! in ISO 8601 UTC, and any cell starting with `=`, `+`, `-` or `@` prefixed
-//! with `'` so a spreadsheet never reads it as a formula.
+//! in ISO 8601 UTC, and any cell starting with `=`, `+`, `-` or `@` (or a
+//! tab or carriage return, which some spreadsheets skip before reading a
+//! formula) prefixed with `'` so a spreadsheet never reads it as a formula.
 
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -63,7 +64,7 @@ pub fn csv(rows: &[OrderRow]) -> String {
 /// One CSV cell: formula-looking text defused with `'`, then quoted when it
 /// holds a comma, a quote or a line break (quotes doubled).
 pub fn cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
         value.to_owned()
@@ -89,7 +90,7 @@ mod tests {
         assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(cell("two\nlines"), "\"two\nlines\"");
         assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        for risky in ["+1", "-1", "@SUM(A1)"] {
+        for risky in ["+1", "-1", "@SUM(A1)", "\t=1"] {
             assert_eq!(cell(risky), format!("'{risky}"));
         }
     }
