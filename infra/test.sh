@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-COMPONENTS=(comptoir-catalog comptoir-cart comptoir-checkout comptoir-payments comptoir-orders comptoir-accounts comptoir-refunds comptoir-stock comptoir-support comptoir-files)
+COMPONENTS=(comptoir-catalog comptoir-cart comptoir-checkout comptoir-payments comptoir-orders comptoir-accounts comptoir-refunds comptoir-stock comptoir-support comptoir-kpis comptoir-files)
 step() { printf '\n==> %s\n' "$*"; }
 packages() { local out=(); for p in "$@"; do out+=(-p "$p"); done; echo "${out[@]}"; }
 

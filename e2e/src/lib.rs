@@ -448,6 +448,9 @@ impl TestApp {
             "support_messages" => "SELECT COUNT(*) FROM support_messages",
             "surveys" => "SELECT COUNT(*) FROM surveys",
             "audit_log" => "SELECT COUNT(*) FROM audit_log",
+            "products" => "SELECT COUNT(*) FROM products",
+            "variants" => "SELECT COUNT(*) FROM variants",
+            "promotions" => "SELECT COUNT(*) FROM promotions",
             other => anyhow::bail!("no count for {other}"),
         };
         self.scalar(sql, &[]).await

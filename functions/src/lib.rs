@@ -14,6 +14,7 @@ pub mod checkout;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod kpis;
 pub mod migrate;
 pub mod orders;
 pub mod outbox;
@@ -30,8 +31,9 @@ use axum::Router;
 use crate::port::Host;
 
 /// The functions, by the component id `spin.toml` gives them.
-pub const FUNCTIONS: [&str; 9] = [
+pub const FUNCTIONS: [&str; 10] = [
     "catalog", "cart", "checkout", "payments", "orders", "accounts", "refunds", "stock", "support",
+    "kpis",
 ];
 
 /// The router of the function whose `spin.toml` component id is `name`.
@@ -46,6 +48,7 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "refunds" => refunds::router(host),
         "stock" => warehouse::router(host),
         "support" => support::router(host),
+        "kpis" => kpis::router(host),
         _ => return None,
     })
 }

@@ -68,6 +68,16 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../infra/migrations/20261124110000_add_account_disabled.sql"),
     },
     Migration {
+        version: 20261124120000,
+        name: "20261124120000_create_customer_notes.sql",
+        sql: include_str!("../../infra/migrations/20261124120000_create_customer_notes.sql"),
+    },
+    Migration {
+        version: 20261124130000,
+        name: "20261124130000_create_cost_settings.sql",
+        sql: include_str!("../../infra/migrations/20261124130000_create_cost_settings.sql"),
+    },
+    Migration {
         version: 20261125090000,
         name: "20261125090000_add_order_contact.sql",
         sql: include_str!("../../infra/migrations/20261125090000_add_order_contact.sql"),

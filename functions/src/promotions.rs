@@ -57,6 +57,80 @@ fn promotion(r: &Row) -> anyhow::Result<Promotion> {
     })
 }
 
+const TERMS: &str = "SELECT code, kind, value, min_subtotal_cents, starts_at, ends_at, usage_limit, per_customer_limit, stackable, active FROM promotions";
+
+/// How a kind is stored: its name and value column.
+fn stored_kind(kind: PromotionKind) -> (&'static str, i64) {
+    match kind {
+        PromotionKind::Percentage { bps } => ("percentage", i64::from(bps)),
+        PromotionKind::FixedAmount { amount } => ("fixed_amount", amount.amount),
+        PromotionKind::FreeShipping => ("free_shipping", 0),
+    }
+}
+
+/// Every code with how often it was used (orders not cancelled), by code.
+pub async fn list(db: &mut dyn Executor) -> anyhow::Result<Vec<(Promotion, u32)>> {
+    let rows = db.query(&format!("{TERMS} ORDER BY code"), &[]).await?;
+    let mut listed = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let promotion = promotion(row)?;
+        let used = uses(db, &promotion.code, None).await?.total;
+        listed.push((promotion, used));
+    }
+    Ok(listed)
+}
+
+/// Stores new terms; `false` when the code exists already.
+pub async fn insert(tx: &mut dyn Executor, p: &Promotion, now_ms: i64) -> anyhow::Result<bool> {
+    let (kind, value) = stored_kind(p.kind);
+    Ok(tx
+        .optional(
+            "INSERT INTO promotions (code, kind, value, min_subtotal_cents, starts_at, ends_at, usage_limit, \
+                 per_customer_limit, stackable, active, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (code) DO NOTHING RETURNING code",
+            params![
+                p.code.as_str(),
+                kind,
+                value,
+                p.min_subtotal.amount,
+                p.starts_at_ms,
+                p.ends_at_ms,
+                p.usage_limit,
+                p.per_customer_limit,
+                p.stackable,
+                p.active,
+                now_ms
+            ],
+        )
+        .await?
+        .is_some())
+}
+
+/// Replaces a code's terms; `false` when there is no such code.
+pub async fn update(tx: &mut dyn Executor, p: &Promotion) -> anyhow::Result<bool> {
+    let (kind, value) = stored_kind(p.kind);
+    Ok(tx
+        .optional(
+            "UPDATE promotions SET kind = ?2, value = ?3, min_subtotal_cents = ?4, starts_at = ?5, ends_at = ?6, \
+                 usage_limit = ?7, per_customer_limit = ?8, stackable = ?9, active = ?10 \
+             WHERE code = ?1 RETURNING code",
+            params![
+                p.code.as_str(),
+                kind,
+                value,
+                p.min_subtotal.amount,
+                p.starts_at_ms,
+                p.ends_at_ms,
+                p.usage_limit,
+                p.per_customer_limit,
+                p.stackable,
+                p.active
+            ],
+        )
+        .await?
+        .is_some())
+}
+
 /// A code's terms and how often it was used (by `email` too, when known);
 /// `None` when no such code exists.
 pub async fn find(
@@ -65,15 +139,20 @@ pub async fn find(
     email: Option<&Email>,
 ) -> anyhow::Result<Option<(Promotion, PromotionUses)>> {
     let Some(row) = db
-        .optional(
-            "SELECT code, kind, value, min_subtotal_cents, starts_at, ends_at, usage_limit, per_customer_limit, stackable, active \
-             FROM promotions WHERE code = ?1",
-            params![code.as_str()],
-        )
+        .optional(&format!("{TERMS} WHERE code = ?1"), params![code.as_str()])
         .await?
     else {
         return Ok(None);
     };
+    Ok(Some((promotion(&row)?, uses(db, code, email).await?)))
+}
+
+/// How often a code was used by orders not cancelled (and by `email`).
+async fn uses(
+    db: &mut dyn Executor,
+    code: &PromoCode,
+    email: Option<&Email>,
+) -> anyhow::Result<PromotionUses> {
     let uses = db
         .one(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.email = ?2 THEN 1 ELSE 0 END), 0) \
@@ -82,13 +161,10 @@ pub async fn find(
             params![code.as_str(), email.map(Email::as_str)],
         )
         .await?;
-    Ok(Some((
-        promotion(&row)?,
-        PromotionUses {
-            total: u32::try_from(uses.int(0)?)?,
-            by_customer: u32::try_from(uses.int(1)?)?,
-        },
-    )))
+    Ok(PromotionUses {
+        total: u32::try_from(uses.int(0)?)?,
+        by_customer: u32::try_from(uses.int(1)?)?,
+    })
 }
 
 /// Prices `lines` for France with every code in `codes` that applies, taken

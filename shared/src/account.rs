@@ -186,6 +186,42 @@ pub struct UpdateStaff {
     pub disabled: Option<bool>,
 }
 
+/// A customer in the back office's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    /// The account.
+    pub id: OpaqueId,
+    /// Sign-in e-mail.
+    pub email: Email,
+    /// Display name.
+    pub name: String,
+    /// Signed up, unix ms.
+    pub created_at_ms: i64,
+    /// Orders placed signed in.
+    pub order_count: i64,
+    /// What their paid orders charged, refunds not deducted.
+    pub total_paid: crate::money::Money,
+    /// Their latest order, unix ms.
+    pub last_order_at_ms: Option<i64>,
+}
+
+/// Everything the shop knows about a customer (`GET /api/accounts/customers/{id}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer360 {
+    /// Who.
+    pub customer: CustomerRow,
+    /// Their orders, newest first.
+    pub orders: Vec<crate::order::OrderRow>,
+    /// Their refunds, newest first.
+    pub refunds: Vec<crate::refund::Refund>,
+    /// Their support threads, latest activity first.
+    pub threads: Vec<crate::support::ThreadSummary>,
+    /// Their survey answers, newest first.
+    pub surveys: Vec<crate::support::Survey>,
+    /// Staff notes about them, oldest first.
+    pub notes: Vec<crate::note::StaffNote>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,6 +62,26 @@ fn token(
     Ok(raw.to_owned())
 }
 
+/// Text a person typed: trimmed, `min..=max` characters, no control
+/// characters (line breaks and tabs allowed when `multiline`).
+pub(crate) fn typed_text(
+    raw: &str,
+    what: &str,
+    (min, max): (usize, usize),
+    multiline: bool,
+) -> Result<String, ValidationError> {
+    let text = raw.trim();
+    let n = text.chars().count();
+    let allowed = |c: char| !c.is_control() || (multiline && matches!(c, '\n' | '\r' | '\t'));
+    if n < min || n > max || !text.chars().all(allowed) {
+        let lines = if multiline { "" } else { " on one line" };
+        return Err(ValidationError(format!(
+            "{what} has {min} to {max} characters{lines}"
+        )));
+    }
+    Ok(text.to_owned())
+}
+
 string_newtype!(
     /// A stock-keeping unit: `TS-LIN-BLEU-M`. Upper-case letters, digits and dashes.
     Sku,

@@ -8,7 +8,10 @@
 //! - [`order::OrderStatus`]: the order state machine.
 //! - [`error::ApiError`]: the one wire error enum.
 //! - [`support`]: customer support threads and satisfaction surveys.
-//! - [`audit`]: the log of staff actions.
+//! - [`audit`]: the log of staff actions; [`note`]: staff-only notes;
+//!   [`catalog_admin`]: the catalog and promotions as admins edit them.
+//! - [`calendar`]: UTC days and ISO 8601 dates of unix-ms instants.
+//! - [`kpi`]: the back office's key figures and their pure arithmetic.
 //!
 //! No I/O lives here; the crate builds for native, `wasm32-unknown-unknown`
 //! and `wasm32-wasip2`, and CI checks it never depends on a host crate.
@@ -16,12 +19,16 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod cart;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod checkout;
 pub mod error;
 pub mod ids;
+pub mod kpi;
 pub mod money;
+pub mod note;
 pub mod notification;
 pub mod order;
 pub mod payment;

@@ -87,6 +87,14 @@ impl Money {
         )
     }
 
+    /// Plain decimal units, no symbol or grouping: `1234.50`, `-0.05`
+    /// (CSV exports, spreadsheets).
+    pub fn format_decimal(self) -> String {
+        let (units, cents) = self.split();
+        let sign = if self.amount < 0 { "-" } else { "" };
+        format!("{sign}{units}.{cents:02}")
+    }
+
     fn split(self) -> (u64, u64) {
         let abs = self.amount.unsigned_abs();
         (abs / 100, abs % 100)
@@ -115,6 +123,17 @@ mod tests {
         assert_eq!(Money::eur(5).format_fr(), "0,05\u{a0}€");
         assert_eq!(Money::eur(123_456).format_en(), "€1,234.56");
         assert_eq!(Money::eur(-990).format_en(), "-€9.90");
+    }
+
+    #[test]
+    fn formats_plain_decimals() {
+        assert_eq!(Money::eur(123_456).format_decimal(), "1234.56");
+        assert_eq!(Money::eur(5).format_decimal(), "0.05");
+        assert_eq!(Money::eur(-1205).format_decimal(), "-12.05");
+        assert_eq!(
+            Money::eur(i64::MIN).format_decimal(),
+            "-92233720368547758.08"
+        );
     }
 
     #[test]

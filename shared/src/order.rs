@@ -146,6 +146,85 @@ pub struct StuckOrder {
     pub waiting_hours: i64,
 }
 
+/// An order in the staff board (`GET /api/orders`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRow {
+    /// The order.
+    pub id: OrderId,
+    /// Current status.
+    pub status: OrderStatus,
+    /// Buyer.
+    pub email: Email,
+    /// What was charged (or is to be).
+    pub total: Money,
+    /// Unix ms.
+    pub created_at_ms: i64,
+    /// When it was paid, unix ms.
+    pub paid_at_ms: Option<i64>,
+    /// Units bought, all lines together.
+    pub item_count: i64,
+}
+
+/// One payment session opened for an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentSessionInfo {
+    /// The provider's session id.
+    pub id: String,
+    /// `sandbox` or `stripe`.
+    pub provider: String,
+    /// `open`, `complete` or `expired`.
+    pub state: String,
+    /// Amount asked.
+    pub amount: Money,
+    /// Unix ms.
+    pub created_at_ms: i64,
+}
+
+/// The money side of an order, for staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentInfo {
+    /// Every session, oldest first.
+    pub sessions: Vec<PaymentSessionInfo>,
+    /// The provider's payment reference (payment intent), once paid.
+    pub reference: Option<String>,
+    /// Captured: the total once paid, zero before.
+    pub captured: Money,
+    /// Refunds that succeeded.
+    pub refunded: Money,
+    /// When it was paid, unix ms.
+    pub paid_at_ms: Option<i64>,
+}
+
+/// A payment or refund that did not go as it should.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingError {
+    /// `amount_mismatch`, `refund_failed`, …
+    pub kind: String,
+    /// What happened.
+    pub detail: String,
+    /// The provider event or refund involved.
+    pub event_id: String,
+    /// Unix ms.
+    pub at_ms: i64,
+}
+
+/// An order as staff see it (`GET /api/orders/{id}/staff`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffOrderView {
+    /// What the buyer sees.
+    pub order: OrderSummary,
+    /// The account that placed it, when signed in.
+    pub customer_id: Option<crate::ids::OpaqueId>,
+    /// Sessions, capture, refunds total.
+    pub payment: PaymentInfo,
+    /// Every refund of the order, newest first.
+    pub refunds: Vec<crate::refund::Refund>,
+    /// Internal notes, oldest first.
+    pub notes: Vec<crate::note::StaffNote>,
+    /// Billing errors, oldest first.
+    pub billing_errors: Vec<BillingError>,
+}
+
 /// One line of an order, frozen at checkout.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderLine {

@@ -261,6 +261,42 @@ impl TryFrom<WireRefusal> for PromoRefusal {
 }
 
 impl Promotion {
+    /// Whether these terms make sense at all (staff create codes with them;
+    /// [`Promotion::check`] then decides per cart): a percentage of 0.01 % to
+    /// 100 %, a positive fixed amount, amounts in euros, a window that ends
+    /// after it starts, limits of at least one use. The error names the field.
+    pub fn validate(&self) -> Result<(), (&'static str, crate::ValidationError)> {
+        let bad = |field, message: &str| Err((field, crate::ValidationError(message.into())));
+        let eur = crate::money::Currency::Eur;
+        match self.kind {
+            PromotionKind::Percentage { bps } if !(1..=10_000).contains(&bps) => {
+                return bad("kind.bps", "a percentage from 1 to 10000 basis points");
+            }
+            PromotionKind::FixedAmount { amount }
+                if amount.amount <= 0 || amount.currency != eur =>
+            {
+                return bad("kind.amount", "a positive amount in EUR");
+            }
+            _ => {}
+        }
+        if self.min_subtotal.amount < 0 || self.min_subtotal.currency != eur {
+            return bad("min_subtotal", "zero or more, in EUR");
+        }
+        if self.starts_at_ms < 0 {
+            return bad("starts_at_ms", "a unix time in ms");
+        }
+        if self.ends_at_ms.is_some_and(|end| end <= self.starts_at_ms) {
+            return bad("ends_at_ms", "after starts_at_ms");
+        }
+        if self.usage_limit == Some(0) {
+            return bad("usage_limit", "at least 1 (or none)");
+        }
+        if self.per_customer_limit == Some(0) {
+            return bad("per_customer_limit", "at least 1 (or none)");
+        }
+        Ok(())
+    }
+
     /// Whether the code applies to a cart of `subtotal` at `now_ms`.
     pub fn check(
         &self,
@@ -570,6 +606,56 @@ mod tests {
             quote_with(&[line(100)], &[(a, uses), (b, uses)], 1_500),
             Err(QuoteError::Promotion(_, PromoRefusal::NotStackable))
         ));
+    }
+
+    #[test]
+    fn promotion_terms_are_validated_field_by_field() {
+        let field = |p: &Promotion| p.validate().map_err(|(f, _)| f);
+        let ok = promo("OK10", PromotionKind::Percentage { bps: 1000 });
+        assert_eq!(field(&ok), Ok(()));
+        let cases: [(Promotion, &str); 6] = [
+            (
+                promo("PZERO", PromotionKind::Percentage { bps: 0 }),
+                "kind.bps",
+            ),
+            (
+                promo("PBIG", PromotionKind::Percentage { bps: 10_001 }),
+                "kind.bps",
+            ),
+            (
+                promo(
+                    "FZERO",
+                    PromotionKind::FixedAmount {
+                        amount: Money::eur(0),
+                    },
+                ),
+                "kind.amount",
+            ),
+            (
+                Promotion {
+                    ends_at_ms: Some(ok.starts_at_ms),
+                    ..ok.clone()
+                },
+                "ends_at_ms",
+            ),
+            (
+                Promotion {
+                    usage_limit: Some(0),
+                    ..ok.clone()
+                },
+                "usage_limit",
+            ),
+            (
+                Promotion {
+                    min_subtotal: Money::eur(-1),
+                    ..ok.clone()
+                },
+                "min_subtotal",
+            ),
+        ];
+        for (p, expected) in cases {
+            assert_eq!(field(&p), Err(expected), "{p:?}");
+        }
     }
 
     #[test]

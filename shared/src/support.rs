@@ -9,27 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::ValidationError;
-use crate::ids::{Email, OpaqueId, OrderId, string_newtype};
-
-/// Text a person typed: trimmed, `min..=max` characters, no control
-/// characters (line breaks and tabs allowed when `multiline`).
-fn typed_text(
-    raw: &str,
-    what: &str,
-    (min, max): (usize, usize),
-    multiline: bool,
-) -> Result<String, ValidationError> {
-    let text = raw.trim();
-    let n = text.chars().count();
-    let allowed = |c: char| !c.is_control() || (multiline && matches!(c, '\n' | '\r' | '\t'));
-    if n < min || n > max || !text.chars().all(allowed) {
-        let lines = if multiline { "" } else { " on one line" };
-        return Err(ValidationError(format!(
-            "{what} has {min} to {max} characters{lines}"
-        )));
-    }
-    Ok(text.to_owned())
-}
+use crate::ids::{Email, OpaqueId, OrderId, string_newtype, typed_text};
 
 string_newtype!(
     /// A thread's subject: 1 to 200 characters on one line.

@@ -9,11 +9,17 @@
 //! - `GET /api/accounts/staff`, `POST /api/accounts/staff` — admins list and
 //!   create staff accounts ([`list_staff`], [`create_staff`])
 //! - `POST /api/accounts/staff/{id}` — change role, disable/enable ([`update_staff`])
+//! - `GET /api/accounts/customers?q=` — customers, for support ([`customers`])
+//! - `GET /api/accounts/customers/{id}` — one customer seen whole ([`customer`])
+//! - `POST /api/accounts/customers/{id}/notes` — a staff note ([`add_customer_note`])
 //! - `GET /api/audit` — the audit log, for admins ([`crate::audit::list`])
 
+pub mod add_customer_note;
 pub mod auth;
 pub mod change_password;
 pub mod create_staff;
+pub mod customer;
+pub mod customers;
 pub mod db;
 pub mod list_staff;
 pub mod me;
@@ -45,6 +51,12 @@ pub fn router(host: Host) -> Router {
             get(list_staff::handle).post(create_staff::handle),
         )
         .route("/api/accounts/staff/{id}", post(update_staff::handle))
+        .route("/api/accounts/customers", get(customers::handle))
+        .route("/api/accounts/customers/{id}", get(customer::handle))
+        .route(
+            "/api/accounts/customers/{id}/notes",
+            post(add_customer_note::handle),
+        )
         .route("/api/audit", get(crate::audit::list::handle))
         .fallback(crate::error::no_route)
         .method_not_allowed_fallback(crate::error::wrong_method)

@@ -119,13 +119,58 @@ pub async fn insert_event(
     note: &str,
     now_ms: i64,
 ) -> anyhow::Result<()> {
+    insert_entry(tx, id, status, actor, note, false, now_ms).await
+}
+
+/// Appends a staff-only note to the timeline, at the order's current status.
+pub async fn insert_internal_note(
+    tx: &mut dyn Executor,
+    id: &OrderId,
+    status: OrderStatus,
+    actor: &str,
+    note: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    insert_entry(tx, id, status, actor, note, true, now_ms).await
+}
+
+async fn insert_entry(
+    tx: &mut dyn Executor,
+    id: &OrderId,
+    status: OrderStatus,
+    actor: &str,
+    note: &str,
+    internal: bool,
+    now_ms: i64,
+) -> anyhow::Result<()> {
     tx.query(
-        "INSERT INTO order_events (id, order_id, seq, at, status, actor, note) \
-         SELECT ?1, ?2, COALESCE(MAX(seq), 0) + 1, ?3, ?4, ?5, ?6 FROM order_events WHERE order_id = ?2",
-        params![new_id().as_str(), id.as_str(), now_ms, status.as_str(), actor, note],
+        "INSERT INTO order_events (id, order_id, seq, at, status, actor, note, internal) \
+         SELECT ?1, ?2, COALESCE(MAX(seq), 0) + 1, ?3, ?4, ?5, ?6, ?7 FROM order_events WHERE order_id = ?2",
+        params![new_id().as_str(), id.as_str(), now_ms, status.as_str(), actor, note, internal],
     )
     .await?;
     Ok(())
+}
+
+/// An order's staff-only notes, oldest first.
+pub async fn internal_notes(
+    db: &mut dyn Executor,
+    id: &OrderId,
+) -> anyhow::Result<Vec<comptoir_shared::note::StaffNote>> {
+    db.query(
+        "SELECT at, actor, note FROM order_events WHERE order_id = ?1 AND internal = 1 ORDER BY seq",
+        params![id.as_str()],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(comptoir_shared::note::StaffNote {
+            at_ms: r.int(0)?,
+            author: r.text(1)?.to_owned(),
+            body: r.text(2)?.to_owned(),
+        })
+    })
+    .collect()
 }
 
 /// Cancels every unpaid order whose reservation has lapsed and gives its stock

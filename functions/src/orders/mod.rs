@@ -2,22 +2,30 @@
 //! ([`transition`]), which checks the shared state machine and writes the
 //! timeline entry in the caller's transaction.
 //!
+//! - `GET /api/orders?status=&from=&to=&customer=&q=&page=` — the staff board ([`board`])
+//! - `GET /api/orders/export.csv?…` — the same, as CSV ([`export`])
 //! - `GET /api/orders/{id}` — the order as its buyer sees it ([`get`])
+//! - `GET /api/orders/{id}/staff` — everything staff know about it ([`staff_view`])
+//! - `POST /api/orders/{id}/notes` — an internal note ([`add_note`])
 //! - `POST /api/orders/{id}/status` — staff move it on ([`change_status`])
 //! - `POST /api/orders/{id}/abandon` — the shopper left the payment page ([`abandon`])
 //! - `GET /api/orders/stuck?hours=N` — paid, not shipped after N hours ([`stuck`])
 //! - `GET /api/orders/notifications?unsent=1` — the outbox ([`notifications`])
 
 pub mod abandon;
+pub mod add_note;
+pub mod board;
 pub mod change_status;
 mod db;
+pub mod export;
 pub mod get;
 pub mod notifications;
+pub mod staff_view;
 pub mod stuck;
 
 pub use db::{
-    OrderHead, expire_reservations, head, insert_event, is_owner, settle_expired, summary,
-    transition,
+    OrderHead, expire_reservations, head, insert_event, insert_internal_note, internal_notes,
+    is_owner, settle_expired, summary, transition,
 };
 
 use axum::Router;
@@ -28,11 +36,15 @@ use crate::port::Host;
 /// The order routes, on full paths.
 pub fn router(host: Host) -> Router {
     Router::new()
+        .route("/api/orders", get(board::handle))
+        .route("/api/orders/export.csv", get(export::handle))
         .route("/api/orders/stuck", get(stuck::handle))
         .route("/api/orders/notifications", get(notifications::handle))
         .route("/api/orders/{id}", get(get::handle))
         .route("/api/orders/{id}/status", post(change_status::handle))
         .route("/api/orders/{id}/abandon", post(abandon::handle))
+        .route("/api/orders/{id}/staff", get(staff_view::handle))
+        .route("/api/orders/{id}/notes", post(add_note::handle))
         .fallback(crate::error::no_route)
         .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)

@@ -49,6 +49,30 @@ pub async fn load(db: &mut dyn Executor, id: &OpaqueId) -> anyhow::Result<Option
     }))
 }
 
+/// Refunds of orders `customer` placed signed in (only `order`'s when
+/// given), newest first.
+pub async fn of_customer(
+    db: &mut dyn Executor,
+    customer: &OpaqueId,
+    order: Option<&OrderId>,
+) -> anyhow::Result<Vec<Refund>> {
+    let ids = db
+        .query(
+            "SELECT f.id FROM refunds f JOIN orders o ON o.id = f.order_id \
+             WHERE o.customer_id = ?1 AND (?2 IS NULL OR f.order_id = ?2) \
+             ORDER BY f.created_at DESC, f.id LIMIT 200",
+            params![customer.as_str(), order.map(OpaqueId::as_str)],
+        )
+        .await?;
+    let mut refunds = Vec::with_capacity(ids.len());
+    for row in ids {
+        if let Some(refund) = load(db, &row.parse(0, OpaqueId::parse)?).await? {
+            refunds.push(refund);
+        }
+    }
+    Ok(refunds)
+}
+
 /// What the order captured, and what is refunded or on its way back;
 /// `None` when the order was never paid.
 pub async fn captured_and_committed(

@@ -4,15 +4,13 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use comptoir_shared::ApiError;
-use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::refund::Refund;
 use serde::Deserialize;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::path_id;
-use crate::params;
-use crate::port::{Executor as _, Host};
+use crate::port::Host;
 
 /// `?order=` narrows to one order.
 #[derive(Debug, Deserialize)]
@@ -38,19 +36,6 @@ pub async fn handle(
     {
         return Err(ApiError::not_found("order").into());
     }
-    let ids = db
-        .query(
-            "SELECT f.id FROM refunds f JOIN orders o ON o.id = f.order_id \
-             WHERE o.customer_id = ?1 AND (?2 IS NULL OR f.order_id = ?2) \
-             ORDER BY f.created_at DESC, f.id LIMIT 200",
-            params![account.id.as_str(), order.as_ref().map(OpaqueId::as_str)],
-        )
-        .await?;
-    let mut refunds = Vec::with_capacity(ids.len());
-    for row in ids {
-        if let Some(refund) = super::db::load(&mut db, &row.parse(0, OpaqueId::parse)?).await? {
-            refunds.push(refund);
-        }
-    }
+    let refunds = super::db::of_customer(&mut db, &account.id, order.as_ref()).await?;
     Ok(Json(refunds))
 }

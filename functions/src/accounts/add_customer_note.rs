@@ -1,0 +1,67 @@
+//! `POST /api/accounts/customers/{id}/notes`: support or an admin writes a
+//! note about a customer (never shown to them).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Role;
+use comptoir_shared::audit::AuditAction;
+use comptoir_shared::note::{NewNote, StaffNote};
+
+use crate::error::AppResult;
+use crate::extract::{ApiJson, path_id};
+use crate::params;
+use crate::port::{Host, new_id};
+
+use super::Viewer;
+
+/// Adds the note and answers it; 404 for an unknown customer.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<NewNote>,
+) -> AppResult<(StatusCode, Json<StaffNote>)> {
+    let staff = viewer.require(&[Role::Support])?;
+    let id = path_id(&raw, "customer")?;
+    let now = host.clock.now_ms();
+    let text = body.body.as_str();
+    let mut tx = host.db.begin().await?;
+    let inserted = tx
+        .optional(
+            "INSERT INTO customer_notes (id, customer_id, at_ms, author_id, author_email, body) \
+             SELECT ?1, id, ?3, ?4, ?5, ?6 FROM accounts WHERE id = ?2 AND role = 'customer' RETURNING id",
+            params![
+                new_id().as_str(),
+                id.as_str(),
+                now,
+                staff.id.as_str(),
+                staff.email.as_str(),
+                text
+            ],
+        )
+        .await?;
+    if inserted.is_none() {
+        return Err(ApiError::not_found("customer").into());
+    }
+    let excerpt: String = text.chars().take(80).collect();
+    crate::audit::record(
+        tx.as_mut(),
+        staff,
+        AuditAction::CustomerNote,
+        id.as_str(),
+        &excerpt,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(StaffNote {
+            at_ms: now,
+            author: staff.email.to_string(),
+            body: text.to_owned(),
+        }),
+    ))
+}

@@ -1,0 +1,180 @@
+//! Catalog SQL for admins: every product with its variants and shelves, and
+//! the writes behind the admin routes.
+
+use anyhow::Context as _;
+use comptoir_shared::Money;
+use comptoir_shared::catalog_admin::{AdminProduct, AdminVariant, ProductInput, VariantInput};
+use comptoir_shared::ids::{ProductId, Sku};
+use comptoir_shared::pricing::TaxClass;
+
+use crate::params;
+use crate::port::{Executor, Row};
+
+const PRODUCTS: &str =
+    "SELECT id, name, description, category, image, tax_class, published, position FROM products";
+
+async fn product(db: &mut dyn Executor, r: &Row) -> anyhow::Result<AdminProduct> {
+    let id = r.parse(0, ProductId::parse)?;
+    let variants = db
+        .query(
+            "SELECT v.sku, v.size, v.colour, v.price_cents, v.position, COALESCE(s.on_hand, 0), COALESCE(s.reserved, 0) \
+             FROM variants v LEFT JOIN stock s ON s.sku = v.sku WHERE v.product_id = ?1 ORDER BY v.position, v.sku",
+            params![id.as_str()],
+        )
+        .await?
+        .iter()
+        .map(|v| {
+            Ok(AdminVariant {
+                sku: v.parse(0, Sku::parse)?,
+                size: v.opt_text(1)?.map(str::to_owned),
+                colour: v.opt_text(2)?.map(str::to_owned),
+                price: Money::eur(v.int(3)?),
+                position: v.int(4)?,
+                on_hand: v.int(5)?,
+                reserved: v.int(6)?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(AdminProduct {
+        id,
+        name: r.text(1)?.to_owned(),
+        description: r.text(2)?.to_owned(),
+        category: r.text(3)?.to_owned(),
+        image: r.text(4)?.to_owned(),
+        tax_class: TaxClass::parse(r.text(5)?).context("stored tax class")?,
+        published: r.int(6)? != 0,
+        position: r.int(7)?,
+        variants,
+    })
+}
+
+/// Every product, published or not, in listing order.
+pub async fn products(db: &mut dyn Executor) -> anyhow::Result<Vec<AdminProduct>> {
+    let rows = db
+        .query(&format!("{PRODUCTS} ORDER BY position, id"), &[])
+        .await?;
+    let mut products = Vec::with_capacity(rows.len());
+    for r in &rows {
+        products.push(product(db, r).await?);
+    }
+    Ok(products)
+}
+
+/// One product, published or not.
+pub async fn product_by_id(
+    db: &mut dyn Executor,
+    id: &ProductId,
+) -> anyhow::Result<Option<AdminProduct>> {
+    let Some(r) = db
+        .optional(&format!("{PRODUCTS} WHERE id = ?1"), params![id.as_str()])
+        .await?
+    else {
+        return Ok(None);
+    };
+    product(db, &r).await.map(Some)
+}
+
+/// Creates the product or replaces its fields (the position is kept when
+/// not given; a new product goes last).
+pub async fn save_product(
+    tx: &mut dyn Executor,
+    id: &ProductId,
+    input: &ProductInput,
+    exists: bool,
+) -> anyhow::Result<()> {
+    let position = input.position.map(i64::from);
+    if exists {
+        tx.query(
+            "UPDATE products SET name = ?2, description = ?3, category = ?4, image = ?5, tax_class = ?6, \
+                 published = ?7, position = COALESCE(?8, position) WHERE id = ?1",
+            params![
+                id.as_str(),
+                input.name.as_str(),
+                input.description.as_str(),
+                input.category.as_str(),
+                input.image.as_str(),
+                input.tax_class.as_str(),
+                input.published,
+                position
+            ],
+        )
+        .await?;
+    } else {
+        tx.query(
+            "INSERT INTO products (id, name, description, category, image, tax_class, published, position) \
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, COALESCE(MAX(position), -1) + 1) FROM products",
+            params![
+                id.as_str(),
+                input.name.as_str(),
+                input.description.as_str(),
+                input.category.as_str(),
+                input.image.as_str(),
+                input.tax_class.as_str(),
+                input.published,
+                position
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// How many variants a product has (a product is published only with some).
+pub async fn variant_count(db: &mut dyn Executor, id: &ProductId) -> anyhow::Result<i64> {
+    db.one(
+        "SELECT COUNT(*) FROM variants WHERE product_id = ?1",
+        params![id.as_str()],
+    )
+    .await?
+    .int(0)
+}
+
+/// The product a SKU belongs to, if the SKU exists.
+pub async fn owner_of(db: &mut dyn Executor, sku: &Sku) -> anyhow::Result<Option<ProductId>> {
+    db.optional(
+        "SELECT product_id FROM variants WHERE sku = ?1",
+        params![sku.as_str()],
+    )
+    .await?
+    .map(|r| r.parse(0, ProductId::parse))
+    .transpose()
+}
+
+/// Creates the variant with an empty shelf, or changes it.
+pub async fn save_variant(
+    tx: &mut dyn Executor,
+    product: &ProductId,
+    sku: &Sku,
+    input: &VariantInput,
+    exists: bool,
+) -> anyhow::Result<()> {
+    let size = input.size.as_ref().map(|s| s.as_str());
+    let colour = input.colour.as_ref().map(|c| c.as_str());
+    if exists {
+        tx.query(
+            "UPDATE variants SET size = ?2, colour = ?3, price_cents = ?4, position = ?5 WHERE sku = ?1",
+            params![sku.as_str(), size, colour, input.price.amount, input.position],
+        )
+        .await?;
+    } else {
+        tx.query(
+            "INSERT INTO variants (sku, product_id, size, colour, price_cents, currency, position) \
+             VALUES (?1, ?2, ?3, ?4, ?5, 'EUR', ?6)",
+            params![
+                sku.as_str(),
+                product.as_str(),
+                size,
+                colour,
+                input.price.amount,
+                input.position
+            ],
+        )
+        .await?;
+        tx.query(
+            "INSERT INTO stock (sku, on_hand, reserved) VALUES (?1, 0, 0)",
+            params![sku.as_str()],
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! `GET /api/promotions`: every promotion code with its uses, for admins.
+
+use axum::Json;
+use axum::extract::State;
+use comptoir_shared::account::Role;
+use comptoir_shared::catalog_admin::PromotionListing;
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::port::Host;
+
+/// Lists the codes, by code.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+) -> AppResult<Json<Vec<PromotionListing>>> {
+    viewer.require(&[Role::Admin])?;
+    let listed = crate::promotions::list(&mut host.db.auto())
+        .await?
+        .into_iter()
+        .map(|(promotion, uses)| PromotionListing { promotion, uses })
+        .collect();
+    Ok(Json(listed))
+}

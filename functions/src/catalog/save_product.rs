@@ -1,0 +1,55 @@
+//! `PUT /api/catalog/admin/products/{id}`: an admin creates a product under
+//! its slug (201) or replaces its fields (200). Publishing needs a variant.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Role;
+use comptoir_shared::audit::AuditAction;
+use comptoir_shared::catalog_admin::{AdminProduct, ProductInput};
+use comptoir_shared::ids::ProductId;
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::port::Host;
+
+/// Saves the product and answers it as admins see it.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<ProductInput>,
+) -> AppResult<(StatusCode, Json<AdminProduct>)> {
+    let admin = viewer.require(&[Role::Admin])?;
+    let id = ProductId::parse(&raw).map_err(|e| e.on("id"))?;
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    let exists = super::admin_db::product_by_id(tx.as_mut(), &id)
+        .await?
+        .is_some();
+    if body.published && super::admin_db::variant_count(tx.as_mut(), &id).await? == 0 {
+        return Err(ApiError::Conflict {
+            message: "a product is published once it has a variant".into(),
+        }
+        .into());
+    }
+    super::admin_db::save_product(tx.as_mut(), &id, &body, exists).await?;
+    let (action, status) = if exists {
+        (AuditAction::ProductUpdate, StatusCode::OK)
+    } else {
+        (AuditAction::ProductCreate, StatusCode::CREATED)
+    };
+    let detail = format!(
+        "{}{}",
+        body.name,
+        if body.published { ", published" } else { "" }
+    );
+    crate::audit::record(tx.as_mut(), admin, action, id.as_str(), &detail, now).await?;
+    let product = super::admin_db::product_by_id(tx.as_mut(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("product"))?;
+    tx.commit().await?;
+    Ok((status, Json(product)))
+}

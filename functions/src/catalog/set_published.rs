@@ -1,0 +1,64 @@
+//! `POST /api/catalog/admin/products/{id}/published`: an admin shows or
+//! hides a product in the shop (showing needs a variant).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Role;
+use comptoir_shared::audit::AuditAction;
+use comptoir_shared::catalog_admin::{AdminProduct, SetPublished};
+use comptoir_shared::ids::ProductId;
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::params;
+use crate::port::Host;
+
+/// Publishes or unpublishes and answers the product.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<SetPublished>,
+) -> AppResult<Json<AdminProduct>> {
+    let admin = viewer.require(&[Role::Admin])?;
+    let id = ProductId::parse(&raw).map_err(|_| ApiError::not_found("product"))?;
+    let mut tx = host.db.begin().await?;
+    if super::admin_db::product_by_id(tx.as_mut(), &id)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::not_found("product").into());
+    }
+    if body.published && super::admin_db::variant_count(tx.as_mut(), &id).await? == 0 {
+        return Err(ApiError::Conflict {
+            message: "a product is published once it has a variant".into(),
+        }
+        .into());
+    }
+    tx.query(
+        "UPDATE products SET published = ?2 WHERE id = ?1",
+        params![id.as_str(), body.published],
+    )
+    .await?;
+    let detail = if body.published {
+        "published"
+    } else {
+        "unpublished"
+    };
+    crate::audit::record(
+        tx.as_mut(),
+        admin,
+        AuditAction::ProductUpdate,
+        id.as_str(),
+        detail,
+        host.clock.now_ms(),
+    )
+    .await?;
+    let product = super::admin_db::product_by_id(tx.as_mut(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("product"))?;
+    tx.commit().await?;
+    Ok(Json(product))
+}

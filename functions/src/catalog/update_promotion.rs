@@ -1,0 +1,62 @@
+//! `PUT /api/promotions/{code}`: an admin replaces a code's terms (the code
+//! in the body must be the one in the path). Uses already made stay counted.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use comptoir_shared::ApiError;
+use comptoir_shared::account::Role;
+use comptoir_shared::audit::AuditAction;
+use comptoir_shared::ids::PromoCode;
+use comptoir_shared::pricing::Promotion;
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::port::Host;
+
+/// Replaces the terms; 404 for an unknown code.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<Promotion>,
+) -> AppResult<Json<Promotion>> {
+    let admin = viewer.require(&[Role::Admin])?;
+    let code = PromoCode::parse(&raw).map_err(|_| ApiError::not_found("promotion"))?;
+    if body.code != code {
+        return Err(ApiError::validation("code", "the code of the path").into());
+    }
+    body.validate().map_err(|(field, e)| e.on(field))?;
+    save(&host, admin, &body, AuditAction::PromotionUpdate).await?;
+    Ok(Json(body))
+}
+
+/// Writes `terms` over an existing code, with its audit row.
+pub async fn save(
+    host: &Host,
+    admin: &comptoir_shared::account::Account,
+    terms: &Promotion,
+    action: AuditAction,
+) -> AppResult<()> {
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    if !crate::promotions::update(tx.as_mut(), terms).await? {
+        return Err(ApiError::not_found("promotion").into());
+    }
+    let detail = format!(
+        "{:?}{}",
+        terms.kind,
+        if terms.active { "" } else { ", disabled" }
+    );
+    crate::audit::record(
+        tx.as_mut(),
+        admin,
+        action,
+        terms.code.as_str(),
+        &detail,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

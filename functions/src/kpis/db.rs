@@ -1,0 +1,237 @@
+//! KPI SQL: one small aggregate per figure, over `[from, to)` in unix ms.
+//! The arithmetic on top (ratios, percentiles, NPS, costs) is pure and lives
+//! in [`comptoir_shared::kpi`].
+
+use comptoir_shared::Money;
+use comptoir_shared::kpi::CostSettings;
+
+use crate::params;
+use crate::port::Executor;
+
+/// Movements that change what is on the shelf (reservations do not).
+const ON_HAND_KINDS: &str = "('receipt', 'adjustment', 'sale', 'return')";
+
+/// The cost inputs (defaults until an admin sets them).
+pub async fn costs(db: &mut dyn Executor) -> anyhow::Result<CostSettings> {
+    let Some(r) = db
+        .optional(
+            "SELECT fixed_monthly_cents, per_order_cents, payment_fee_bps, per_shipment_cents, shipping_sla_hours \
+             FROM cost_settings WHERE id = 1",
+            &[],
+        )
+        .await?
+    else {
+        return Ok(CostSettings::default());
+    };
+    Ok(CostSettings {
+        fixed_monthly: Money::eur(r.int(0)?),
+        per_order_handling: Money::eur(r.int(1)?),
+        payment_fee_bps: u32::try_from(r.int(2)?)?,
+        per_shipment_carrier: Money::eur(r.int(3)?),
+        shipping_sla_hours: u32::try_from(r.int(4)?)?,
+    })
+}
+
+/// Stores the cost inputs.
+pub async fn save_costs(
+    tx: &mut dyn Executor,
+    costs: &CostSettings,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    tx.query(
+        "UPDATE cost_settings SET fixed_monthly_cents = ?1, per_order_cents = ?2, payment_fee_bps = ?3, \
+             per_shipment_cents = ?4, shipping_sla_hours = ?5, updated_at_ms = ?6 WHERE id = 1",
+        params![
+            costs.fixed_monthly.amount,
+            costs.per_order_handling.amount,
+            costs.payment_fee_bps,
+            costs.per_shipment_carrier.amount,
+            costs.shipping_sla_hours,
+            now_ms
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Orders created in the period, and how many of those got paid.
+pub async fn checkouts(db: &mut dyn Executor, from: i64, to: i64) -> anyhow::Result<(i64, i64)> {
+    let r = db
+        .one(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN 1 ELSE 0 END), 0) \
+             FROM orders WHERE created_at >= ?1 AND created_at < ?2",
+            params![from, to],
+        )
+        .await?;
+    Ok((r.int(0)?, r.int(1)?))
+}
+
+/// Orders paid in the period: per UTC day number, count and Σ totals.
+pub async fn paid_per_day(
+    db: &mut dyn Executor,
+    from: i64,
+    to: i64,
+) -> anyhow::Result<Vec<(i64, i64, i64)>> {
+    db.query(
+        "SELECT paid_at / 86400000, COUNT(*), SUM(total_cents) FROM orders \
+         WHERE paid_at >= ?1 AND paid_at < ?2 GROUP BY paid_at / 86400000 ORDER BY 1",
+        params![from, to],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.int(1)?, r.int(2)?)))
+    .collect()
+}
+
+/// Σ refunds that succeeded in the period.
+pub async fn refunded(db: &mut dyn Executor, from: i64, to: i64) -> anyhow::Result<i64> {
+    db.one(
+        "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds \
+         WHERE status = 'succeeded' AND settled_at >= ?1 AND settled_at < ?2",
+        params![from, to],
+    )
+    .await?
+    .int(0)
+}
+
+/// Payment-to-shipping times of orders shipped in the period.
+pub async fn shipping_times(db: &mut dyn Executor, from: i64, to: i64) -> anyhow::Result<Vec<i64>> {
+    db.query(
+        "SELECT shipped_at - paid_at FROM orders \
+         WHERE shipped_at >= ?1 AND shipped_at < ?2 AND paid_at IS NOT NULL",
+        params![from, to],
+    )
+    .await?
+    .iter()
+    .map(|r| r.int(0))
+    .collect()
+}
+
+/// Units sold in the period (sales leave the shelf as negative rows).
+pub async fn units_sold(db: &mut dyn Executor, from: i64, to: i64) -> anyhow::Result<i64> {
+    db.one(
+        "SELECT COALESCE(-SUM(quantity), 0) FROM stock_movements WHERE kind = 'sale' AND at >= ?1 AND at < ?2",
+        params![from, to],
+    )
+    .await?
+    .int(0)
+}
+
+/// Units on every shelf at instant `at`: today's, less what moved since.
+pub async fn on_hand_at(db: &mut dyn Executor, at: i64) -> anyhow::Result<i64> {
+    db.one(
+        &format!(
+            "SELECT (SELECT COALESCE(SUM(on_hand), 0) FROM stock) \
+                  - (SELECT COALESCE(SUM(quantity), 0) FROM stock_movements WHERE at >= ?1 AND kind IN {ON_HAND_KINDS})"
+        ),
+        params![at],
+    )
+    .await?
+    .int(0)
+}
+
+/// SKUs with nothing available right now.
+pub async fn stockouts_now(db: &mut dyn Executor) -> anyhow::Result<i64> {
+    db.one(
+        "SELECT COUNT(*) FROM stock WHERE on_hand - reserved <= 0",
+        &[],
+    )
+    .await?
+    .int(0)
+}
+
+/// Sales in the period after which their SKU's shelf held nothing: today's
+/// on hand less every later on-hand movement is zero.
+pub async fn emptying_sales(db: &mut dyn Executor, from: i64, to: i64) -> anyhow::Result<i64> {
+    db.one(
+        &format!(
+            "SELECT COUNT(*) FROM stock_movements m JOIN stock s ON s.sku = m.sku \
+             WHERE m.kind = 'sale' AND m.at >= ?1 AND m.at < ?2 \
+               AND s.on_hand - COALESCE((SELECT SUM(l.quantity) FROM stock_movements l \
+                    WHERE l.sku = m.sku AND l.kind IN {ON_HAND_KINDS} \
+                      AND (l.at > m.at OR (l.at = m.at AND l.id > m.id))), 0) = 0"
+        ),
+        params![from, to],
+    )
+    .await?
+    .int(0)
+}
+
+/// Payment mismatches recorded, and refunds that failed, in the period.
+pub async fn billing(db: &mut dyn Executor, from: i64, to: i64) -> anyhow::Result<(i64, i64)> {
+    let r = db
+        .one(
+            "SELECT (SELECT COUNT(*) FROM billing_errors WHERE kind <> 'refund_failed' AND at >= ?1 AND at < ?2), \
+                    (SELECT COUNT(*) FROM refunds WHERE status = 'failed' AND settled_at >= ?1 AND settled_at < ?2)",
+            params![from, to],
+        )
+        .await?;
+    Ok((r.int(0)?, r.int(1)?))
+}
+
+/// Orders paid in the period that have a refund which succeeded.
+pub async fn paid_orders_refunded(
+    db: &mut dyn Executor,
+    from: i64,
+    to: i64,
+) -> anyhow::Result<i64> {
+    db.one(
+        "SELECT COUNT(*) FROM orders o WHERE o.paid_at >= ?1 AND o.paid_at < ?2 \
+           AND EXISTS (SELECT 1 FROM refunds f WHERE f.order_id = o.id AND f.status = 'succeeded')",
+        params![from, to],
+    )
+    .await?
+    .int(0)
+}
+
+/// Request-to-money-back times of refunds that succeeded in the period.
+pub async fn refund_turnarounds(
+    db: &mut dyn Executor,
+    from: i64,
+    to: i64,
+) -> anyhow::Result<Vec<i64>> {
+    db.query(
+        "SELECT settled_at - created_at FROM refunds \
+         WHERE status = 'succeeded' AND settled_at >= ?1 AND settled_at < ?2",
+        params![from, to],
+    )
+    .await?
+    .iter()
+    .map(|r| r.int(0))
+    .collect()
+}
+
+/// `(csat, nps)` of surveys answered in the period.
+pub async fn survey_scores(
+    db: &mut dyn Executor,
+    from: i64,
+    to: i64,
+) -> anyhow::Result<Vec<(u8, u8)>> {
+    db.query(
+        "SELECT csat, nps FROM surveys WHERE at >= ?1 AND at < ?2",
+        params![from, to],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((u8::try_from(r.int(0)?)?, u8::try_from(r.int(1)?)?)))
+    .collect()
+}
+
+/// E-mails that paid in the period, and how many of them have at least two
+/// paid orders by the period's end.
+pub async fn repeat_customers(
+    db: &mut dyn Executor,
+    from: i64,
+    to: i64,
+) -> anyhow::Result<(i64, i64)> {
+    let r = db
+        .one(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN paid >= 2 THEN 1 ELSE 0 END), 0) FROM ( \
+                 SELECT o.email, (SELECT COUNT(*) FROM orders e WHERE e.email = o.email \
+                                  AND e.paid_at IS NOT NULL AND e.paid_at < ?2) AS paid \
+                 FROM orders o WHERE o.paid_at >= ?1 AND o.paid_at < ?2 GROUP BY o.email) payers",
+            params![from, to],
+        )
+        .await?;
+    Ok((r.int(0)?, r.int(1)?))
+}

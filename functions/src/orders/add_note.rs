@@ -1,0 +1,59 @@
+//! `POST /api/orders/{id}/notes`: any staff member writes an internal note
+//! on an order — on its timeline, never shown to the buyer.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use comptoir_shared::ApiError;
+use comptoir_shared::audit::AuditAction;
+use comptoir_shared::note::{NewNote, StaffNote};
+
+use crate::accounts::Viewer;
+use crate::error::AppResult;
+use crate::extract::{ApiJson, path_id};
+use crate::port::Host;
+
+/// Adds the note and answers it.
+pub async fn handle(
+    State(host): State<Host>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<NewNote>,
+) -> AppResult<(StatusCode, Json<StaffNote>)> {
+    let staff = viewer.staff()?;
+    let id = path_id(&raw, "order")?;
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    let head = super::head(tx.as_mut(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("order"))?;
+    let text = body.body.as_str();
+    super::insert_internal_note(
+        tx.as_mut(),
+        &id,
+        head.status,
+        staff.email.as_str(),
+        text,
+        now,
+    )
+    .await?;
+    let excerpt: String = text.chars().take(80).collect();
+    crate::audit::record(
+        tx.as_mut(),
+        staff,
+        AuditAction::OrderNote,
+        id.as_str(),
+        &excerpt,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(StaffNote {
+            at_ms: now,
+            author: staff.email.to_string(),
+            body: text.to_owned(),
+        }),
+    ))
+}
