@@ -2,6 +2,7 @@
 # Builds the browser bundles into dist/ and prints what each weighs:
 #   comptoir-shop    → dist/index.html          (/, /produits/…, /panier): a shopper's first load
 #   comptoir-account → dist/compte/index.html   (/compte/…: checkout, payment, portal)
+#   comptoir-admin   → dist/admin/index.html    (/admin/…: the staff area; never loaded by a shopper)
 # Each is cargo (profile `storefront`) → wasm-bindgen (no download) → wasm-opt -Oz.
 # Fails when the shop's first load (html + css + js + wasm, gzip) exceeds the
 # 250 KB budget. Needs infra/install-tools.sh first (rust-src, wasm-bindgen, wasm-opt).
@@ -16,14 +17,14 @@ cd "$(dirname "$0")/.."
 
 OUT=dist
 BUDGET=$((250 * 1024))
-BUNDLES=(comptoir_shop comptoir_account)
+BUNDLES=(comptoir_shop comptoir_account comptoir_admin)
 
 RUSTC_BOOTSTRAP=1 \
 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
 cargo build -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown --profile storefront \
-    -p comptoir-shop -p comptoir-account
+    -p comptoir-shop -p comptoir-account -p comptoir-admin
 
-rm -rf "$OUT" && mkdir -p "$OUT/pkg" "$OUT/compte"
+rm -rf "$OUT" && mkdir -p "$OUT/pkg" "$OUT/compte" "$OUT/admin"
 cp -r storefront/public/. "$OUT/"
 cp storefront/style.css "$OUT/"
 for b in "${BUNDLES[@]}"; do
@@ -34,6 +35,8 @@ for b in "${BUNDLES[@]}"; do
 done
 sed "s/BUNDLE/comptoir_shop/g" storefront/index.html > "$OUT/index.html"
 sed "s/BUNDLE/comptoir_account/g" storefront/index.html > "$OUT/compte/index.html"
+sed -e "s/BUNDLE/comptoir_admin/g" -e "s|<title>Comptoir</title>|<title>Comptoir — personnel</title>|" \
+    storefront/index.html > "$OUT/admin/index.html"
 
 gz() { gzip -9 -c "$1" | wc -c; }
 report() { # name, files…
@@ -51,6 +54,8 @@ report "shop bundle (a shopper's first load)" "$OUT/index.html" "$OUT/style.css"
 shop=$LAST_TOTAL
 report "account bundle (checkout, payment, portal; loaded on entering /compte)" "$OUT/compte/index.html" \
     "$OUT/pkg/comptoir_account.js" "$OUT/pkg/comptoir_account_bg.wasm"
+report "admin bundle (staff only)" "$OUT/admin/index.html" \
+    "$OUT/pkg/comptoir_admin.js" "$OUT/pkg/comptoir_admin_bg.wasm"
 if [ "$shop" -gt "$BUDGET" ]; then
     echo "the shop's first load is $shop B gzip, over the $BUDGET B budget" >&2
     exit 1

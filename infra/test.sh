@@ -26,7 +26,7 @@ step "clippy, wasm32-wasip2 (functions and Spin components)"
 # shellcheck disable=SC2046
 cargo clippy --target wasm32-wasip2 $(packages comptoir-shared comptoir-functions comptoir-spin-host "${COMPONENTS[@]}") -- -D warnings
 step "clippy, wasm32-unknown-unknown (storefront)"
-cargo clippy --target wasm32-unknown-unknown -p comptoir-shared -p comptoir-ui -p comptoir-shop -p comptoir-account -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p comptoir-shared -p comptoir-ui -p comptoir-shop -p comptoir-account -p comptoir-admin -- -D warnings
 
 step "a shopper never downloads staff code"
 if cargo tree -p comptoir-shop -e normal --prefix none --target wasm32-unknown-unknown | grep -E '^comptoir-(functions|admin) '; then

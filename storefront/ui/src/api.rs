@@ -31,7 +31,9 @@ pub enum CallError {
 /// Result of a call.
 pub type CallResult<T> = Result<T, CallError>;
 
-async fn answer<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> CallResult<T> {
+pub async fn answer<T: DeserializeOwned>(
+    response: Result<Response, gloo_net::Error>,
+) -> CallResult<T> {
     let response = response.map_err(|e| CallError::Network(e.to_string()))?;
     if response.ok() {
         response
@@ -48,18 +50,18 @@ async fn answer<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>
 
 /// Success or the typed refusal; the body of a success is not read (so the
 /// bundle need not carry code to parse it).
-async fn status_only(response: Result<Response, gloo_net::Error>) -> CallResult<()> {
+pub async fn status_only(response: Result<Response, gloo_net::Error>) -> CallResult<()> {
     match response {
         Ok(r) if r.ok() => Ok(()),
         other => answer::<serde::de::IgnoredAny>(other).await.map(drop),
     }
 }
 
-async fn get<T: DeserializeOwned>(url: &str) -> CallResult<T> {
+pub async fn get<T: DeserializeOwned>(url: &str) -> CallResult<T> {
     answer(Request::get(url).send().await).await
 }
 
-async fn send<T: DeserializeOwned>(
+pub async fn send<T: DeserializeOwned>(
     builder: RequestBuilder,
     body: &impl Serialize,
 ) -> CallResult<T> {

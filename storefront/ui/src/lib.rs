@@ -35,15 +35,17 @@ pub enum Bundle {
     Shop,
     /// `/compte/…`: checkout, payment, orders, portal.
     Account,
+    /// `/admin/…`: the staff area.
+    Admin,
 }
 
 impl Bundle {
     /// The bundle serving `path`.
     pub fn of(path: &str) -> Self {
-        if comptoir_shared::site::in_account(path) {
-            Self::Account
-        } else {
-            Self::Shop
+        match comptoir_shared::site::index_for(path) {
+            "compte/index.html" => Self::Account,
+            "admin/index.html" => Self::Admin,
+            _ => Self::Shop,
         }
     }
 }

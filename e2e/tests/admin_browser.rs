@@ -1,0 +1,186 @@
+//! The staff area in headless Chromium, one flow per role: warehouse ships
+//! an order, finance approves a refund, support answers a customer, admin
+//! watches the dashboard move after a new paid order. Screenshots go to
+//! `e2e/screenshots/<test>/`.
+
+use comptoir_e2e::browser::Browser;
+use comptoir_e2e::{TestApp, spawn_app};
+use comptoir_functions::port::Value;
+use serde_json::{Value as Json, json};
+
+const SKU: &str = "TSL-BLEU-M";
+
+async fn app() -> anyhow::Result<TestApp> {
+    anyhow::ensure!(
+        comptoir_e2e::workspace()
+            .join("dist/admin/index.html")
+            .exists(),
+        "build the storefront first: infra/build-storefront.sh"
+    );
+    spawn_app().await
+}
+
+/// Signs the `role` account (created by `TestApp::staff`) in on `/admin`.
+async fn sign_in(b: &Browser, app: &TestApp, role: &str) -> anyhow::Result<()> {
+    app.staff(role).await?;
+    b.open(&app.base, "/admin").await?;
+    b.fill("#staff-email", &format!("{role}@comptoir.test"))
+        .await?;
+    b.fill("#staff-password", "mot de passe du personnel")
+        .await?;
+    b.click("#staff-sign-in").await?;
+    b.wait_contains("#staff-who", role).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warehouse_picks_and_ships_an_order_from_the_board() -> anyhow::Result<()> {
+    let app = app().await?;
+    let order = app.paid_order(SKU, 1).await?;
+    let b = Browser::start("admin_warehouse_ships").await?;
+    let journey = async {
+        sign_in(&b, &app, "warehouse").await?;
+        let nav = b.find("nav[aria-label='Sections']").await?.text().await?;
+        anyhow::ensure!(
+            nav.contains("Stock") && !nav.contains("Remboursements") && !nav.contains("Catalogue"),
+            "warehouse sees its sections only: {nav}"
+        );
+        b.click("nav a[href='/admin/commandes']").await?;
+        b.wait_contains("#orders-board", "Payée").await?;
+        b.shot("1-board").await?;
+        b.click(&format!("a[href='/admin/commandes/{order}']"))
+            .await?;
+        b.click("#start-picking").await?;
+        b.wait_text("#staff-order-status", "En préparation").await?;
+        b.fill("#tracking", "6A99887766").await?;
+        b.click("#ship").await?;
+        b.wait_text("#staff-order-status", "Expédiée").await?;
+        b.wait_contains("#staff-tracking", "6A99887766").await?;
+        b.shot("2-shipped").await
+    }
+    .await;
+    b.finish(journey).await?;
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM orders WHERE id = ?1 AND status = 'shipped' AND tracking_number = '6A99887766'",
+            &[Value::Text(order)],
+        )
+        .await?,
+        1
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finance_approves_a_return_from_the_queue() -> anyhow::Result<()> {
+    let app = app().await?;
+    let customer = app.sign_up("marie.curie@exemple.fr").await?;
+    let order = app.paid_order_as(Some(&customer), SKU, 2).await?;
+    app.deliver(&order).await?;
+    app.send_as(
+        &customer,
+        "POST",
+        "/api/refunds",
+        &json!({"order_id": order, "lines": [{"sku": SKU, "quantity": 1}], "reason": "Trop petit"}),
+    )
+    .await?
+    .expect::<Json>(201)?;
+    let b = Browser::start("admin_finance_refund").await?;
+    let journey = async {
+        sign_in(&b, &app, "finance").await?;
+        b.click("nav a[href='/admin/remboursements']").await?;
+        b.wait_contains("#refund-queue .requested", "35,00\u{a0}€")
+            .await?;
+        b.wait_contains("#refund-queue .captured", "70,00\u{a0}€")
+            .await?;
+        b.shot("1-queue").await?;
+        b.click("#refund-queue .approve").await?;
+        b.find("#refund-queue-empty").await?;
+        b.shot("2-approved").await
+    }
+    .await;
+    b.finish(journey).await?;
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM refunds WHERE order_id = ?1 AND status IN ('pending', 'succeeded') AND amount_cents = 3500",
+            &[Value::Text(order)],
+        )
+        .await?,
+        1
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_answers_a_customer_who_reads_it_in_their_portal() -> anyhow::Result<()> {
+    let app = app().await?;
+    let customer = app.sign_up("marie.curie@exemple.fr").await?;
+    let order = app.paid_order_as(Some(&customer), SKU, 1).await?;
+    let thread: Json = app
+        .send_as(
+            &customer,
+            "POST",
+            "/api/support/threads",
+            &json!({"order_id": order, "subject": "Livraison", "body": "Quand arrive mon colis ?"}),
+        )
+        .await?
+        .expect(201)?;
+    let id = thread["id"].as_str().unwrap_or_default().to_owned();
+    let b = Browser::start("admin_support_reply").await?;
+    let journey = async {
+        sign_in(&b, &app, "support").await?;
+        b.click("nav a[href='/admin/support']").await?;
+        b.wait_contains("#inbox", "Livraison").await?;
+        b.shot("1-inbox").await?;
+        b.click(&format!("a[href='/admin/support/{id}']")).await?;
+        b.wait_contains("#thread-messages", "Quand arrive mon colis ?")
+            .await?;
+        b.fill("#reply", "Il part demain matin en Colissimo.")
+            .await?;
+        b.click("#send-reply").await?;
+        b.wait_contains("#thread-messages", "Il part demain matin")
+            .await?;
+        b.wait_text("#thread-status-now", "En attente du client")
+            .await?;
+        b.shot("2-replied").await
+    }
+    .await;
+    b.finish(journey).await?;
+    let seen: Json = app
+        .get_as(&customer, &format!("/api/support/threads/{id}"))
+        .await?
+        .expect(200)?;
+    assert_eq!(seen["messages"][1]["author"], "staff");
+    assert_eq!(
+        seen["messages"][1]["body"],
+        "Il part demain matin en Colissimo."
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_sees_the_dashboard_move_after_a_new_paid_order() -> anyhow::Result<()> {
+    let app = app().await?;
+    let b = Browser::start("admin_dashboard").await?;
+    let journey = async {
+        sign_in(&b, &app, "admin").await?;
+        b.wait_text("#kpi-paid-orders", "0").await?;
+        b.wait_text("#kpi-revenue", "0,00\u{a0}€").await?;
+        b.shot("1-before").await?;
+        app.paid_order(SKU, 2).await?;
+        b.client.refresh().await?;
+        b.wait_text("#kpi-paid-orders", "1").await?;
+        b.wait_text("#kpi-revenue", "70,00\u{a0}€").await?;
+        b.wait_text("#kpi-aov", "70,00\u{a0}€").await?;
+        b.wait_text("#kpi-conversion", "100,0 %").await?;
+        let total = b
+            .find("#chart-orders")
+            .await?
+            .attr("data-total")
+            .await?
+            .unwrap_or_default();
+        anyhow::ensure!(total == "1", "orders chart total {total}");
+        b.shot("2-after").await
+    }
+    .await;
+    b.finish(journey).await
+}

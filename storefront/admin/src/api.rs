@@ -1,0 +1,246 @@
+//! The staff calls, on the shared transport of `comptoir_ui::api`. Every
+//! route checks the caller's role itself; this bundle only hides.
+
+use comptoir_shared::account::{Customer360, CustomerRow, NewStaff, StaffMember, UpdateStaff};
+use comptoir_shared::audit::AuditEntry;
+use comptoir_shared::catalog_admin::{
+    AdminProduct, ProductInput, PromotionListing, SetPublished, VariantInput,
+};
+use comptoir_shared::ids::{OpaqueId, OrderId, ProductId, PromoCode, Sku};
+use comptoir_shared::kpi::{CostSettings, KpiReport};
+use comptoir_shared::note::NewNote;
+use comptoir_shared::order::{OrderRow, OrderSummary, StaffOrderView, StatusChange};
+use comptoir_shared::pricing::Promotion;
+use comptoir_shared::refund::{ApproveRefund, DeclineRefund, Refund, RefundQueueItem};
+use comptoir_shared::stock::{Adjustment, Receipt, StockLevel, StockMovement};
+use comptoir_shared::support::{NewMessage, SetThreadStatus, SupportThread, ThreadSummary};
+use comptoir_ui::api::{CallResult, get, send, status_only};
+use gloo_net::http::Request;
+use serde::Serialize;
+
+/// `key=value&…` with each value percent-encoded; empty values left out.
+pub fn query(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The orders board (50 a page, newest first).
+pub async fn orders(q: &str) -> CallResult<Vec<OrderRow>> {
+    get(&format!("/api/orders?{q}")).await
+}
+
+/// Everything staff know about an order.
+pub async fn order(id: &OrderId) -> CallResult<StaffOrderView> {
+    get(&format!("/api/orders/{id}/staff")).await
+}
+
+/// Moves an order along the state machine.
+pub async fn change_status(id: &OrderId, body: &StatusChange) -> CallResult<OrderSummary> {
+    send(Request::post(&format!("/api/orders/{id}/status")), body).await
+}
+
+/// An internal note on an order.
+pub async fn order_note(id: &OrderId, body: &NewNote) -> CallResult<()> {
+    post_only(&format!("/api/orders/{id}/notes"), body).await
+}
+
+/// Sends a committed refund to the provider (what a cancelled paid order needs under Spin).
+pub async fn execute_refund(id: &OpaqueId) -> CallResult<Refund> {
+    send(Request::post(&format!("/api/refunds/{id}/execute")), &()).await
+}
+
+/// Stock levels, optionally the low ones only.
+pub async fn stock(low: bool) -> CallResult<Vec<StockLevel>> {
+    get(if low {
+        "/api/stock?low=1"
+    } else {
+        "/api/stock"
+    })
+    .await
+}
+
+/// A SKU's ledger.
+pub async fn movements(sku: &Sku) -> CallResult<Vec<StockMovement>> {
+    get(&format!("/api/stock/{sku}/movements")).await
+}
+
+/// Goods received.
+pub async fn receive(sku: &Sku, body: &Receipt) -> CallResult<StockLevel> {
+    send(Request::post(&format!("/api/stock/{sku}/receipts")), body).await
+}
+
+/// A counted correction.
+pub async fn adjust(sku: &Sku, body: &Adjustment) -> CallResult<StockLevel> {
+    send(
+        Request::post(&format!("/api/stock/{sku}/adjustments")),
+        body,
+    )
+    .await
+}
+
+/// Finance's queue.
+pub async fn refunds(status: &str) -> CallResult<Vec<RefundQueueItem>> {
+    get(&format!(
+        "/api/refunds?{}",
+        query(&[("status", status.to_owned())])
+    ))
+    .await
+}
+
+/// Approves (full or partial, optional restock).
+pub async fn approve(id: &OpaqueId, body: &ApproveRefund) -> CallResult<Refund> {
+    send(Request::post(&format!("/api/refunds/{id}/approve")), body).await
+}
+
+/// Declines with a reason the customer sees.
+pub async fn decline(id: &OpaqueId, body: &DeclineRefund) -> CallResult<Refund> {
+    send(Request::post(&format!("/api/refunds/{id}/decline")), body).await
+}
+
+/// The whole catalog, unpublished included.
+pub async fn products() -> CallResult<Vec<AdminProduct>> {
+    get("/api/catalog/admin/products").await
+}
+
+/// Creates or replaces a product.
+pub async fn save_product(id: &ProductId, body: &ProductInput) -> CallResult<AdminProduct> {
+    send(
+        Request::put(&format!("/api/catalog/admin/products/{id}")),
+        body,
+    )
+    .await
+}
+
+/// Publishes or withdraws a product.
+pub async fn publish(id: &ProductId, published: bool) -> CallResult<AdminProduct> {
+    send(
+        Request::post(&format!("/api/catalog/admin/products/{id}/published")),
+        &SetPublished { published },
+    )
+    .await
+}
+
+/// Creates or replaces a variant.
+pub async fn save_variant(
+    id: &ProductId,
+    sku: &Sku,
+    body: &VariantInput,
+) -> CallResult<AdminProduct> {
+    send(
+        Request::put(&format!("/api/catalog/admin/products/{id}/variants/{sku}")),
+        body,
+    )
+    .await
+}
+
+/// Every promotion code with its uses.
+pub async fn promotions() -> CallResult<Vec<PromotionListing>> {
+    get("/api/promotions").await
+}
+
+/// Creates a code.
+pub async fn create_promotion(body: &Promotion) -> CallResult<PromotionListing> {
+    send(Request::post("/api/promotions"), body).await
+}
+
+/// Replaces a code's terms.
+pub async fn update_promotion(code: &PromoCode, body: &Promotion) -> CallResult<PromotionListing> {
+    send(Request::put(&format!("/api/promotions/{code}")), body).await
+}
+
+/// Switches a code off.
+pub async fn disable_promotion(code: &PromoCode) -> CallResult<PromotionListing> {
+    send(
+        Request::post(&format!("/api/promotions/{code}/disable")),
+        &(),
+    )
+    .await
+}
+
+/// Customers matching `q`.
+pub async fn customers(q: &str) -> CallResult<Vec<CustomerRow>> {
+    get(&format!(
+        "/api/accounts/customers?{}",
+        query(&[("q", q.to_owned())])
+    ))
+    .await
+}
+
+/// One customer, all round.
+pub async fn customer(id: &OpaqueId) -> CallResult<Customer360> {
+    get(&format!("/api/accounts/customers/{id}")).await
+}
+
+/// A staff note on a customer.
+pub async fn customer_note(id: &OpaqueId, body: &NewNote) -> CallResult<()> {
+    post_only(&format!("/api/accounts/customers/{id}/notes"), body).await
+}
+
+/// The support inbox.
+pub async fn inbox(q: &str) -> CallResult<Vec<ThreadSummary>> {
+    get(&format!("/api/support/threads?{q}")).await
+}
+
+/// One thread.
+pub async fn thread(id: &OpaqueId) -> CallResult<SupportThread> {
+    get(&format!("/api/support/threads/{id}")).await
+}
+
+/// A reply the customer sees in their portal.
+pub async fn reply(id: &OpaqueId, body: &NewMessage) -> CallResult<SupportThread> {
+    send(
+        Request::post(&format!("/api/support/threads/{id}/messages")),
+        body,
+    )
+    .await
+}
+
+/// Opens, parks or closes a thread.
+pub async fn set_thread_status(id: &OpaqueId, body: &SetThreadStatus) -> CallResult<SupportThread> {
+    send(
+        Request::post(&format!("/api/support/threads/{id}/status")),
+        body,
+    )
+    .await
+}
+
+/// The KPI report over `[from, to)` (unix ms).
+pub async fn kpis(from_ms: i64, to_ms: i64) -> CallResult<KpiReport> {
+    get(&format!("/api/kpis?from={from_ms}&to={to_ms}")).await
+}
+
+/// Replaces the cost inputs.
+pub async fn set_costs(body: &CostSettings) -> CallResult<CostSettings> {
+    send(Request::put("/api/kpis/costs"), body).await
+}
+
+/// The audit log.
+pub async fn audit(q: &str) -> CallResult<Vec<AuditEntry>> {
+    get(&format!("/api/audit?{q}")).await
+}
+
+/// Staff accounts.
+pub async fn staff() -> CallResult<Vec<StaffMember>> {
+    get("/api/accounts/staff").await
+}
+
+/// A new staff account.
+pub async fn create_staff(body: &NewStaff) -> CallResult<StaffMember> {
+    send(Request::post("/api/accounts/staff"), body).await
+}
+
+/// A role change or (de)activation.
+pub async fn update_staff(id: &OpaqueId, body: &UpdateStaff) -> CallResult<StaffMember> {
+    send(Request::post(&format!("/api/accounts/staff/{id}")), body).await
+}
+
+async fn post_only(url: &str, body: &impl Serialize) -> CallResult<()> {
+    match Request::post(url).json(body) {
+        Ok(request) => status_only(request.send().await).await,
+        Err(e) => Err(comptoir_ui::api::CallError::Network(e.to_string())),
+    }
+}

@@ -1,0 +1,237 @@
+//! The staff bundle, under `/admin`: a separate download no shopper ever
+//! gets (the shop bundle does not depend on this crate; CI checks it).
+//!
+//! Every section is shown only to the roles allowed to use it, but the
+//! functions check the role on every call: hiding is a courtesy, not the
+//! guard. Pages are in [`pages`], the staff calls in [`api`], the SVG
+//! charts in [`chart`].
+
+pub mod api;
+pub mod chart;
+pub mod pages;
+
+use std::future::Future;
+
+use comptoir_shared::account::{Account, Role, SignIn};
+use comptoir_shared::ids::Email;
+use comptoir_ui::api::{CallError, CallResult};
+use comptoir_ui::components::{ErrorNotice, Loading, NotFound};
+use comptoir_ui::state::Session;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// A section of the staff area and who may open it.
+struct Section {
+    path: &'static str,
+    label: &'static str,
+    roles: &'static [Role],
+}
+
+const EVERYONE: &[Role] = &[Role::Admin, Role::Support, Role::Warehouse, Role::Finance];
+
+const SECTIONS: [Section; 9] = [
+    Section {
+        path: "/admin",
+        label: "Tableau de bord",
+        roles: EVERYONE,
+    },
+    Section {
+        path: "/admin/commandes",
+        label: "Commandes",
+        roles: EVERYONE,
+    },
+    Section {
+        path: "/admin/stock",
+        label: "Stock",
+        roles: &[Role::Admin, Role::Warehouse],
+    },
+    Section {
+        path: "/admin/remboursements",
+        label: "Remboursements",
+        roles: &[Role::Admin, Role::Finance, Role::Support],
+    },
+    Section {
+        path: "/admin/support",
+        label: "Support",
+        roles: &[Role::Admin, Role::Support],
+    },
+    Section {
+        path: "/admin/clients",
+        label: "Clients",
+        roles: &[Role::Admin, Role::Support],
+    },
+    Section {
+        path: "/admin/catalogue",
+        label: "Catalogue",
+        roles: &[Role::Admin],
+    },
+    Section {
+        path: "/admin/journal",
+        label: "Journal",
+        roles: &[Role::Admin],
+    },
+    Section {
+        path: "/admin/equipe",
+        label: "Équipe",
+        roles: &[Role::Admin],
+    },
+];
+
+/// The signed-in staff member's role (provided before any page renders).
+pub fn role() -> Role {
+    use_context::<Account>().map_or(Role::Customer, |a| a.role)
+}
+
+/// Whether the signed-in staff member may use something meant for `roles`
+/// (admins may use everything).
+pub fn may(roles: &[Role]) -> bool {
+    let role = role();
+    role == Role::Admin || roles.contains(&role)
+}
+
+/// Runs `fetch` now and whenever what it reads changes; keeps the last answer.
+pub fn load<T, F, Fut>(fetch: F) -> RwSignal<Option<CallResult<T>>>
+where
+    T: Send + Sync + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = CallResult<T>> + 'static,
+{
+    let answer = RwSignal::new(None);
+    Effect::new(move || {
+        let pending = fetch();
+        leptos::task::spawn_local(async move { answer.set(Some(pending.await)) });
+    });
+    answer
+}
+
+/// Loading, the error, or `show` of the answer.
+pub fn shown<T, V>(
+    answer: RwSignal<Option<CallResult<T>>>,
+    show: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl Fn() -> AnyView + Send + Sync + 'static
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    move || match answer.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+        Some(Ok(value)) => show(value).into_any(),
+    }
+}
+
+/// The staff area.
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::load();
+    provide_context(session);
+    provide_context(comptoir_ui::Bundle::Admin);
+    view! {
+        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        {move || match (session.known.get(), session.account.get()) {
+            (false, _) => view! { <main id="contenu"><Loading/></main> }.into_any(),
+            (true, Some(account)) if account.role.is_staff() => {
+                provide_context(account.clone());
+                view! { <Staff me=account/> }.into_any()
+            }
+            (true, Some(_)) => view! {
+                <main id="contenu"><p class="notice notice-error" role="alert">
+                    "Ce compte n'a pas accès à l'espace du personnel. "<a href="/" rel="external">"Retour à la boutique"</a>
+                </p></main>
+            }.into_any(),
+            (true, None) => view! { <main id="contenu"><SignInForm session/></main> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Staff(me: Account) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            if comptoir_ui::api::sign_out().await.is_ok() {
+                session.account.set(None);
+            }
+        });
+    };
+    view! {
+        <Router>
+            <header class="site-header admin-header">
+                <a href="/admin" class="brand">"Comptoir " <small>"personnel"</small></a>
+                <nav aria-label="Sections">
+                    {SECTIONS.iter().filter(|s| may(s.roles)).map(|s| view! {
+                        <a href=s.path>{s.label}</a>
+                    }).collect_view()}
+                </nav>
+                <p class="who">
+                    <span id="staff-who">{me.email.to_string()}" · "{me.role.as_str()}</span>" "
+                    <button type="button" class="button button-link" id="staff-sign-out" on:click=sign_out>"Se déconnecter"</button>
+                </p>
+            </header>
+            <main id="contenu" tabindex="-1" class="admin">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/admin") view=pages::dashboard::DashboardPage/>
+                    <Route path=path!("/admin/commandes") view=pages::orders::OrdersPage/>
+                    <Route path=path!("/admin/commandes/:id") view=pages::order::OrderPage/>
+                    <Route path=path!("/admin/stock") view=pages::stock::StockPage/>
+                    <Route path=path!("/admin/remboursements") view=pages::refunds::RefundsPage/>
+                    <Route path=path!("/admin/support") view=pages::support::InboxPage/>
+                    <Route path=path!("/admin/support/:id") view=pages::support::ThreadPage/>
+                    <Route path=path!("/admin/clients") view=pages::customers::CustomersPage/>
+                    <Route path=path!("/admin/clients/:id") view=pages::customers::CustomerPage/>
+                    <Route path=path!("/admin/catalogue") view=pages::catalog::CatalogPage/>
+                    <Route path=path!("/admin/journal") view=pages::audit::AuditPage/>
+                    <Route path=path!("/admin/equipe") view=pages::team::TeamPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn SignInForm(session: Session) -> impl IntoView {
+    let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let error = RwSignal::new(None::<CallError>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let email = match Email::parse(&email.get_untracked()) {
+            Ok(e) => e,
+            Err(e) => return error.set(Some(CallError::Api(e.on("email")))),
+        };
+        let body = SignIn {
+            email,
+            password: password.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match comptoir_ui::api::sign_in(&body).await {
+                Ok(account) => session.account.set(Some(account)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="auth">
+            <h1>"Espace du personnel"</h1>
+            <form on:submit=submit novalidate>
+                <div class="field">
+                    <label for="staff-email">"Adresse e-mail"</label>
+                    <input id="staff-email" type="email" autocomplete="username" on:input=move |ev| email.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="staff-password">"Mot de passe"</label>
+                    <input id="staff-password" type="password" autocomplete="current-password" on:input=move |ev| password.set(event_target_value(&ev))/>
+                </div>
+                {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+                <button type="submit" class="button button-primary" id="staff-sign-in">"Se connecter"</button>
+            </form>
+        </section>
+    }
+}
+
+/// Entry point called by the wasm-bindgen glue.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    leptos::mount::mount_to_body(App);
+}

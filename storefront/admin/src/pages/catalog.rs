@@ -1,0 +1,375 @@
+//! Catalog and promotions (admin): products with their variants, prices,
+//! tax class, image, category and publication; promotion codes created,
+//! edited and disabled under the same shared `Promotion` rules checkout
+//! applies (the functions validate them with `Promotion::validate`).
+
+use comptoir_shared::Money;
+use comptoir_shared::catalog_admin::{
+    AdminProduct, Description, ImagePath, Label, OptionLabel, ProductInput, PromotionListing,
+    VariantInput,
+};
+use comptoir_shared::ids::{ProductId, PromoCode, Sku};
+use comptoir_shared::pricing::{Promotion, PromotionKind, TaxClass};
+use comptoir_ui::api::CallError;
+use comptoir_ui::components::ErrorNotice;
+use comptoir_ui::text;
+use leptos::prelude::*;
+
+use super::{day_start_ms, value};
+use crate::{api, load, shown};
+
+const TAX_CLASSES: [(TaxClass, &str); 4] = [
+    (TaxClass::Standard, "Normal (20 %)"),
+    (TaxClass::Intermediate, "Intermédiaire (10 %)"),
+    (TaxClass::Reduced, "Réduit (5,5 %)"),
+    (TaxClass::SuperReduced, "Particulier (2,1 %)"),
+];
+
+/// `/admin/catalogue`
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let products = load(move || {
+        version.track();
+        api::products()
+    });
+    let reload = move || version.update(|v| *v += 1);
+    let editing = RwSignal::new(None::<AdminProduct>);
+    view! {
+        <h1>"Catalogue"</h1>
+        <div class="two-columns">
+            <section aria-labelledby="products-title">
+                <h2 id="products-title">"Produits"</h2>
+                <button type="button" class="button" id="new-product" on:click=move |_| editing.set(Some(blank()))>"Nouveau produit"</button>
+                {shown(products, move |list: Vec<AdminProduct>| view! {
+                    <table class="cart-table" id="admin-products">
+                        <thead><tr><th scope="col">"Produit"</th><th scope="col">"Catégorie"</th><th scope="col">"Variantes"</th><th scope="col">"En ligne"</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|p| {
+                                let (id, published, chosen) = (StoredValue::new(p.id.clone()), p.published, p.clone());
+                                let toggle = move |_| leptos::task::spawn_local(async move {
+                                    let _ = api::publish(&id.get_value(), !published).await;
+                                    reload();
+                                });
+                                view! {
+                                    <tr>
+                                        <td><button type="button" class="button-link" on:click=move |_| editing.set(Some(chosen.clone()))>{p.name}</button></td>
+                                        <td>{p.category}</td><td>{p.variants.len()}</td>
+                                        <td><button type="button" class="button button-link" on:click=toggle>{if published { "Oui — retirer" } else { "Non — publier" }}</button></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
+            </section>
+            {move || editing.get().map(|p| view! { <ProductForm p reload/> })}
+        </div>
+        <Promotions/>
+    }
+}
+
+fn blank() -> AdminProduct {
+    AdminProduct {
+        id: ProductId::parse("nouveau-produit").unwrap_or_else(|_| blank_id()),
+        name: String::new(),
+        description: String::new(),
+        category: String::new(),
+        image: "/img/products/t-shirt-lin.svg".into(),
+        tax_class: TaxClass::Standard,
+        published: false,
+        position: 0,
+        variants: Vec::new(),
+    }
+}
+
+fn blank_id() -> ProductId {
+    // A literal slug always parses; this only keeps the fallback total.
+    ProductId::parse("produit").unwrap_or_else(|_| blank_id())
+}
+
+#[component]
+fn ProductForm(p: AdminProduct, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let fields = RwSignal::new([
+        p.id.to_string(),
+        p.name.clone(),
+        p.description.clone(),
+        p.category.clone(),
+        p.image.clone(),
+    ]);
+    let tax = RwSignal::new(p.tax_class);
+    let error = RwSignal::new(None::<CallError>);
+    let saved = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let [id, name, description, category, image] = fields.get_untracked();
+        let parsed = (|| {
+            Ok::<_, comptoir_shared::ApiError>((
+                ProductId::parse(&id).map_err(|e| e.on("id"))?,
+                ProductInput {
+                    name: Label::parse(&name).map_err(|e| e.on("name"))?,
+                    description: Description::parse(&description)
+                        .map_err(|e| e.on("description"))?,
+                    category: Label::parse(&category).map_err(|e| e.on("category"))?,
+                    image: ImagePath::parse(&image).map_err(|e| e.on("image"))?,
+                    tax_class: tax.get_untracked(),
+                    published: p.published,
+                    position: None,
+                },
+            ))
+        })();
+        match parsed {
+            Ok((id, body)) => leptos::task::spawn_local(async move {
+                match api::save_product(&id, &body).await {
+                    Ok(_) => {
+                        error.set(None);
+                        saved.set(true);
+                        reload();
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            }),
+            Err(e) => error.set(Some(CallError::Api(e))),
+        }
+    };
+    let labels = [
+        ("product-id", "Identifiant (slug)"),
+        ("product-name", "Nom"),
+        ("product-description", "Description"),
+        ("product-category", "Catégorie"),
+        ("product-image", "Image"),
+    ];
+    let id = StoredValue::new(p.id.clone());
+    view! {
+        <section class="panel" aria-labelledby="edit-title">
+            <h2 id="edit-title">{if p.name.is_empty() { "Nouveau produit".to_owned() } else { p.name.clone() }}</h2>
+            <form on:submit=save>
+                {labels.into_iter().enumerate().map(|(i, (fid, label))| view! {
+                    <div class="field">
+                        <label for=fid>{label}</label>
+                        <input id=fid prop:value=move || fields.with(|f| f[i].clone()) on:input=move |ev| fields.update(|f| f[i] = value(&ev))/>
+                    </div>
+                }).collect_view()}
+                <div class="field">
+                    <label for="product-tax">"TVA"</label>
+                    <select id="product-tax" on:change=move |ev| if let Some(t) = TaxClass::parse(&value(&ev)) { tax.set(t) }>
+                        {TAX_CLASSES.into_iter().map(|(t, label)| view! { <option value=t.as_str() selected=t == p.tax_class>{label}</option> }).collect_view()}
+                    </select>
+                </div>
+                {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+                {move || saved.get().then(|| view! { <p class="notice notice-ok" role="status">"Enregistré."</p> })}
+                <button type="submit" class="button button-primary" id="save-product">"Enregistrer"</button>
+            </form>
+            <h3>"Variantes"</h3>
+            <table class="cart-table">
+                <thead><tr><th scope="col">"Référence"</th><th scope="col">"Coloris · taille"</th><th scope="col">"Prix TTC"</th><th scope="col">"Stock"</th></tr></thead>
+                <tbody>
+                    {p.variants.iter().map(|v| view! {
+                        <tr><td><code>{v.sku.to_string()}</code></td>
+                            <td>{[v.colour.clone(), v.size.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</td>
+                            <td>{text::money(v.price)}</td><td>{format!("{} (réservé {})", v.on_hand, v.reserved)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <VariantForm id=id.get_value() reload/>
+        </section>
+    }
+}
+
+#[component]
+fn VariantForm(id: ProductId, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let fields = RwSignal::new([String::new(), String::new(), String::new(), String::new()]);
+    let error = RwSignal::new(None::<CallError>);
+    let id = StoredValue::new(id);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let [sku, colour, size, price] = fields.get_untracked();
+        let option =
+            |raw: &str, field: &str| -> Result<Option<OptionLabel>, comptoir_shared::ApiError> {
+                if raw.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    OptionLabel::parse(raw).map(Some).map_err(|e| e.on(field))
+                }
+            };
+        let parsed =
+            (|| {
+                Ok::<_, comptoir_shared::ApiError>((
+                    Sku::parse(&sku).map_err(|e| e.on("sku"))?,
+                    VariantInput {
+                        colour: option(&colour, "colour")?,
+                        size: option(&size, "size")?,
+                        price: Money::eur(price.trim().parse::<i64>().map_err(|_| {
+                            comptoir_shared::ApiError::validation("price", "cents")
+                        })?),
+                        position: 0,
+                    },
+                ))
+            })();
+        match parsed {
+            Ok((sku, body)) => leptos::task::spawn_local(async move {
+                match api::save_variant(&id.get_value(), &sku, &body).await {
+                    Ok(_) => {
+                        error.set(None);
+                        reload();
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            }),
+            Err(e) => error.set(Some(CallError::Api(e))),
+        }
+    };
+    let labels = [
+        ("variant-sku", "Référence"),
+        ("variant-colour", "Coloris"),
+        ("variant-size", "Taille"),
+        ("variant-price", "Prix TTC (centimes)"),
+    ];
+    view! {
+        <form class="grid-form" on:submit=save>
+            {labels.into_iter().enumerate().map(|(i, (fid, label))| view! {
+                <div class="field"><label for=fid>{label}</label>
+                    <input id=fid on:input=move |ev| fields.update(|f| f[i] = value(&ev))/></div>
+            }).collect_view()}
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            <button type="submit" class="button">"Ajouter ou modifier la variante"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Promotions() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let list = load(move || {
+        version.track();
+        api::promotions()
+    });
+    let reload = move || version.update(|v| *v += 1);
+    view! {
+        <section aria-labelledby="promotions-title">
+            <h2 id="promotions-title">"Codes promo"</h2>
+            {shown(list, move |codes: Vec<PromotionListing>| view! {
+                <table class="cart-table" id="promotions">
+                    <thead><tr><th scope="col">"Code"</th><th scope="col">"Remise"</th><th scope="col">"Dès"</th><th scope="col">"Validité"</th>
+                        <th scope="col">"Utilisations"</th><th scope="col">"Actif"</th></tr></thead>
+                    <tbody>
+                        {codes.into_iter().map(|l| {
+                            let p = l.promotion;
+                            let code = StoredValue::new(p.code.clone());
+                            let disable = move |_| leptos::task::spawn_local(async move {
+                                let _ = api::disable_promotion(&code.get_value()).await;
+                                reload();
+                            });
+                            view! {
+                                <tr>
+                                    <td><code>{p.code.to_string()}</code></td>
+                                    <td>{match p.kind {
+                                        PromotionKind::Percentage { bps } => format!("−{} %", f64::from(bps) / 100.0),
+                                        PromotionKind::FixedAmount { amount } => format!("−{}", text::money(amount)),
+                                        PromotionKind::FreeShipping => "livraison offerte".into(),
+                                    }}{if p.stackable { " · cumulable" } else { "" }}</td>
+                                    <td>{text::money(p.min_subtotal)}</td>
+                                    <td>{text::date_time(p.starts_at_ms)}{p.ends_at_ms.map(|e| format!(" → {}", text::date_time(e)))}</td>
+                                    <td>{l.uses}{p.usage_limit.map(|u| format!(" / {u}"))}</td>
+                                    <td>{if p.active {
+                                        view! { <button type="button" class="button button-link" on:click=disable>"Oui — désactiver"</button> }.into_any()
+                                    } else { view! { <span>"Non"</span> }.into_any() }}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <NewPromotion reload/>
+        </section>
+    }
+}
+
+#[component]
+fn NewPromotion(reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    // code, kind, value, minimum (€), from, to, limit, per customer
+    let f = RwSignal::new([
+        String::new(),
+        "percentage".to_owned(),
+        String::new(),
+        "0".to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]);
+    let stackable = RwSignal::new(false);
+    let error = RwSignal::new(None::<CallError>);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let [code, kind, amount, minimum, from, to, limit, per_customer] = f.get_untracked();
+        let int = |raw: &str, field: &str| {
+            raw.trim()
+                .parse::<i64>()
+                .map_err(|_| comptoir_shared::ApiError::validation(field, "a whole number"))
+        };
+        let count = |raw: &str| raw.trim().parse::<u32>().ok();
+        let parsed = (|| {
+            let kind = match kind.as_str() {
+                "percentage" => PromotionKind::Percentage {
+                    bps: u32::try_from(int(&amount, "kind")? * 100).unwrap_or(0),
+                },
+                "fixed" => PromotionKind::FixedAmount {
+                    amount: Money::eur(int(&amount, "kind")? * 100),
+                },
+                _ => PromotionKind::FreeShipping,
+            };
+            Ok::<_, comptoir_shared::ApiError>(Promotion {
+                code: PromoCode::parse(&code).map_err(|e| e.on("code"))?,
+                kind,
+                min_subtotal: Money::eur(int(&minimum, "min_subtotal")? * 100),
+                starts_at_ms: day_start_ms(&from).unwrap_or_else(|| js_sys::Date::now() as i64),
+                ends_at_ms: day_start_ms(&to),
+                usage_limit: count(&limit),
+                per_customer_limit: count(&per_customer),
+                stackable: stackable.get_untracked(),
+                active: true,
+            })
+        })();
+        match parsed {
+            Ok(body) => leptos::task::spawn_local(async move {
+                match api::create_promotion(&body).await {
+                    Ok(_) => {
+                        error.set(None);
+                        reload();
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            }),
+            Err(e) => error.set(Some(CallError::Api(e))),
+        }
+    };
+    let input = move |i: usize, id: &'static str, label: &'static str, kind: &'static str| {
+        view! {
+            <div class="field"><label for=id>{label}</label>
+                <input id=id type=kind prop:value=move || f.with(|v| v[i].clone()) on:input=move |ev| f.update(|v| v[i] = value(&ev))/></div>
+        }
+    };
+    view! {
+        <h3>"Nouveau code"</h3>
+        <form class="grid-form" on:submit=create>
+            {input(0, "promo-code-new", "Code", "text")}
+            <div class="field"><label for="promo-kind">"Type"</label>
+                <select id="promo-kind" on:change=move |ev| f.update(|v| v[1] = value(&ev))>
+                    <option value="percentage">"Pourcentage"</option>
+                    <option value="fixed">"Montant fixe (€)"</option>
+                    <option value="free_shipping">"Livraison offerte"</option>
+                </select>
+            </div>
+            {input(2, "promo-value", "Valeur (% ou €)", "number")}
+            {input(3, "promo-minimum", "Dès (€ d'achats)", "number")}
+            {input(4, "promo-from", "Du", "date")}
+            {input(5, "promo-to", "Au (exclu)", "date")}
+            {input(6, "promo-limit", "Utilisations au total", "number")}
+            {input(7, "promo-per-customer", "Par client", "number")}
+            <label class="check"><input type="checkbox" on:change=move |ev| stackable.set(event_target_checked(&ev))/>"Cumulable"</label>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            <button type="submit" class="button button-primary" id="create-promotion">"Créer le code"</button>
+        </form>
+    }
+}

@@ -1,0 +1,54 @@
+//! The staff pages, one file per section, and the figure formatting they share.
+
+pub mod audit;
+pub mod catalog;
+pub mod customers;
+pub mod dashboard;
+pub mod order;
+pub mod orders;
+pub mod refunds;
+pub mod stock;
+pub mod support;
+pub mod team;
+
+/// `12,3 %` from basis points; `—` when there is nothing to divide.
+pub fn percent(bps: Option<i64>) -> String {
+    match bps {
+        None => "—".to_owned(),
+        Some(b) => {
+            let sign = if b < 0 { "-" } else { "" };
+            let b = b.abs();
+            format!("{sign}{},{} %", b / 100, (b % 100) / 10)
+        }
+    }
+}
+
+/// `12,5 h` from milliseconds.
+pub fn hours(ms: Option<i64>) -> String {
+    match ms {
+        None => "—".to_owned(),
+        Some(ms) => {
+            let tenths = ms / 360_000;
+            format!("{},{} h", tenths / 10, tenths % 10)
+        }
+    }
+}
+
+/// `4,2` from thousandths.
+pub fn milli(v: Option<i64>) -> String {
+    match v {
+        None => "—".to_owned(),
+        Some(v) => format!("{},{}", v / 1000, (v % 1000) / 100),
+    }
+}
+
+/// Unix ms of a `YYYY-MM-DD` date input at 00:00 UTC.
+pub fn day_start_ms(date: &str) -> Option<i64> {
+    let ms = js_sys::Date::parse(date);
+    (!ms.is_nan()).then_some(ms as i64)
+}
+
+/// A one-line form field value changed.
+pub fn value(ev: &leptos::ev::Event) -> String {
+    leptos::prelude::event_target_value(ev)
+}

@@ -1,0 +1,225 @@
+//! One order as staff see it: lines, addresses, payment, refunds, billing
+//! errors, the timeline with internal notes, and the actions the viewer's
+//! role allows.
+
+use comptoir_shared::account::Role;
+use comptoir_shared::ids::OrderId;
+use comptoir_shared::note::NewNote;
+use comptoir_shared::order::{OrderStatus, Shipment, StaffOrderView, StatusChange};
+use comptoir_shared::refund::RefundStatus;
+use comptoir_shared::support::MessageBody;
+use comptoir_ui::api::CallError;
+use comptoir_ui::components::{ErrorNotice, TotalsList};
+use comptoir_ui::text;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::value;
+use crate::{api, load, may, shown};
+
+/// `/admin/commandes/:id`
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let version = RwSignal::new(0u32);
+    let view_of = load(move || {
+        version.track();
+        let raw = params.with(|p| p.get("id").unwrap_or_default());
+        async move {
+            match OrderId::parse(&raw) {
+                Ok(id) => api::order(&id).await,
+                Err(_) => Err(CallError::Api(comptoir_shared::ApiError::not_found(
+                    "order",
+                ))),
+            }
+        }
+    });
+    let reload = move || version.update(|v| *v += 1);
+    view! { {shown(view_of, move |v| view! { <StaffOrder v reload/> })} }
+}
+
+#[component]
+fn StaffOrder(
+    v: StaffOrderView,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let o = v.order.clone();
+    let a = o.shipping_address.fields().clone();
+    let id = StoredValue::new(o.id.clone());
+    let status = o.status;
+    view! {
+        <h1>"Commande "<code>{o.id.to_string()}</code></h1>
+        <p>"Statut : "<strong id="staff-order-status">{text::status(status)}</strong>
+            " — passée le "{text::date_time(o.created_at_ms)}" par "
+            {match v.customer_id.clone() {
+                Some(c) => view! { <a href=format!("/admin/clients/{c}")>{o.email.to_string()}</a> }.into_any(),
+                None => view! { <span>{o.email.to_string()}" (invité)"</span> }.into_any(),
+            }}
+            {o.phone.as_ref().map(|p| format!(" — {}", p.display()))}
+        </p>
+        <Actions id=id.get_value() status reload/>
+        <div class="two-columns">
+            <section>
+                <h2>"Articles"</h2>
+                <table class="cart-table">
+                    <tbody>
+                        {o.lines.iter().map(|l| view! {
+                            <tr><td><code>{l.sku.to_string()}</code></td><td>{l.description.clone()}</td><td>{l.quantity.get()}</td><td>{text::money(l.line_total)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <TotalsList totals=o.totals id="staff-order-total"/>
+                <h2>"Livraison"</h2>
+                <address>{a.name}<br/>{a.line1}<br/>{a.line2}" "{a.postal_code}" "{a.city}</address>
+                {o.shipment.clone().map(|s| view! { <p id="staff-tracking">{s.carrier}" — "<code>{s.tracking_number}</code></p> })}
+            </section>
+            <section>
+                <h2>"Paiement"</h2>
+                <dl class="facts">
+                    <dt>"Encaissé"</dt><dd id="captured">{text::money(v.payment.captured)}</dd>
+                    <dt>"Remboursé"</dt><dd id="refunded">{text::money(v.payment.refunded)}</dd>
+                    <dt>"Référence"</dt><dd>{v.payment.reference.clone().unwrap_or_else(|| "—".into())}</dd>
+                </dl>
+                <ul class="plain">
+                    {v.payment.sessions.iter().map(|s| view! {
+                        <li>{format!("{} · {} · {} · {}", s.provider, s.state, text::money(s.amount), text::date_time(s.created_at_ms))}</li>
+                    }).collect_view()}
+                </ul>
+                {(!v.billing_errors.is_empty()).then(|| view! {
+                    <h3>"Erreurs de facturation"</h3>
+                    <ul class="plain">
+                        {v.billing_errors.iter().map(|b| view! { <li class="notice notice-error">{format!("{} — {} ({})", b.kind, b.detail, text::date_time(b.at_ms))}</li> }).collect_view()}
+                    </ul>
+                })}
+                <h2>"Remboursements"</h2>
+                {if v.refunds.is_empty() {
+                    view! { <p class="muted">"Aucun."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain" id="staff-refunds">
+                            {v.refunds.iter().map(|r| view! {
+                                <li>{format!("{} — {} demandés, {} accordés — {}", text::refund_status(r.status), text::money(r.requested), text::money(r.amount), r.reason)}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        </div>
+        <section>
+            <h2>"Historique"</h2>
+            <ol class="timeline" id="staff-timeline">
+                {o.timeline.iter().map(|e| view! {
+                    <li><time>{text::date_time(e.at_ms)}</time>" — "<strong>{text::status(e.status)}</strong>" — "{e.note.clone()}" · "<small>{e.actor.clone()}</small></li>
+                }).collect_view()}
+            </ol>
+            <h3>"Notes internes"</h3>
+            <ul class="plain" id="internal-notes">
+                {v.notes.iter().map(|n| view! { <li><small>{format!("{} · {}", text::date_time(n.at_ms), n.author)}</small><br/>{n.body.clone()}</li> }).collect_view()}
+            </ul>
+            <NoteForm id=id.get_value() reload/>
+        </section>
+    }
+}
+
+/// The moves the viewer's role allows from this status.
+#[component]
+fn Actions(
+    id: OrderId,
+    status: OrderStatus,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<CallError>);
+    let carrier = RwSignal::new("Colissimo".to_owned());
+    let tracking = RwSignal::new(String::new());
+    let id = StoredValue::new(id);
+    let go = move |to: OrderStatus| {
+        let shipment = (to == OrderStatus::Shipped).then(|| Shipment {
+            carrier: carrier.get_untracked(),
+            tracking_number: tracking.get_untracked(),
+        });
+        let body = StatusChange {
+            to,
+            shipment,
+            note: String::new(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::change_status(&id.get_value(), &body).await {
+                Ok(_) => {
+                    // A cancelled paid order's refund is committed with the
+                    // cancellation; send it now (Spin has no background loop).
+                    if to == OrderStatus::Cancelled
+                        && let Ok(view) = api::order(&id.get_value()).await
+                    {
+                        for r in view
+                            .refunds
+                            .iter()
+                            .filter(|r| r.status == RefundStatus::Pending)
+                        {
+                            let _ = api::execute_refund(&r.id).await;
+                        }
+                    }
+                    error.set(None);
+                    reload();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let warehouse = may(&[Role::Warehouse]);
+    let support = may(&[Role::Support]);
+    view! {
+        <div class="actions" id="order-actions">
+            {(warehouse && status == OrderStatus::Paid).then(|| view! {
+                <button type="button" class="button button-primary" id="start-picking" on:click=move |_| go(OrderStatus::Picking)>"Commencer la préparation"</button>
+            })}
+            {(warehouse && status == OrderStatus::Picking).then(|| view! {
+                <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); go(OrderStatus::Shipped) }>
+                    <label for="carrier">"Transporteur"</label>
+                    <input id="carrier" prop:value=move || carrier.get() on:input=move |ev| carrier.set(value(&ev))/>
+                    <label for="tracking">"N° de suivi"</label>
+                    <input id="tracking" required on:input=move |ev| tracking.set(value(&ev))/>
+                    <button type="submit" class="button button-primary" id="ship">"Expédier"</button>
+                </form>
+            })}
+            {(warehouse && status == OrderStatus::Shipped).then(|| view! {
+                <button type="button" class="button button-primary" id="mark-delivered" on:click=move |_| go(OrderStatus::Delivered)>"Marquer livrée"</button>
+            })}
+            {(support && matches!(status, OrderStatus::PendingPayment | OrderStatus::Paid | OrderStatus::Picking)).then(|| view! {
+                <button type="button" class="button" id="cancel-order" on:click=move |_| go(OrderStatus::Cancelled)>"Annuler la commande"</button>
+            })}
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+        </div>
+    }
+}
+
+#[component]
+fn NoteForm(id: OrderId, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<CallError>);
+    let id = StoredValue::new(id);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let note = match MessageBody::parse(&body.get_untracked()) {
+            Ok(b) => NewNote { body: b },
+            Err(e) => return error.set(Some(CallError::Api(e.on("body")))),
+        };
+        leptos::task::spawn_local(async move {
+            match api::order_note(&id.get_value(), &note).await {
+                Ok(()) => {
+                    body.set(String::new());
+                    error.set(None);
+                    reload();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit class="narrow">
+            <label for="note">"Ajouter une note interne (jamais montrée au client)"</label>
+            <textarea id="note" rows="2" prop:value=move || body.get() on:input=move |ev| body.set(value(&ev))></textarea>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            <button type="submit" class="button" id="add-note">"Ajouter"</button>
+        </form>
+    }
+}

@@ -1,0 +1,128 @@
+//! Finance's queue: each request with what the order captured and what is
+//! already refunded; approve in full or in part (optionally restocking), or
+//! decline with a reason the customer reads.
+
+use comptoir_shared::Money;
+use comptoir_shared::refund::{ApproveRefund, DeclineRefund, RefundQueueItem};
+use comptoir_ui::api::CallError;
+use comptoir_ui::components::ErrorNotice;
+use comptoir_ui::text;
+use leptos::prelude::*;
+
+use super::value;
+use crate::{api, load, shown};
+
+/// `/admin/remboursements`
+#[component]
+pub fn RefundsPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let queue = load(move || {
+        version.track();
+        api::refunds("requested")
+    });
+    view! {
+        <h1>"Remboursements à décider"</h1>
+        {shown(queue, move |items: Vec<RefundQueueItem>| if items.is_empty() {
+            view! { <p class="muted" id="refund-queue-empty">"Aucune demande en attente."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="plain" id="refund-queue">
+                    {items.into_iter().map(|item| view! { <Request item reload=move || version.update(|v| *v += 1)/> }).collect_view()}
+                </ul>
+            }.into_any()
+        })}
+    }
+}
+
+#[component]
+fn Request(
+    item: RefundQueueItem,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let r = item.refund.clone();
+    let id = StoredValue::new(r.id.clone());
+    let amount = RwSignal::new(format!(
+        "{}.{:02}",
+        r.requested.amount / 100,
+        r.requested.amount % 100
+    ));
+    let restock = RwSignal::new(true);
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<CallError>);
+    let done =
+        move |answer: comptoir_ui::api::CallResult<comptoir_shared::refund::Refund>| match answer {
+            Ok(_) => reload(),
+            Err(e) => error.set(Some(e)),
+        };
+    let approve = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let cents = parse_euros(&amount.get_untracked());
+        let body = ApproveRefund {
+            amount: cents.map(Money::eur),
+            restock: restock.get_untracked(),
+        };
+        leptos::task::spawn_local(async move { done(api::approve(&id.get_value(), &body).await) });
+    };
+    let decline = move |_| {
+        let body = DeclineRefund {
+            note: note.get_untracked(),
+        };
+        leptos::task::spawn_local(async move { done(api::decline(&id.get_value(), &body).await) });
+    };
+    view! {
+        <li class="panel refund-request">
+            <p>
+                <a href=format!("/admin/commandes/{}", r.order_id)>"Commande "{r.order_id.to_string().chars().take(8).collect::<String>()}</a>
+                " — demandé le "{text::date_time(r.created_at_ms)}" — motif : "<q>{r.reason.clone()}</q>
+            </p>
+            <ul class="plain">
+                {r.lines.iter().map(|l| view! { <li>{format!("{} × {} = {}", l.quantity.get(), l.sku, text::money(l.amount))}</li> }).collect_view()}
+            </ul>
+            <dl class="facts">
+                <dt>"Demandé"</dt><dd class="requested">{text::money(r.requested)}</dd>
+                <dt>"Encaissé sur la commande"</dt><dd class="captured">{text::money(item.captured)}</dd>
+                <dt>"Déjà remboursé ou en cours"</dt><dd class="already">{text::money(item.refunded)}</dd>
+            </dl>
+            <form class="inline-form" on:submit=approve>
+                <label for=format!("amount-{}", r.id)>"Montant (€)"</label>
+                <input id=format!("amount-{}", r.id) class="refund-amount" inputmode="decimal" prop:value=move || amount.get() on:input=move |ev| amount.set(value(&ev))/>
+                <label class="check"><input type="checkbox" prop:checked=move || restock.get() on:change=move |ev| restock.set(event_target_checked(&ev))/>"Remettre en stock"</label>
+                <button type="submit" class="button button-primary approve">"Approuver"</button>
+            </form>
+            <div class="inline-form">
+                <label for=format!("decline-{}", r.id)>"Motif du refus"</label>
+                <input id=format!("decline-{}", r.id) on:input=move |ev| note.set(value(&ev))/>
+                <button type="button" class="button decline" on:click=decline>"Refuser"</button>
+            </div>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+        </li>
+    }
+}
+
+/// `12,50` or `12.50` → 1250 cents; `None` when it is not an amount.
+fn parse_euros(raw: &str) -> Option<i64> {
+    let raw = raw.trim().replace(',', ".");
+    let (units, cents) = raw.split_once('.').unwrap_or((raw.as_str(), "0"));
+    let cents = match cents.len() {
+        1 => cents.parse::<i64>().ok()? * 10,
+        2 => cents.parse::<i64>().ok()?,
+        _ => return None,
+    };
+    units
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(cents)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn euros_read_with_comma_or_point() {
+        assert_eq!(super::parse_euros("12,50"), Some(1250));
+        assert_eq!(super::parse_euros("12.5"), Some(1250));
+        assert_eq!(super::parse_euros("35"), Some(3500));
+        assert_eq!(super::parse_euros("1,234"), None);
+        assert_eq!(super::parse_euros("abc"), None);
+    }
+}
