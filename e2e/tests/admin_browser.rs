@@ -24,11 +24,9 @@ async fn app() -> anyhow::Result<TestApp> {
 async fn sign_in(b: &Browser, app: &TestApp, role: &str) -> anyhow::Result<()> {
     app.staff(role).await?;
     b.open(&app.base, "/admin").await?;
-    b.fill("#staff-email", &format!("{role}@comptoir.test"))
-        .await?;
-    b.fill("#staff-password", "mot de passe du personnel")
-        .await?;
-    b.click("#staff-sign-in").await?;
+    b.fill("#email", &format!("{role}@comptoir.test")).await?;
+    b.fill("#password", "mot de passe du personnel").await?;
+    b.click("#sign-in").await?;
     b.wait_contains("#staff-who", role).await
 }
 

@@ -19,6 +19,8 @@ pub fn fold(text: &str) -> String {
             'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
             'ÿ' => out.push('y'),
             'ñ' => out.push('n'),
+            // Combining accents (text typed in decomposed form) just go.
+            '\u{300}'..='\u{36f}' => {}
             'æ' => out.push_str("ae"),
             'œ' => out.push_str("oe"),
             c if c.is_alphanumeric() => out.push(c),
@@ -29,10 +31,10 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Spellings of one word, mapped to one token.
-const SYNONYMS: [(&str, &str); 3] = [("tee", "t"), ("tees", "t"), ("teeshirt", "tshirt")];
+const SYNONYMS: [(&str, &str); 2] = [("teeshirt", "tshirt"), ("teeshirts", "tshirt")];
 
 /// Compound names written as two words, glued into one token.
-const COMPOUNDS: [(&str, &str); 2] = [("t", "shirt"), ("sweat", "shirt")];
+const COMPOUNDS: [(&str, &str); 3] = [("t", "shirt"), ("tee", "shirt"), ("sweat", "shirt")];
 
 /// The normalised tokens of a text: folded, synonyms applied, compounds
 /// glued (`t shirt` → `tshirt`), plural `s`/`x` dropped.
@@ -52,7 +54,8 @@ pub fn tokens(text: &str) -> Vec<String> {
     while i < words.len() {
         let next = words.get(i + 1).copied();
         if let Some(next) = next.filter(|n| COMPOUNDS.contains(&(words[i], singular(n).as_str()))) {
-            out.push(singular(&format!("{}{next}", words[i])));
+            let first = if words[i] == "tee" { "t" } else { words[i] };
+            out.push(singular(&format!("{first}{next}")));
             i += 2;
         } else {
             out.push(singular(words[i]));
@@ -105,6 +108,10 @@ mod tests {
         assert!(finds("ETE", "Robe d'été"));
         assert!(finds("été", "robe ete"));
         assert!(finds("cœur", "Pull coeur"));
+        assert!(
+            finds("e\u{301}te\u{301}", "Robe d'été"),
+            "decomposed accents"
+        );
     }
 
     #[test]
@@ -114,5 +121,9 @@ mod tests {
         assert!(!finds("chemise laine", "Chemise en lin"));
         assert!(!finds("pull", "Chemise en lin"));
         assert!(finds("", "anything"));
+        assert!(
+            !finds("tee", "Pantalon toile"),
+            "tee alone is not any t-word"
+        );
     }
 }

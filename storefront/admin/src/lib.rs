@@ -12,10 +12,9 @@ pub mod pages;
 
 use std::future::Future;
 
-use comptoir_shared::account::{Account, Role, SignIn};
-use comptoir_shared::ids::Email;
-use comptoir_ui::api::{CallError, CallResult};
-use comptoir_ui::components::{ErrorNotice, Loading, NotFound};
+use comptoir_shared::account::{Account, Role};
+use comptoir_ui::api::CallResult;
+use comptoir_ui::components::{ErrorNotice, Loading, NotFound, SignInForm};
 use comptoir_ui::state::Session;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -140,7 +139,7 @@ pub fn App() -> impl IntoView {
                     "Ce compte n'a pas accès à l'espace du personnel. "<a href="/" rel="external">"Retour à la boutique"</a>
                 </p></main>
             }.into_any(),
-            (true, None) => view! { <main id="contenu"><SignInForm session/></main> }.into_any(),
+            (true, None) => view! { <main id="contenu"><StaffSignIn session/></main> }.into_any(),
         }}
     }
 }
@@ -190,41 +189,12 @@ fn Staff(me: Account) -> impl IntoView {
 }
 
 #[component]
-fn SignInForm(session: Session) -> impl IntoView {
-    let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let error = RwSignal::new(None::<CallError>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let email = match Email::parse(&email.get_untracked()) {
-            Ok(e) => e,
-            Err(e) => return error.set(Some(CallError::Api(e.on("email")))),
-        };
-        let body = SignIn {
-            email,
-            password: password.get_untracked(),
-        };
-        leptos::task::spawn_local(async move {
-            match comptoir_ui::api::sign_in(&body).await {
-                Ok(account) => session.account.set(Some(account)),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+fn StaffSignIn(session: Session) -> impl IntoView {
+    let done = Callback::new(move |account: Account| session.account.set(Some(account)));
     view! {
         <section class="auth">
             <h1>"Espace du personnel"</h1>
-            <form on:submit=submit novalidate>
-                <div class="field">
-                    <label for="staff-email">"Adresse e-mail"</label>
-                    <input id="staff-email" type="email" autocomplete="username" on:input=move |ev| email.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="staff-password">"Mot de passe"</label>
-                    <input id="staff-password" type="password" autocomplete="current-password" on:input=move |ev| password.set(event_target_value(&ev))/>
-                </div>
-                {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
-                <button type="submit" class="button button-primary" id="staff-sign-in">"Se connecter"</button>
-            </form>
+            <SignInForm done/>
         </section>
     }
 }

@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use leptos::prelude::*;
 
+use crate::state::storage;
+
 const KEY: &str = "comptoir.lang";
 
 /// A language the shop speaks.
@@ -35,10 +37,6 @@ impl Lang {
             Self::En => en,
         }
     }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }
 
 /// Reference-counted rather than arena-owned: the first reader may run inside

@@ -8,6 +8,8 @@ use comptoir_shared::ids::CartId;
 use leptos::prelude::*;
 
 const KEY: &str = "comptoir.cart";
+/// The order this browser's cart became, while its payment is open.
+const PAYING: &str = "comptoir.paying";
 
 /// The cart, shared by every page through Leptos context.
 #[derive(Clone, Copy)]
@@ -18,7 +20,8 @@ pub struct CartState {
     pub count: RwSignal<u32>,
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// The browser's `localStorage`, when it has one.
+pub fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
@@ -34,9 +37,14 @@ impl CartState {
         };
         if let Some(id) = id {
             leptos::task::spawn_local(async move {
+                // The cart may have been forgotten meanwhile (its order just
+                // got paid): never bring it back.
+                let still = |s: &Self| s.id.get_untracked().as_ref() == Some(&id);
                 match crate::api::cart(&id).await {
-                    Ok(cart) => state.show(&cart),
-                    Err(_) => state.forget(),
+                    Ok(cart) if still(&state) => state.show(&cart),
+                    Ok(_) => {}
+                    Err(_) if still(&state) => state.forget(),
+                    Err(_) => {}
                 }
             });
         }
@@ -52,6 +60,23 @@ impl CartState {
             self.id.set(Some(cart.id.clone()));
         }
         self.count.set(cart.item_count);
+    }
+
+    /// Remembers that this cart became `order`, whose payment is now open.
+    pub fn paying(&self, order: &comptoir_shared::ids::OrderId) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(PAYING, order.as_str());
+        }
+    }
+
+    /// `order` is paid: if it is the one this cart became, the cart is done.
+    /// (Opening an older paid order leaves the current cart alone.)
+    pub fn paid(&self, order: &comptoir_shared::ids::OrderId) {
+        let Some(s) = storage() else { return };
+        if s.get_item(PAYING).ok().flatten().as_deref() == Some(order.as_str()) {
+            let _ = s.remove_item(PAYING);
+            self.forget();
+        }
     }
 
     /// Drops the cart (after a paid order, or when the server no longer knows it).

@@ -163,6 +163,13 @@ fn field(name: &str) -> &'static str {
         "country" => l.pick("le pays", "the country"),
         "quantity" => l.pick("la quantité", "the quantity"),
         "reason" => l.pick("le motif", "the reason"),
+        "bill_name" | "bill_line1" | "bill_postal_code" | "bill_city" => {
+            l.pick("l'adresse de facturation", "the billing address")
+        }
+        "code" => l.pick(
+            "le code promo (3 à 32 lettres, chiffres ou tirets)",
+            "the promo code (3 to 32 letters, digits or dashes)",
+        ),
         "body" | "subject" | "comment" => l.pick("le message", "the message"),
         _ => l.pick("le formulaire", "the form"),
     }

@@ -2,10 +2,9 @@
 //! session cookie; the page then goes where the shopper was heading
 //! (`?retour=/compte/commande`), or to the portal.
 
-use comptoir_shared::account::{Password, SignIn, SignUp};
-use comptoir_shared::ids::Email;
-use comptoir_ui::api::{self, CallError, CallResult};
-use comptoir_ui::components::ErrorNotice;
+use comptoir_shared::account::{Account, SignUp};
+use comptoir_ui::api::{self, CallError};
+use comptoir_ui::components::{ErrorNotice, SignInForm, credentials};
 use comptoir_ui::i18n::t;
 use comptoir_ui::paths;
 use comptoir_ui::state::Session;
@@ -18,62 +17,26 @@ fn destination(raw: Option<String>) -> String {
         .unwrap_or_else(|| paths::ACCOUNT.to_owned())
 }
 
-/// Shared by both forms: send, remember the account, move on.
-fn finish(
-    session: Session,
-    error: RwSignal<Option<CallError>>,
-    call: impl std::future::Future<Output = CallResult<comptoir_shared::account::Account>> + 'static,
-) {
+/// Remembers the account and goes where the shopper was heading.
+fn arrive(session: Session) -> Callback<Account> {
     let query = use_query_map();
     let navigate = use_navigate();
     let next = destination(query.with_untracked(|q| q.get("retour")));
-    leptos::task::spawn_local(async move {
-        match call.await {
-            Ok(account) => {
-                session.account.set(Some(account));
-                session.known.set(true);
-                navigate(&next, Default::default());
-            }
-            Err(e) => error.set(Some(e)),
-        }
-    });
+    Callback::new(move |account: Account| {
+        session.account.set(Some(account));
+        session.known.set(true);
+        navigate(&next, Default::default());
+    })
 }
 
 /// `/compte/connexion`
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let (email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let error = RwSignal::new(None::<CallError>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let email = match Email::parse(&email.get_untracked()) {
-            Ok(e) => e,
-            Err(e) => return error.set(Some(CallError::Api(e.on("email")))),
-        };
-        let body = SignIn {
-            email,
-            password: password.get_untracked(),
-        };
-        finish(session, error, async move { api::sign_in(&body).await });
-    };
+    let done = arrive(expect_context::<Session>());
     view! {
         <section class="auth">
             <h1>{t("Connexion", "Sign in")}</h1>
-            <form on:submit=submit novalidate>
-                <div class="field">
-                    <label for="email">{t("Adresse e-mail", "E-mail address")}</label>
-                    <input id="email" type="email" autocomplete="email" required
-                        on:input=move |ev| email.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="password">{t("Mot de passe", "Password")}</label>
-                    <input id="password" type="password" autocomplete="current-password" required
-                        on:input=move |ev| password.set(event_target_value(&ev))/>
-                </div>
-                {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
-                <button type="submit" class="button button-primary" id="sign-in">{t("Se connecter", "Sign in")}</button>
-            </form>
+            <SignInForm done/>
             <p>{t("Pas encore de compte ? ", "No account yet? ")}<a href=paths::SIGN_UP>{t("Créer un compte", "Create an account")}</a></p>
         </section>
     }
@@ -82,7 +45,7 @@ pub fn SignInPage() -> impl IntoView {
 /// `/compte/inscription`
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let session = expect_context::<Session>();
+    let done = arrive(expect_context::<Session>());
     let (name, email, password) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -91,14 +54,8 @@ pub fn SignUpPage() -> impl IntoView {
     let error = RwSignal::new(None::<CallError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let parsed = Email::parse(&email.get_untracked())
-            .map_err(|e| e.on("email"))
-            .and_then(|email| {
-                Password::parse(&password.get_untracked())
-                    .map(|password| (email, password))
-                    .map_err(|e| e.on("password"))
-            });
-        let (email, password) = match parsed {
+        let (email, password) = match credentials(&email.get_untracked(), &password.get_untracked())
+        {
             Ok(p) => p,
             Err(e) => return error.set(Some(CallError::Api(e))),
         };
@@ -107,7 +64,12 @@ pub fn SignUpPage() -> impl IntoView {
             password,
             name: name.get_untracked(),
         };
-        finish(session, error, async move { api::sign_up(&body).await });
+        leptos::task::spawn_local(async move {
+            match api::sign_up(&body).await {
+                Ok(account) => done.run(account),
+                Err(e) => error.set(Some(e)),
+            }
+        });
     };
     view! {
         <section class="auth">

@@ -70,7 +70,7 @@ impl CheckoutForm {
                     city: self.bill_city.clone(),
                     country: "FR".to_owned(),
                 })
-                .map_err(|(field, e)| (field, e.0))?,
+                .map_err(|(field, e)| (billing(field), e.0))?,
             )
         } else {
             None
@@ -83,6 +83,18 @@ impl CheckoutForm {
             billing_address,
             shipping_method: self.shipping_method,
         })
+    }
+}
+
+/// The form's name of a billing address field, so the message names the
+/// right address.
+fn billing(field: &'static str) -> &'static str {
+    match field {
+        "name" => "bill_name",
+        "line1" => "bill_line1",
+        "postal_code" => "bill_postal_code",
+        "city" => "bill_city",
+        other => other,
     }
 }
 
@@ -117,9 +129,12 @@ pub fn CheckoutPage() -> impl IntoView {
     let error = RwSignal::new(None::<CallError>);
     let busy = RwSignal::new(false);
     let key = StoredValue::new(idempotency_key());
+    // Only the shipping method changes the price: typing in the address
+    // fields must not refetch the cart.
+    let method = Memo::new(move |_| form.with(|f| f.shipping_method));
     let cart = LocalResource::new(move || {
         let id = state.id.get();
-        let method = form.with(|f| f.shipping_method);
+        let method = method.get();
         async move {
             match id {
                 Some(id) => api::cart_shipped(&id, method).await.map(Some),
@@ -147,6 +162,7 @@ pub fn CheckoutPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let placed = async {
                 let order = api::checkout(&request, &key.get_value()).await?;
+                state.paying(&order.order_id);
                 api::payment_session(&order.order_id).await
             };
             match placed.await {
@@ -170,7 +186,7 @@ pub fn CheckoutPage() -> impl IntoView {
         {move || (session.known.get() && session.account.get().is_none()).then(|| view! {
             <p class="muted">
                 {t("Vous commandez en invité. ", "You are checking out as a guest. ")}
-                <a href=comptoir_ui::paths::SIGN_IN>{t("Se connecter", "Sign in")}</a>
+                <a href=comptoir_ui::components::sign_in_here()>{t("Se connecter", "Sign in")}</a>
                 {t(" pour retrouver la commande dans votre compte.", " to find the order in your account.")}
             </p>
         })}
@@ -297,8 +313,8 @@ mod tests {
         form.separate_billing = true;
         assert_eq!(
             form.request(id.clone()).unwrap_err().0,
-            "name",
-            "billing asked, empty"
+            "bill_postal_code",
+            "billing asked, empty: named as a billing field"
         );
         form.separate_billing = false;
         form.phone = "12".into();

@@ -7,7 +7,7 @@
 
 use comptoir_shared::ids::{OrderId, Quantity};
 use comptoir_shared::order::{OrderStatus, OrderSummary};
-use comptoir_shared::refund::{Refund, RefundLineRequest, RefundRequest};
+use comptoir_shared::refund::{Refund, RefundLineRequest, RefundRequest, RefundStatus};
 use comptoir_shared::support::{
     Csat, MessageAuthor, MessageBody, NewMessage, NewThread, Nps, Subject, SupportThread,
     SurveyAnswer, SurveyComment,
@@ -34,42 +34,41 @@ pub fn OrderPage() -> impl IntoView {
                 order.set(Some(Err(CallError::Api(ApiError::not_found("order")))));
                 return;
             };
-            // Follow a pending order for up to a minute while its payment settles.
-            for _ in 0..60 {
+            // Follow a pending order while its payment settles (a Stripe
+            // webhook can take a while), for as long as this page shows it.
+            let here = || {
+                params
+                    .try_with_untracked(|p| p.get("id"))
+                    .flatten()
+                    .as_deref()
+                    == Some(raw.as_str())
+            };
+            for attempt in 0u32..300 {
                 let loaded = api::order(&id).await;
-                let pending = matches!(&loaded, Ok(o) if o.status == OrderStatus::PendingPayment);
-                if matches!(&loaded, Ok(o) if o.status == OrderStatus::Paid) {
-                    state.forget();
+                if !here() {
+                    return;
+                }
+                let status = loaded.as_ref().ok().map(|o| o.status);
+                if status == Some(OrderStatus::Paid) {
+                    state.paid(&id);
                 }
                 order.set(Some(loaded));
-                if !pending {
+                if status != Some(OrderStatus::PendingPayment) {
                     break;
                 }
-                comptoir_ui::sleep(1000).await;
+                comptoir_ui::sleep(if attempt < 30 { 1000 } else { 5000 }).await;
             }
         });
     });
-    let reload = move || {
-        if let Some(Ok(o)) = order.get_untracked() {
-            leptos::task::spawn_local(async move {
-                order.set(Some(api::order(&o.id).await));
-            });
-        }
-    };
-    view! {
-        {move || match order.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-            Some(Ok(o)) => view! { <OrderView order=o reload/> }.into_any(),
-        }}
+    move || match order.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+        Some(Ok(o)) => view! { <OrderView order=o/> }.into_any(),
     }
 }
 
 #[component]
-fn OrderView(
-    order: OrderSummary,
-    reload: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn OrderView(order: OrderSummary) -> impl IntoView {
     let session = expect_context::<Session>();
     let a = order.shipping_address.fields().clone();
     let billing = order.billing_address.as_ref().map(|b| b.fields().clone());
@@ -85,11 +84,21 @@ fn OrderView(
         .timeline
         .iter()
         .any(|e| e.status == OrderStatus::Delivered);
-    let owner = {
-        let email = order.email.clone();
-        move || session.account.get().is_some_and(|acc| acc.email == email)
-    };
-    let (owner_returns, owner_support, owner_survey) = (owner.clone(), owner.clone(), owner);
+    // Whether the signed-in customer owns this order is the server's call:
+    // their refunds of it answer only to its owner.
+    let refunds = RwSignal::new(None::<Vec<Refund>>);
+    {
+        let id = order.id.clone();
+        Effect::new(move || {
+            if session.account.get().is_none() {
+                refunds.set(None);
+                return;
+            }
+            let id = id.clone();
+            leptos::task::spawn_local(async move { refunds.set(api::my_refunds(&id).await.ok()) });
+        });
+    }
+    let owner = move || refunds.with(Option::is_some);
     let stored = StoredValue::new(order.clone());
     view! {
         <h1>{move || if status == OrderStatus::Paid {
@@ -98,6 +107,9 @@ fn OrderView(
             lang().pick("Votre commande", "Your order")
         }}</h1>
         <p class="order-status">{t("Statut : ", "Status: ")}<strong id="order-status">{move || text::status(status)}</strong></p>
+        {(status == OrderStatus::PendingPayment).then(|| view! {
+            <p class="muted" aria-live="polite">{t("Nous attendons la confirmation du paiement ; cette page se met à jour seule.", "Waiting for the payment to be confirmed; this page updates itself.")}</p>
+        })}
         <p class="muted">
             {t("Commande n° ", "Order no. ")}<code>{order.id.to_string()}</code>
             {move || lang().pick(" du ", " of ")}{move || text::date_time(order.created_at_ms)}
@@ -118,17 +130,12 @@ fn OrderView(
         <div class="addresses">
             <section>
                 <h2>{t("Livraison", "Delivery")}</h2>
-                <address>
-                    {a.name}<br/>{a.line1}<br/>
-                    {(!a.line2.is_empty()).then(|| view! { {a.line2.clone()}<br/> })}
-                    {a.postal_code}" "{a.city}
-                    {order.phone.as_ref().map(|p| view! { <br/>{p.display()} })}
-                </address>
+                <AddressBlock a phone=order.phone.as_ref().map(|p| p.display())/>
             </section>
             {billing.map(|b| view! {
                 <section>
                     <h2>{t("Facturation", "Billing")}</h2>
-                    <address>{b.name}<br/>{b.line1}<br/>{b.postal_code}" "{b.city}</address>
+                    <AddressBlock a=b phone=None/>
                 </section>
             })}
         </div>
@@ -151,27 +158,45 @@ fn OrderView(
                 }
             }).collect_view()}
         </ol>
-        {move || (owner_returns() && after_shipping).then(|| view! { <Returns order=stored.get_value() reload/> })}
-        {move || owner_support().then(|| view! { <Support order=stored.get_value().id/> })}
-        {move || (owner_survey() && delivered).then(|| view! { <SurveyForm order=stored.get_value().id/> })}
+        {move || (owner() && after_shipping).then(|| view! { <Returns order=stored.get_value() refunds/> })}
+        {move || owner().then(|| view! { <Support order=stored.get_value().id/> })}
+        {move || (owner() && delivered).then(|| view! { <SurveyForm order=stored.get_value().id/> })}
+    }
+}
+
+#[component]
+fn AddressBlock(a: comptoir_shared::checkout::RawAddress, phone: Option<String>) -> impl IntoView {
+    view! {
+        <address>
+            {a.name}<br/>{a.line1}<br/>
+            {(!a.line2.is_empty()).then(|| view! { {a.line2.clone()}<br/> })}
+            {a.postal_code}" "{a.city}
+            {phone.map(|p| view! { <br/>{p} })}
+        </address>
     }
 }
 
 /// What is left to ask back per line, and the form to ask for it.
 #[component]
-fn Returns(order: OrderSummary, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn Returns(order: OrderSummary, refunds: RwSignal<Option<Vec<Refund>>>) -> impl IntoView {
     let id = order.id.clone();
-    let refunds = RwSignal::new(None::<CallResult<Vec<Refund>>>);
-    let load = {
-        let id = id.clone();
-        move || {
-            let id = id.clone();
-            leptos::task::spawn_local(async move { refunds.set(Some(api::my_refunds(&id).await)) });
-        }
-    };
-    load();
     let lines = StoredValue::new(order.lines.clone());
-    // Units chosen per line (0 = not returned).
+    // Units still returnable per line: bought minus what is asked or refunded.
+    let left = move |i: usize| {
+        lines.with_value(|ls| {
+            let Some(line) = ls.get(i) else { return 0 };
+            let asked: u32 = refunds.with(|rs| {
+                rs.iter()
+                    .flatten()
+                    .filter(|r| !matches!(r.status, RefundStatus::Declined | RefundStatus::Failed))
+                    .flat_map(|r| r.lines.iter())
+                    .filter(|l| l.sku == line.sku)
+                    .map(|l| l.quantity.get())
+                    .sum()
+            });
+            line.quantity.get().saturating_sub(asked)
+        })
+    };
     let chosen = RwSignal::new(vec![0u32; order.lines.len()]);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<CallError>);
@@ -196,16 +221,17 @@ fn Returns(order: OrderSummary, reload: impl Fn() + Copy + Send + Sync + 'static
             lines: wanted,
             reason: reason.get_untracked(),
         };
-        let load = load.clone();
+        let id = id.clone();
         leptos::task::spawn_local(async move {
             match api::request_refund(&body).await {
                 Ok(_) => {
                     error.set(None);
                     done.set(true);
                     reason.set(String::new());
-                    chosen.set(vec![0; chosen.get_untracked().len()]);
-                    load();
-                    reload();
+                    chosen.update(|c| c.iter_mut().for_each(|n| *n = 0));
+                    if let Ok(list) = api::my_refunds(&id).await {
+                        refunds.set(Some(list));
+                    }
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -215,16 +241,12 @@ fn Returns(order: OrderSummary, reload: impl Fn() + Copy + Send + Sync + 'static
         <section class="returns" aria-labelledby="returns-title">
             <h2 id="returns-title">{t("Retours et remboursements", "Returns and refunds")}</h2>
             {move || match refunds.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! {
-                    <p class="muted">{t("Aucune demande pour l'instant.", "No request yet.")}</p>
-                }.into_any(),
-                Some(Ok(list)) => view! {
+                Some(list) if !list.is_empty() => view! {
                     <ul class="refund-list" id="refunds">
                         {list.into_iter().map(refund_item).collect_view()}
                     </ul>
                 }.into_any(),
+                _ => view! { <p class="muted">{t("Aucune demande pour l'instant.", "No request yet.")}</p> }.into_any(),
             }}
             <form class="return-form" on:submit=submit>
                 <fieldset>
@@ -234,13 +256,13 @@ fn Returns(order: OrderSummary, reload: impl Fn() + Copy + Send + Sync + 'static
                         view! {
                             <div class="field field-inline">
                                 <label for=field.clone()>{l.description.clone()}</label>
-                                <select id=field on:change=move |ev| {
-                                    let n = event_target_value(&ev).parse().unwrap_or(0);
-                                    chosen.update(|c| if let Some(slot) = c.get_mut(i) { *slot = n; });
-                                }>
-                                    {(0..=l.quantity.get()).map(|n| view! {
-                                        <option value=n.to_string() selected=move || chosen.with(|c| c.get(i) == Some(&n))>{n}</option>
-                                    }).collect_view()}
+                                <select id=field
+                                    prop:value=move || chosen.with(|c| c.get(i).copied().unwrap_or(0).to_string())
+                                    on:change=move |ev| {
+                                        let n = event_target_value(&ev).parse().unwrap_or(0);
+                                        chosen.update(|c| if let Some(slot) = c.get_mut(i) { *slot = n; });
+                                    }>
+                                    {move || (0..=left(i)).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
                                 </select>
                             </div>
                         }

@@ -1,10 +1,9 @@
 //! Staff accounts: admins create them, change roles, disable them (which
 //! ends their sessions). The last active admin cannot be removed.
 
-use comptoir_shared::account::{NewStaff, Password, Role, StaffMember, UpdateStaff};
-use comptoir_shared::ids::Email;
+use comptoir_shared::account::{NewStaff, Role, StaffMember, UpdateStaff};
 use comptoir_ui::api::CallError;
-use comptoir_ui::components::ErrorNotice;
+use comptoir_ui::components::{ErrorNotice, credentials};
 use leptos::prelude::*;
 
 use super::value;
@@ -36,14 +35,8 @@ pub fn TeamPage() -> impl IntoView {
     );
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let parsed = Email::parse(&email.get_untracked())
-            .map_err(|e| e.on("email"))
-            .and_then(|email| {
-                Password::parse(&password.get_untracked())
-                    .map(|password| (email, password))
-                    .map_err(|e| e.on("password"))
-            });
-        let (email, password) = match parsed {
+        let (email, password) = match credentials(&email.get_untracked(), &password.get_untracked())
+        {
             Ok(p) => p,
             Err(e) => return error.set(Some(CallError::Api(e))),
         };

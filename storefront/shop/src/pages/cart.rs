@@ -34,18 +34,26 @@ pub fn CartPage() -> impl IntoView {
         })
     };
     // Walking away from the payment page gives the stock back now rather
-    // than when the reservation lapses.
-    if let Some(order) = query
-        .with_untracked(|q| q.get("commande"))
-        .and_then(|raw| OrderId::parse(&raw).ok())
-    {
+    // than when the reservation lapses; the cart is read once that is done,
+    // so its availability already counts the released units.
+    let abandoning = query.with_untracked(|q| {
+        (q.get("paiement").as_deref() == Some("annule"))
+            .then(|| q.get("commande").and_then(|raw| OrderId::parse(&raw).ok()))
+            .flatten()
+    });
+    let ready = RwSignal::new(abandoning.is_none());
+    if let Some(order) = abandoning {
         leptos::task::spawn_local(async move {
             let _ = api::abandon(&order).await;
+            ready.set(true);
         });
     }
     let cart = RwSignal::new(None::<Result<Cart, CallError>>);
     let error = RwSignal::new(None::<CallError>);
     Effect::new(move || {
+        if !ready.get() {
+            return;
+        }
         let id = state.id.get();
         leptos::task::spawn_local(async move {
             let loaded = match id {
@@ -149,6 +157,7 @@ fn line_row(
     let (availability, unit_price, line_total) =
         (line.availability, line.unit_price, line.line_total);
     let (href, name) = (paths::product(&line.product_id), line.product_name.clone());
+    let remove_name = format!("{} {}", line.product_name, line.variant_label);
     view! {
         <tr>
             <td>
@@ -164,7 +173,8 @@ fn line_row(
                 </select>
             </td>
             <td>{move || text::money(line_total)}</td>
-            <td><button class="button button-link" on:click=remove>{t("Retirer", "Remove")}</button></td>
+            <td><button class="button button-link" on:click=remove
+                aria-label=move || format!("{} {remove_name}", lang().pick("Retirer", "Remove"))>{t("Retirer", "Remove")}</button></td>
         </tr>
     }
     .into_any()
@@ -178,14 +188,14 @@ fn PromoCodes(
     apply: impl Fn(CallResult<Cart>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
-    let refused = RwSignal::new(None::<String>);
+    let refused = RwSignal::new(None::<CallError>);
     let id = StoredValue::new(cart.id.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let code = match PromoCode::parse(&typed.get_untracked()) {
             Ok(code) => code,
             Err(e) => {
-                refused.set(Some(e.0));
+                refused.set(Some(CallError::Api(e.on("code"))));
                 return;
             }
         };
@@ -196,7 +206,7 @@ fn PromoCodes(
                     typed.set(String::new());
                     apply(Ok(c));
                 }
-                Err(e) => refused.set(Some(text::error(&e))),
+                Err(e) => refused.set(Some(e)),
             }
         });
     };
@@ -232,7 +242,7 @@ fn PromoCodes(
                     prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
                 <button type="submit" class="button" id="apply-promo">{t("Appliquer", "Apply")}</button>
             </form>
-            {move || refused.get().map(|m| view! { <p class="notice notice-error" role="alert" id="promo-refused">{m}</p> })}
+            {move || refused.get().map(|e| view! { <p class="notice notice-error" role="alert" id="promo-refused">{move || text::error(&e)}</p> })}
         </section>
     }
 }

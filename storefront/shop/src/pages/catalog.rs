@@ -63,7 +63,8 @@ pub fn CatalogPage() -> impl IntoView {
         let q = query.get();
         leptos::task::spawn_local(async move {
             let answer = api::products(&q).await;
-            if query.get_untracked() == q {
+            // The page may have been left meanwhile: its memo is gone then.
+            if query.try_get_untracked().as_ref() == Some(&q) {
                 listing.set(Some(answer));
             }
         });

@@ -31,7 +31,7 @@ pub fn Header() -> impl IntoView {
                 </a>
                 <button type="button" class="lang-switch" id="lang-switch" on:click=switch
                     lang=move || lang().pick("en", "fr")
-                    aria-label=t("Switch to English", "Passer en français")>
+                    aria-label=t("EN — switch to English", "FR — passer en français")>
                     {t("EN", "FR")}
                 </button>
             </nav>

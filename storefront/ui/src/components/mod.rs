@@ -1,6 +1,9 @@
 //! The page shell and widgets shared by several pages.
 
 pub mod header;
+pub mod sign_in;
+
+pub use sign_in::{SignInForm, credentials};
 
 use comptoir_shared::pricing::Totals;
 use leptos::prelude::*;
@@ -18,6 +21,22 @@ use crate::text;
 pub fn Shell(here: Bundle, children: Children) -> impl IntoView {
     provide_context(here);
     provide_context(CartState::load());
+    // After a client-side page change, focus goes to the new page's content
+    // (as a full page load would), so keyboard and screen-reader users start
+    // from the top of it.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path)
+            && let Some(main) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("contenu"))
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = main.focus();
+        }
+        path
+    });
     view! {
         <header::Header/>
         <main id="contenu" tabindex="-1">{children()}</main>
@@ -75,6 +94,18 @@ pub fn TotalsList(totals: Totals, id: &'static str) -> impl IntoView {
     }
 }
 
+/// The sign-in page, coming back to the current page afterwards.
+pub fn sign_in_here() -> String {
+    let here = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    format!(
+        "{}?retour={}",
+        crate::paths::SIGN_IN,
+        js_sys::encode_uri_component(&here)
+    )
+}
+
 /// The signed-in account, or a prompt to sign in that comes back here.
 #[component]
 pub fn SignedIn<F, V>(children: F) -> impl IntoView
@@ -89,7 +120,7 @@ where
         (true, None) => view! {
             <p class="notice">
                 {t("Connectez-vous pour voir cette page. ", "Sign in to see this page. ")}
-                <a href=crate::paths::SIGN_IN>{t("Se connecter", "Sign in")}</a>
+                <a href=sign_in_here()>{t("Se connecter", "Sign in")}</a>
             </p>
         }
         .into_any(),
