@@ -245,6 +245,7 @@ fn Promotions() -> impl IntoView {
         api::promotions()
     });
     let reload = move || version.update(|v| *v += 1);
+    let form = PromotionFields::new();
     view! {
         <section aria-labelledby="promotions-title">
             <h2 id="promotions-title">"Codes promo"</h2>
@@ -260,9 +261,12 @@ fn Promotions() -> impl IntoView {
                                 let _ = api::disable_promotion(&code.get_value()).await;
                                 reload();
                             });
+                            let terms = p.clone();
+                            let edit = move |_| form.fill(&terms);
                             view! {
                                 <tr>
-                                    <td><code>{p.code.to_string()}</code></td>
+                                    <td><code>{p.code.to_string()}</code>" "
+                                        <button type="button" class="button button-link" on:click=edit>"Modifier"</button></td>
                                     <td>{match p.kind {
                                         PromotionKind::Percentage { bps } => format!("−{} %", f64::from(bps) / 100.0),
                                         PromotionKind::FixedAmount { amount } => format!("−{}", text::money(amount)),
@@ -280,25 +284,77 @@ fn Promotions() -> impl IntoView {
                     </tbody>
                 </table>
             })}
-            <NewPromotion reload/>
+            <PromotionForm form reload/>
         </section>
     }
 }
 
+/// The promotion form's fields as typed; `editing` names the code being
+/// changed (with whether it is active), `None` for a new one.
+#[derive(Clone, Copy)]
+struct PromotionFields {
+    /// code, kind, value, minimum (€), from, to, limit, per customer
+    f: RwSignal<[String; 8]>,
+    stackable: RwSignal<bool>,
+    editing: RwSignal<Option<(PromoCode, bool)>>,
+}
+
+impl PromotionFields {
+    fn new() -> Self {
+        Self {
+            f: RwSignal::new(Self::blank()),
+            stackable: RwSignal::new(false),
+            editing: RwSignal::new(None),
+        }
+    }
+
+    fn blank() -> [String; 8] {
+        let mut f: [String; 8] = Default::default();
+        f[1] = "percentage".into();
+        f[3] = "0".into();
+        f
+    }
+
+    /// Loads a code's terms into the form to change them.
+    fn fill(&self, p: &Promotion) {
+        let date = |ms: i64| {
+            String::from(js_sys::Date::new(&(ms as f64).into()).to_iso_string())
+                .chars()
+                .take(10)
+                .collect::<String>()
+        };
+        let (kind, value) = match p.kind {
+            PromotionKind::Percentage { bps } => ("percentage", (bps / 100).to_string()),
+            PromotionKind::FixedAmount { amount } => ("fixed", (amount.amount / 100).to_string()),
+            PromotionKind::FreeShipping => ("free_shipping", String::new()),
+        };
+        self.f.set([
+            p.code.to_string(),
+            kind.into(),
+            value,
+            (p.min_subtotal.amount / 100).to_string(),
+            date(p.starts_at_ms),
+            p.ends_at_ms.map(date).unwrap_or_default(),
+            p.usage_limit.map(|n| n.to_string()).unwrap_or_default(),
+            p.per_customer_limit
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+        ]);
+        self.stackable.set(p.stackable);
+        self.editing.set(Some((p.code.clone(), p.active)));
+    }
+}
+
 #[component]
-fn NewPromotion(reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    // code, kind, value, minimum (€), from, to, limit, per customer
-    let f = RwSignal::new([
-        String::new(),
-        "percentage".to_owned(),
-        String::new(),
-        "0".to_owned(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-    ]);
-    let stackable = RwSignal::new(false);
+fn PromotionForm(
+    form: PromotionFields,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let PromotionFields {
+        f,
+        stackable,
+        editing,
+    } = form;
     let error = RwSignal::new(None::<CallError>);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -309,6 +365,7 @@ fn NewPromotion(reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
                 .map_err(|_| comptoir_shared::ApiError::validation(field, "a whole number"))
         };
         let count = |raw: &str| raw.trim().parse::<u32>().ok();
+        let editing_now = editing.get_untracked();
         let parsed = (|| {
             let kind = match kind.as_str() {
                 "percentage" => PromotionKind::Percentage {
@@ -328,14 +385,21 @@ fn NewPromotion(reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
                 usage_limit: count(&limit),
                 per_customer_limit: count(&per_customer),
                 stackable: stackable.get_untracked(),
-                active: true,
+                active: editing_now.as_ref().is_none_or(|(_, active)| *active),
             })
         })();
         match parsed {
             Ok(body) => leptos::task::spawn_local(async move {
-                match api::create_promotion(&body).await {
+                let saved = match &editing_now {
+                    Some((code, _)) => api::update_promotion(code, &body).await,
+                    None => api::create_promotion(&body).await,
+                };
+                match saved {
                     Ok(_) => {
                         error.set(None);
+                        editing.set(None);
+                        f.set(PromotionFields::blank());
+                        stackable.set(false);
                         reload();
                     }
                     Err(e) => error.set(Some(e)),
@@ -351,11 +415,14 @@ fn NewPromotion(reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
         }
     };
     view! {
-        <h3>"Nouveau code"</h3>
+        <h3>{move || match editing.get() {
+            Some((code, _)) => format!("Modifier {code}"),
+            None => "Nouveau code".to_owned(),
+        }}</h3>
         <form class="grid-form" on:submit=create>
             {input(0, "promo-code-new", "Code", "text")}
             <div class="field"><label for="promo-kind">"Type"</label>
-                <select id="promo-kind" on:change=move |ev| f.update(|v| v[1] = value(&ev))>
+                <select id="promo-kind" prop:value=move || f.with(|v| v[1].clone()) on:change=move |ev| f.update(|v| v[1] = value(&ev))>
                     <option value="percentage">"Pourcentage"</option>
                     <option value="fixed">"Montant fixe (€)"</option>
                     <option value="free_shipping">"Livraison offerte"</option>
@@ -367,9 +434,11 @@ fn NewPromotion(reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
             {input(5, "promo-to", "Au (exclu)", "date")}
             {input(6, "promo-limit", "Utilisations au total", "number")}
             {input(7, "promo-per-customer", "Par client", "number")}
-            <label class="check"><input type="checkbox" on:change=move |ev| stackable.set(event_target_checked(&ev))/>"Cumulable"</label>
+            <label class="check"><input type="checkbox" prop:checked=move || stackable.get() on:change=move |ev| stackable.set(event_target_checked(&ev))/>"Cumulable"</label>
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
-            <button type="submit" class="button button-primary" id="create-promotion">"Créer le code"</button>
+            <button type="submit" class="button button-primary" id="create-promotion">
+                {move || if editing.get().is_some() { "Enregistrer" } else { "Créer le code" }}
+            </button>
         </form>
     }
 }

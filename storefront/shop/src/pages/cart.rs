@@ -72,7 +72,12 @@ pub fn CartPage() -> impl IntoView {
             error.set(None);
             cart.set(Some(Ok(c)));
         }
-        Err(e) => error.set(Some(e)),
+        Err(e) => {
+            error.set(Some(e));
+            // Redraw from the last cart the server confirmed, so a refused
+            // quantity does not stay selected.
+            cart.update(|_| {});
+        }
     };
     view! {
         <h1>{t("Votre panier", "Your cart")}</h1>

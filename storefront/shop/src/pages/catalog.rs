@@ -150,12 +150,12 @@ fn Filters(query: Memo<ProductQuery>) -> impl IntoView {
                 {t("En stock uniquement", "In stock only")}
             </label>
             <label for="sort">{t("Trier par", "Sort by")}</label>
-            <select id="sort" on:change=move |ev| {
+            <select id="sort" prop:value=move || sort.get().as_str() on:change=move |ev| {
                 let v = event_target_value(&ev);
                 sort.set(ProductSort::ALL.into_iter().find(|o| o.as_str() == v).unwrap_or_default());
             }>
                 {ProductSort::ALL.into_iter().map(|o| view! {
-                    <option value=o.as_str() selected=move || sort.get() == o>{move || sort_label(o)}</option>
+                    <option value=o.as_str()>{move || sort_label(o)}</option>
                 }).collect_view()}
             </select>
             <button type="submit" class="button button-primary" id="apply-filters">{t("Afficher", "Show")}</button>

@@ -26,7 +26,10 @@ pub fn ProductPage() -> impl IntoView {
                     "product",
                 ))),
             };
-            product.set(Some(answer));
+            // Only if the shopper is still on this product.
+            if params.try_with_untracked(|p| p.get("id")).flatten() == Some(raw) {
+                product.set(Some(answer));
+            }
         });
     });
     move || match product.get() {
