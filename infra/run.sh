@@ -10,4 +10,18 @@ cd "$(dirname "$0")/.."
 bash infra/install-tools.sh
 bash infra/build-storefront.sh
 cargo build --release -p comptoir-host
+
+# The staff area (/admin) needs a first admin. Unless one is configured, this
+# local shop gets admin@comptoir.local with a random password generated once
+# and kept in .data/ (readable by this user only).
+if [ -z "${COMPTOIR_ADMIN_EMAIL:-}" ]; then
+    mkdir -p .data
+    if [ ! -s .data/admin-password ]; then
+        (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > .data/admin-password)
+    fi
+    export COMPTOIR_ADMIN_EMAIL=admin@comptoir.local
+    COMPTOIR_ADMIN_PASSWORD=$(cat .data/admin-password)
+    export COMPTOIR_ADMIN_PASSWORD
+    echo "staff area: http://127.0.0.1:3000/admin — $COMPTOIR_ADMIN_EMAIL / password in .data/admin-password"
+fi
 exec target/release/comptoir-host
