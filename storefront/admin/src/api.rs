@@ -11,7 +11,7 @@ use comptoir_shared::kpi::{CostSettings, KpiReport};
 use comptoir_shared::note::NewNote;
 use comptoir_shared::order::{OrderRow, OrderSummary, StaffOrderView, StatusChange};
 use comptoir_shared::pricing::Promotion;
-use comptoir_shared::refund::{ApproveRefund, DeclineRefund, Refund, RefundQueueItem};
+use comptoir_shared::refund::{ApproveRefund, DeclineRefund, Refund, RefundQueueItem, StaffRefund};
 use comptoir_shared::stock::{Adjustment, Receipt, StockLevel, StockMovement};
 use comptoir_shared::support::{NewMessage, SetThreadStatus, SupportThread, ThreadSummary};
 use comptoir_ui::api::{CallResult, get, send, status_only};
@@ -51,6 +51,11 @@ pub async fn order_note(id: &OrderId, body: &NewNote) -> CallResult<()> {
 /// Sends a committed refund to the provider (what a cancelled paid order needs under Spin).
 pub async fn execute_refund(id: &OpaqueId) -> CallResult<Refund> {
     send(Request::post(&format!("/api/refunds/{id}/execute")), &()).await
+}
+
+/// Finance refunds an amount directly, without a customer request.
+pub async fn direct_refund(body: &StaffRefund) -> CallResult<Refund> {
+    send(Request::post("/api/refunds/direct"), body).await
 }
 
 /// Stock levels, optionally the low ones only.

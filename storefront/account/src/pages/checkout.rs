@@ -244,6 +244,22 @@ pub fn CheckoutPage() -> impl IntoView {
                 <Suspense fallback=Loading>
                     {move || Suspend::new(async move { review(cart.await) })}
                 </Suspense>
+                <h3>{t("Livraison à", "Delivering to")}</h3>
+                <address id="review-address">{move || form.with(|f| {
+                    [
+                        f.name.clone(),
+                        f.line1.clone(),
+                        f.line2.clone(),
+                        format!("{} {}", f.postal_code, f.city),
+                        f.email.clone(),
+                        f.phone.clone(),
+                    ]
+                    .into_iter()
+                    .map(|l| l.trim().to_owned())
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+                })}</address>
             </aside>
         </div>
     }

@@ -52,3 +52,31 @@ pub fn day_start_ms(date: &str) -> Option<i64> {
 pub fn value(ev: &leptos::ev::Event) -> String {
     leptos::prelude::event_target_value(ev)
 }
+
+/// `12,50` or `12.50` → 1250 cents; `None` when it is not an amount.
+pub fn parse_euros(raw: &str) -> Option<i64> {
+    let raw = raw.trim().replace(',', ".");
+    let (units, cents) = raw.split_once('.').unwrap_or((raw.as_str(), "0"));
+    let cents = match cents.len() {
+        1 => cents.parse::<i64>().ok()? * 10,
+        2 => cents.parse::<i64>().ok()?,
+        _ => return None,
+    };
+    units
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(cents)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn euros_read_with_comma_or_point() {
+        assert_eq!(super::parse_euros("12,50"), Some(1250));
+        assert_eq!(super::parse_euros("12.5"), Some(1250));
+        assert_eq!(super::parse_euros("35"), Some(3500));
+        assert_eq!(super::parse_euros("1,234"), None);
+        assert_eq!(super::parse_euros("abc"), None);
+    }
+}

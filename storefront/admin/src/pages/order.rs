@@ -2,11 +2,12 @@
 //! errors, the timeline with internal notes, and the actions the viewer's
 //! role allows.
 
+use comptoir_shared::Money;
 use comptoir_shared::account::Role;
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::note::NewNote;
 use comptoir_shared::order::{OrderStatus, Shipment, StaffOrderView, StatusChange};
-use comptoir_shared::refund::RefundStatus;
+use comptoir_shared::refund::{RefundStatus, StaffRefund};
 use comptoir_shared::support::MessageBody;
 use comptoir_ui::api::CallError;
 use comptoir_ui::components::{ErrorNotice, TotalsList};
@@ -14,7 +15,7 @@ use comptoir_ui::text;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::value;
+use super::{parse_euros, value};
 use crate::{api, load, may, shown};
 
 /// `/admin/commandes/:id`
@@ -92,6 +93,9 @@ fn StaffOrder(
                     </ul>
                 })}
                 <h2>"Remboursements"</h2>
+                {(may(&[Role::Finance]) && v.payment.captured.amount > v.payment.refunded.amount).then(|| view! {
+                    <DirectRefund id=id.get_value() left=v.payment.captured.amount - v.payment.refunded.amount reload/>
+                })}
                 {if v.refunds.is_empty() {
                     view! { <p class="muted">"Aucun."</p> }.into_any()
                 } else {
@@ -220,6 +224,50 @@ fn NoteForm(id: OrderId, reload: impl Fn() + Copy + Send + Sync + 'static) -> im
             <textarea id="note" rows="2" prop:value=move || body.get() on:input=move |ev| body.set(value(&ev))></textarea>
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
             <button type="submit" class="button" id="add-note">"Ajouter"</button>
+        </form>
+    }
+}
+
+/// Finance gives money back without a customer request (a gesture, a
+/// shipping fee), never more than what is left of the capture.
+#[component]
+fn DirectRefund(
+    id: OrderId,
+    left: i64,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let amount = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<CallError>);
+    let id = StoredValue::new(id);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(cents) = parse_euros(&amount.get_untracked()) else {
+            return error.set(Some(CallError::Api(comptoir_shared::ApiError::validation(
+                "amount",
+                "an amount in euros",
+            ))));
+        };
+        let body = StaffRefund {
+            order_id: id.get_value(),
+            amount: Money::eur(cents),
+            reason: reason.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::direct_refund(&body).await {
+                Ok(_) => reload(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="inline-form" on:submit=submit>
+            <label for="direct-amount">{format!("Rembourser (jusqu'à {})", text::money(Money::eur(left)))}</label>
+            <input id="direct-amount" inputmode="decimal" on:input=move |ev| amount.set(value(&ev))/>
+            <label for="direct-reason">"Motif"</label>
+            <input id="direct-reason" required on:input=move |ev| reason.set(value(&ev))/>
+            <button type="submit" class="button" id="direct-refund">"Rembourser"</button>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
         </form>
     }
 }

@@ -9,7 +9,7 @@ use comptoir_ui::components::ErrorNotice;
 use comptoir_ui::text;
 use leptos::prelude::*;
 
-use super::value;
+use super::{parse_euros, value};
 use crate::{api, load, shown};
 
 /// `/admin/remboursements`
@@ -96,33 +96,5 @@ fn Request(
             </div>
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
         </li>
-    }
-}
-
-/// `12,50` or `12.50` → 1250 cents; `None` when it is not an amount.
-fn parse_euros(raw: &str) -> Option<i64> {
-    let raw = raw.trim().replace(',', ".");
-    let (units, cents) = raw.split_once('.').unwrap_or((raw.as_str(), "0"));
-    let cents = match cents.len() {
-        1 => cents.parse::<i64>().ok()? * 10,
-        2 => cents.parse::<i64>().ok()?,
-        _ => return None,
-    };
-    units
-        .parse::<i64>()
-        .ok()?
-        .checked_mul(100)?
-        .checked_add(cents)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn euros_read_with_comma_or_point() {
-        assert_eq!(super::parse_euros("12,50"), Some(1250));
-        assert_eq!(super::parse_euros("12.5"), Some(1250));
-        assert_eq!(super::parse_euros("35"), Some(3500));
-        assert_eq!(super::parse_euros("1,234"), None);
-        assert_eq!(super::parse_euros("abc"), None);
     }
 }

@@ -169,15 +169,15 @@ fn line_row(
                 <a href=href>{name}</a>
                 <br/><small>{line.variant_label.clone()}" — "{move || text::availability(availability)}</small>
             </td>
-            <td>{move || text::money(unit_price)}</td>
-            <td>
+            <td data-label=t("Prix", "Price")>{move || text::money(unit_price)}</td>
+            <td data-label=t("Quantité", "Quantity")>
                 <select aria-label=label on:change=set>
                     {(1..=max.min(Quantity::MAX)).map(move |n| view! {
                         <option value=n.to_string() selected=n == held>{n}</option>
                     }).collect_view()}
                 </select>
             </td>
-            <td>{move || text::money(line_total)}</td>
+            <td data-label="Total">{move || text::money(line_total)}</td>
             <td><button class="button button-link" on:click=remove
                 aria-label=move || format!("{} {remove_name}", lang().pick("Retirer", "Remove"))>{t("Retirer", "Remove")}</button></td>
         </tr>

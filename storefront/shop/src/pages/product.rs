@@ -73,7 +73,8 @@ fn ProductView(product: Product) -> impl IntoView {
             <div class="product-info">
                 <p class="category">{product.category.clone()}</p>
                 <h1>{product.name.clone()}</h1>
-                <p class="price price-large">{move || current().map(|v| text::money(v.price))}</p>
+                <p class="price price-large">{move || current().map(|v| text::money(v.price))}" "
+                    <small class="muted">{t("TTC", "incl. VAT")}</small></p>
                 <p>{product.description.clone()}</p>
                 <fieldset class="variant-picker">
                     <legend>{t("Modèle", "Option")}</legend>
