@@ -56,6 +56,16 @@ report "account bundle (checkout, payment, portal; loaded on entering /compte)" 
     "$OUT/pkg/comptoir_account.js" "$OUT/pkg/comptoir_account_bg.wasm"
 report "admin bundle (staff only)" "$OUT/admin/index.html" \
     "$OUT/pkg/comptoir_admin.js" "$OUT/pkg/comptoir_admin_bg.wasm"
+# What a shopper downloads must not carry staff code: none of the staff
+# routes the admin bundle calls may appear in the shop or account bundles.
+for b in comptoir_shop comptoir_account; do
+    for route in /api/kpis /api/audit /api/accounts/staff /api/orders/export.csv /api/catalog/admin; do
+        if grep -aq "$route" "$OUT/pkg/${b}_bg.wasm" "$OUT/pkg/$b.js"; then
+            echo "$b carries staff code ($route)" >&2
+            exit 1
+        fi
+    done
+done
 if [ "$shop" -gt "$BUDGET" ]; then
     echo "the shop's first load is $shop B gzip, over the $BUDGET B budget" >&2
     exit 1
