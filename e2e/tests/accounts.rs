@@ -125,6 +125,19 @@ async fn the_configured_admin_is_created_on_first_sign_in_only() -> anyhow::Resu
         _ => None,
     })?;
     let app = spawn_app_with(config).await?;
+    // Nobody can take the admin's e-mail before the admin's first sign-in.
+    let squatter = app
+        .send(
+            "POST",
+            "/api/accounts/signup",
+            &serde_json::json!({"email": "ADMIN@comptoir.test", "password": "je serai admin"}),
+        )
+        .await?;
+    assert_eq!(
+        (squatter.status, squatter.json["error"].clone()),
+        (409, serde_json::json!("conflict"))
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM accounts", &[]).await?, 0);
     assert!(
         app.sign_in("admin@comptoir.test", "pas le bon mot de passe")
             .await

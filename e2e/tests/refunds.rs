@@ -194,6 +194,41 @@ async fn twenty_concurrent_refunds_only_those_within_the_capture_succeed() -> an
 }
 
 #[tokio::test]
+async fn an_absurd_refund_amount_is_refused_without_overflowing() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let order = app.paid_order(SKU, 2).await?;
+    let finance = app.staff("finance").await?;
+    let send = |amount: i64| {
+        let body = json!({"order_id": order, "amount": {"amount": amount, "currency": "EUR"}, "reason": "test"});
+        let finance = finance.clone();
+        let app = &app;
+        async move {
+            app.send_as(&finance, "POST", "/api/refunds/direct", &body)
+                .await
+        }
+    };
+    assert_eq!(send(1000).await?.status, 201);
+    for amount in [i64::MAX, i64::MAX - 500, 6001] {
+        let answer = send(amount).await?;
+        assert_eq!(
+            (answer.status, answer.json["error"].clone()),
+            (409, json!("conflict")),
+            "{amount}"
+        );
+    }
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM refunds WHERE order_id = ?1",
+            &[Value::Text(order.clone())],
+        )
+        .await?,
+        1,
+        "only the first refund was recorded"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_refund_announced_before_the_payment_is_applied_once_the_payment_lands()
 -> anyhow::Result<()> {
     let app = spawn_app().await?;

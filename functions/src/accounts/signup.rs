@@ -15,6 +15,22 @@ pub async fn handle(
     State(host): State<Host>,
     ApiJson(body): ApiJson<SignUp>,
 ) -> AppResult<(StatusCode, HeaderMap, Json<Account>)> {
+    let taken = || -> AppResult<(StatusCode, HeaderMap, Json<Account>)> {
+        Err(ApiError::Conflict {
+            message: "an account already uses this e-mail".into(),
+        }
+        .into())
+    };
+    // The configured first admin's e-mail is reserved: a customer signing up
+    // with it first would otherwise lock the shop's admin out for good.
+    if host
+        .config
+        .initial_admin
+        .as_ref()
+        .is_some_and(|(email, _)| email.eq_ignore_ascii_case(body.email.as_str()))
+    {
+        return taken();
+    }
     let name = crate::extract::text("name", &body.name, 100, false)?;
     // Hash before taking the write lock: it is the slow part.
     let hash = super::password::hash(body.password.expose())?;
@@ -29,10 +45,7 @@ pub async fn handle(
     )
     .await?
     else {
-        return Err(ApiError::Conflict {
-            message: "an account already uses this e-mail".into(),
-        }
-        .into());
+        return taken();
     };
     let cookie = super::auth::open_session(tx.as_mut(), &host, &account.id).await?;
     tx.commit().await?;

@@ -106,7 +106,8 @@ pub async fn commit_amount(
         }
         .into());
     };
-    if amount <= 0 || committed + amount > captured {
+    // `amount > captured - committed` cannot overflow, whatever the caller sent.
+    if amount <= 0 || amount > captured - committed {
         return Err(ApiError::Conflict {
             message: format!(
                 "refunding {amount} would exceed the capture ({committed} of {captured} already refunded)"
