@@ -53,10 +53,25 @@ async fn warehouse_picks_and_ships_an_order_from_the_board() -> anyhow::Result<(
         b.click("#ship").await?;
         b.wait_text("#staff-order-status", "Expédiée").await?;
         b.wait_contains("#staff-tracking", "6A99887766").await?;
-        b.shot("2-shipped").await
+        b.shot("2-shipped").await?;
+        b.click("nav a[href='/admin/stock']").await?;
+        b.click(&format!("#sku-{SKU}")).await?;
+        b.fill("#receive-qty", "5").await?;
+        b.fill("#receive-note", "BL-42").await?;
+        b.click("#receive").await?;
+        b.wait_contains("#movements", "BL-42").await?;
+        b.shot("3-received").await
     }
     .await;
     b.finish(journey).await?;
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM stock_movements WHERE sku = ?1 AND kind = 'receipt' AND quantity = 5 AND note = 'BL-42 (warehouse@comptoir.test)'",
+            &[Value::Text(SKU.into())],
+        )
+        .await?,
+        1
+    );
     assert_eq!(
         app.scalar(
             "SELECT COUNT(*) FROM orders WHERE id = ?1 AND status = 'shipped' AND tracking_number = '6A99887766'",

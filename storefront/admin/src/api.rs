@@ -73,13 +73,13 @@ pub async fn movements(sku: &Sku) -> CallResult<Vec<StockMovement>> {
     get(&format!("/api/stock/{sku}/movements")).await
 }
 
-/// Goods received.
-pub async fn receive(sku: &Sku, body: &Receipt) -> CallResult<StockLevel> {
+/// Goods received; answers the ledger row written.
+pub async fn receive(sku: &Sku, body: &Receipt) -> CallResult<StockMovement> {
     send(Request::post(&format!("/api/stock/{sku}/receipts")), body).await
 }
 
-/// A counted correction.
-pub async fn adjust(sku: &Sku, body: &Adjustment) -> CallResult<StockLevel> {
+/// A counted correction; answers the ledger row written.
+pub async fn adjust(sku: &Sku, body: &Adjustment) -> CallResult<StockMovement> {
     send(
         Request::post(&format!("/api/stock/{sku}/adjustments")),
         body,
@@ -148,17 +148,17 @@ pub async fn promotions() -> CallResult<Vec<PromotionListing>> {
 }
 
 /// Creates a code.
-pub async fn create_promotion(body: &Promotion) -> CallResult<PromotionListing> {
+pub async fn create_promotion(body: &Promotion) -> CallResult<Promotion> {
     send(Request::post("/api/promotions"), body).await
 }
 
 /// Replaces a code's terms.
-pub async fn update_promotion(code: &PromoCode, body: &Promotion) -> CallResult<PromotionListing> {
+pub async fn update_promotion(code: &PromoCode, body: &Promotion) -> CallResult<Promotion> {
     send(Request::put(&format!("/api/promotions/{code}")), body).await
 }
 
 /// Switches a code off.
-pub async fn disable_promotion(code: &PromoCode) -> CallResult<PromotionListing> {
+pub async fn disable_promotion(code: &PromoCode) -> CallResult<Promotion> {
     send(
         Request::post(&format!("/api/promotions/{code}/disable")),
         &(),

@@ -89,7 +89,8 @@ pub fn may(roles: &[Role]) -> bool {
     role == Role::Admin || roles.contains(&role)
 }
 
-/// Runs `fetch` now and whenever what it reads changes; keeps the last answer.
+/// Runs `fetch` now and whenever what it reads changes; keeps the answer to
+/// the latest request.
 pub fn load<T, F, Fut>(fetch: F) -> RwSignal<Option<CallResult<T>>>
 where
     T: Send + Sync + 'static,
@@ -97,9 +98,20 @@ where
     Fut: Future<Output = CallResult<T>> + 'static,
 {
     let answer = RwSignal::new(None);
+    // Only the latest request may answer: a slow earlier one is dropped.
+    let latest = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     Effect::new(move || {
         let pending = fetch();
-        leptos::task::spawn_local(async move { answer.set(Some(pending.await)) });
+        let (latest, this) = (
+            latest.clone(),
+            latest.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+        );
+        leptos::task::spawn_local(async move {
+            let value = pending.await;
+            if latest.load(std::sync::atomic::Ordering::Relaxed) == this {
+                answer.set(Some(value));
+            }
+        });
     });
     answer
 }

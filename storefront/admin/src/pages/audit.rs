@@ -2,19 +2,18 @@
 //! and dates.
 
 use comptoir_shared::audit::AuditAction;
+use comptoir_shared::calendar::DAY_MS;
 use comptoir_ui::text;
 use leptos::prelude::*;
 
 use super::{day_start_ms, value};
 use crate::{api, load, shown};
 
-const DAY_MS: i64 = 24 * 3600 * 1000;
-
 /// `/admin/journal`
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let typed = RwSignal::new([String::new(), String::new(), String::new(), String::new()]);
-    let applied = RwSignal::new(String::new());
+    let applied = RwSignal::new("limit=500".to_owned());
     let entries = load(move || {
         let q = applied.get();
         async move { api::audit(&q).await }
@@ -32,6 +31,7 @@ pub fn AuditPage() -> impl IntoView {
             ("action", action),
             ("from", ms(&from, 0)),
             ("to", ms(&to, DAY_MS)),
+            ("limit", "500".to_owned()),
         ]));
     };
     let set = move |i: usize| move |ev: leptos::ev::Event| typed.update(|t| t[i] = value(&ev));

@@ -15,7 +15,7 @@ use comptoir_ui::components::ErrorNotice;
 use comptoir_ui::text;
 use leptos::prelude::*;
 
-use super::{day_start_ms, value};
+use super::{day_start_ms, euros, parse_euros, value};
 use crate::{api, load, shown};
 
 const TAX_CLASSES: [(TaxClass, &str); 4] = [
@@ -47,10 +47,18 @@ pub fn CatalogPage() -> impl IntoView {
                         <tbody>
                             {list.into_iter().map(|p| {
                                 let (id, published, chosen) = (StoredValue::new(p.id.clone()), p.published, p.clone());
-                                let toggle = move |_| leptos::task::spawn_local(async move {
-                                    let _ = api::publish(&id.get_value(), !published).await;
-                                    reload();
-                                });
+                                let toggle = move |_| {
+                                    let id = id.get_value();
+                                    leptos::task::spawn_local(async move {
+                                        // Keep an open form in step, or saving it would undo this.
+                                        if let Ok(updated) = api::publish(&id, !published).await
+                                            && editing.with_untracked(|e| e.as_ref().is_some_and(|p| p.id == updated.id))
+                                        {
+                                            editing.set(Some(updated));
+                                        }
+                                        reload();
+                                    });
+                                };
                                 view! {
                                     <tr>
                                         <td><button type="button" class="button-link" on:click=move |_| editing.set(Some(chosen.clone()))>{p.name}</button></td>
@@ -63,7 +71,7 @@ pub fn CatalogPage() -> impl IntoView {
                     </table>
                 })}
             </section>
-            {move || editing.get().map(|p| view! { <ProductForm p reload/> })}
+            {move || editing.get().map(|p| view! { <ProductForm p editing reload/> })}
         </div>
         <Promotions/>
     }
@@ -89,7 +97,13 @@ fn blank_id() -> ProductId {
 }
 
 #[component]
-fn ProductForm(p: AdminProduct, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn ProductForm(
+    p: AdminProduct,
+    editing: RwSignal<Option<AdminProduct>>,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    // A product keeps its slug: changing it would create another product.
+    let is_new = p.name.is_empty();
     let fields = RwSignal::new([
         p.id.to_string(),
         p.name.clone(),
@@ -121,9 +135,10 @@ fn ProductForm(p: AdminProduct, reload: impl Fn() + Copy + Send + Sync + 'static
         match parsed {
             Ok((id, body)) => leptos::task::spawn_local(async move {
                 match api::save_product(&id, &body).await {
-                    Ok(_) => {
+                    Ok(product) => {
                         error.set(None);
                         saved.set(true);
+                        editing.set(Some(product));
                         reload();
                     }
                     Err(e) => error.set(Some(e)),
@@ -147,7 +162,7 @@ fn ProductForm(p: AdminProduct, reload: impl Fn() + Copy + Send + Sync + 'static
                 {labels.into_iter().enumerate().map(|(i, (fid, label))| view! {
                     <div class="field">
                         <label for=fid>{label}</label>
-                        <input id=fid prop:value=move || fields.with(|f| f[i].clone()) on:input=move |ev| fields.update(|f| f[i] = value(&ev))/>
+                        <input id=fid readonly=i == 0 && !is_new prop:value=move || fields.with(|f| f[i].clone()) on:input=move |ev| fields.update(|f| f[i] = value(&ev))/>
                     </div>
                 }).collect_view()}
                 <div class="field">
@@ -171,13 +186,17 @@ fn ProductForm(p: AdminProduct, reload: impl Fn() + Copy + Send + Sync + 'static
                     }).collect_view()}
                 </tbody>
             </table>
-            <VariantForm id=id.get_value() reload/>
+            {(!is_new).then(|| view! { <VariantForm id=id.get_value() editing reload/> })}
         </section>
     }
 }
 
 #[component]
-fn VariantForm(id: ProductId, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn VariantForm(
+    id: ProductId,
+    editing: RwSignal<Option<AdminProduct>>,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let fields = RwSignal::new([String::new(), String::new(), String::new(), String::new()]);
     let error = RwSignal::new(None::<CallError>);
     let id = StoredValue::new(id);
@@ -192,25 +211,28 @@ fn VariantForm(id: ProductId, reload: impl Fn() + Copy + Send + Sync + 'static) 
                     OptionLabel::parse(raw).map(Some).map_err(|e| e.on(field))
                 }
             };
-        let parsed =
-            (|| {
-                Ok::<_, comptoir_shared::ApiError>((
-                    Sku::parse(&sku).map_err(|e| e.on("sku"))?,
-                    VariantInput {
-                        colour: option(&colour, "colour")?,
-                        size: option(&size, "size")?,
-                        price: Money::eur(price.trim().parse::<i64>().map_err(|_| {
-                            comptoir_shared::ApiError::validation("price", "cents")
-                        })?),
-                        position: 0,
-                    },
-                ))
-            })();
+        let parsed = (|| {
+            Ok::<_, comptoir_shared::ApiError>((
+                Sku::parse(&sku).map_err(|e| e.on("sku"))?,
+                VariantInput {
+                    colour: option(&colour, "colour")?,
+                    size: option(&size, "size")?,
+                    price: Money::eur(parse_euros(&price).ok_or_else(|| {
+                        comptoir_shared::ApiError::validation(
+                            "price",
+                            "an amount in euros, like 35,00",
+                        )
+                    })?),
+                    position: 0,
+                },
+            ))
+        })();
         match parsed {
             Ok((sku, body)) => leptos::task::spawn_local(async move {
                 match api::save_variant(&id.get_value(), &sku, &body).await {
-                    Ok(_) => {
+                    Ok(product) => {
                         error.set(None);
+                        editing.set(Some(product));
                         reload();
                     }
                     Err(e) => error.set(Some(e)),
@@ -223,7 +245,7 @@ fn VariantForm(id: ProductId, reload: impl Fn() + Copy + Send + Sync + 'static) 
         ("variant-sku", "Référence"),
         ("variant-colour", "Coloris"),
         ("variant-size", "Taille"),
-        ("variant-price", "Prix TTC (centimes)"),
+        ("variant-price", "Prix TTC (€)"),
     ];
     view! {
         <form class="grid-form" on:submit=save>
@@ -324,15 +346,16 @@ impl PromotionFields {
                 .collect::<String>()
         };
         let (kind, value) = match p.kind {
-            PromotionKind::Percentage { bps } => ("percentage", (bps / 100).to_string()),
-            PromotionKind::FixedAmount { amount } => ("fixed", (amount.amount / 100).to_string()),
+            // Basis points read like cents: 1250 → "12,50" (%).
+            PromotionKind::Percentage { bps } => ("percentage", euros(i64::from(bps))),
+            PromotionKind::FixedAmount { amount } => ("fixed", euros(amount.amount)),
             PromotionKind::FreeShipping => ("free_shipping", String::new()),
         };
         self.f.set([
             p.code.to_string(),
             kind.into(),
             value,
-            (p.min_subtotal.amount / 100).to_string(),
+            euros(p.min_subtotal.amount),
             date(p.starts_at_ms),
             p.ends_at_ms.map(date).unwrap_or_default(),
             p.usage_limit.map(|n| n.to_string()).unwrap_or_default(),
@@ -359,31 +382,42 @@ fn PromotionForm(
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let [code, kind, amount, minimum, from, to, limit, per_customer] = f.get_untracked();
-        let int = |raw: &str, field: &str| {
-            raw.trim()
-                .parse::<i64>()
-                .map_err(|_| comptoir_shared::ApiError::validation(field, "a whole number"))
+        let amount_of = |raw: &str, field: &str| {
+            parse_euros(raw).ok_or_else(|| {
+                comptoir_shared::ApiError::validation(field, "an amount, like 12,50")
+            })
         };
-        let count = |raw: &str| raw.trim().parse::<u32>().ok();
+        // Empty: no limit; anything else must be a count of at least one.
+        let count = |raw: &str, field: &str| match raw.trim() {
+            "" => Ok(None),
+            n => n
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(Some)
+                .ok_or_else(|| {
+                    comptoir_shared::ApiError::validation(field, "a number of uses, 1 or more")
+                }),
+        };
         let editing_now = editing.get_untracked();
         let parsed = (|| {
             let kind = match kind.as_str() {
                 "percentage" => PromotionKind::Percentage {
-                    bps: u32::try_from(int(&amount, "kind")? * 100).unwrap_or(0),
+                    bps: u32::try_from(amount_of(&amount, "kind")?).unwrap_or(0),
                 },
                 "fixed" => PromotionKind::FixedAmount {
-                    amount: Money::eur(int(&amount, "kind")? * 100),
+                    amount: Money::eur(amount_of(&amount, "kind")?),
                 },
                 _ => PromotionKind::FreeShipping,
             };
             Ok::<_, comptoir_shared::ApiError>(Promotion {
                 code: PromoCode::parse(&code).map_err(|e| e.on("code"))?,
                 kind,
-                min_subtotal: Money::eur(int(&minimum, "min_subtotal")? * 100),
+                min_subtotal: Money::eur(amount_of(&minimum, "min_subtotal")?),
                 starts_at_ms: day_start_ms(&from).unwrap_or_else(|| js_sys::Date::now() as i64),
                 ends_at_ms: day_start_ms(&to),
-                usage_limit: count(&limit),
-                per_customer_limit: count(&per_customer),
+                usage_limit: count(&limit, "usage_limit")?,
+                per_customer_limit: count(&per_customer, "per_customer_limit")?,
                 stackable: stackable.get_untracked(),
                 active: editing_now.as_ref().is_none_or(|(_, active)| *active),
             })
@@ -428,8 +462,8 @@ fn PromotionForm(
                     <option value="free_shipping">"Livraison offerte"</option>
                 </select>
             </div>
-            {input(2, "promo-value", "Valeur (% ou €)", "number")}
-            {input(3, "promo-minimum", "Dès (€ d'achats)", "number")}
+            {input(2, "promo-value", "Valeur (% ou €, ex. 12,50)", "text")}
+            {input(3, "promo-minimum", "Dès (€ d'achats)", "text")}
             {input(4, "promo-from", "Du", "date")}
             {input(5, "promo-to", "Au (exclu)", "date")}
             {input(6, "promo-limit", "Utilisations au total", "number")}

@@ -5,6 +5,7 @@
 
 use comptoir_shared::Money;
 use comptoir_shared::account::Role;
+use comptoir_shared::calendar::DAY_MS;
 use comptoir_shared::kpi::{CostSettings, KpiReport};
 use comptoir_ui::api::CallError;
 use comptoir_ui::components::ErrorNotice;
@@ -14,8 +15,6 @@ use leptos::prelude::*;
 use super::{day_start_ms, hours, milli, percent, value};
 use crate::chart::{Bar, BarChart};
 use crate::{api, load, may, shown};
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// `/admin`
 #[component]
@@ -60,7 +59,7 @@ pub fn DashboardPage() -> impl IntoView {
             <a href=json id="kpi-json">"Les mêmes chiffres en JSON"</a>
         </div>
         {shown(report, |r| view! { <Report r/> })}
-        {may(&[Role::Admin]).then(|| view! { <Costs/> })}
+        {may(&[Role::Admin]).then(|| view! { <Costs saved=move || period.update(|_| {})/> })}
     }
 }
 
@@ -125,7 +124,7 @@ fn Report(r: KpiReport) -> impl IntoView {
                 {card("kpi-p90", "Payée → expédiée (p90)", hours(r.shipping.paid_to_shipped_p90_ms), "")}
                 {card("kpi-on-time", "Expédiées à temps", percent(r.shipping.on_time_bps), "dans le délai promis")}
                 {card("kpi-cost", "Coût par commande", money_or_dash(r.cost_per_order.map(|c| c.total)), "fixe + préparation + frais + transport")}
-                {card("kpi-rotation", "Rotation du stock", percent(r.stock.rotation_bps), "unités vendues / stock moyen")}
+                {card("kpi-rotation", "Rotation du stock", turns(r.stock.rotation_bps), "unités vendues / stock moyen")}
                 {card("kpi-stockouts", "Ruptures", r.stock.stockout_skus_now.to_string(), "références à zéro")}
                 {card("kpi-billing", "Erreurs de facturation", (r.billing.payment_errors + r.billing.failed_refunds).to_string(), "paiements non conformes, remboursements échoués")}
                 {card("kpi-refund-rate", "Taux de remboursement", percent(r.refunds.refund_rate_bps), "remboursé / CA")}
@@ -157,11 +156,19 @@ fn Report(r: KpiReport) -> impl IntoView {
 }
 
 /// The cost inputs behind "cost per order" (admin).
+/// `1,50 ×` from basis points (10 000 = one turn of the stock).
+fn turns(bps: Option<i64>) -> String {
+    bps.map_or_else(
+        || "—".to_owned(),
+        |b| format!("{},{:02} ×", b / 10_000, (b % 10_000) / 100),
+    )
+}
+
 #[component]
-fn Costs() -> impl IntoView {
+fn Costs(saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let current = load(|| comptoir_ui::api::get::<CostSettings>("/api/kpis/costs"));
     let error = RwSignal::new(None::<CallError>);
-    let saved = RwSignal::new(false);
+    let done = RwSignal::new(false);
     view! {
         <section aria-labelledby="costs-title">
             <h2 id="costs-title">"Coûts"</h2>
@@ -186,8 +193,8 @@ fn Costs() -> impl IntoView {
                     };
                     leptos::task::spawn_local(async move {
                         match api::set_costs(&body).await {
-                            Ok(_) => { error.set(None); saved.set(true); }
-                            Err(e) => { saved.set(false); error.set(Some(e)); }
+                            Ok(_) => { error.set(None); done.set(true); saved(); }
+                            Err(e) => { done.set(false); error.set(Some(e)); }
                         }
                     });
                 };
@@ -208,7 +215,7 @@ fn Costs() -> impl IntoView {
                             </div>
                         }).collect_view()}
                         {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
-                        {move || saved.get().then(|| view! { <p class="notice notice-ok" role="status">"Enregistré."</p> })}
+                        {move || done.get().then(|| view! { <p class="notice notice-ok" role="status">"Enregistré."</p> })}
                         <button type="submit" class="button">"Enregistrer"</button>
                     </form>
                 }

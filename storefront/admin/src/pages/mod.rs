@@ -78,5 +78,13 @@ mod tests {
         assert_eq!(super::parse_euros("35"), Some(3500));
         assert_eq!(super::parse_euros("1,234"), None);
         assert_eq!(super::parse_euros("abc"), None);
+        assert_eq!(super::parse_euros(&super::euros(1250)), Some(1250));
     }
+}
+
+/// `12,50` from 1250 cents: how amounts are typed back into forms.
+pub fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.abs();
+    format!("{sign}{},{:02}", cents / 100, cents % 100)
 }

@@ -52,9 +52,11 @@ fn StaffOrder(
         <h1>"Commande "<code>{o.id.to_string()}</code></h1>
         <p>"Statut : "<strong id="staff-order-status">{text::status(status)}</strong>
             " — passée le "{text::date_time(o.created_at_ms)}" par "
-            {match v.customer_id.clone() {
+            {match v.customer_id.clone().filter(|_| may(&[Role::Support])) {
                 Some(c) => view! { <a href=format!("/admin/clients/{c}")>{o.email.to_string()}</a> }.into_any(),
-                None => view! { <span>{o.email.to_string()}" (invité)"</span> }.into_any(),
+                None => view! {
+                    <span>{o.email.to_string()}{v.customer_id.is_none().then_some(" (invité)")}</span>
+                }.into_any(),
             }}
             {o.phone.as_ref().map(|p| format!(" — {}", p.display()))}
         </p>
@@ -101,8 +103,24 @@ fn StaffOrder(
                 } else {
                     view! {
                         <ul class="plain" id="staff-refunds">
-                            {v.refunds.iter().map(|r| view! {
-                                <li>{format!("{} — {} demandés, {} accordés — {}", text::refund_status(r.status), text::money(r.requested), text::money(r.amount), r.reason)}</li>
+                            {v.refunds.iter().map(|r| {
+                                // A committed refund the provider never got (an interrupted
+                                // send) can be sent again; the idempotency key keeps it single.
+                                let resend = (r.status == RefundStatus::Pending && may(&[Role::Finance, Role::Support])).then(|| {
+                                    let rid = r.id.clone();
+                                    view! {
+                                        " "<button type="button" class="button button-link" on:click=move |_| {
+                                            let rid = rid.clone();
+                                            leptos::task::spawn_local(async move {
+                                                let _ = api::execute_refund(&rid).await;
+                                                reload();
+                                            });
+                                        }>"Envoyer au prestataire"</button>
+                                    }
+                                });
+                                view! {
+                                    <li>{format!("{} — {} demandés, {} accordés — {}", text::refund_status(r.status), text::money(r.requested), text::money(r.amount), r.reason)}{resend}</li>
+                                }
                             }).collect_view()}
                         </ul>
                     }.into_any()
@@ -146,13 +164,15 @@ fn Actions(
             shipment,
             note: String::new(),
         };
+        // Read before any await: the page may be gone when the answer comes.
+        let id = id.get_value();
         leptos::task::spawn_local(async move {
-            match api::change_status(&id.get_value(), &body).await {
+            match api::change_status(&id, &body).await {
                 Ok(_) => {
                     // A cancelled paid order's refund is committed with the
                     // cancellation; send it now (Spin has no background loop).
                     if to == OrderStatus::Cancelled
-                        && let Ok(view) = api::order(&id.get_value()).await
+                        && let Ok(view) = api::order(&id).await
                     {
                         for r in view
                             .refunds

@@ -1,14 +1,13 @@
 //! The orders board: filter by status, dates, customer and text; page
 //! through; export what is shown as CSV.
 
+use comptoir_shared::calendar::DAY_MS;
 use comptoir_shared::order::OrderStatus;
 use comptoir_ui::text;
 use leptos::prelude::*;
 
 use super::{day_start_ms, value};
 use crate::{api, load, shown};
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 #[derive(Clone, Default, PartialEq)]
 struct Filters {

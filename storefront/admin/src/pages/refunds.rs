@@ -3,14 +3,15 @@
 //! decline with a reason the customer reads.
 
 use comptoir_shared::Money;
+use comptoir_shared::account::Role;
 use comptoir_shared::refund::{ApproveRefund, DeclineRefund, RefundQueueItem};
 use comptoir_ui::api::CallError;
 use comptoir_ui::components::ErrorNotice;
 use comptoir_ui::text;
 use leptos::prelude::*;
 
-use super::{parse_euros, value};
-use crate::{api, load, shown};
+use super::{euros, parse_euros, value};
+use crate::{api, load, may, shown};
 
 /// `/admin/remboursements`
 #[component]
@@ -41,12 +42,8 @@ fn Request(
 ) -> impl IntoView {
     let r = item.refund.clone();
     let id = StoredValue::new(r.id.clone());
-    let amount = RwSignal::new(format!(
-        "{}.{:02}",
-        r.requested.amount / 100,
-        r.requested.amount % 100
-    ));
-    let restock = RwSignal::new(true);
+    let amount = RwSignal::new(euros(r.requested.amount));
+    let restock = RwSignal::new(false);
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<CallError>);
     let done =
@@ -56,9 +53,15 @@ fn Request(
         };
     let approve = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let cents = parse_euros(&amount.get_untracked());
+        // An amount that cannot be read is an error, never "the full amount".
+        let Some(cents) = parse_euros(&amount.get_untracked()) else {
+            return error.set(Some(CallError::Api(comptoir_shared::ApiError::validation(
+                "amount",
+                "an amount in euros, like 12,50",
+            ))));
+        };
         let body = ApproveRefund {
-            amount: cents.map(Money::eur),
+            amount: Some(Money::eur(cents)),
             restock: restock.get_untracked(),
         };
         leptos::task::spawn_local(async move { done(api::approve(&id.get_value(), &body).await) });
@@ -83,6 +86,9 @@ fn Request(
                 <dt>"Encaissé sur la commande"</dt><dd class="captured">{text::money(item.captured)}</dd>
                 <dt>"Déjà remboursé ou en cours"</dt><dd class="already">{text::money(item.refunded)}</dd>
             </dl>
+            // Finance decides; support sees the queue but the functions
+            // would refuse its decisions, so the buttons are not offered.
+            {may(&[Role::Finance]).then(|| view! {
             <form class="inline-form" on:submit=approve>
                 <label for=format!("amount-{}", r.id)>"Montant (€)"</label>
                 <input id=format!("amount-{}", r.id) class="refund-amount" inputmode="decimal" prop:value=move || amount.get() on:input=move |ev| amount.set(value(&ev))/>
@@ -94,6 +100,7 @@ fn Request(
                 <input id=format!("decline-{}", r.id) on:input=move |ev| note.set(value(&ev))/>
                 <button type="button" class="button decline" on:click=decline>"Refuser"</button>
             </div>
+            })}
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
         </li>
     }

@@ -2,7 +2,7 @@
 //! filterable); receive goods, adjust with a reason, read the ledger.
 
 use comptoir_shared::ids::Sku;
-use comptoir_shared::stock::{Adjustment, Receipt, StockLevel};
+use comptoir_shared::stock::{Adjustment, Receipt, StockLevel, StockMovement};
 use comptoir_ui::api::CallError;
 use comptoir_ui::components::ErrorNotice;
 use comptoir_ui::text;
@@ -37,7 +37,7 @@ pub fn StockPage() -> impl IntoView {
                             let sku = l.sku.clone();
                             view! {
                                 <tr class:low=l.low>
-                                    <td><button type="button" class="button-link" on:click=move |_| selected.set(Some(sku.clone()))>{l.sku.to_string()}</button></td>
+                                    <td><button type="button" class="button-link" id=format!("sku-{}", l.sku) on:click=move |_| selected.set(Some(sku.clone()))>{l.sku.to_string()}</button></td>
                                     <td>{l.description}</td><td>{l.on_hand}</td><td>{l.reserved}</td>
                                     <td>{l.available}{l.low.then_some(" ⚠")}</td>
                                 </tr>
@@ -66,7 +66,7 @@ fn SkuPanel(sku: Sku, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl 
     let (delta, reason) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = RwSignal::new(None::<CallError>);
     let sku = StoredValue::new(sku);
-    let done = move |r: comptoir_ui::api::CallResult<StockLevel>| match r {
+    let done = move |r: comptoir_ui::api::CallResult<StockMovement>| match r {
         Ok(_) => {
             error.set(None);
             version.update(|v| *v += 1);

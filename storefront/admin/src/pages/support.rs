@@ -26,8 +26,9 @@ fn status_label(s: ThreadStatus) -> &'static str {
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let status = RwSignal::new("open".to_owned());
+    let (typed, words) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let threads = load(move || {
-        let q = api::query(&[("status", status.get())]);
+        let q = api::query(&[("status", status.get()), ("q", words.get())]);
         async move { api::inbox(&q).await }
     });
     view! {
@@ -39,6 +40,11 @@ pub fn InboxPage() -> impl IntoView {
                 <option value="">"Tous"</option>
             </select>
         </div>
+        <form class="inline-form" role="search" on:submit=move |ev| { ev.prevent_default(); words.set(typed.get_untracked()) }>
+            <label for="inbox-q">"Rechercher (sujet, message, e-mail)"</label>
+            <input id="inbox-q" type="search" on:input=move |ev| typed.set(value(&ev))/>
+            <button type="submit" class="button">"Chercher"</button>
+        </form>
         {shown(threads, |list| view! {
             <table class="cart-table" id="inbox">
                 <thead><tr><th scope="col">"Sujet"</th><th scope="col">"Client"</th><th scope="col">"Dernier message"</th>

@@ -25,7 +25,11 @@ pub fn TeamPage() -> impl IntoView {
             error.set(None);
             version.update(|v| *v += 1);
         }
-        Err(e) => error.set(Some(e)),
+        Err(e) => {
+            error.set(Some(e));
+            // Redraw from the server so a refused role does not stay selected.
+            version.update(|v| *v += 1);
+        }
     };
     let (email, password, name, role) = (
         RwSignal::new(String::new()),
