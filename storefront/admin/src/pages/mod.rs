@@ -69,6 +69,13 @@ pub fn parse_euros(raw: &str) -> Option<i64> {
         .checked_add(cents)
 }
 
+/// `12,50` from 1250 cents: how amounts are typed back into forms.
+pub fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.abs();
+    format!("{sign}{},{:02}", cents / 100, cents % 100)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -80,11 +87,4 @@ mod tests {
         assert_eq!(super::parse_euros("abc"), None);
         assert_eq!(super::parse_euros(&super::euros(1250)), Some(1250));
     }
-}
-
-/// `12,50` from 1250 cents: how amounts are typed back into forms.
-pub fn euros(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.abs();
-    format!("{sign}{},{:02}", cents / 100, cents % 100)
 }
