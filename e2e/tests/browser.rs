@@ -163,6 +163,42 @@ async fn a_declined_payment_leads_back_to_the_cart_with_the_stock_released() -> 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_page_waiting_for_a_payment_that_fails_goes_back_to_the_cart() -> anyhow::Result<()>
+{
+    let app = app().await?;
+    let before = app.available(SKU).await?;
+    let b = Browser::start("payment_fails_while_waiting").await?;
+    let journey = async {
+        add_two_shirts(&b, &app.base).await?;
+        check_out(&b, Some("marie.curie@exemple.fr")).await?;
+        // The shopper is on the provider's page; find the order it pays.
+        let url = b.client.current_url().await?;
+        let session = url.path().rsplit('/').next().unwrap_or_default().to_owned();
+        let pay: Json = app
+            .get(&format!("/api/payments/sandbox/{session}"))
+            .await?
+            .expect(200)?;
+        let order = pay["order_id"].as_str().unwrap_or_default().to_owned();
+        b.open(&app.base, &format!("/compte/commandes/{order}"))
+            .await?;
+        b.wait_text("#order-status", "En attente de paiement")
+            .await?;
+        b.shot("1-waiting").await?;
+        // The payment fails on the provider's side: the order is cancelled.
+        app.call("POST", &format!("/api/orders/{order}/abandon"), None, &[])
+            .await?
+            .expect::<Json>(200)?;
+        b.wait_contains("#payment-declined", "Votre commande est annulée")
+            .await?;
+        b.shot("2-back-in-cart").await
+    }
+    .await;
+    b.finish(journey).await?;
+    assert_eq!(app.available(SKU).await?, before);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_out_of_stock_variant_cannot_be_added_and_a_low_one_is_bounded() -> anyhow::Result<()> {
     let app = app().await?;
     let b = Browser::start("out_of_stock").await?;

@@ -43,6 +43,7 @@ pub fn OrderPage() -> impl IntoView {
                     .as_deref()
                     == Some(raw.as_str())
             };
+            let mut followed = false;
             for attempt in 0u32..300 {
                 let loaded = api::order(&id).await;
                 if !here() {
@@ -52,6 +53,16 @@ pub fn OrderPage() -> impl IntoView {
                 if status == Some(OrderStatus::Paid) {
                     state.paid(&id);
                 }
+                // A payment this page was waiting for failed (the provider
+                // declined, or its session expired): back to the cart, which
+                // says so; the order's stock is already released.
+                if followed && status == Some(OrderStatus::Cancelled) {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().set_href(comptoir_ui::paths::CART_DECLINED);
+                    }
+                    return;
+                }
+                followed |= status == Some(OrderStatus::PendingPayment);
                 order.set(Some(loaded));
                 if status != Some(OrderStatus::PendingPayment) {
                     break;
