@@ -45,23 +45,5 @@ pub async fn handle(
     if inserted.is_none() {
         return Err(ApiError::not_found("customer").into());
     }
-    let excerpt: String = text.chars().take(80).collect();
-    crate::audit::record(
-        tx.as_mut(),
-        staff,
-        AuditAction::CustomerNote,
-        id.as_str(),
-        &excerpt,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(StaffNote {
-            at_ms: now,
-            author: staff.email.to_string(),
-            body: text.to_owned(),
-        }),
-    ))
+    crate::audit::finish_note(tx, staff, AuditAction::CustomerNote, id.as_str(), text, now).await
 }

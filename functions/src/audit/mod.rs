@@ -38,3 +38,30 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// Ends a staff-note action the same way wherever the note is written (an
+/// order, a customer): the audit row (first 80 characters), the commit, and
+/// `201` with the note as staff will read it.
+pub async fn finish_note(
+    mut tx: Box<dyn crate::port::Transaction>,
+    staff: &Account,
+    action: AuditAction,
+    target: &str,
+    text: &str,
+    now_ms: i64,
+) -> crate::error::AppResult<(
+    axum::http::StatusCode,
+    axum::Json<comptoir_shared::note::StaffNote>,
+)> {
+    let excerpt: String = text.chars().take(80).collect();
+    record(tx.as_mut(), staff, action, target, &excerpt, now_ms).await?;
+    tx.commit().await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        axum::Json(comptoir_shared::note::StaffNote {
+            at_ms: now_ms,
+            author: staff.email.to_string(),
+            body: text.to_owned(),
+        }),
+    ))
+}
