@@ -32,6 +32,7 @@ for b in "${BUNDLES[@]}"; do
     .tools/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
         --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
         "$OUT/pkg/${b}_bg.wasm" -o "$OUT/pkg/${b}_bg.wasm"
+    sed "s/BUNDLE/$b/g" storefront/boot.js > "$OUT/pkg/${b}_boot.js"
 done
 sed "s/BUNDLE/comptoir_shop/g" storefront/index.html > "$OUT/index.html"
 sed "s/BUNDLE/comptoir_account/g" storefront/index.html > "$OUT/compte/index.html"
@@ -50,12 +51,12 @@ report() { # name, files…
     LAST_TOTAL=$total
 }
 report "shop bundle (a shopper's first load)" "$OUT/index.html" "$OUT/style.css" \
-    "$OUT/pkg/comptoir_shop.js" "$OUT/pkg/comptoir_shop_bg.wasm"
+    "$OUT/pkg/comptoir_shop_boot.js" "$OUT/pkg/comptoir_shop.js" "$OUT/pkg/comptoir_shop_bg.wasm"
 shop=$LAST_TOTAL
 report "account bundle (checkout, payment, portal; loaded on entering /compte)" "$OUT/compte/index.html" \
-    "$OUT/pkg/comptoir_account.js" "$OUT/pkg/comptoir_account_bg.wasm"
+    "$OUT/pkg/comptoir_account_boot.js" "$OUT/pkg/comptoir_account.js" "$OUT/pkg/comptoir_account_bg.wasm"
 report "admin bundle (staff only)" "$OUT/admin/index.html" \
-    "$OUT/pkg/comptoir_admin.js" "$OUT/pkg/comptoir_admin_bg.wasm"
+    "$OUT/pkg/comptoir_admin_boot.js" "$OUT/pkg/comptoir_admin.js" "$OUT/pkg/comptoir_admin_bg.wasm"
 # What a shopper downloads must not carry staff code: none of the staff
 # routes the admin bundle calls may appear in the shop or account bundles.
 for b in comptoir_shop comptoir_account; do

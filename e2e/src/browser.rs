@@ -1,10 +1,13 @@
 //! A real browser for the UI tests: Debian's chromium driven over WebDriver
-//! by chromedriver, started on a free port with a fresh profile.
+//! by chromedriver, started on a free port with a fresh profile. Every
+//! journey fails on a Content-Security-Policy violation the browser reports
+//! (read from chromedriver's log when the journey ends).
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use anyhow::Context as _;
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 /// At most two browsers at once: the tests of one binary run in parallel
@@ -42,6 +45,7 @@ impl Browser {
         let profile =
             std::env::temp_dir().join(format!("comptoir-chromium-{}-{port}", std::process::id()));
         let caps = serde_json::json!({
+            "goog:loggingPrefs": { "browser": "ALL" },
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
                 "args": [
@@ -150,8 +154,30 @@ impl Browser {
         if journey.is_err() {
             let _ = self.shot("failure").await;
         }
+        let violations = self.csp_violations().await;
         self.close().await?;
-        journey
+        journey?;
+        let violations = violations?;
+        anyhow::ensure!(
+            violations.is_empty(),
+            "the page broke its Content-Security-Policy:\n{}",
+            violations.join("\n")
+        );
+        Ok(())
+    }
+
+    /// The Content-Security-Policy violations the browser logged since the
+    /// last call (chromedriver drains its log on each read).
+    pub async fn csp_violations(&self) -> anyhow::Result<Vec<String>> {
+        let entries = self.client.issue_cmd(BrowserLog).await?;
+        Ok(entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.get("message").and_then(serde_json::Value::as_str))
+            .filter(|m| m.contains("Content Security Policy") || m.contains("Content-Security-Policy"))
+            .map(str::to_owned)
+            .collect())
     }
 
     /// Saves a screenshot named `step` (in `e2e/screenshots/`, git-ignored).
@@ -173,4 +199,26 @@ impl Browser {
 
 fn normalise(text: &str) -> String {
     text.trim().replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+/// chromedriver's `POST /session/{id}/se/log {"type": "browser"}`: the
+/// console and security messages buffered since the last read.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(serde_json::json!({ "type": "browser" }).to_string()),
+        )
+    }
 }

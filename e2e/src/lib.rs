@@ -231,7 +231,11 @@ impl TestApp {
     pub async fn staff(&self, role: &str) -> anyhow::Result<String> {
         let email = format!("{role}@comptoir.test");
         let password = "mot de passe du personnel";
-        let hash = comptoir_functions::accounts::password::hash(password)?;
+        let hash = comptoir_functions::accounts::password::hash(
+            &comptoir_functions::port::InPlace,
+            password,
+        )
+        .await?;
         self.execute(
             "INSERT INTO accounts (id, email, password_hash, name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0) \
              ON CONFLICT (email) DO NOTHING",

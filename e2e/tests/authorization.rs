@@ -170,10 +170,11 @@ async fn every_staff_route_admits_exactly_its_roles() -> anyhow::Result<()> {
     )
     .await?
     .expect::<Json>(201)?;
+    let starts = comptoir_e2e::now_ms() - 1_000;
     let promotion = |code: &str| {
         json!({
             "code": code, "kind": {"type": "free_shipping"}, "min_subtotal": {"amount": 0, "currency": "EUR"},
-            "starts_at_ms": 0, "ends_at_ms": null, "usage_limit": null, "per_customer_limit": null,
+            "starts_at_ms": starts, "ends_at_ms": null, "usage_limit": null, "per_customer_limit": null,
             "stackable": true, "active": true
         })
     };

@@ -33,10 +33,31 @@ pub struct Config {
     /// `admin_email` + `admin_password` (secret): the first admin, created on
     /// its first sign-in while the shop has no admin.
     pub initial_admin: Option<(String, String)>,
+    /// The shop's own origins (`scheme://host[:port]`): `public_base_url`'s,
+    /// then those of `allowed_origins` (comma-separated). State changes are
+    /// accepted only from pages of these origins.
+    pub origins: Vec<String>,
+    /// `trusted_proxies` (comma-separated IP addresses): peers whose
+    /// `X-Forwarded-For` names the client (for sign-in throttling).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// The origin (`scheme://host[:port]`, lower case, default port dropped) of
+/// an absolute http(s) URL; `None` for anything else.
+pub fn origin_of(url: &str) -> Option<String> {
+    let url = url.trim().to_ascii_lowercase();
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if !matches!(scheme, "http" | "https") || authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let default_port = if scheme == "http" { ":80" } else { ":443" };
+    let authority = authority.strip_suffix(default_port).unwrap_or(authority);
+    Some(format!("{scheme}://{authority}"))
 }
 
 /// The variable names, for hosts that must declare them (spin.toml).
-pub const VARIABLES: [&str; 9] = [
+pub const VARIABLES: [&str; 11] = [
     "admin_email",
     "admin_password",
     "payment_provider",
@@ -46,6 +67,8 @@ pub const VARIABLES: [&str; 9] = [
     "public_base_url",
     "reservation_ttl_seconds",
     "demo_catalog",
+    "allowed_origins",
+    "trusted_proxies",
 ];
 
 /// The webhook secret used when none is configured: good only for the
@@ -88,6 +111,35 @@ impl Config {
             Some("false") | Some("0") => false,
             Some(other) => bail!("demo_catalog must be true or false, not {other:?}"),
         };
+        let public_base_url = get("public_base_url")
+            .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        let mut origins = vec![
+            origin_of(&public_base_url)
+                .context("public_base_url must be an absolute http(s) URL")?,
+        ];
+        for raw in get("allowed_origins").iter().flat_map(|v| v.split(',')) {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                continue;
+            }
+            let origin = origin_of(raw)
+                .with_context(|| format!("allowed_origins: {raw:?} is not an http(s) origin"))?;
+            if !origins.contains(&origin) {
+                origins.push(origin);
+            }
+        }
+        let trusted_proxies = get("trusted_proxies")
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|raw| !raw.is_empty())
+            .map(|raw| {
+                raw.parse()
+                    .with_context(|| format!("trusted_proxies: {raw:?} is not an IP address"))
+            })
+            .collect::<anyhow::Result<_>>()?;
         Ok(Self {
             payment_provider,
             webhook_secret,
@@ -96,10 +148,7 @@ impl Config {
                 .unwrap_or_else(|| "https://api.stripe.com".to_owned())
                 .trim_end_matches('/')
                 .to_owned(),
-            public_base_url: get("public_base_url")
-                .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned())
-                .trim_end_matches('/')
-                .to_owned(),
+            public_base_url,
             reservation_ttl_ms: ttl_seconds * 1000,
             demo_catalog,
             initial_admin: match (get("admin_email"), get("admin_password")) {
@@ -110,6 +159,8 @@ impl Config {
                 (None, None) => None,
                 _ => bail!("admin_email and admin_password go together"),
             },
+            origins,
+            trusted_proxies,
         })
     }
 }
@@ -140,6 +191,32 @@ mod tests {
             Config::from_lookup(all).unwrap().stripe_api_base,
             "https://api.stripe.com"
         );
+    }
+
+    #[test]
+    fn the_shop_origins_are_the_public_one_and_the_listed_ones() {
+        let c = Config::from_lookup(|n| match n {
+            "public_base_url" => Some("https://Shop.example/boutique/".to_owned()),
+            "allowed_origins" => {
+                Some(" http://localhost:3000, https://shop.example:443,".to_owned())
+            }
+            "trusted_proxies" => Some("10.0.0.1, ::1".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.origins, ["https://shop.example", "http://localhost:3000"]);
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert_eq!(
+            Config::from_lookup(|_| None).unwrap().origins,
+            ["http://127.0.0.1:3000"]
+        );
+        for bad in ["localhost:3000", "ftp://x", "http://", "http://a@b"] {
+            assert!(origin_of(bad).is_none(), "{bad}");
+            assert!(
+                Config::from_lookup(|n| (n == "allowed_origins").then(|| bad.to_owned())).is_err()
+            );
+        }
+        assert!(Config::from_lookup(|n| (n == "trusted_proxies").then(|| "x".to_owned())).is_err());
     }
 
     #[test]

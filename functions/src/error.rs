@@ -39,8 +39,11 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         | ApiError::PromotionRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
         ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-        ApiError::Forbidden => StatusCode::FORBIDDEN,
+        ApiError::Forbidden | ApiError::CrossOrigin => StatusCode::FORBIDDEN,
         ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         ApiError::InsufficientStock { .. }
         | ApiError::InvalidTransition { .. }
         | ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -70,7 +73,17 @@ impl IntoResponse for AppError {
                 ApiError::Internal
             }
         };
-        (status_of(&api), axum::Json(api)).into_response()
+        let mut response = (status_of(&api), axum::Json(&api)).into_response();
+        if let ApiError::TooManyAttempts {
+            retry_after_seconds,
+        } = api
+        {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after_seconds),
+            );
+        }
+        response
     }
 }
 
@@ -108,6 +121,14 @@ mod tests {
             ApiError::Forbidden,
             ApiError::InvalidCredentials,
             ApiError::MethodNotAllowed,
+            ApiError::PayloadTooLarge { max_bytes: 1 },
+            ApiError::UnsupportedMediaType {
+                expected: String::new(),
+            },
+            ApiError::CrossOrigin,
+            ApiError::TooManyAttempts {
+                retry_after_seconds: 1,
+            },
         ];
         for refusal in refusals {
             assert!(status_of(&refusal).is_client_error(), "{refusal:?}");

@@ -9,12 +9,11 @@ use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 
-/// Largest JSON body accepted.
-const MAX_BODY: usize = 64 * 1024;
-
-/// A JSON body parsed into a contract type. Syntax errors answer
-/// `malformed_request` (400); a well-formed body with a missing or invalid
-/// field answers `validation` (422) naming the field.
+/// A JSON object parsed into a contract type. Syntax errors answer
+/// `malformed_request` (400); anything but an object (an array would fill a
+/// struct's fields by position) answers `validation` (422) on the body; a
+/// missing, unknown or invalid field answers `validation` (422) naming the
+/// field. The body's size and media type were checked at the [`crate::edge`].
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
@@ -27,13 +26,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 .map_err(|e| ApiError::MalformedRequest {
                     message: e.body_text(),
                 })?;
-        if bytes.len() > MAX_BODY {
-            return Err(ApiError::MalformedRequest {
-                message: format!("body larger than {MAX_BODY} bytes"),
-            }
-            .into());
-        }
-        parse_json(&bytes).map(Self).map_err(AppError::Api)
+        parse_object(&bytes).map(Self).map_err(AppError::Api)
+    }
+}
+
+/// Parses `bytes` as `T`, which must come as a JSON object.
+pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => parse_json(bytes),
+        None => Err(ApiError::MalformedRequest {
+            message: "a JSON object is required".into(),
+        }),
+        Some(_) => Err(ApiError::validation("body", "a JSON object is required")),
     }
 }
 
@@ -49,27 +53,32 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             };
         }
         let message = inner.to_string();
-        // serde reports a missing field at its parent's path; name the field itself.
-        let field = match message
-            .strip_prefix("missing field `")
-            .and_then(|m| m.split_once('`'))
-        {
-            Some((name, _)) if path == "." => name.to_owned(),
-            Some((name, _)) => format!("{path}.{name}"),
-            None => path,
-        };
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        ApiError::Validation { field, message }
+        let message = message.split(" at line ").next().unwrap_or_default();
+        refusal(&path, message)
     })
 }
 
-/// A query string parsed into a contract type; a field it cannot parse
-/// answers `validation` (422) naming the field, so a bad filter is never
-/// silently ignored.
+/// A `validation` refusal for serde's `message` at `path`. serde reports a
+/// missing or repeated field at its parent's path; name the field itself.
+fn refusal(path: &str, message: &str) -> ApiError {
+    let named = ["missing field `", "unknown field `", "duplicate field `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name);
+    let field = match named {
+        Some(name) if path == "." => name.to_owned(),
+        // An unknown field's path already ends with it.
+        Some(name) if path == name || path.ends_with(&format!(".{name}")) => path.to_owned(),
+        Some(name) => format!("{path}.{name}"),
+        None => path.to_owned(),
+    };
+    ApiError::validation(&field, message)
+}
+
+/// A query string parsed into a contract type; a parameter it cannot parse,
+/// does not know (the type denies unknown fields) or gets twice answers
+/// `validation` (422) naming it, so a bad filter is never silently ignored.
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
@@ -79,8 +88,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         let raw = parts.uri.query().unwrap_or_default();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
         serde_path_to_error::deserialize(de).map(Self).map_err(|e| {
-            let field = e.path().to_string();
-            ApiError::validation(&field, e.into_inner().to_string()).into()
+            let path = e.path().to_string();
+            refusal(&path, &e.into_inner().to_string()).into()
         })
     }
 }
@@ -90,21 +99,18 @@ pub fn path_id(raw: &str, resource: &str) -> Result<OpaqueId, ApiError> {
     OpaqueId::parse(raw).map_err(|_| ApiError::not_found(resource))
 }
 
-/// Free text from a request (a reason, a note, a name), trimmed: at most
-/// `max` characters, no control characters, and not empty when `required`.
+/// Free text from a request (a reason, a note, a name) on one line, by the
+/// shared rule [`comptoir_shared::text::typed`]: trimmed, at most `max`
+/// characters, something visible, not empty when `required`; 422 naming
+/// `field` otherwise.
 pub fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String, ApiError> {
-    let value = value.trim();
-    if (required && value.is_empty())
-        || value.chars().count() > max
-        || value.chars().any(char::is_control)
-    {
-        let need = if required { "required, " } else { "" };
-        return Err(ApiError::validation(
-            field,
-            format!("{need}at most {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
+    comptoir_shared::text::typed(
+        value,
+        usize::from(required),
+        max,
+        comptoir_shared::text::Lines::One,
+    )
+    .map_err(|e| ApiError::validation(field, e.0))
 }
 
 /// An optional whole-number query parameter within `range`; 422 naming
@@ -195,6 +201,25 @@ mod tests {
             Ok(Some("%colis 50\\%\\_\\\\%".to_owned()))
         );
         assert!(contains_pattern("q", Some(&"x".repeat(101))).is_err());
+    }
+
+    #[test]
+    fn only_an_object_fills_a_struct() {
+        assert!(parse_object::<SetCartLine>(br#" {"sku":"TS-1","quantity":2}"#).is_ok());
+        for not_object in [&br#"["TS-1",2]"#[..], b"[]", b"42", b"\"x\"", b"null"] {
+            assert!(matches!(
+                parse_object::<SetCartLine>(not_object),
+                Err(ApiError::Validation { field, .. }) if field == "body"
+            ));
+        }
+        assert!(matches!(
+            parse_object::<SetCartLine>(b"  "),
+            Err(ApiError::MalformedRequest { .. })
+        ));
+        assert!(matches!(
+            parse_object::<SetCartLine>(br#"{"sku":"TS-1","quantity":2,"price":1}"#),
+            Err(ApiError::Validation { field, .. }) if field == "price"
+        ));
     }
 
     #[test]

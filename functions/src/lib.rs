@@ -12,6 +12,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod config;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod kpis;
@@ -36,9 +37,12 @@ pub const FUNCTIONS: [&str; 10] = [
     "kpis",
 ];
 
-/// The router of the function whose `spin.toml` component id is `name`.
+/// The router of the function whose `spin.toml` component id is `name`,
+/// behind the [`edge`] (origin and media-type rule, typed refusals, security
+/// headers): what both hosts mount.
 pub fn router_for(name: &str, host: Host) -> Option<Router> {
-    Some(match name {
+    let config = std::sync::Arc::clone(&host.config);
+    let router = match name {
         "catalog" => catalog::router(host),
         "cart" => cart::router(host),
         "checkout" => checkout::router(host),
@@ -50,5 +54,6 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "support" => support::router(host),
         "kpis" => kpis::router(host),
         _ => return None,
-    })
+    };
+    Some(edge::guard(router, config))
 }

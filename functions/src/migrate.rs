@@ -82,6 +82,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261125090000_add_order_contact.sql",
         sql: include_str!("../../infra/migrations/20261125090000_add_order_contact.sql"),
     },
+    Migration {
+        version: 20261129100000,
+        name: "20261129100000_create_signin_throttle.sql",
+        sql: include_str!("../../infra/migrations/20261129100000_create_signin_throttle.sql"),
+    },
 ];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");

@@ -23,6 +23,8 @@ pub struct Host {
     pub config: Arc<Config>,
     /// Wall clock (replaceable in tests).
     pub clock: Arc<dyn Clock>,
+    /// Where CPU-heavy work (password hashing) runs.
+    pub cpu: Arc<dyn Cpu>,
 }
 
 /// A SQL parameter or column value (SQLite's storage classes).
@@ -214,6 +216,45 @@ pub struct OutboundResponse {
 pub trait HttpClient: Send + Sync {
     /// Sends `request` and reads the whole response.
     async fn send(&self, request: OutboundRequest) -> anyhow::Result<OutboundResponse>;
+}
+
+/// Runs CPU-heavy work where it cannot stall other requests: the native
+/// host on a bounded pool of blocking threads (so the async executor keeps
+/// serving), Spin in the request's own instance (one request per instance).
+#[async_trait]
+pub trait Cpu: Send + Sync {
+    /// Runs `job` to completion.
+    async fn run(&self, job: Box<dyn FnOnce() + Send + 'static>) -> anyhow::Result<()>;
+}
+
+/// Runs `job` on `cpu` and returns what it computed.
+pub async fn offload<T: Send + 'static>(
+    cpu: &dyn Cpu,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let slot = Arc::new(std::sync::Mutex::new(None));
+    let out = Arc::clone(&slot);
+    cpu.run(Box::new(move || {
+        let value = job();
+        if let Ok(mut out) = out.lock() {
+            *out = Some(value);
+        }
+    }))
+    .await?;
+    let value = slot.lock().ok().and_then(|mut slot| slot.take());
+    value.context("the offloaded job returned nothing")
+}
+
+/// Runs jobs right where they are asked for: Spin (an instance serves one
+/// request) and tests.
+pub struct InPlace;
+
+#[async_trait]
+impl Cpu for InPlace {
+    async fn run(&self, job: Box<dyn FnOnce() + Send + 'static>) -> anyhow::Result<()> {
+        job();
+        Ok(())
+    }
 }
 
 /// The time, as unix milliseconds.

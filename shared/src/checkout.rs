@@ -120,17 +120,7 @@ impl Address {
             value: &str,
             max: usize,
         ) -> Result<String, (&'static str, ValidationError)> {
-            let value = value.trim();
-            if value.is_empty()
-                || value.chars().count() > max
-                || value.chars().any(char::is_control)
-            {
-                return Err((
-                    field,
-                    ValidationError(format!("required, at most {max} characters")),
-                ));
-            }
-            Ok(value.to_owned())
+            crate::text::typed(value, 1, max, crate::text::Lines::One).map_err(|e| (field, e))
         }
         let country = raw.country.trim().to_ascii_uppercase();
         if country != "FR" {
@@ -149,14 +139,12 @@ impl Address {
                 ValidationError("a French postal code has 5 digits".into()),
             ));
         }
-        let line2 = raw.line2.trim();
-        if line2.chars().count() > 120 || line2.chars().any(char::is_control) {
-            return Err(("line2", ValidationError("at most 120 characters".into())));
-        }
+        let line2 = crate::text::typed(&raw.line2, 0, 120, crate::text::Lines::One)
+            .map_err(|e| ("line2", e))?;
         Ok(Self(RawAddress {
             name: text("name", &raw.name, 100)?,
             line1: text("line1", &raw.line1, 120)?,
-            line2: line2.to_owned(),
+            line2,
             postal_code,
             city: text("city", &raw.city, 80)?,
             country,

@@ -32,6 +32,24 @@ pub enum ApiError {
     },
     /// The path exists, but not with this HTTP method.
     MethodNotAllowed,
+    /// The body is larger than the function accepts.
+    PayloadTooLarge {
+        /// The largest body accepted, in bytes.
+        max_bytes: u32,
+    },
+    /// A state-changing request whose body is not declared `application/json`.
+    UnsupportedMediaType {
+        /// The media type required (`application/json`).
+        expected: String,
+    },
+    /// A state-changing request sent from a page that is not the shop's
+    /// (another origin, even of the same site): refused whoever is signed in.
+    CrossOrigin,
+    /// Too many failed attempts from this address or on this account: wait.
+    TooManyAttempts {
+        /// Seconds to wait before trying again (also in `Retry-After`).
+        retry_after_seconds: u32,
+    },
     /// The thing named in the path does not exist (or is not yours).
     NotFound {
         /// Which kind of thing (`product`, `cart`, `order`, …).
@@ -93,6 +111,9 @@ pub struct WireError {
     resource: Option<String>,
     sku: Option<String>,
     available: Option<u32>,
+    max_bytes: Option<u32>,
+    expected: Option<String>,
+    retry_after_seconds: Option<u32>,
     code: Option<PromoCode>,
     refusal: Option<PromoRefusal>,
     from: Option<OrderStatus>,
@@ -113,6 +134,18 @@ impl TryFrom<WireError> for ApiError {
                 message: need(w.message, "message")?,
             },
             "method_not_allowed" => Self::MethodNotAllowed,
+            "payload_too_large" => Self::PayloadTooLarge {
+                max_bytes: w.max_bytes.ok_or("missing field `max_bytes`")?,
+            },
+            "unsupported_media_type" => Self::UnsupportedMediaType {
+                expected: need(w.expected, "expected")?,
+            },
+            "cross_origin" => Self::CrossOrigin,
+            "too_many_attempts" => Self::TooManyAttempts {
+                retry_after_seconds: w
+                    .retry_after_seconds
+                    .ok_or("missing field `retry_after_seconds`")?,
+            },
             "not_found" => Self::NotFound {
                 resource: need(w.resource, "resource")?,
             },
@@ -169,6 +202,14 @@ impl std::fmt::Display for ApiError {
             Self::MalformedRequest { message } => write!(f, "malformed request: {message}"),
             Self::Validation { field, message } => write!(f, "{field}: {message}"),
             Self::MethodNotAllowed => f.write_str("method not allowed"),
+            Self::PayloadTooLarge { max_bytes } => {
+                write!(f, "the body is larger than {max_bytes} bytes")
+            }
+            Self::UnsupportedMediaType { expected } => write!(f, "the body must be {expected}"),
+            Self::CrossOrigin => f.write_str("request from another origin"),
+            Self::TooManyAttempts {
+                retry_after_seconds,
+            } => write!(f, "too many attempts; retry in {retry_after_seconds} s"),
             Self::NotFound { resource } => write!(f, "{resource} not found"),
             Self::UnknownSku { sku } => write!(f, "unknown SKU {sku}"),
             Self::InsufficientStock { sku, available } => {
@@ -253,6 +294,14 @@ mod tests {
             },
             ApiError::validation("email", "invalid"),
             ApiError::MethodNotAllowed,
+            ApiError::PayloadTooLarge { max_bytes: 65536 },
+            ApiError::UnsupportedMediaType {
+                expected: "application/json".into(),
+            },
+            ApiError::CrossOrigin,
+            ApiError::TooManyAttempts {
+                retry_after_seconds: 30,
+            },
             ApiError::not_found("order"),
             ApiError::UnknownSku { sku: "X-1".into() },
             ApiError::InsufficientStock {

@@ -62,24 +62,21 @@ fn token(
     Ok(raw.to_owned())
 }
 
-/// Text a person typed: trimmed, `min..=max` characters, no control
-/// characters (line breaks and tabs allowed when `multiline`).
+/// Text a person typed, checked by [`crate::text::typed`]; the refusal
+/// names `what` (`a subject`, `a name`).
 pub(crate) fn typed_text(
     raw: &str,
     what: &str,
     (min, max): (usize, usize),
     multiline: bool,
 ) -> Result<String, ValidationError> {
-    let text = raw.trim();
-    let n = text.chars().count();
-    let allowed = |c: char| !c.is_control() || (multiline && matches!(c, '\n' | '\r' | '\t'));
-    if n < min || n > max || !text.chars().all(allowed) {
-        let lines = if multiline { "" } else { " on one line" };
-        return Err(ValidationError(format!(
-            "{what} has {min} to {max} characters{lines}"
-        )));
-    }
-    Ok(text.to_owned())
+    let lines = if multiline {
+        crate::text::Lines::Many
+    } else {
+        crate::text::Lines::One
+    };
+    crate::text::typed(raw, min, max, lines)
+        .map_err(|e| ValidationError(format!("{what}: {}", e.0)))
 }
 
 string_newtype!(

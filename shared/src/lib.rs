@@ -12,6 +12,7 @@
 //!   [`catalog_admin`]: the catalog and promotions as admins edit them.
 //! - [`calendar`]: UTC days and ISO 8601 dates of unix-ms instants.
 //! - [`kpi`]: the back office's key figures and their pure arithmetic.
+//! - [`text`]: the one rule for text people type (visible, no direction tricks).
 //!
 //! No I/O lives here; the crate builds for native, `wasm32-unknown-unknown`
 //! and `wasm32-wasip2`, and CI checks it never depends on a host crate.
@@ -38,6 +39,7 @@ pub mod search;
 pub mod site;
 pub mod stock;
 pub mod support;
+pub mod text;
 
 pub use error::{ApiError, ValidationError};
 pub use money::{Currency, Money};

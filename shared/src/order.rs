@@ -110,6 +110,7 @@ pub struct OrderSummary {
 
 /// How a parcel travels and how to follow it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Shipment {
     /// `Colissimo`, `Chronopost`, …
     pub carrier: String,

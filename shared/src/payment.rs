@@ -39,7 +39,7 @@ pub struct SandboxSession {
 
 /// Body of `POST /api/payments/sandbox/{id}`: the fake card's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "decision", rename_all = "snake_case")]
+#[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SandboxDecision {
     /// The payment succeeds.
     Approve,

@@ -175,8 +175,16 @@ pub enum PromotionKind {
     FreeShipping,
 }
 
+/// The largest amount a promotion may name (a fixed discount or a minimum
+/// subtotal): 1 000 000 €, in cents.
+pub const PROMOTION_MAX_CENTS: i64 = 100_000_000;
+
+/// Ten years of 366 days, in ms: how far a promotion's dates may lie from today.
+const TEN_YEARS_MS: i64 = 10 * 366 * 24 * 3_600 * 1_000;
+
 /// A promotion code's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Promotion {
     /// The code the shopper types.
     pub code: PromoCode,
@@ -263,27 +271,41 @@ impl TryFrom<WireRefusal> for PromoRefusal {
 impl Promotion {
     /// Whether these terms make sense at all (staff create codes with them;
     /// [`Promotion::check`] then decides per cart): a percentage of 0.01 % to
-    /// 100 %, a positive fixed amount, amounts in euros, a window that ends
-    /// after it starts, limits of at least one use. The error names the field.
-    pub fn validate(&self) -> Result<(), (&'static str, crate::ValidationError)> {
+    /// 100 %, a positive fixed amount, amounts in euros up to
+    /// [`PROMOTION_MAX_CENTS`], a window within ten years of `now_ms` that
+    /// ends after it starts, limits of at least one use. The error names the field.
+    pub fn validate(&self, now_ms: i64) -> Result<(), (&'static str, crate::ValidationError)> {
         let bad = |field, message: &str| Err((field, crate::ValidationError(message.into())));
         let eur = crate::money::Currency::Eur;
+        let amounts = 0..=PROMOTION_MAX_CENTS;
         match self.kind {
             PromotionKind::Percentage { bps } if !(1..=10_000).contains(&bps) => {
                 return bad("kind.bps", "a percentage from 1 to 10000 basis points");
             }
             PromotionKind::FixedAmount { amount }
-                if amount.amount <= 0 || amount.currency != eur =>
+                if amount.amount <= 0
+                    || !amounts.contains(&amount.amount)
+                    || amount.currency != eur =>
             {
-                return bad("kind.amount", "a positive amount in EUR");
+                return bad(
+                    "kind.amount",
+                    "a positive amount in EUR, at most 1000000.00",
+                );
             }
             _ => {}
         }
-        if self.min_subtotal.amount < 0 || self.min_subtotal.currency != eur {
-            return bad("min_subtotal", "zero or more, in EUR");
+        if !amounts.contains(&self.min_subtotal.amount) || self.min_subtotal.currency != eur {
+            return bad("min_subtotal", "0 to 1000000.00, in EUR");
         }
-        if self.starts_at_ms < 0 {
-            return bad("starts_at_ms", "a unix time in ms");
+        let window = now_ms.saturating_sub(TEN_YEARS_MS)..=now_ms.saturating_add(TEN_YEARS_MS);
+        if !window.contains(&self.starts_at_ms) {
+            return bad(
+                "starts_at_ms",
+                "a unix time in ms within ten years of today",
+            );
+        }
+        if self.ends_at_ms.is_some_and(|end| !window.contains(&end)) {
+            return bad("ends_at_ms", "a unix time in ms within ten years of today");
         }
         if self.ends_at_ms.is_some_and(|end| end <= self.starts_at_ms) {
             return bad("ends_at_ms", "after starts_at_ms");
@@ -610,10 +632,10 @@ mod tests {
 
     #[test]
     fn promotion_terms_are_validated_field_by_field() {
-        let field = |p: &Promotion| p.validate().map_err(|(f, _)| f);
+        let field = |p: &Promotion| p.validate(1_500).map_err(|(f, _)| f);
         let ok = promo("OK10", PromotionKind::Percentage { bps: 1000 });
         assert_eq!(field(&ok), Ok(()));
-        let cases: [(Promotion, &str); 6] = [
+        let cases: [(Promotion, &str); 10] = [
             (
                 promo("PZERO", PromotionKind::Percentage { bps: 0 }),
                 "kind.bps",
@@ -651,6 +673,36 @@ mod tests {
                     ..ok.clone()
                 },
                 "min_subtotal",
+            ),
+            (
+                Promotion {
+                    min_subtotal: Money::eur(PROMOTION_MAX_CENTS + 1),
+                    ..ok.clone()
+                },
+                "min_subtotal",
+            ),
+            (
+                promo(
+                    "FHUGE",
+                    PromotionKind::FixedAmount {
+                        amount: Money::eur(PROMOTION_MAX_CENTS + 1),
+                    },
+                ),
+                "kind.amount",
+            ),
+            (
+                Promotion {
+                    starts_at_ms: i64::MIN,
+                    ..ok.clone()
+                },
+                "starts_at_ms",
+            ),
+            (
+                Promotion {
+                    ends_at_ms: Some(i64::MAX),
+                    ..ok.clone()
+                },
+                "ends_at_ms",
             ),
         ];
         for (p, expected) in cases {

@@ -32,9 +32,55 @@ pub fn index_for(path: &str) -> &'static str {
     }
 }
 
+/// The Content-Security-Policy of the storefront's pages: everything from
+/// the shop's own origin, WebAssembly compiled by the bundles
+/// (`'wasm-unsafe-eval'`), no inline script or style, no plugin, no framing,
+/// forms posting only home.
+pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The Content-Security-Policy of API answers (JSON, CSV): nothing runs, nothing frames.
+pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// The headers every answer carries, pages and API alike, besides its CSP.
+pub const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "strict-origin-when-cross-origin"),
+    ("cross-origin-opener-policy", "same-origin"),
+];
+
+/// `Strict-Transport-Security`, sent when the shop's public address is https.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Every security header of an answer with `csp` as its policy: the
+/// shared set, the CSP, and HSTS when the shop is served over `https`.
+pub fn security_headers(
+    csp: &'static str,
+    https: bool,
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    SECURITY_HEADERS
+        .into_iter()
+        .chain([("content-security-policy", csp)])
+        .chain(https.then_some(("strict-transport-security", HSTS)))
+}
+
+/// The typed 404 (`ApiError::NotFound { resource: "route" }`) for an API
+/// path no function serves, for file servers that do not link serde_json.
+pub const NO_ROUTE_JSON: &str = r#"{"error":"not_found","resource":"route"}"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_no_route_answer_is_the_typed_error() {
+        assert_eq!(
+            serde_json::to_string(&crate::ApiError::not_found("route")).unwrap(),
+            NO_ROUTE_JSON
+        );
+    }
 
     #[test]
     fn account_and_staff_pages_and_only_them_boot_their_bundles() {

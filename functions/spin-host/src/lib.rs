@@ -1,7 +1,8 @@
 //! The Spin adapter of the host port: spin-sdk SQLite for [`Database`],
 //! Spin variables for [`Config`], `wasi:http` outbound for [`HttpClient`], the
 //! WASI clock. Each component's
-//! `#[http_service]` entry calls [`serve`] with its context's router.
+//! `#[http_service]` entry calls [`serve`] with its context's router, which
+//! runs behind the same [`comptoir_functions::edge`] as on the native host.
 
 use std::sync::Arc;
 
@@ -10,8 +11,8 @@ use async_trait::async_trait;
 use axum::body::Body;
 use comptoir_functions::config::{Config, VARIABLES};
 use comptoir_functions::port::{
-    Database, Executor, Host, HttpClient, OutboundRequest, OutboundResponse, Row, SystemClock,
-    Transaction, Value,
+    Database, Executor, Host, HttpClient, InPlace, OutboundRequest, OutboundResponse, Row,
+    SystemClock, Transaction, Value,
 };
 use http_body_util::BodyExt as _;
 use spin_sdk::sqlite;
@@ -29,10 +30,16 @@ pub async fn serve(
         .with_ansi(false)
         .try_init();
     match prepare(request).await {
-        Ok((host, request)) => match router(host).call(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        },
+        Ok((host, request)) => {
+            let config = Arc::clone(&host.config);
+            match comptoir_functions::edge::guard(router(host), config)
+                .call(request)
+                .await
+            {
+                Ok(response) => response,
+                Err(never) => match never {},
+            }
+        }
         Err(error) => internal(error),
     }
 }
@@ -44,11 +51,24 @@ async fn prepare(request: spin_sdk::http::Request) -> anyhow::Result<(Host, http
         http: Arc::new(SpinHttp),
         config: Arc::new(config),
         clock: Arc::new(SystemClock),
+        // One request per instance: hashing in place stalls nobody else.
+        cpu: Arc::new(InPlace),
     };
     comptoir_functions::migrate::ensure(host.db.as_ref(), &host.config, host.clock.now_ms())
         .await?;
     // Buffer the body so the router sees an ordinary axum body.
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    // Spin names the client in `spin-client-addr` (`ip:port`).
+    if let Some(peer) = parts
+        .headers
+        .get("spin-client-addr")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<std::net::SocketAddr>().ok())
+    {
+        parts
+            .extensions
+            .insert(comptoir_functions::edge::PeerAddr(peer.ip()));
+    }
     let bytes = body
         .collect()
         .await

@@ -1,5 +1,8 @@
 //! Sessions and authorization. A session is a random 256-bit token in an
-//! HttpOnly, SameSite=Lax cookie; the database keeps only its SHA-256.
+//! HttpOnly cookie — `SameSite=Strict` for staff, `Lax` for customers (who
+//! come back signed in from the payment provider's page) — and the database
+//! keeps only its SHA-256. Cross-origin state changes are refused at the
+//! [`crate::edge`] whatever the cookie says.
 //! Every handler that needs an account takes a [`Viewer`] and asks it.
 
 use anyhow::Context as _;
@@ -23,35 +26,47 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Opens a session for `account`; returns the `Set-Cookie` value.
+/// Opens a session for `account`, ending the one the request presented
+/// (`replacing`, a token hash: sign-in and password changes rotate the
+/// token); returns the `Set-Cookie` value.
 pub async fn open_session(
     tx: &mut dyn Executor,
     host: &Host,
-    account: &OpaqueId,
+    account: &Account,
+    replacing: Option<&str>,
 ) -> anyhow::Result<HeaderValue> {
+    if let Some(old) = replacing {
+        tx.query("DELETE FROM sessions WHERE token_hash = ?1", params![old])
+            .await?;
+    }
     let token = format!("{}{}", crate::port::new_id(), crate::port::new_id());
     let now = host.clock.now_ms();
     tx.query(
         "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![token_hash(&token), account.as_str(), now, now + SESSION_MS],
+        params![token_hash(&token), account.id.as_str(), now, now + SESSION_MS],
     )
     .await?;
-    cookie(host, &token, SESSION_MS / 1000)
+    let same_site = if account.role.is_staff() {
+        "Strict"
+    } else {
+        "Lax"
+    };
+    cookie(host, &token, SESSION_MS / 1000, same_site)
 }
 
 /// A `Set-Cookie` value that ends the session in the browser.
 pub fn expired_cookie(host: &Host) -> anyhow::Result<HeaderValue> {
-    cookie(host, "", 0)
+    cookie(host, "", 0, "Lax")
 }
 
-fn cookie(host: &Host, token: &str, max_age: i64) -> anyhow::Result<HeaderValue> {
+fn cookie(host: &Host, token: &str, max_age: i64, same_site: &str) -> anyhow::Result<HeaderValue> {
     let secure = if host.config.public_base_url.starts_with("https://") {
         "; Secure"
     } else {
         ""
     };
     HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"
     ))
     .context("building the session cookie")
 }

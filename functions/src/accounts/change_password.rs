@@ -1,7 +1,8 @@
-//! `POST /api/accounts/password`: change the password; other sessions end.
+//! `POST /api/accounts/password`: change the password. Every session of the
+//! account ends, the caller's own included: the answer carries a new token.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::ChangePassword;
 
@@ -12,20 +13,22 @@ use crate::port::Host;
 
 use super::Viewer;
 
-/// Checks the current password, stores the new hash, ends every other session.
+/// Checks the current password, stores the new hash, ends every session and
+/// opens a fresh one for the caller.
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
     ApiJson(body): ApiJson<ChangePassword>,
-) -> AppResult<StatusCode> {
+) -> AppResult<(StatusCode, HeaderMap)> {
     let account = viewer.signed_in()?;
     let Some((_, phc)) = super::auth::by_email(&mut host.db.auto(), &account.email).await? else {
         return Err(ApiError::Unauthorized.into());
     };
-    if !super::password::verify(&body.current, &phc) {
+    let cpu = host.cpu.as_ref();
+    if !super::password::verify(cpu, &body.current, &phc).await? {
         return Err(ApiError::InvalidCredentials.into());
     }
-    let hash = super::password::hash(body.new.expose())?;
+    let hash = super::password::hash(cpu, body.new.expose()).await?;
     let mut tx = host.db.begin().await?;
     tx.query(
         "UPDATE accounts SET password_hash = ?2 WHERE id = ?1",
@@ -33,10 +36,13 @@ pub async fn handle(
     )
     .await?;
     tx.query(
-        "DELETE FROM sessions WHERE account_id = ?1 AND token_hash <> ?2",
-        params![account.id.as_str(), viewer.session_hash()],
+        "DELETE FROM sessions WHERE account_id = ?1",
+        params![account.id.as_str()],
     )
     .await?;
+    let cookie = super::auth::open_session(tx.as_mut(), &host, account, None).await?;
     tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, cookie);
+    Ok((StatusCode::NO_CONTENT, headers))
 }

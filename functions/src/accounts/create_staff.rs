@@ -26,7 +26,7 @@ pub async fn handle(
     }
     let name = crate::extract::text("name", &body.name, 100, false)?;
     // Hash before taking the write lock: it is the slow part.
-    let hash = super::password::hash(body.password.expose())?;
+    let hash = super::password::hash(host.cpu.as_ref(), body.password.expose()).await?;
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
     let Some(account) =

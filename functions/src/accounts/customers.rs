@@ -2,18 +2,19 @@
 //! figures, newest first; `q` searches e-mail and name (support, admin).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use comptoir_shared::account::{CustomerRow, Role};
 use serde::Deserialize;
 
 use crate::error::AppResult;
-use crate::extract::contains_pattern;
+use crate::extract::{ApiQuery, contains_pattern};
 use crate::port::Host;
 
 use super::Viewer;
 
 /// `?q=` narrows the list.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Params {
     q: Option<String>,
 }
@@ -22,7 +23,7 @@ pub struct Params {
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(params): Query<Params>,
+    ApiQuery(params): ApiQuery<Params>,
 ) -> AppResult<Json<Vec<CustomerRow>>> {
     viewer.require(&[Role::Support])?;
     let pattern = contains_pattern("q", params.q.as_deref())?;

@@ -28,6 +28,7 @@ pub mod password;
 pub mod signin;
 pub mod signout;
 pub mod signup;
+pub mod throttle;
 pub mod update_staff;
 
 pub use auth::Viewer;

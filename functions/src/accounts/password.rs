@@ -1,12 +1,16 @@
 //! Password hashing: argon2id with the crate's default (OWASP) parameters,
-//! PHC strings in the database.
+//! PHC strings in the database. Hashing costs tens of milliseconds of CPU on
+//! purpose, so it runs on the host's [`Cpu`] ([`hash`], [`verify`]),
+//! never on the executor that serves everyone else's requests.
 
 use anyhow::anyhow;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
+use crate::port::{Cpu, offload};
+
 /// Hashes `password` with a fresh random salt.
-pub fn hash(password: &str) -> anyhow::Result<String> {
+fn hash_now(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::encode_b64(&uuid::Uuid::new_v4().into_bytes())
         .map_err(|e| anyhow!("salt: {e}"))?;
     Argon2::default()
@@ -16,12 +20,25 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 }
 
 /// Whether `password` matches the stored `phc` hash (constant time inside argon2).
-pub fn verify(password: &str, phc: &str) -> bool {
+fn verify_now(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|parsed| {
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok()
     })
+}
+
+/// Hashes `password` with a fresh random salt, on the host's CPU pool.
+pub async fn hash(cpu: &dyn Cpu, password: &str) -> anyhow::Result<String> {
+    let password = password.to_owned();
+    offload(cpu, move || hash_now(&password)).await?
+}
+
+/// Whether `password` matches the stored `phc` hash, worked out on the
+/// host's CPU pool (constant time inside argon2).
+pub async fn verify(cpu: &dyn Cpu, password: &str, phc: &str) -> anyhow::Result<bool> {
+    let (password, phc) = (password.to_owned(), phc.to_owned());
+    offload(cpu, move || verify_now(&password, &phc)).await
 }
 
 /// A hash to verify against when the account does not exist, so a wrong
@@ -36,15 +53,15 @@ mod tests {
 
     #[test]
     fn a_hash_verifies_only_its_password() {
-        let phc = hash("correct horse battery").unwrap();
+        let phc = hash_now("correct horse battery").unwrap();
         assert!(phc.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery", &phc));
-        assert!(!verify("correct horse batterz", &phc));
-        assert!(!verify("anything", decoy()));
+        assert!(verify_now("correct horse battery", &phc));
+        assert!(!verify_now("correct horse batterz", &phc));
+        assert!(!verify_now("anything", decoy()));
         assert!(
             PasswordHash::new(decoy()).is_ok(),
             "the decoy must cost a real verification"
         );
-        assert!(!verify("anything", "not a hash"));
+        assert!(!verify_now("anything", "not a hash"));
     }
 }

@@ -1,7 +1,10 @@
 //! `POST /api/accounts/signin`: a session for the right e-mail and password.
 //!
-//! While the shop has no admin, the configured initial admin (`admin_email`,
-//! `admin_password`) is created on its first sign-in.
+//! Throttled ([`super::throttle`]) per account and per client address before
+//! any password is checked; the check itself runs on the host's CPU pool. A
+//! session the request presented is ended: signing in always rotates the
+//! token. While the shop has no admin, the configured initial admin
+//! (`admin_email`, `admin_password`) is created on its first sign-in.
 
 use axum::Json;
 use axum::extract::State;
@@ -10,30 +13,42 @@ use comptoir_shared::ApiError;
 use comptoir_shared::account::{Account, Role, SignIn};
 use subtle::ConstantTimeEq as _;
 
+use crate::edge::ClientAddr;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::port::Host;
 
-/// Checks the credentials (401 `invalid_credentials` either way) and opens a session.
+use super::Viewer;
+
+/// Checks the credentials (401 `invalid_credentials` either way, 429
+/// `too_many_attempts` while throttled) and opens a session.
 pub async fn handle(
     State(host): State<Host>,
+    ClientAddr(client): ClientAddr,
+    viewer: Viewer,
     ApiJson(body): ApiJson<SignIn>,
 ) -> AppResult<(HeaderMap, Json<Account>)> {
-    let mut db = host.db.auto();
-    let account = match super::auth::by_email(&mut db, &body.email).await? {
-        Some((account, phc)) if super::password::verify(&body.password, &phc) => account,
+    let attempt = super::throttle::admit(&host, &body.email, client).await?;
+    let cpu = host.cpu.as_ref();
+    let account = match super::auth::by_email(&mut host.db.auto(), &body.email).await? {
+        Some((account, phc)) if super::password::verify(cpu, &body.password, &phc).await? => {
+            account
+        }
         Some(_) => return Err(ApiError::InvalidCredentials.into()),
         None => match bootstrap_admin(&host, &body).await? {
             Some(account) => account,
             None => {
                 // Same cost as a wrong password, so e-mails cannot be probed by timing.
-                super::password::verify(&body.password, super::password::decoy());
+                super::password::verify(cpu, &body.password, super::password::decoy()).await?;
                 return Err(ApiError::InvalidCredentials.into());
             }
         },
     };
+    super::throttle::succeeded(&host, &attempt).await?;
     let mut tx = host.db.begin().await?;
-    let cookie = super::auth::open_session(tx.as_mut(), &host, &account.id).await?;
+    let replacing = viewer.session_hash();
+    let cookie =
+        super::auth::open_session(tx.as_mut(), &host, &account, replacing.as_deref()).await?;
     tx.commit().await?;
     let mut headers = HeaderMap::new();
     headers.insert(header::SET_COOKIE, cookie);
@@ -49,7 +64,7 @@ async fn bootstrap_admin(host: &Host, body: &SignIn) -> anyhow::Result<Option<Ac
     if !matches {
         return Ok(None);
     }
-    let hash = super::password::hash(password)?;
+    let hash = super::password::hash(host.cpu.as_ref(), password).await?;
     let mut tx = host.db.begin().await?;
     if tx
         .optional("SELECT 1 FROM accounts WHERE role = 'admin' LIMIT 1", &[])

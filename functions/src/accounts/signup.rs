@@ -33,7 +33,7 @@ pub async fn handle(
     }
     let name = crate::extract::text("name", &body.name, 100, false)?;
     // Hash before taking the write lock: it is the slow part.
-    let hash = super::password::hash(body.password.expose())?;
+    let hash = super::password::hash(host.cpu.as_ref(), body.password.expose()).await?;
     let mut tx = host.db.begin().await?;
     let Some(account) = super::auth::create(
         tx.as_mut(),
@@ -47,7 +47,7 @@ pub async fn handle(
     else {
         return taken();
     };
-    let cookie = super::auth::open_session(tx.as_mut(), &host, &account.id).await?;
+    let cookie = super::auth::open_session(tx.as_mut(), &host, &account, None).await?;
     tx.commit().await?;
     let mut headers = HeaderMap::new();
     headers.insert(header::SET_COOKIE, cookie);

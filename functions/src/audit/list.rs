@@ -4,7 +4,7 @@
 
 use anyhow::Context as _;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::audit::{AuditAction, AuditEntry};
@@ -13,12 +13,13 @@ use serde::Deserialize;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
-use crate::extract::int_param;
+use crate::extract::{ApiQuery, int_param};
 use crate::params;
 use crate::port::{Executor as _, Host};
 
 /// The query string.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Params {
     staff: Option<String>,
     action: Option<String>,
@@ -31,7 +32,7 @@ pub struct Params {
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(params): Query<Params>,
+    ApiQuery(params): ApiQuery<Params>,
 ) -> AppResult<Json<Vec<AuditEntry>>> {
     viewer.require(&[Role::Admin])?;
     let staff = params

@@ -1,18 +1,19 @@
 //! `GET /api/carts/{id}[?shipping=…]`: the cart, priced now.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::Cart;
 use comptoir_shared::pricing::ShippingMethodCode;
 use serde::Deserialize;
 
 use crate::error::AppResult;
-use crate::extract::path_id;
+use crate::extract::{ApiQuery, path_id};
 use crate::port::Host;
 
 /// `?shipping=relay` prices the cart with that shipping method.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Options {
     shipping: Option<String>,
 }
@@ -21,7 +22,7 @@ pub struct Options {
 pub async fn handle(
     State(host): State<Host>,
     Path(raw): Path<String>,
-    Query(options): Query<Options>,
+    ApiQuery(options): ApiQuery<Options>,
 ) -> AppResult<Json<Cart>> {
     let shipping = match options.shipping.as_deref() {
         None => ShippingMethodCode::default(),

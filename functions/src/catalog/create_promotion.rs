@@ -22,7 +22,8 @@ pub async fn handle(
     ApiJson(body): ApiJson<Promotion>,
 ) -> AppResult<(StatusCode, Json<Promotion>)> {
     let admin = viewer.require(&[Role::Admin])?;
-    body.validate().map_err(|(field, e)| e.on(field))?;
+    body.validate(host.clock.now_ms())
+        .map_err(|(field, e)| e.on(field))?;
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
     if !crate::promotions::insert(tx.as_mut(), &body, now).await? {

@@ -26,7 +26,8 @@ pub async fn handle(
     if body.code != code {
         return Err(ApiError::validation("code", "the code of the path").into());
     }
-    body.validate().map_err(|(field, e)| e.on(field))?;
+    body.validate(host.clock.now_ms())
+        .map_err(|(field, e)| e.on(field))?;
     save(&host, admin, &body, AuditAction::PromotionUpdate).await?;
     Ok(Json(body))
 }

@@ -2,7 +2,7 @@
 //! default the last 30 days, at most 366 days), for every staff member.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use comptoir_shared::calendar::{DAY_MS, day_of, iso_date};
 use comptoir_shared::kpi::{
     self, BillingFigures, DayPoint, KpiReport, RefundFigures, Revenue, Satisfaction, Shipping,
@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
-use crate::extract::int_param;
+use crate::extract::{ApiQuery, int_param};
 use crate::port::Host;
 
 /// The longest period one report covers.
@@ -21,6 +21,7 @@ pub const MAX_DAYS: i64 = 366;
 
 /// `?from=&to=`, unix ms.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Params {
     from: Option<String>,
     to: Option<String>,
@@ -30,7 +31,7 @@ pub struct Params {
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(params): Query<Params>,
+    ApiQuery(params): ApiQuery<Params>,
 ) -> AppResult<Json<KpiReport>> {
     viewer.staff()?;
     let now = host.clock.now_ms();

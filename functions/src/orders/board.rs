@@ -5,7 +5,7 @@
 //! number. The CSV export ([`super::export`]) takes the same filters.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use comptoir_shared::ids::{Email, OpaqueId, OrderId};
 use comptoir_shared::order::{OrderRow, OrderStatus};
 use comptoir_shared::{ApiError, Money};
@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
-use crate::extract::{contains_pattern, int_param};
+use crate::extract::{ApiQuery, contains_pattern, int_param};
 use crate::params;
 use crate::port::{Executor, Host};
 
@@ -22,6 +22,7 @@ pub const PAGE_SIZE: i64 = 50;
 
 /// The query string, as sent.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Params {
     status: Option<String>,
     from: Option<String>,
@@ -148,7 +149,7 @@ pub async fn rows(
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(params): Query<Params>,
+    ApiQuery(params): ApiQuery<Params>,
 ) -> AppResult<Json<Vec<OrderRow>>> {
     viewer.staff()?;
     let filter = Filter::parse(&params)?;

@@ -4,7 +4,7 @@
 //! tab or carriage return, which some spreadsheets skip before reading a
 //! formula) prefixed with `'` so a spreadsheet never reads it as a formula.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use comptoir_shared::calendar::iso_datetime;
@@ -12,6 +12,7 @@ use comptoir_shared::order::OrderRow;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
+use crate::extract::ApiQuery;
 use crate::port::Host;
 
 use super::board::{Filter, Params};
@@ -23,7 +24,7 @@ pub const MAX_ROWS: i64 = 10_000;
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(params): Query<Params>,
+    ApiQuery(params): ApiQuery<Params>,
 ) -> AppResult<Response> {
     viewer.staff()?;
     let filter = Filter::parse(&params)?;

@@ -2,17 +2,19 @@
 //! admins — what was (or is still to be) sent to customers.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use comptoir_shared::account::Role;
 use comptoir_shared::notification::Notification;
 use serde::Deserialize;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
+use crate::extract::ApiQuery;
 use crate::port::Host;
 
 /// `?unsent=1` keeps only what is not sent yet.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Filter {
     unsent: Option<String>,
 }
@@ -21,7 +23,7 @@ pub struct Filter {
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(filter): Query<Filter>,
+    ApiQuery(filter): ApiQuery<Filter>,
 ) -> AppResult<Json<Vec<Notification>>> {
     viewer.require(&[Role::Support])?;
     let unsent = matches!(filter.unsent.as_deref(), Some("1" | "true"));

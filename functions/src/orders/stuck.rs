@@ -2,18 +2,20 @@
 //! oldest first — the list nobody should let grow (the KPI report shows it too).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use comptoir_shared::ids::{Email, OrderId};
 use comptoir_shared::order::{OrderStatus, StuckOrder};
 use serde::Deserialize;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
+use crate::extract::ApiQuery;
 use crate::params;
 use crate::port::{Executor, Host};
 
 /// `?hours=` (default 48, 1 to 8760).
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Filter {
     hours: Option<String>,
 }
@@ -22,7 +24,7 @@ pub struct Filter {
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(filter): Query<Filter>,
+    ApiQuery(filter): ApiQuery<Filter>,
 ) -> AppResult<Json<Vec<StuckOrder>>> {
     viewer.staff()?;
     let hours =

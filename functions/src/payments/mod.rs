@@ -17,6 +17,9 @@ use axum::routing::{get, post};
 
 use crate::port::Host;
 
+/// Where the provider posts its events.
+pub const WEBHOOK_PATH: &str = "/api/payments/webhook";
+
 /// The payment routes, on full paths.
 pub fn router(host: Host) -> Router {
     Router::new()
@@ -25,7 +28,7 @@ pub fn router(host: Host) -> Router {
             "/api/payments/sandbox/{id}",
             get(sandbox::show).post(sandbox::decide),
         )
-        .route("/api/payments/webhook", post(webhook::handle))
+        .route(WEBHOOK_PATH, post(webhook::handle))
         .fallback(crate::error::no_route)
         .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(host)

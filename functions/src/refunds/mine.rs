@@ -2,18 +2,19 @@
 //! newest first — one order's (404 when the order is not theirs) or all.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use comptoir_shared::ApiError;
 use comptoir_shared::refund::Refund;
 use serde::Deserialize;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
-use crate::extract::path_id;
+use crate::extract::{ApiQuery, path_id};
 use crate::port::Host;
 
 /// `?order=` narrows to one order.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Filter {
     order: Option<String>,
 }
@@ -22,7 +23,7 @@ pub struct Filter {
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(filter): Query<Filter>,
+    ApiQuery(filter): ApiQuery<Filter>,
 ) -> AppResult<Json<Vec<Refund>>> {
     let account = viewer.signed_in()?;
     let order = filter

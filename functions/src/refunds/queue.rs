@@ -2,7 +2,7 @@
 //! captured and has already given back.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use comptoir_shared::account::Role;
 use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::refund::{RefundQueueItem, RefundStatus};
@@ -11,11 +11,13 @@ use serde::Deserialize;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
+use crate::extract::ApiQuery;
 use crate::params;
 use crate::port::{Executor as _, Host};
 
 /// `?status=` (default `requested`) and `?order=` filters.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Filter {
     status: Option<String>,
     order: Option<String>,
@@ -25,7 +27,7 @@ pub struct Filter {
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(filter): Query<Filter>,
+    ApiQuery(filter): ApiQuery<Filter>,
 ) -> AppResult<Json<Vec<RefundQueueItem>>> {
     viewer.require(&[Role::Finance, Role::Support])?;
     let status = match filter.status.as_deref() {

@@ -3,7 +3,7 @@
 //! in the subject or any message).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use comptoir_shared::ApiError;
 use comptoir_shared::ids::Email;
 use comptoir_shared::support::{ThreadStatus, ThreadSummary};
@@ -11,13 +11,14 @@ use serde::Deserialize;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
-use crate::extract::{contains_pattern, path_id};
+use crate::extract::{ApiQuery, contains_pattern, path_id};
 use crate::port::Host;
 
 use super::Side;
 
 /// The query string.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Params {
     status: Option<String>,
     order: Option<String>,
@@ -29,7 +30,7 @@ pub struct Params {
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(params): Query<Params>,
+    ApiQuery(params): ApiQuery<Params>,
 ) -> AppResult<Json<Vec<ThreadSummary>>> {
     let side = Side::of(&viewer)?;
     let filter = super::db::Filter {

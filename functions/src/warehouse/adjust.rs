@@ -21,7 +21,8 @@ pub async fn handle(
 ) -> AppResult<Json<StockMovement>> {
     let staff = viewer.require(&[Role::Warehouse])?;
     let sku = super::sku(&raw)?;
-    if body.delta == 0 || body.delta.abs() > 100_000 {
+    // A range test, not `abs()`: `i64::MIN.abs()` overflows.
+    if body.delta == 0 || !(-100_000..=100_000).contains(&body.delta) {
         return Err(ApiError::validation("delta", "non-zero, at most 100000 either way").into());
     }
     let reason = crate::extract::text("reason", &body.reason, 200, true)?;

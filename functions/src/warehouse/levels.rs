@@ -1,7 +1,7 @@
 //! `GET /api/stock?low=1`: on hand / reserved / available per SKU.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use comptoir_shared::account::Role;
 use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::StockLevel;
@@ -9,11 +9,13 @@ use serde::Deserialize;
 
 use crate::accounts::Viewer;
 use crate::error::AppResult;
+use crate::extract::ApiQuery;
 use crate::params;
 use crate::port::{Executor as _, Host};
 
 /// `?low=1` keeps only SKUs at or under their threshold.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Filter {
     low: Option<String>,
 }
@@ -22,7 +24,7 @@ pub struct Filter {
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,
-    Query(filter): Query<Filter>,
+    ApiQuery(filter): ApiQuery<Filter>,
 ) -> AppResult<Json<Vec<StockLevel>>> {
     viewer.require(&[Role::Warehouse])?;
     let low_only = matches!(filter.low.as_deref(), Some("1" | "true"));

@@ -51,6 +51,42 @@ pub fn config_from_env() -> anyhow::Result<Config> {
     })
 }
 
+/// CPU-heavy work (password hashing) on tokio's blocking threads, at most
+/// half the cores at once (at least one): the async workers keep serving
+/// pages while sign-ins queue, and a burst of sign-ins cannot take every core.
+pub struct BlockingPool {
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl BlockingPool {
+    /// A pool sized for this machine.
+    pub fn new() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self {
+            permits: Arc::new(tokio::sync::Semaphore::new((cores / 2).max(1))),
+        }
+    }
+}
+
+impl Default for BlockingPool {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[async_trait::async_trait]
+impl comptoir_functions::port::Cpu for BlockingPool {
+    async fn run(&self, job: Box<dyn FnOnce() + Send + 'static>) -> anyhow::Result<()> {
+        let _permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .context("the CPU pool is closed")?;
+        tokio::task::spawn_blocking(job)
+            .await
+            .context("a CPU job failed")
+    }
+}
+
 /// Opens the database, applies migrations (and the demo seed), and builds the host port.
 pub async fn host(database: &Path, config: Config) -> anyhow::Result<Host> {
     let db = sqlite::NativeSqlite::open(database).await?;
@@ -59,6 +95,7 @@ pub async fn host(database: &Path, config: Config) -> anyhow::Result<Host> {
         http: Arc::new(http::ReqwestClient::new()),
         config: Arc::new(config),
         clock: Arc::new(SystemClock),
+        cpu: Arc::new(BlockingPool::new()),
     };
     comptoir_functions::migrate::ensure(host.db.as_ref(), &host.config, host.clock.now_ms())
         .await
@@ -69,10 +106,11 @@ pub async fn host(database: &Path, config: Config) -> anyhow::Result<Host> {
 /// The whole shop as one axum app: every `spin.toml` route dispatched like
 /// Spin does (exact routes first, then the longest wildcard prefix).
 pub fn app(host: Host, routes: Vec<Route>, storefront: &Path) -> anyhow::Result<Router> {
+    let https = host.config.public_base_url.starts_with("https://");
     let mut mounted = Vec::new();
     for route in routes {
         let router = if route.component == "files" {
-            static_files(storefront)
+            static_files(storefront, &host.config, https)
         } else {
             comptoir_functions::router_for(&route.component, host.clone()).with_context(|| {
                 format!(
@@ -86,14 +124,32 @@ pub fn app(host: Host, routes: Vec<Route>, storefront: &Path) -> anyhow::Result<
     // Most specific first, as Spin matches.
     mounted.sort_by_key(|(route, _)| std::cmp::Reverse((!route.wildcard, route.prefix.len())));
     let table = Arc::new(mounted);
-    Ok(Router::new().fallback(move |request: Request| {
-        let table = Arc::clone(&table);
-        async move { dispatch(&table, request).await }
-    }))
+    Ok(Router::new()
+        .fallback(move |request: Request| {
+            let table = Arc::clone(&table);
+            async move { dispatch(&table, request).await }
+        })
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked)))
 }
 
-async fn dispatch(table: &[(Route, Router)], request: Request) -> Response {
+/// A handler that panicked (a bug: requests must never reach a panic) is
+/// answered like any internal failure, and logged.
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    comptoir_functions::error::AppError::Internal(anyhow::anyhow!("a request handler panicked"))
+        .into_response()
+}
+
+async fn dispatch(table: &[(Route, Router)], mut request: Request) -> Response {
     let path = request.uri().path().to_owned();
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    if let Some(peer) = peer {
+        request
+            .extensions_mut()
+            .insert(comptoir_functions::edge::PeerAddr(peer));
+    }
     match table.iter().find(|(route, _)| route.matches(&path)) {
         Some((_, router)) => match router.clone().oneshot(request).await {
             Ok(response) => response,
@@ -107,7 +163,7 @@ async fn dispatch(table: &[(Route, Router)], request: Request) -> Response {
 /// their bundle (`comptoir_shared::site::index_for`) so the client-side
 /// router owns them, except under `/api/` (the same rules as the Spin
 /// `files` component).
-fn static_files(dir: &Path) -> Router {
+fn static_files(dir: &Path, config: &Arc<Config>, https: bool) -> Router {
     let root = dir.to_path_buf();
     let page = axum::routing::get(move |uri: axum::http::Uri| {
         let root = root.clone();
@@ -131,16 +187,13 @@ fn static_files(dir: &Path) -> Router {
     let serve = tower_http::services::ServeDir::new(dir)
         .append_index_html_on_directories(false)
         .fallback(page);
-    Router::new()
-        .route(
-            "/api",
-            axum::routing::any(comptoir_functions::error::no_route),
-        )
-        .route(
-            "/api/{*rest}",
-            axum::routing::any(comptoir_functions::error::no_route),
-        )
-        .fallback_service(serve)
+    let pages = with_page_headers(Router::new().fallback_service(serve), https);
+    // An API path no function serves is a typed 404, behind the same edge.
+    let no_route = axum::routing::any(comptoir_functions::error::no_route);
+    let api = Router::new()
+        .route("/api", no_route.clone())
+        .route("/api/{*rest}", no_route);
+    comptoir_functions::edge::guard(api, Arc::clone(config)).merge(pages)
 }
 
 /// The native host's background duties, every few seconds: execute refunds
@@ -175,6 +228,20 @@ fn spawn_back_office(host: Host, smtp: Option<smtp::SmtpMailer>) {
     });
 }
 
+/// The storefront's files behind the page CSP and the security headers.
+fn with_page_headers(router: Router, https: bool) -> Router {
+    router.layer(axum::middleware::map_response(
+        move |mut response: Response| async move {
+            comptoir_functions::edge::insert_security_headers(
+                response.headers_mut(),
+                comptoir_shared::site::PAGE_CSP,
+                https,
+            );
+            response
+        },
+    ))
+}
+
 /// Starts the shop and returns the bound address and the server task.
 pub async fn start(
     options: Options,
@@ -187,6 +254,8 @@ pub async fn start(
         .await
         .with_context(|| format!("binding {}", options.addr))?;
     let addr = listener.local_addr()?;
-    let task = tokio::spawn(async move { axum::serve(listener, app).await.context("serving") });
+    // The peer address reaches the functions (sign-in throttling) as `ConnectInfo`.
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move { axum::serve(listener, service).await.context("serving") });
     Ok((addr, task))
 }

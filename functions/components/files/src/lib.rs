@@ -2,26 +2,54 @@
 //! `spin.toml` mounts at `/storefront`. Paths without a file extension that
 //! match no file get the page booting their bundle (`index.html`, or
 //! `compte/index.html` under `/compte`), so the client-side router owns them —
-//! except under `/api/`, where a miss is a 404.
+//! except under `/api/`, where a miss is the functions' typed JSON 404.
+//! Every answer carries the storefront's CSP and the shared security headers
+//! (`comptoir_shared::site`), HSTS when `public_base_url` is https.
 
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use spin_sdk::http::{FullBody, Request, Response};
 use spin_sdk::http_service;
 
+use comptoir_shared::site;
+
 const ROOT: &str = "/storefront";
 
 #[http_service]
 async fn handle(request: Request) -> Response<FullBody<Bytes>> {
-    match read(request.uri().path()) {
+    let https = spin_sdk::variables::get("public_base_url")
+        .await
+        .is_ok_and(|url| url.starts_with("https://"));
+    let path = request.uri().path();
+    let mut response = match read(path) {
         Some((bytes, content_type, cache)) => response(StatusCode::OK, content_type, cache, bytes),
+        None if is_api(path) => response(
+            StatusCode::NOT_FOUND,
+            "application/json",
+            "no-store",
+            site::NO_ROUTE_JSON.as_bytes().to_vec(),
+        ),
         None => response(
             StatusCode::NOT_FOUND,
             "text/plain; charset=utf-8",
             "no-store",
             b"not found".to_vec(),
         ),
+    };
+    let csp = if is_api(path) {
+        site::API_CSP
+    } else {
+        site::PAGE_CSP
+    };
+    let headers = response.headers_mut();
+    for (name, value) in site::security_headers(csp, https) {
+        headers.insert(name, HeaderValue::from_static(value));
     }
+    response
+}
+
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
 }
 
 fn read(path: &str) -> Option<(Vec<u8>, &'static str, &'static str)> {
@@ -44,7 +72,7 @@ fn read(path: &str) -> Option<(Vec<u8>, &'static str, &'static str)> {
     }
     let last = relative.rsplit('/').next().unwrap_or_default();
     // No file, no page: asset-looking paths and unrouted API paths are 404s.
-    if last.contains('.') || relative == "api" || relative.starts_with("api/") {
+    if last.contains('.') || is_api(path) {
         return None;
     }
     std::fs::read(format!("{ROOT}/{}", comptoir_shared::site::index_for(path)))
@@ -85,9 +113,5 @@ fn response(
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     response
 }

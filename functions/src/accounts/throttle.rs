@@ -1,0 +1,246 @@
+//! Sign-in throttling, kept in the database (`signin_throttle`) so it holds
+//! across instances and under Spin, where nothing survives a request.
+//!
+//! Two counters of failed sign-ins, each forgotten after an hour without a
+//! failure: one per **client address** (10 free, then a back-off doubling
+//! from 1 s to 15 min) and one per **account** (5 free, same back-off). While
+//! a counter's back-off runs, attempts are answered `too_many_attempts` (429)
+//! with `Retry-After`, without a password check.
+//!
+//! The account counter *delays* guesses; it never locks the owner out: an
+//! address with no failure of its own passes it (the right password from a
+//! clean address always gets in). A guesser therefore pays with their own
+//! address's back-off, and each new address buys one guess at most while
+//! the account's back-off runs.
+//!
+//! Every attempt is counted as a failure **before** the password is checked
+//! (in one transaction with the back-off check), and given back once it
+//! succeeds, so a burst of concurrent guesses cannot all slip through before
+//! the first failure is written. A success also clears the account counter.
+
+use comptoir_shared::ApiError;
+use comptoir_shared::ids::Email;
+use std::net::IpAddr;
+
+use crate::params;
+use crate::port::{Executor, Host};
+
+/// How one counter throttles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Failures allowed before any wait.
+    pub free: i64,
+    /// The first wait, once the free failures are spent.
+    pub first_wait_ms: i64,
+    /// The longest wait.
+    pub max_wait_ms: i64,
+    /// A counter with no failure for this long starts again from zero.
+    pub forget_after_ms: i64,
+}
+
+/// Per client address.
+pub const CLIENT: Policy = Policy {
+    free: 10,
+    first_wait_ms: 1_000,
+    max_wait_ms: 15 * 60_000,
+    forget_after_ms: 60 * 60_000,
+};
+
+/// Per account.
+pub const ACCOUNT: Policy = Policy {
+    free: 5,
+    first_wait_ms: 1_000,
+    max_wait_ms: 15 * 60_000,
+    forget_after_ms: 60 * 60_000,
+};
+
+impl Policy {
+    /// How long to wait after the `failures`-th failure.
+    pub fn wait_ms(&self, failures: i64) -> i64 {
+        let over = failures.saturating_sub(self.free);
+        if over <= 0 {
+            return 0;
+        }
+        // 1 s, 2 s, 4 s, … capped; the shift is bounded so it cannot overflow.
+        let doublings = u32::try_from(over - 1).unwrap_or(u32::MAX).min(30);
+        self.first_wait_ms
+            .saturating_mul(1_i64 << doublings)
+            .min(self.max_wait_ms)
+    }
+}
+
+/// An attempt admitted by [`admit`]: what to give back when it succeeds.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    account_key: String,
+    client_key: Option<String>,
+}
+
+/// Counts an attempt against the account and the client address, or refuses
+/// it with `too_many_attempts` while a back-off runs (nothing counted then).
+pub async fn admit(host: &Host, email: &Email, client: Option<IpAddr>) -> Result<Attempt, Refusal> {
+    let now = host.clock.now_ms();
+    let attempt = Attempt {
+        account_key: format!("account:{email}"),
+        client_key: client.map(|ip| format!("client:{ip}")),
+    };
+    let mut tx = host.db.begin().await?;
+    let client_was_clean = match &attempt.client_key {
+        Some(key) => match count(tx.as_mut(), key, &CLIENT, now, false).await? {
+            Counted::Blocked(until) => return Err(Refusal::wait(until, now)),
+            Counted::Failures(n) => n == 1,
+        },
+        // An unknown address is never presumed clean.
+        None => false,
+    };
+    if let Counted::Blocked(until) = count(
+        tx.as_mut(),
+        &attempt.account_key,
+        &ACCOUNT,
+        now,
+        client_was_clean,
+    )
+    .await?
+    {
+        // Dropping the transaction rolls the client's count back: no attempt happened.
+        return Err(Refusal::wait(until, now));
+    }
+    tx.commit().await?;
+    Ok(attempt)
+}
+
+/// The attempt signed in: the account's counter is cleared and the client's
+/// provisional failure given back.
+pub async fn succeeded(host: &Host, attempt: &Attempt) -> anyhow::Result<()> {
+    let mut tx = host.db.begin().await?;
+    tx.query(
+        "DELETE FROM signin_throttle WHERE key = ?1",
+        params![attempt.account_key.as_str()],
+    )
+    .await?;
+    if let Some(key) = &attempt.client_key
+        && let Some(row) = tx
+            .optional(
+                "SELECT failures, last_failure_at FROM signin_throttle WHERE key = ?1",
+                params![key.as_str()],
+            )
+            .await?
+    {
+        let failures = (row.int(0)? - 1).max(0);
+        let blocked_until = row.int(1)?.saturating_add(CLIENT.wait_ms(failures));
+        tx.query(
+            "UPDATE signin_throttle SET failures = ?2, blocked_until = ?3 WHERE key = ?1",
+            params![key.as_str(), failures, blocked_until],
+        )
+        .await?;
+    }
+    tx.commit().await
+}
+
+enum Counted {
+    /// Counted; the counter now holds this many failures.
+    Failures(i64),
+    /// Refused: waiting until this instant (unix ms).
+    Blocked(i64),
+}
+
+/// Adds one failure to `key` unless its back-off runs (or `ignore_block`),
+/// and sets the back-off its new count earns. Atomic under concurrency: the
+/// upsert takes the row's write lock, and the back-off is set in the same
+/// transaction before any other attempt can read the row.
+async fn count(
+    tx: &mut dyn Executor,
+    key: &str,
+    policy: &Policy,
+    now: i64,
+    ignore_block: bool,
+) -> anyhow::Result<Counted> {
+    let counted = tx
+        .optional(
+            "INSERT INTO signin_throttle (key, failures, last_failure_at, blocked_until) VALUES (?1, 1, ?2, ?2) \
+             ON CONFLICT (key) DO UPDATE SET \
+                 failures = CASE WHEN signin_throttle.last_failure_at <= ?3 THEN 1 ELSE signin_throttle.failures + 1 END, \
+                 last_failure_at = ?2 \
+             WHERE signin_throttle.blocked_until <= ?2 OR ?4 = 1 \
+             RETURNING failures",
+            params![key, now, now - policy.forget_after_ms, ignore_block],
+        )
+        .await?;
+    let Some(row) = counted else {
+        let until = tx
+            .one(
+                "SELECT blocked_until FROM signin_throttle WHERE key = ?1",
+                params![key],
+            )
+            .await?
+            .int(0)?;
+        return Ok(Counted::Blocked(until));
+    };
+    let failures = row.int(0)?;
+    tx.query(
+        "UPDATE signin_throttle SET blocked_until = ?2 WHERE key = ?1",
+        params![key, now.saturating_add(policy.wait_ms(failures))],
+    )
+    .await?;
+    Ok(Counted::Failures(failures))
+}
+
+/// Why [`admit`] refused.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Wait this many seconds.
+    Wait(u32),
+    /// The database failed.
+    Internal(anyhow::Error),
+}
+
+impl Refusal {
+    fn wait(until: i64, now: i64) -> Self {
+        let seconds = (until.saturating_sub(now).max(0) + 999) / 1000;
+        Self::Wait(u32::try_from(seconds.max(1)).unwrap_or(u32::MAX))
+    }
+}
+
+impl From<anyhow::Error> for Refusal {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Internal(e)
+    }
+}
+
+impl From<Refusal> for crate::error::AppError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::Wait(retry_after_seconds) => Self::Api(ApiError::TooManyAttempts {
+                retry_after_seconds,
+            }),
+            Refusal::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_starts_after_the_free_failures_and_doubles_to_a_cap() {
+        let waits: Vec<i64> = (0..=12).map(|n| ACCOUNT.wait_ms(n)).collect();
+        assert_eq!(
+            waits,
+            [
+                0, 0, 0, 0, 0, 0, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000
+            ]
+        );
+        assert_eq!(ACCOUNT.wait_ms(1_000), 15 * 60_000);
+        assert_eq!(ACCOUNT.wait_ms(i64::MAX), 15 * 60_000);
+        assert_eq!(CLIENT.wait_ms(10), 0);
+        assert_eq!(CLIENT.wait_ms(11), 1_000);
+    }
+
+    #[test]
+    fn retry_after_is_whole_seconds_rounded_up() {
+        assert!(matches!(Refusal::wait(10_001, 10_000), Refusal::Wait(1)));
+        assert!(matches!(Refusal::wait(12_500, 10_000), Refusal::Wait(3)));
+        assert!(matches!(Refusal::wait(9_000, 10_000), Refusal::Wait(1)));
+    }
+}
