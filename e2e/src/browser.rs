@@ -24,18 +24,12 @@ pub struct Browser {
     screenshots: std::path::PathBuf,
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
 impl Browser {
     /// Starts chromedriver and opens a headless session; screenshots of
     /// `test` go to `e2e/screenshots/<test>/`.
     pub async fn start(test: &str) -> anyhow::Result<Self> {
         let slot = SLOTS.acquire().await?;
-        let port = free_port()?;
+        let port = crate::free_port()?;
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())

@@ -59,15 +59,26 @@ pub async fn spawn_app() -> anyhow::Result<TestApp> {
     spawn_app_with(Config::from_lookup(|_| None)?).await
 }
 
-/// Starts the shop with `config`.
-pub async fn spawn_app_with(config: Config) -> anyhow::Result<TestApp> {
+/// A free port on 127.0.0.1 (the OS picks it; it stays free in practice
+/// until the shop binds it a moment later).
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// Starts the shop with `config`. Its own address is one of the shop's
+/// origins, so a browser on it may change state.
+pub async fn spawn_app_with(mut config: Config) -> anyhow::Result<TestApp> {
     // Server-side errors show in a failing test's output.
     let _ = tracing_subscriber::fmt().with_test_writer().try_init();
     let database = fresh_dir()?.join("shop.db");
     let root = workspace();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
+    config.origins.push(format!("http://{addr}"));
     let (addr, _server) = comptoir_host::start(comptoir_host::Options {
         database: database.clone(),
-        addr: "127.0.0.1:0".parse()?,
+        addr,
         manifest: root.join("spin.toml"),
         storefront: root.join("dist"),
         config,
