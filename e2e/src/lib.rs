@@ -69,10 +69,21 @@ pub fn free_port() -> anyhow::Result<u16> {
 
 /// Starts the shop with `config`. Its own address is one of the shop's
 /// origins, so a browser on it may change state.
-pub async fn spawn_app_with(mut config: Config) -> anyhow::Result<TestApp> {
+pub async fn spawn_app_with(config: Config) -> anyhow::Result<TestApp> {
+    spawn_on(fresh_dir()?.join("shop.db"), config).await
+}
+
+impl TestApp {
+    /// Starts a second shop instance on this one's database, as a scaled-out
+    /// deployment runs several: nothing but the database is shared.
+    pub async fn another_instance(&self, config: Config) -> anyhow::Result<TestApp> {
+        spawn_on(self.database.clone(), config).await
+    }
+}
+
+async fn spawn_on(database: PathBuf, mut config: Config) -> anyhow::Result<TestApp> {
     // Server-side errors show in a failing test's output.
     let _ = tracing_subscriber::fmt().with_test_writer().try_init();
-    let database = fresh_dir()?.join("shop.db");
     let root = workspace();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
     config.origins.push(format!("http://{addr}"));

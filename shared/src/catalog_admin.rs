@@ -31,9 +31,11 @@ string_newtype!(
 string_newtype!(
     /// Where a product's image is served from: an absolute path on the shop
     /// (`/img/products/t-shirt-lin.svg`) of letters, digits, `-`, `_`, `.`, `/`.
+    /// Same origin only: `//host/x.png` would be another site's image.
     ImagePath,
     |raw| {
         let ok = raw.starts_with('/')
+            && !raw.contains("//")
             && !raw.contains("..")
             && (2..=200).contains(&raw.len())
             && raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
@@ -179,6 +181,8 @@ mod tests {
             "/img/../secret",
             "/img/x y.svg",
             "https://x/y.png",
+            "//evil.example/x.png",
+            "/img//evil.example/x.png",
         ] {
             assert!(ImagePath::parse(bad).is_err(), "{bad}");
         }
