@@ -70,18 +70,33 @@ pub fn free_port() -> anyhow::Result<u16> {
 /// Starts the shop with `config`. Its own address is one of the shop's
 /// origins, so a browser on it may change state.
 pub async fn spawn_app_with(config: Config) -> anyhow::Result<TestApp> {
-    spawn_on(fresh_dir()?.join("shop.db"), config).await
+    spawn_on(fresh_dir()?.join("shop.db"), config, true).await
+}
+
+/// Starts the shop without its background duties (committed refunds sent
+/// every few seconds), for tests that prove a request wrote nothing.
+pub async fn spawn_quiet_app() -> anyhow::Result<TestApp> {
+    spawn_on(
+        fresh_dir()?.join("shop.db"),
+        Config::from_lookup(|_| None)?,
+        false,
+    )
+    .await
 }
 
 impl TestApp {
     /// Starts a second shop instance on this one's database, as a scaled-out
     /// deployment runs several: nothing but the database is shared.
     pub async fn another_instance(&self, config: Config) -> anyhow::Result<TestApp> {
-        spawn_on(self.database.clone(), config).await
+        spawn_on(self.database.clone(), config, true).await
     }
 }
 
-async fn spawn_on(database: PathBuf, mut config: Config) -> anyhow::Result<TestApp> {
+async fn spawn_on(
+    database: PathBuf,
+    mut config: Config,
+    back_office: bool,
+) -> anyhow::Result<TestApp> {
     // Server-side errors show in a failing test's output.
     let _ = tracing_subscriber::fmt().with_test_writer().try_init();
     let root = workspace();
@@ -94,6 +109,7 @@ async fn spawn_on(database: PathBuf, mut config: Config) -> anyhow::Result<TestA
         storefront: root.join("dist"),
         config,
         smtp: None,
+        back_office,
     })
     .await?;
     Ok(TestApp {
@@ -461,6 +477,121 @@ impl TestApp {
         now_ms: i64,
     ) -> anyhow::Result<(u32, u32)> {
         comptoir_functions::outbox::deliver_due(&self.db, mailer, now_ms, 50).await
+    }
+
+    /// Every row of every table, by table: equal before and after a request
+    /// proves it wrote nothing at all.
+    pub async fn fingerprint(&self) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+        let tables = self
+            .db
+            .query(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                &[],
+            )
+            .await?;
+        let mut all = std::collections::BTreeMap::new();
+        for table in tables {
+            let name = table.text(0)?.to_owned();
+            // Table names come from the schema itself, quoted.
+            let rows = self
+                .db
+                .query(&format!("SELECT * FROM \"{name}\" ORDER BY 1"), &[])
+                .await?;
+            all.insert(name, format!("{rows:?}"));
+        }
+        Ok(all)
+    }
+
+    /// Sends `method path` with `body` as `cookie` the ways a page of another
+    /// origin could — a `text/plain` body from the shop's own origin, JSON
+    /// from a sibling origin of the same site, JSON announced by the browser
+    /// as `Sec-Fetch-Site: cross-site` or `same-site` — and returns what went
+    /// wrong: each must be refused with its typed error and write nothing.
+    pub async fn refusals_from_elsewhere(
+        &self,
+        cookie: Option<&str>,
+        method: &str,
+        path: &str,
+        body: &str,
+    ) -> anyhow::Result<Vec<String>> {
+        let sibling = "http://127.0.0.1:1";
+        let variants: [(&str, Vec<(&str, &str)>, u16, &str); 5] = [
+            (
+                "text/plain body",
+                vec![("origin", &self.base), ("content-type", "text/plain")],
+                415,
+                "unsupported_media_type",
+            ),
+            (
+                "form body",
+                vec![
+                    ("origin", &self.base),
+                    ("content-type", "application/x-www-form-urlencoded"),
+                ],
+                415,
+                "unsupported_media_type",
+            ),
+            (
+                "sibling Origin",
+                vec![("origin", sibling), ("content-type", "application/json")],
+                403,
+                "cross_origin",
+            ),
+            (
+                "Sec-Fetch-Site: cross-site",
+                vec![
+                    ("sec-fetch-site", "cross-site"),
+                    ("content-type", "application/json"),
+                ],
+                403,
+                "cross_origin",
+            ),
+            (
+                "Sec-Fetch-Site: same-site",
+                vec![
+                    ("sec-fetch-site", "same-site"),
+                    ("content-type", "application/json"),
+                ],
+                403,
+                "cross_origin",
+            ),
+        ];
+        let before = self.fingerprint().await?;
+        let mut failures = Vec::new();
+        for (what, headers, status, error) in variants {
+            let mut request = self
+                .http
+                .request(method.parse()?, format!("{}{path}", self.base));
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            if body != "null" {
+                request = request.body(body.to_owned());
+            }
+            let response = request.send().await?;
+            let got = response.status().as_u16();
+            let json: serde_json::Value = response.json().await.unwrap_or_default();
+            if got != status || json["error"] != error {
+                failures.push(format!(
+                    "{method} {path} with {what}: expected {status} {error}, got {got} {json}"
+                ));
+            }
+        }
+        let after = self.fingerprint().await?;
+        let changed: Vec<&String> = after
+            .iter()
+            .filter(|(table, rows)| before.get(*table) != Some(*rows))
+            .map(|(table, _)| table)
+            .collect();
+        if !changed.is_empty() {
+            failures.push(format!(
+                "{method} {path}: a refused request changed {changed:?}"
+            ));
+        }
+        Ok(failures)
     }
 
     /// Rows in `table`, to prove a refused request wrote nothing.

@@ -197,3 +197,115 @@ async fn admin_sees_the_dashboard_move_after_a_new_paid_order() -> anyhow::Resul
     .await;
     b.finish(journey).await
 }
+
+/// A page of another origin of the same site (`127.0.0.1`, another port):
+/// the browser sends the admin's cookies along (same site, even with
+/// `SameSite=Strict`), so only the shop's origin check stands in the way.
+fn attacker_page(shop: &str) -> String {
+    let target = format!("{shop}/api/accounts/staff");
+    let json =
+        r#"{"email":"pirate@evil.test","password":"un mot de passe pirate","role":"admin","x":""#;
+    format!(
+        r#"<!doctype html><html><head><title>attaque</title></head><body>
+<iframe name="f1"></iframe><iframe name="f2"></iframe>
+<form id="plain" method="post" action="{target}" enctype="text/plain" target="f1">
+  <input type="hidden" name='{json}' value='"}}'>
+</form>
+<form id="multipart" method="post" action="{target}" enctype="multipart/form-data" target="f2">
+  <input type="hidden" name="email" value="pirate2@evil.test">
+  <input type="hidden" name="password" value="un mot de passe pirate">
+  <input type="hidden" name="role" value="admin">
+</form>
+<script>
+  document.getElementById("plain").submit();
+  document.getElementById("multipart").submit();
+  fetch("{target}", {{
+    method: "POST", mode: "no-cors", credentials: "include",
+    headers: {{"Content-Type": "application/json"}},
+    body: JSON.stringify({{email: "pirate3@evil.test", password: "un mot de passe pirate", role: "admin"}})
+  }}).finally(() => setTimeout(() => {{ document.title = "fini"; }}, 1500));
+</script></body></html>"#
+    )
+}
+
+/// A page that breaks the shop's own Content-Security-Policy (an inline
+/// script), to prove the browser journeys' CSP check can fail.
+const CSP_BREAKER: &str = "<!doctype html><html><head><title>csp</title></head><body><script>document.title = 'inline';</script></body></html>";
+
+async fn serve_attacker(shop: String) -> anyhow::Result<String> {
+    let page = attacker_page(&shop);
+    let router = axum::Router::new()
+        .route(
+            "/attaque",
+            axum::routing::get(move || {
+                let page = page.clone();
+                async move { axum::response::Html(page) }
+            }),
+        )
+        .route(
+            "/csp",
+            axum::routing::get(|| async {
+                (
+                    [("content-security-policy", comptoir_shared::site::PAGE_CSP)],
+                    axum::response::Html(CSP_BREAKER),
+                )
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Ok(base)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_of_a_sibling_origin_cannot_make_a_signed_in_admin_create_staff()
+-> anyhow::Result<()> {
+    let app = app().await?;
+    let attacker = serve_attacker(app.base.clone()).await?;
+    let accounts = app.scalar("SELECT COUNT(*) FROM accounts", &[]).await?;
+    let b = Browser::start("admin_cross_origin").await?;
+    let journey = async {
+        sign_in(&b, &app, "admin").await?;
+        b.open(&attacker, "/attaque").await?;
+        for _ in 0..100 {
+            if b.client.title().await? == "fini" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        anyhow::ensure!(
+            b.client.title().await? == "fini",
+            "the attack page ran to its end"
+        );
+        b.shot("1-attack-page").await?;
+        // The admin is still signed in on the shop: the refusal was the origin check.
+        b.open(&app.base, "/admin").await?;
+        b.wait_contains("#staff-who", "admin").await?;
+        // And the journeys' CSP check does catch a violation when there is one.
+        b.csp_violations().await?;
+        b.open(&attacker, "/csp").await?;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let violations = b.csp_violations().await?;
+        anyhow::ensure!(
+            violations.iter().any(|v| v.contains("inline")),
+            "an inline script under the shop's CSP is reported: {violations:?}"
+        );
+        Ok(())
+    }
+    .await;
+    b.finish(journey).await?;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM accounts", &[]).await?,
+        accounts + 1,
+        "only the admin the test signed in was added"
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM accounts WHERE email LIKE '%evil.test'",
+            &[]
+        )
+        .await?,
+        0
+    );
+    Ok(())
+}

@@ -1,10 +1,14 @@
 //! The authorization matrix: every staff route × every kind of caller
 //! (anonymous, customer, admin, support, warehouse, finance), each cell
-//! asserted. Allowed callers act on real records, so they get a 2xx; routes
-//! whose success changes what a second call would see (a status change, a
-//! refund decision, a new account or code) get a fresh record per cell.
+//! asserted. Allowed callers act on real records, from the shop's own
+//! origin with JSON, so they get a 2xx; routes whose success changes what a
+//! second call would see (a status change, a refund decision, a new account
+//! or code) get a fresh record per cell. Before each allowed state change,
+//! the same call from elsewhere (a sibling origin, `Sec-Fetch-Site`
+//! cross-site or same-site, a `text/plain` or form body) is refused with its
+//! typed error and leaves the database untouched.
 
-use comptoir_e2e::{TestApp, spawn_app};
+use comptoir_e2e::{TestApp, spawn_quiet_app};
 use serde_json::{Value as Json, json};
 
 const SKU: &str = "TSL-BLEU-M";
@@ -74,6 +78,7 @@ async fn status(
     let mut request = app
         .http
         .request(method.parse()?, format!("{}{path}", app.base))
+        .header("origin", &app.base)
         .header("content-type", "application/json");
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
@@ -90,7 +95,7 @@ fn id_of(answer: &Json) -> String {
 
 #[tokio::test]
 async fn every_staff_route_admits_exactly_its_roles() -> anyhow::Result<()> {
-    let app = spawn_app().await?;
+    let app = spawn_quiet_app().await?;
     let customer = app.customer().await?;
     let admin = app.staff("admin").await?;
     let support = app.staff("support").await?;
@@ -300,6 +305,13 @@ async fn every_staff_route_admits_exactly_its_roles() -> anyhow::Result<()> {
             };
             let path = r.path.replace("{fresh}", &fresh);
             let body = r.body.to_string().replace("{fresh}", &fresh);
+            if r.method != "GET" && expected < 300 {
+                // The same call from another origin or as another media type: refused, nothing written.
+                failures.extend(
+                    app.refusals_from_elsewhere(cookie, r.method, &path, &body)
+                        .await?,
+                );
+            }
             let got = status(&app, cookie, r.method, &path, &body).await?;
             line.push_str(&format!(" {name}={got}"));
             if got != expected {

@@ -37,12 +37,34 @@ pub struct SandboxSession {
     pub state: String,
 }
 
-/// Body of `POST /api/payments/sandbox/{id}`: the fake card's answer.
+/// Body of `POST /api/payments/sandbox/{id}`: the fake card's answer,
+/// `{"decision": "approve"}` or `{"decision": "decline"}`. Read through
+/// [`WireDecision`]: serde cannot refuse unknown fields of an internally
+/// tagged enum, and a body with fields we ignore is refused everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "decision", rename_all = "snake_case", try_from = "WireDecision")]
 pub enum SandboxDecision {
     /// The payment succeeds.
     Approve,
     /// The payment fails.
     Decline,
+}
+
+/// [`SandboxDecision`] as the JSON has it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireDecision {
+    decision: String,
+}
+
+impl TryFrom<WireDecision> for SandboxDecision {
+    type Error = String;
+
+    fn try_from(w: WireDecision) -> Result<Self, String> {
+        match w.decision.as_str() {
+            "approve" => Ok(Self::Approve),
+            "decline" => Ok(Self::Decline),
+            other => Err(format!("unknown decision `{other}`: approve or decline")),
+        }
+    }
 }

@@ -41,6 +41,9 @@ pub struct Options {
     /// Deliver the outbox through this relay (every few seconds); without
     /// it, notifications are kept for staff to read.
     pub smtp: Option<smtp::SmtpMailer>,
+    /// Run the background duties (committed refunds, outbox) every few
+    /// seconds; off only for tests that must see the database still.
+    pub back_office: bool,
 }
 
 /// Reads configuration from `COMPTOIR_<VARIABLE>` environment variables,
@@ -248,7 +251,9 @@ pub async fn start(
 ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let routes = manifest::routes(&options.manifest)?;
     let host = host(&options.database, options.config).await?;
-    spawn_back_office(host.clone(), options.smtp);
+    if options.back_office {
+        spawn_back_office(host.clone(), options.smtp);
+    }
     let app = app(host, routes, &options.storefront)?;
     let listener = tokio::net::TcpListener::bind(options.addr)
         .await

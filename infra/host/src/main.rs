@@ -35,6 +35,7 @@ async fn main() -> anyhow::Result<()> {
                 from: env("COMPTOIR_SMTP_FROM", "boutique@comptoir.localhost"),
             }
         }),
+        back_office: true,
     };
     let (addr, server) = start(options).await?;
     tracing::info!("Comptoir is open on http://{addr}");
