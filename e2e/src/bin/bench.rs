@@ -4,13 +4,19 @@
 //! measures, each for SECONDS (default 5) with 16 concurrent connections:
 //! the catalog listing, a product page, and whole guest checkouts
 //! (cart → add line → checkout → payment session → sandbox approval → paid).
-//! Reports requests (or checkouts) per second and p50/p99 latencies. A
-//! benchmark, not a test: it asserts nothing but that every call succeeded.
+//! Reports requests (or checkouts) per second and p50/p99 latencies. Then,
+//! on a second shop, a product page's latency idle and while waves of 100
+//! concurrent wrong sign-ins on 100 accounts (from 100 client addresses, so
+//! no throttle cuts the hashing short) run: password hashing must not stall
+//! the shop. A benchmark, not a test: it asserts nothing but that every call
+//! succeeded.
 
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use comptoir_e2e::spawn_app;
+use comptoir_e2e::{TestApp, spawn_app, spawn_app_with};
+use comptoir_functions::config::Config;
+use comptoir_functions::port::Value;
 use futures::future::join_all;
 use serde_json::{Value as Json, json};
 
@@ -140,5 +146,116 @@ async fn main() -> anyhow::Result<()> {
         .scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'", &[])
         .await?;
     println!("paid orders in the database: {paid}");
+    signin_storm().await
+}
+
+/// Product-page latencies of `count` requests, one after the other.
+async fn product_pages(app: &TestApp, count: usize) -> anyhow::Result<Vec<Duration>> {
+    let mut latencies = Vec::with_capacity(count);
+    for _ in 0..count {
+        let t = Instant::now();
+        app.get("/api/catalog/products/t-shirt-lin")
+            .await?
+            .expect::<Json>(200)?;
+        latencies.push(t.elapsed());
+    }
+    Ok(latencies)
+}
+
+fn percentiles(mut latencies: Vec<Duration>) -> (f64, f64, f64) {
+    latencies.sort();
+    let pct = |p: f64| {
+        let i = ((latencies.len() as f64 - 1.0) * p).round() as usize;
+        latencies.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    (pct(0.50), pct(0.99), pct(1.0))
+}
+
+/// Waves of 100 concurrent wrong sign-ins while a shopper loads product pages.
+async fn signin_storm() -> anyhow::Result<()> {
+    const ACCOUNTS: usize = 100;
+    const WAVES: usize = 3;
+    let app = spawn_app_with(Config::from_lookup(|name| {
+        (name == "trusted_proxies").then(|| "127.0.0.1".to_owned())
+    })?)
+    .await?;
+    let hash = comptoir_functions::accounts::password::hash(
+        &comptoir_functions::port::InPlace,
+        "le bon mot de passe",
+    )
+    .await?;
+    for i in 0..ACCOUNTS {
+        app.execute(
+            "INSERT INTO accounts (id, email, password_hash, name, role, created_at) VALUES (?1, ?2, ?3, '', 'customer', 0)",
+            &[
+                Value::Text(comptoir_functions::port::new_id().to_string()),
+                Value::Text(format!("client{i}@exemple.fr")),
+                Value::Text(hash.clone()),
+            ],
+        )
+        .await?;
+    }
+    product_pages(&app, 50).await?; // warm up
+    let (idle_p50, idle_p99, idle_max) = percentiles(product_pages(&app, 300).await?);
+    println!(
+        "product page, idle             p50 {idle_p50:>7.2} ms   p99 {idle_p99:>7.2} ms   max {idle_max:>7.2} ms"
+    );
+    let app = &app;
+    let started = Instant::now();
+    let storm = async {
+        let mut refused = 0;
+        for wave in 0..WAVES {
+            let attempts = (0..ACCOUNTS).map(|i| async move {
+                let body =
+                    json!({"email": format!("client{i}@exemple.fr"), "password": "devinette"});
+                let client = format!("10.{wave}.{}.{}", i / 250, i % 250 + 1);
+                app.call(
+                    "POST",
+                    "/api/accounts/signin",
+                    Some(body.to_string()),
+                    &[("x-forwarded-for", client.as_str())],
+                )
+                .await
+                .map(|a| a.status)
+            });
+            for status in join_all(attempts).await {
+                anyhow::ensure!(status? == 401, "a wrong password is refused");
+                refused += 1;
+            }
+        }
+        anyhow::Ok((refused, started.elapsed()))
+    };
+    let shopper = async {
+        let mut latencies = Vec::new();
+        // Load pages for as long as the storm lasts (bounded).
+        while started.elapsed() < Duration::from_secs(120) {
+            latencies.extend(product_pages(app, 10).await?);
+            if latencies.len() >= 10_000 {
+                break;
+            }
+            tokio::task::yield_now().await;
+            if STORM_DONE.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
+        }
+        anyhow::Ok(latencies)
+    };
+    let storm = async {
+        let result = storm.await;
+        STORM_DONE.store(true, std::sync::atomic::Ordering::Relaxed);
+        result
+    };
+    let (storm, shopper) = tokio::join!(storm, shopper);
+    let (refused, took) = storm?;
+    let (p50, p99, max) = percentiles(shopper?);
+    println!(
+        "product page, {refused} wrong sign-ins   p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   max {max:>7.2} ms   \
+         ({:.1}x idle p50, {:.1}x idle p99; the {refused} sign-ins took {:.1} s)",
+        p50 / idle_p50.max(f64::MIN_POSITIVE),
+        p99 / idle_p99.max(f64::MIN_POSITIVE),
+        took.as_secs_f64()
+    );
     Ok(())
 }
+
+static STORM_DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
