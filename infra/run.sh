@@ -24,4 +24,8 @@ if [ -z "${COMPTOIR_ADMIN_EMAIL:-}" ]; then
     export COMPTOIR_ADMIN_PASSWORD
     echo "staff area: http://127.0.0.1:3000/admin — $COMPTOIR_ADMIN_EMAIL / password in .data/admin-password"
 fi
+# State changes are accepted only from the shop's own pages: the public
+# address (127.0.0.1:3000) and, so that opening http://localhost:3000 works
+# too, localhost.
+export COMPTOIR_ALLOWED_ORIGINS="${COMPTOIR_ALLOWED_ORIGINS:-http://localhost:3000}"
 exec target/release/comptoir-host

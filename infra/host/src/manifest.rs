@@ -108,4 +108,23 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn every_function_under_spin_knows_the_shops_origins() {
+        // Without them, a component would take the default public address
+        // for its own and refuse every state change from the real shop.
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../spin.toml"))
+            .unwrap();
+        let manifest: toml::Table = text.parse().unwrap();
+        for function in comptoir_functions::FUNCTIONS {
+            let variables = &manifest["component"][function]["variables"];
+            for name in ["public_base_url", "allowed_origins"] {
+                assert_eq!(
+                    variables.get(name).and_then(|v| v.as_str()),
+                    Some(format!("{{{{ {name} }}}}").as_str()),
+                    "{function} must pass {name}"
+                );
+            }
+        }
+    }
 }

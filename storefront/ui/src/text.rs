@@ -227,7 +227,24 @@ pub fn error(e: &CallError) -> String {
                 "Wrong e-mail or password.",
             )
             .into(),
-        ApiError::Forbidden => l
+        ApiError::TooManyAttempts {
+            retry_after_seconds,
+        } => {
+            let wait = if *retry_after_seconds < 120 {
+                l.pick(
+                    format!("{retry_after_seconds} secondes"),
+                    format!("{retry_after_seconds} seconds"),
+                )
+            } else {
+                let minutes = retry_after_seconds.div_ceil(60);
+                l.pick(format!("{minutes} minutes"), format!("{minutes} minutes"))
+            };
+            l.pick(
+                format!("Trop de tentatives. Réessayez dans {wait}."),
+                format!("Too many attempts. Try again in {wait}."),
+            )
+        }
+        ApiError::Forbidden | ApiError::CrossOrigin => l
             .pick(
                 "Cette action ne vous est pas permise.",
                 "You may not do this.",
