@@ -5,7 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 COMPONENTS=(comptoir-catalog comptoir-cart comptoir-checkout comptoir-payments comptoir-orders comptoir-accounts comptoir-refunds comptoir-stock comptoir-support comptoir-kpis comptoir-files)
-step() { printf '\n==> %s\n' "$*"; }
+# Each step's name, then how long the step before it took; a summary at the end.
+STEP_NAME="" STEP_START=$SECONDS TIMES=""
+finish_step() {
+    if [ -n "$STEP_NAME" ]; then
+        local took=$((SECONDS - STEP_START))
+        printf '    (%s: %d s)\n' "$STEP_NAME" "$took"
+        TIMES+=$(printf '%5d s  %s' "$took" "$STEP_NAME")$'\n'
+    fi
+}
+step() { finish_step; STEP_NAME="$*" STEP_START=$SECONDS; printf '\n==> %s\n' "$*"; }
+summary() { finish_step; printf '\n==> time per step\n%s%5d s  in all\n' "$TIMES" "$SECONDS"; }
+trap 'summary' EXIT
 packages() { local out=(); for p in "$@"; do out+=(-p "$p"); done; echo "${out[@]}"; }
 
 step "tools"
