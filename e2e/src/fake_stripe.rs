@@ -156,12 +156,13 @@ fn receive(path: &str, headers: &HeaderMap, body: &[u8]) -> Received {
 /// What every endpoint does first, as Stripe does: record the request, check
 /// the secret key, the form body and the required fields, and replay the
 /// first answer to a reused idempotency key; otherwise answer `reply(state,
-/// request, request number)` and remember a success under the key.
+/// request, request number)` — a body, or a refusal's status and message —
+/// and remember a success under the key.
 fn serve(
     inner: &Mutex<Inner>,
     received: Received,
     required: &[&str],
-    reply: impl FnOnce(&mut Inner, &Received, usize) -> Result<serde_json::Value, Response>,
+    reply: impl FnOnce(&mut Inner, &Received, usize) -> Result<serde_json::Value, (StatusCode, String)>,
 ) -> Response {
     let Ok(mut inner) = inner.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -198,7 +199,9 @@ fn serve(
     let n = inner.received.len();
     let answer = match reply(&mut inner, &received, n) {
         Ok(answer) => answer,
-        Err(refused) => return refused,
+        Err((status, message)) => {
+            return stripe_error(status, "invalid_request_error", &message);
+        }
     };
     if let Some(key) = received.idempotency_key {
         inner.replies.insert(key, answer.clone());
@@ -240,17 +243,15 @@ async fn expire_session(
     );
     serve(&fake.inner, received, &[], |inner, _, _| {
         let Some((_, status)) = inner.sessions.iter_mut().find(|(s, _)| *s == id) else {
-            return Err(stripe_error(
+            return Err((
                 StatusCode::NOT_FOUND,
-                "invalid_request_error",
-                &format!("No such checkout.session: '{id}'"),
+                format!("No such checkout.session: '{id}'"),
             ));
         };
         if status != "open" {
-            return Err(stripe_error(
+            return Err((
                 StatusCode::BAD_REQUEST,
-                "invalid_request_error",
-                "Only Checkout Sessions with a status in [\"open\"] can be expired.",
+                "Only Checkout Sessions with a status in [\"open\"] can be expired.".into(),
             ));
         }
         "expired".clone_into(status);

@@ -358,10 +358,11 @@ mod tests {
 
     #[test]
     fn each_attempt_of_an_order_has_its_own_checkout_session_key() {
-        let order = comptoir_shared::ids::OrderId::parse("ord_1").unwrap();
+        let order =
+            comptoir_shared::ids::OrderId::parse("0123456789abcdef0123456789abcdef").unwrap();
         assert_eq!(
             checkout_session_key(&order, 1),
-            "comptoir-checkout-session-ord_1-1"
+            "comptoir-checkout-session-0123456789abcdef0123456789abcdef-1"
         );
         assert_ne!(
             checkout_session_key(&order, 1),
