@@ -462,6 +462,12 @@ impl TestApp {
         rows.first().context("no row")?.int(0)
     }
 
+    /// One text value from the database.
+    pub async fn text(&self, sql: &str, params: &[Value]) -> anyhow::Result<String> {
+        let rows = self.db.query(sql, params).await?;
+        Ok(rows.first().context("no row")?.text(0)?.to_owned())
+    }
+
     /// Runs a statement on the shop's database (test set-up).
     pub async fn execute(&self, sql: &str, params: &[Value]) -> anyhow::Result<()> {
         let tx = self.db.begin().await?;

@@ -40,7 +40,7 @@ async fn checkout_opens_a_stripe_session_with_the_right_fields_and_the_webhook_s
     );
     assert_eq!(
         r.idempotency_key.as_deref(),
-        Some(format!("comptoir-checkout-session-{order}").as_str())
+        Some(format!("comptoir-checkout-session-{order}-1").as_str())
     );
     let expected = [
         ("mode", "payment"),

@@ -87,6 +87,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261129100000_create_signin_throttle.sql",
         sql: include_str!("../../infra/migrations/20261129100000_create_signin_throttle.sql"),
     },
+    Migration {
+        version: 20261129110000,
+        name: "20261129110000_create_payment_captures.sql",
+        sql: include_str!("../../infra/migrations/20261129110000_create_payment_captures.sql"),
+    },
 ];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");

@@ -188,12 +188,32 @@ pub struct PaymentInfo {
     pub sessions: Vec<PaymentSessionInfo>,
     /// The provider's payment reference (payment intent), once paid.
     pub reference: Option<String>,
-    /// Captured: the total once paid, zero before.
+    /// Captured: the total once paid, zero before (the kept payment only).
     pub captured: Money,
-    /// Refunds that succeeded.
+    /// Refunds of the kept payment that succeeded.
     pub refunded: Money,
     /// When it was paid, unix ms.
     pub paid_at_ms: Option<i64>,
+    /// Every payment the provider took for the order, oldest first: the kept
+    /// one, and any other (a second payment, a payment after cancellation),
+    /// each refunded in full by a refund naming its reference.
+    #[serde(default)]
+    pub captures: Vec<CaptureInfo>,
+}
+
+/// One payment the provider took for an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptureInfo {
+    /// The provider's payment reference (payment intent).
+    pub reference: String,
+    /// The payment session it came through.
+    pub session_id: String,
+    /// What it took.
+    pub amount: Money,
+    /// Whether it is the payment that paid the order; any other is given back.
+    pub kept: bool,
+    /// Unix ms.
+    pub at_ms: i64,
 }
 
 /// A payment or refund that did not go as it should.

@@ -123,6 +123,11 @@ pub struct Refund {
     pub lines: Vec<RefundLine>,
     /// Unix ms.
     pub created_at_ms: i64,
+    /// The payment it gives back when that is not the order's kept payment
+    /// (a second payment, a payment after cancellation): its provider
+    /// reference. `None`: the order's payment.
+    #[serde(default)]
+    pub capture_reference: Option<String>,
 }
 
 /// One refunded line.

@@ -1,6 +1,12 @@
 //! KPI SQL: one small aggregate per figure, over `[from, to)` in unix ms.
 //! The arithmetic on top (ratios, percentiles, NPS, costs) is pure and lives
 //! in [`comptoir_shared::kpi`].
+//!
+//! Only what was sold counts: `orders.paid_at` is set by the one payment an
+//! order keeps, never by a payment that came after cancellation or a second
+//! one; and refunds that give back such a payment (`capture_reference` set)
+//! are billing matters, not refunded revenue. Those payments show as billing
+//! errors.
 
 use comptoir_shared::Money;
 use comptoir_shared::kpi::CostSettings;
@@ -83,11 +89,11 @@ pub async fn paid_per_day(
     .collect()
 }
 
-/// Σ refunds that succeeded in the period.
+/// Σ refunds of sales that succeeded in the period.
 pub async fn refunded(db: &mut dyn Executor, from: i64, to: i64) -> anyhow::Result<i64> {
     db.one(
         "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds \
-         WHERE status = 'succeeded' AND settled_at >= ?1 AND settled_at < ?2",
+         WHERE status = 'succeeded' AND capture_reference IS NULL AND settled_at >= ?1 AND settled_at < ?2",
         params![from, to],
     )
     .await?
@@ -177,14 +183,16 @@ pub async fn paid_orders_refunded(
 ) -> anyhow::Result<i64> {
     db.one(
         "SELECT COUNT(*) FROM orders o WHERE o.paid_at >= ?1 AND o.paid_at < ?2 \
-           AND EXISTS (SELECT 1 FROM refunds f WHERE f.order_id = o.id AND f.status = 'succeeded')",
+           AND EXISTS (SELECT 1 FROM refunds f WHERE f.order_id = o.id AND f.status = 'succeeded' \
+                       AND f.capture_reference IS NULL)",
         params![from, to],
     )
     .await?
     .int(0)
 }
 
-/// Request-to-money-back times of refunds that succeeded in the period.
+/// Request-to-money-back times of refunds of sales that succeeded in the
+/// period (giving back a payment the order did not keep is automatic).
 pub async fn refund_turnarounds(
     db: &mut dyn Executor,
     from: i64,
@@ -192,7 +200,7 @@ pub async fn refund_turnarounds(
 ) -> anyhow::Result<Vec<i64>> {
     db.query(
         "SELECT settled_at - created_at FROM refunds \
-         WHERE status = 'succeeded' AND settled_at >= ?1 AND settled_at < ?2",
+         WHERE status = 'succeeded' AND capture_reference IS NULL AND settled_at >= ?1 AND settled_at < ?2",
         params![from, to],
     )
     .await?

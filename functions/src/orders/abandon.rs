@@ -2,8 +2,10 @@
 //! page without paying. The unpaid order is cancelled and its stock released
 //! at once instead of when the reservation lapses; whoever holds the order's
 //! id may do it (as they may read it), and only while payment is pending.
-//! Should the provider still report a payment later, the webhook records a
-//! billing error and refunds it automatically.
+//! Its open payment session closes with it and is marked for expiry at the
+//! provider, which the payments function performs (this one may not reach
+//! Stripe). Should the provider still report a payment later, the webhook
+//! records a billing error and refunds it in full automatically.
 
 use axum::Json;
 use axum::extract::{Path, State};

@@ -99,11 +99,17 @@ pub async fn transition(
         .map_err(AppError::from)
 }
 
-/// A cancelled order can no longer be paid through its open sessions (the
-/// sandbox page refuses; a Stripe payment that still lands is refunded).
+/// A cancelled order can no longer be paid through its open sessions: they
+/// close with it (the sandbox page refuses), and each is marked as owed an
+/// expiry at the provider, which the payments function or the back office
+/// performs (`payments::expire_due`): this function may not reach Stripe.
+/// A payment that still lands is refunded in full by the webhook.
 async fn close_payment_sessions(tx: &mut dyn Executor, id: &OrderId) -> anyhow::Result<()> {
+    // The sandbox keeps no state of its own: nothing to expire there.
     tx.query(
-        "UPDATE payment_sessions SET state = 'expired' WHERE order_id = ?1 AND state = 'open'",
+        "UPDATE payment_sessions SET state = 'expired', \
+             provider_expiry_due = CASE WHEN provider = 'sandbox' THEN 0 ELSE 1 END \
+         WHERE order_id = ?1 AND state = 'open'",
         params![id.as_str()],
     )
     .await?;

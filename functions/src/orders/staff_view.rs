@@ -1,6 +1,7 @@
 //! `GET /api/orders/{id}/staff`: an order as staff see it — what the buyer
-//! sees, plus payment sessions and capture, refunds, internal notes and
-//! billing errors.
+//! sees, plus payment sessions, captures (the kept one and any given back),
+//! refunds (each naming the capture it gives back when it is not the kept
+//! one), internal notes and billing errors.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -29,7 +30,8 @@ pub async fn handle(
     let money = db
         .one(
             "SELECT customer_id, payment_reference, paid_at, \
-                    (SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE order_id = o.id AND status = 'succeeded') \
+                    (SELECT COALESCE(SUM(amount_cents), 0) FROM refunds \
+                     WHERE order_id = o.id AND status = 'succeeded' AND capture_reference IS NULL) \
              FROM orders o WHERE id = ?1",
             params![id.as_str()],
         )
@@ -99,6 +101,7 @@ pub async fn handle(
             captured,
             refunded: Money::eur(money.int(3)?),
             paid_at_ms,
+            captures: crate::payments::db::captures_of(&mut db, &id).await?,
         },
         refunds,
         notes: super::internal_notes(&mut db, &id).await?,

@@ -5,7 +5,16 @@
 //! - `GET|POST /api/payments/sandbox/{id}` — the offline provider's page data
 //!   and its approve/decline, which emits signed events into the webhook ([`sandbox`])
 //! - `POST /api/payments/webhook` — provider events ([`webhook`])
+//!
+//! One payment per order: at most one open session per order and at most one
+//! kept capture per order, both held by unique indexes ([`db`]); every other
+//! capture is refunded in full in the transaction that records it
+//! ([`webhook`]). Work owed after a commit that a job runner can repeat:
+//! [`expire_due`] (sessions to expire at the provider) and
+//! `refunds::db::execute_stale` (committed refunds to send).
 
+pub mod db;
+pub mod expire;
 pub mod provider;
 pub mod sandbox;
 pub mod session;
@@ -16,6 +25,8 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::port::Host;
+
+pub use expire::expire_due;
 
 /// Where the provider posts its events.
 pub const WEBHOOK_PATH: &str = "/api/payments/webhook";

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::config::PaymentProvider;
 use crate::error::{AppError, AppResult};
-use crate::port::{Host, OutboundRequest, new_id};
+use crate::port::{Host, OutboundRequest, OutboundResponse, new_id};
 
 /// A hosted payment page opened for an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +27,25 @@ pub trait Provider: Send + Sync {
     /// The name stored with each session (`sandbox`, `stripe`).
     fn name(&self) -> &'static str;
 
-    /// Opens a payment page for `order`; safe to retry for the same order.
-    async fn open_session(&self, host: &Host, order: &OrderSummary) -> AppResult<OpenedSession>;
+    /// Opens a payment page for `order`. `attempt` counts the sessions the
+    /// order has had, this one included: the same order and attempt is the
+    /// same request (a retry or a race gets the same session), a new attempt
+    /// a new session.
+    async fn open_session(
+        &self,
+        host: &Host,
+        order: &OrderSummary,
+        attempt: usize,
+    ) -> AppResult<OpenedSession>;
+
+    /// Expires session `id` at the provider, so nobody can pay through it;
+    /// `Ok` too when the provider has nothing left to expire (the session
+    /// completed or expired already). Safe to retry.
+    async fn expire_session(&self, host: &Host, id: &str) -> AppResult<()>;
 
     /// Pays back a committed refund; safe to retry for the same refund.
-    /// `payment_reference` is the provider's payment id stored at capture.
+    /// `payment_reference` is the provider's id of the payment it gives back
+    /// (the order's kept payment, or the stray capture the refund names).
     async fn refund(
         &self,
         host: &Host,
@@ -75,12 +89,17 @@ impl Provider for Sandbox {
         "sandbox"
     }
 
-    async fn open_session(&self, _: &Host, _: &OrderSummary) -> AppResult<OpenedSession> {
+    async fn open_session(&self, _: &Host, _: &OrderSummary, _: usize) -> AppResult<OpenedSession> {
         let id = new_id().to_string();
         Ok(OpenedSession {
             redirect_url: format!("/compte/paiement/{id}"),
             id,
         })
+    }
+
+    /// The sandbox's only state is the shop's row: closing it is expiring it.
+    async fn expire_session(&self, _: &Host, _: &str) -> AppResult<()> {
+        Ok(())
     }
 
     /// The sandbox refunds at once, announcing it with a signed
@@ -129,20 +148,20 @@ struct StripeRefund {
 }
 
 impl Stripe {
-    /// POSTs a form to Stripe with the secret key and an idempotency key;
-    /// any failure to get a 2xx is `payment_provider_unavailable` (logged).
-    async fn post(
+    /// POSTs a form to Stripe with the secret key and an idempotency key and
+    /// returns whatever Stripe answered; unreachable is
+    /// `payment_provider_unavailable` (logged).
+    async fn send(
         &self,
         host: &Host,
         path: &str,
         form: &[(String, String)],
         idempotency_key: String,
-    ) -> AppResult<Vec<u8>> {
+    ) -> AppResult<OutboundResponse> {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form)
             .finish();
-        let response = host
-            .http
+        host.http
             .send(OutboundRequest {
                 method: "POST",
                 url: format!("{}{path}", host.config.stripe_api_base),
@@ -156,19 +175,40 @@ impl Stripe {
                 ],
                 body: body.into_bytes(),
             })
-            .await;
-        match response {
-            Ok(r) if (200..300).contains(&r.status) => Ok(r.body),
-            Ok(r) => {
-                tracing::error!(status = r.status, path, body = %String::from_utf8_lossy(&r.body), "Stripe refused");
-                Err(ApiError::PaymentProviderUnavailable.into())
-            }
-            Err(e) => {
+            .await
+            .map_err(|e| {
                 tracing::error!(error = format!("{e:#}"), path, "Stripe unreachable");
-                Err(ApiError::PaymentProviderUnavailable.into())
-            }
-        }
+                ApiError::PaymentProviderUnavailable.into()
+            })
     }
+
+    /// [`Self::send`], where anything but a 2xx is
+    /// `payment_provider_unavailable` (logged).
+    async fn post(
+        &self,
+        host: &Host,
+        path: &str,
+        form: &[(String, String)],
+        idempotency_key: String,
+    ) -> AppResult<Vec<u8>> {
+        let r = self.send(host, path, form, idempotency_key).await?;
+        if (200..300).contains(&r.status) {
+            return Ok(r.body);
+        }
+        tracing::error!(status = r.status, path, body = %String::from_utf8_lossy(&r.body), "Stripe refused");
+        Err(ApiError::PaymentProviderUnavailable.into())
+    }
+}
+
+/// Whether `id` can go into a Stripe URL path as is (Stripe ids are
+/// `cs_…` letters, digits and underscores); anything else is not Stripe's.
+fn is_stripe_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The idempotency key of the `attempt`-th Checkout Session of `order`.
+pub fn checkout_session_key(order: &comptoir_shared::ids::OrderId, attempt: usize) -> String {
+    format!("comptoir-checkout-session-{order}-{attempt}")
 }
 
 /// The form fields of a Checkout Session for `order` (Stripe's bracket syntax).
@@ -223,15 +263,22 @@ impl Provider for Stripe {
         "stripe"
     }
 
-    async fn open_session(&self, host: &Host, order: &OrderSummary) -> AppResult<OpenedSession> {
+    async fn open_session(
+        &self,
+        host: &Host,
+        order: &OrderSummary,
+        attempt: usize,
+    ) -> AppResult<OpenedSession> {
         let form = checkout_session_form(order, &host.config.public_base_url);
-        // Same order, same key: a retry or a race returns the same session.
+        // Same order and attempt, same key: a retry or a race returns the
+        // same session; a session after an expired one is a new one, not the
+        // old one replayed.
         let body = self
             .post(
                 host,
                 "/v1/checkout/sessions",
                 &form,
-                format!("comptoir-checkout-session-{}", order.id),
+                checkout_session_key(&order.id, attempt),
             )
             .await?;
         let session: StripeSession = serde_json::from_slice(&body)
@@ -241,6 +288,35 @@ impl Provider for Stripe {
             id: session.id,
             redirect_url: session.url,
         })
+    }
+
+    async fn expire_session(&self, host: &Host, id: &str) -> AppResult<()> {
+        if !is_stripe_id(id) {
+            tracing::warn!(id, "not a Stripe session id: nothing to expire");
+            return Ok(());
+        }
+        let r = self
+            .send(
+                host,
+                &format!("/v1/checkout/sessions/{id}/expire"),
+                &[],
+                format!("comptoir-expire-{id}"),
+            )
+            .await?;
+        match r.status {
+            200..=299 => Ok(()),
+            // Stripe refuses to expire a session that is no longer open
+            // (completed: the webhook refunds a payment the shop did not
+            // keep) or that it does not know: nothing left to do.
+            400 | 404 => {
+                tracing::info!(id, status = r.status, body = %String::from_utf8_lossy(&r.body), "Stripe session not expirable");
+                Ok(())
+            }
+            status => {
+                tracing::error!(id, status, body = %String::from_utf8_lossy(&r.body), "Stripe refused the expiry");
+                Err(ApiError::PaymentProviderUnavailable.into())
+            }
+        }
     }
 
     async fn refund(
@@ -273,5 +349,32 @@ impl Provider for Stripe {
             status: refund_status(&answer.status),
             id: answer.id,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_attempt_of_an_order_has_its_own_checkout_session_key() {
+        let order =
+            comptoir_shared::ids::OrderId::parse("0123456789abcdef0123456789abcdef").unwrap();
+        assert_eq!(
+            checkout_session_key(&order, 1),
+            "comptoir-checkout-session-0123456789abcdef0123456789abcdef-1"
+        );
+        assert_ne!(
+            checkout_session_key(&order, 1),
+            checkout_session_key(&order, 2)
+        );
+    }
+
+    #[test]
+    fn only_stripe_shaped_ids_go_into_an_expiry_path() {
+        assert!(is_stripe_id("cs_test_a1B2"));
+        for bad in ["", "cs/../v1/refunds", "cs_1?x=1", "cs 1", "cs_é"] {
+            assert!(!is_stripe_id(bad), "{bad:?}");
+        }
     }
 }

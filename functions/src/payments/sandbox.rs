@@ -11,10 +11,10 @@ use comptoir_shared::payment::{SandboxDecision, SandboxSession};
 use comptoir_shared::{Currency, Money};
 
 use crate::config::PaymentProvider;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, path_id};
 use crate::params;
-use crate::port::{Executor as _, Host, new_id};
+use crate::port::{Executor as _, Host};
 
 use super::webhook;
 
@@ -57,6 +57,9 @@ pub async fn show(
 }
 
 /// `POST /api/payments/sandbox/{id}`: approve or decline, as a card would.
+/// Only an open session decides, and only once: its decision is one event
+/// whose id is the session's, so concurrent decisions apply once and the
+/// others are refused (409) like any decision on a closed session.
 pub async fn decide(
     State(host): State<Host>,
     Path(raw): Path<String>,
@@ -64,17 +67,14 @@ pub async fn decide(
 ) -> AppResult<Json<SandboxSession>> {
     let session = load(&host, &raw).await?;
     if session.state != "open" {
-        return Err(ApiError::Conflict {
-            message: format!("this payment session is {}", session.state),
-        }
-        .into());
+        return Err(decided(&session.state));
     }
     let (kind, payment_status) = match decision {
         SandboxDecision::Approve => ("checkout.session.completed", "paid"),
         SandboxDecision::Decline => ("checkout.session.async_payment_failed", "unpaid"),
     };
     let event = serde_json::json!({
-        "id": format!("evt_sandbox_{}", new_id()),
+        "id": format!("evt_sandbox_{}", session.session_id),
         "object": "event",
         "type": kind,
         "created": host.clock.now_ms() / 1000,
@@ -90,6 +90,18 @@ pub async fn decide(
             "metadata": { "order_id": session.order_id.as_str() },
         }},
     });
-    webhook::deliver_signed(&host, &event).await?;
-    load(&host, &raw).await.map(Json)
+    let outcome = webhook::deliver_signed(&host, &event).await?;
+    let now = load(&host, &raw).await?;
+    if outcome == webhook::Outcome::Duplicate {
+        // Another decision on this session got there first.
+        return Err(decided(&now.state));
+    }
+    Ok(Json(now))
+}
+
+fn decided(state: &str) -> AppError {
+    ApiError::Conflict {
+        message: format!("this payment session is {state}"),
+    }
+    .into()
 }

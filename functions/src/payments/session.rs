@@ -1,21 +1,28 @@
 //! `POST /api/payments/sessions`: where to send the shopper to pay an order.
 //!
-//! An open session is offered again as is. Otherwise the provider is called
-//! outside any transaction (no database lock held over the network), with an
-//! idempotency key per order, and the session is recorded afterwards.
+//! An order has at most one open session, and the database holds that rule
+//! (a partial unique index), not a read before the write: asked again, the
+//! open session is offered as is. Otherwise the provider is called outside
+//! any transaction (no database lock held over the network), with an
+//! idempotency key per order and attempt, and the session is recorded
+//! afterwards if no other opening got there first. One that did not is
+//! surplus: it is expired at the provider and the winner is answered.
 
 use axum::Json;
 use axum::extract::State;
 use comptoir_shared::ApiError;
-use comptoir_shared::order::OrderStatus;
+use comptoir_shared::order::{OrderStatus, OrderSummary};
 use comptoir_shared::payment::{PaymentSession, PaymentSessionRequest};
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
-use crate::params;
-use crate::port::{Executor as _, Host};
+use crate::port::Host;
 
-use super::provider;
+use super::{db, provider};
+
+/// How many times an opening that lost to a session closed meanwhile starts
+/// over before giving up with a 409.
+const ROUNDS: usize = 3;
 
 /// Opens (or reopens) the order's payment session with the configured provider.
 pub async fn handle(
@@ -24,9 +31,62 @@ pub async fn handle(
 ) -> AppResult<Json<PaymentSession>> {
     let now = host.clock.now_ms();
     crate::orders::settle_expired(host.db.as_ref(), now).await?;
-    let provider = provider::configured(&host);
+    let answer = open(&host, &request, now).await;
+    // Sessions closed with their orders elsewhere are expired at the provider
+    // now that a function that may reach it runs; never at the shopper's cost.
+    if let Err(e) = super::expire_due(&host, 5).await {
+        tracing::warn!(error = format!("{e:#}"), "expiring closed payment sessions");
+    }
+    answer.map(Json)
+}
+
+async fn open(host: &Host, request: &PaymentSessionRequest, now: i64) -> AppResult<PaymentSession> {
+    let provider = provider::configured(host);
     let mut db = host.db.auto();
-    let Some(order) = crate::orders::summary(&mut db, &request.order_id).await? else {
+    for _ in 0..ROUNDS {
+        let order = payable(&mut db, request).await?;
+        let sessions = db::sessions_of(&mut db, &order.id).await?;
+        if let Some(open) = sessions.iter().find(|s| s.state == "open") {
+            if open.provider == provider.name() {
+                return Ok(open.answer());
+            }
+            db::close_other_providers(&mut db, &order.id, provider.name()).await?;
+        }
+        let attempt = sessions.len() + 1;
+        let opened = provider.open_session(host, &order, attempt).await?;
+        let amount = order.totals.total;
+        if db::insert_open(&mut db, &opened, &order.id, provider.name(), amount, now).await? {
+            return Ok(PaymentSession {
+                session_id: opened.id,
+                redirect_url: opened.redirect_url,
+            });
+        }
+        // Lost: another opening recorded its session first, or the order
+        // stopped awaiting payment. The same session replayed (same key) is
+        // that winner, not a surplus.
+        if !db::session_exists(&mut db, &opened.id).await?
+            && let Err(e) = provider.expire_session(host, &opened.id).await
+        {
+            tracing::warn!(session = opened.id, error = ?e, "surplus session not expired yet");
+            db::insert_surplus(&mut db, &opened, &order.id, provider.name(), amount, now).await?;
+        }
+        if let Some(winner) = db::open_session(&mut db, &order.id).await? {
+            return Ok(winner.answer());
+        }
+        // The winner closed already (or the order moved on): look again.
+    }
+    Err(ApiError::Conflict {
+        message: "the payment session changed meanwhile; try again".into(),
+    }
+    .into())
+}
+
+/// The order, if it exists and awaits payment.
+async fn payable(
+    db: &mut dyn crate::port::Executor,
+    request: &PaymentSessionRequest,
+) -> Result<OrderSummary, AppError> {
+    let Some(order) = crate::orders::summary(db, &request.order_id).await? else {
         return Err(ApiError::not_found("order").into());
     };
     if order.status != OrderStatus::PendingPayment {
@@ -38,47 +98,5 @@ pub async fn handle(
         }
         .into());
     }
-    if let Some(open) = open_session(&mut db, &request.order_id, provider.name()).await? {
-        return Ok(Json(open));
-    }
-    let opened = provider.open_session(&host, &order).await?;
-    db.query(
-        "INSERT INTO payment_sessions (id, order_id, provider, amount_cents, currency, state, created_at, redirect_url) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7) ON CONFLICT (id) DO NOTHING",
-        params![
-            &opened.id,
-            request.order_id.as_str(),
-            provider.name(),
-            order.totals.total.amount,
-            order.totals.total.currency.code(),
-            now,
-            &opened.redirect_url
-        ],
-    )
-    .await?;
-    Ok(Json(PaymentSession {
-        session_id: opened.id,
-        redirect_url: opened.redirect_url,
-    }))
-}
-
-async fn open_session(
-    db: &mut dyn crate::port::Executor,
-    order: &comptoir_shared::ids::OrderId,
-    provider: &str,
-) -> anyhow::Result<Option<PaymentSession>> {
-    db
-        .optional(
-            "SELECT id, redirect_url FROM payment_sessions WHERE order_id = ?1 AND provider = ?2 AND state = 'open' \
-             ORDER BY created_at LIMIT 1",
-            params![order.as_str(), provider],
-        )
-        .await?
-        .map(|r| -> anyhow::Result<PaymentSession> {
-            Ok(PaymentSession {
-                session_id: r.text(0)?.to_owned(),
-                redirect_url: r.text(1)?.to_owned(),
-            })
-        })
-        .transpose()
+    Ok(order)
 }

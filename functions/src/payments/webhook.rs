@@ -2,12 +2,18 @@
 //!
 //! Verify the signature over the raw body → record the event id (a replay is
 //! acknowledged and changes nothing) → apply it, in the same transaction:
-//! a completed payment whose amount and currency match the order marks it
-//! paid and sells its reserved stock; anything that does not match is a
-//! billing error and the order stays unpaid; a failed or expired payment
-//! cancels the order and releases its stock; refund events settle our refunds
-//! (or record one made at the provider), in any order relative to the
-//! payment's own events.
+//! a completed payment is recorded as a capture, once per provider payment
+//! (a payment announced again adds nothing). The one whose amount and
+//! currency match an order awaiting payment is kept: it marks the order paid
+//! and sells its reserved stock. Any other capture — a second payment, a
+//! payment after cancellation — is a billing error whose full refund is
+//! committed in the same transaction and sent right after commit; the order
+//! keeps its status and is never marked paid by it. An amount that does not
+//! match an order awaiting payment is a billing error and the order stays
+//! payable. A completed session closes whatever the outcome. A failed or
+//! expired payment cancels the order and releases its stock; refund events
+//! settle our refunds (or record one made at the provider), in any order
+//! relative to the payment's own events.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -16,7 +22,7 @@ use axum::http::HeaderMap;
 use comptoir_shared::ids::{OpaqueId, OrderId};
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::refund::RefundStatus;
-use comptoir_shared::{ApiError, Currency};
+use comptoir_shared::{ApiError, Currency, Money};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppResult};
@@ -181,6 +187,11 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
                 .metadata
                 .get("order_id")
                 .and_then(|raw| OrderId::parse(raw).ok());
+            if event.kind == "checkout.session.completed" {
+                // Completed at the provider is closed here, whatever follows:
+                // a completed session is never paid through again.
+                super::db::close(tx.as_mut(), &session.id, "complete").await?;
+            }
             match (event.kind.as_str(), order) {
                 (
                     "checkout.session.async_payment_failed" | "checkout.session.expired",
@@ -221,8 +232,8 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
     )
     .await?;
     tx.commit().await?;
-    // Money that must go back (paid after cancellation) goes back now; if the
-    // provider is down the refund stays `pending` and can be executed again.
+    // Money that must go back (a capture not kept) goes back now; if the
+    // provider is down the refund stays `pending` for `execute_stale`.
     for refund in refunds_due {
         if let Err(e) = crate::refunds::db::execute(host, &refund).await {
             tracing::error!(%refund, error = ?e, "refund not executed yet");
@@ -286,81 +297,51 @@ async fn settle(
         return Ok(Outcome::BillingError);
     };
     let currency = session.currency.as_deref().and_then(Currency::parse);
-    if session.amount_total != Some(head.total.amount) || currency != Some(head.total.currency) {
-        let detail = format!(
-            "charged {:?} {:?}, order total {} {}",
-            session.amount_total,
-            session.currency,
-            head.total.amount,
-            head.total.currency.code()
-        );
-        billing_error(tx, Some(order), event, "amount_mismatch", &detail, now).await?;
-        return Ok(Outcome::BillingError);
-    }
-    let reference = session.payment_intent.as_deref().unwrap_or(&session.id);
-    match head.status {
-        OrderStatus::PendingPayment => {}
-        OrderStatus::Cancelled => {
-            // Money arrived for an order we already gave up on: keep it
-            // visible and give it back in full.
-            billing_error(
-                tx,
-                Some(order),
-                event,
-                "paid_after_cancel",
-                "payment for a cancelled order",
-                now,
-            )
-            .await?;
-            let first = tx
-                .optional(
-                    "UPDATE orders SET paid_at = ?2, payment_reference = ?3 WHERE id = ?1 AND paid_at IS NULL RETURNING id",
-                    params![order.as_str(), now, reference],
-                )
-                .await?;
-            if first.is_some() {
-                let refund = new_id();
-                tx.query(
-                    "INSERT INTO refunds (id, order_id, status, requested_cents, reason, requested_by, created_at) \
-                     VALUES (?1, ?2, 'requested', ?3, 'paid after the order was cancelled', 'system', ?4)",
-                    params![refund.as_str(), order.as_str(), head.total.amount, now],
-                )
-                .await?;
-                crate::refunds::db::commit_amount(
-                    tx,
-                    &refund,
-                    order,
-                    head.total.amount,
-                    "system",
-                    now,
-                )
-                .await?;
-                refunds_due.push(refund);
-            }
-            return Ok(Outcome::BillingError);
+    let pending = head.status == OrderStatus::PendingPayment;
+    // For an order awaiting payment only its exact total pays it (anything
+    // else is for staff to look at, and the order stays payable); money
+    // taken for an order that no longer owes any goes back in full, whatever
+    // the amount.
+    let acceptable = |amount: i64| {
+        if pending {
+            amount == head.total.amount
+        } else {
+            amount > 0
+        }
+    };
+    let amount = match (session.amount_total, currency) {
+        (Some(amount), Some(currency)) if currency == head.total.currency && acceptable(amount) => {
+            Money { amount, currency }
         }
         _ => {
-            let same = tx
-                .optional(
-                    "SELECT 1 FROM orders WHERE id = ?1 AND payment_reference = ?2",
-                    params![order.as_str(), reference],
-                )
-                .await?;
-            if same.is_some() {
-                return Ok(Outcome::Ignored);
-            }
-            billing_error(
-                tx,
-                Some(order),
-                event,
-                "double_payment",
-                &format!("second payment {reference}"),
-                now,
-            )
-            .await?;
+            let detail = format!(
+                "charged {:?} {:?}, order total {} {}",
+                session.amount_total,
+                session.currency,
+                head.total.amount,
+                head.total.currency.code()
+            );
+            billing_error(tx, Some(order), event, "amount_mismatch", &detail, now).await?;
             return Ok(Outcome::BillingError);
         }
+    };
+    let reference = session.payment_intent.as_deref().unwrap_or(&session.id);
+    let capture = super::db::NewCapture {
+        order,
+        session_id: &session.id,
+        reference,
+        amount,
+        event_id: &event.id,
+    };
+    let Some(id) = super::db::record_capture(tx, &capture, now).await? else {
+        // This payment is known (another event about it, or a replay under a
+        // new id): it was kept or refunded when first recorded.
+        return Ok(Outcome::Ignored);
+    };
+    if !pending {
+        return give_back(tx, event, &capture, head.status, now, refunds_due).await;
     }
+    super::db::keep_capture(tx, &id).await?;
     orders::transition(
         tx,
         order,
@@ -385,10 +366,42 @@ async fn settle(
         now,
     )
     .await?;
-    close_session(tx, &session.id, "complete").await?;
+    // Paid: no other session of the order may take money any more.
+    super::db::close_others(tx, order, &session.id).await?;
     // A refund made at the provider may have been announced before this event.
     crate::refunds::db::sync_order_status(tx, order, now).await?;
     Ok(Outcome::Paid)
+}
+
+/// A capture the order does not keep (it is paid already, or cancelled):
+/// flagged, and its full refund committed in this transaction, naming the
+/// capture. The order's status, `paid_at` and payment reference stay as they
+/// are: this money was never a sale.
+async fn give_back(
+    tx: &mut dyn Executor,
+    event: &Event,
+    capture: &super::db::NewCapture<'_>,
+    status: OrderStatus,
+    now: i64,
+    refunds_due: &mut Vec<OpaqueId>,
+) -> AppResult<Outcome> {
+    let (order, reference, amount) = (capture.order, capture.reference, capture.amount);
+    let (kind, reason) = if status == OrderStatus::Cancelled {
+        ("paid_after_cancel", "paid after the order was cancelled")
+    } else {
+        ("double_payment", "paid twice")
+    };
+    let detail = format!(
+        "payment {reference} of {} {} for a {} order, refunded in full",
+        amount.amount,
+        amount.currency.code(),
+        status.as_str()
+    );
+    billing_error(tx, Some(order), event, kind, &detail, now).await?;
+    let refund =
+        crate::refunds::db::commit_stray(tx, order, reference, amount.amount, reason, now).await?;
+    refunds_due.push(refund);
+    Ok(Outcome::BillingError)
 }
 
 async fn fail(
@@ -408,6 +421,22 @@ async fn fail(
     } else {
         "payment declined"
     };
+    // Only the end of the session the order is being paid through ends the
+    // order: one the shop closed itself (a surplus, one of a cancelled or
+    // paid order) expiring at the provider, as asked, changes nothing. A
+    // session completes before its delayed payment fails.
+    let state = super::db::session_state(tx, &session.id, order).await?;
+    let current = match state.as_deref() {
+        Some("open") => true,
+        Some("complete") => event.kind == "checkout.session.async_payment_failed",
+        _ => false,
+    };
+    if !current {
+        return Ok(Outcome::Ignored);
+    }
+    // The provider closed this session itself: closed first, it is not one
+    // the cancellation below marks as owed an expiry there.
+    super::db::close(tx, &session.id, "expired").await?;
     match orders::transition(tx, order, OrderStatus::Cancelled, "payment", note, now).await {
         Ok(()) => {}
         // Already paid, shipped or cancelled: a late failure changes nothing.
@@ -417,7 +446,6 @@ async fn fail(
         Err(e) => return Err(e),
     }
     stock::release_order(tx, order, now).await?;
-    close_session(tx, &session.id, "expired").await?;
     Ok(Outcome::Cancelled)
 }
 
@@ -469,12 +497,13 @@ async fn refund_event(
                 return Ok(Outcome::BillingError);
             };
             let id = new_id();
+            let stray = stray_capture(tx, intent).await?;
             tx.query(
                 "INSERT INTO refunds (id, order_id, status, requested_cents, amount_cents, reason, requested_by, decided_by, \
-                    provider_refund_id, created_at, decided_at) \
-                 VALUES (?1, ?2, 'pending', ?3, ?3, 'refunded at the payment provider', 'provider', 'provider', ?4, ?5, ?5) \
+                    provider_refund_id, created_at, decided_at, capture_reference) \
+                 VALUES (?1, ?2, 'pending', ?3, ?3, 'refunded at the payment provider', 'provider', 'provider', ?4, ?5, ?5, ?6) \
                  ON CONFLICT (provider_refund_id) DO NOTHING",
-                params![id.as_str(), order.as_str(), refund.amount, &refund.id, now],
+                params![id.as_str(), order.as_str(), refund.amount, &refund.id, now, stray],
             )
             .await?;
             id
@@ -508,10 +537,14 @@ async fn unlisted_refund(
         .await?;
         return Ok(Outcome::BillingError);
     };
+    // What is known of this charge's payment: a capture the order did not
+    // keep has its own refunds; the kept payment has the others.
+    let stray = stray_capture(tx, hint.1).await?;
     let known = tx
         .one(
-            "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE order_id = ?1 AND status IN ('pending', 'succeeded')",
-            params![order.as_str()],
+            "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE order_id = ?1 AND status IN ('pending', 'succeeded') \
+               AND COALESCE(capture_reference, '') = COALESCE(?2, '')",
+            params![order.as_str(), stray.as_deref()],
         )
         .await?
         .int(0)?;
@@ -549,6 +582,9 @@ async fn find_order(
     let Some(intent) = payment_intent else {
         return Ok(None);
     };
+    if let Some((order, _)) = super::db::capture_by_reference(tx, intent).await? {
+        return Ok(Some(order));
+    }
     tx.optional(
         "SELECT id FROM orders WHERE payment_reference = ?1",
         params![intent],
@@ -558,13 +594,19 @@ async fn find_order(
     .transpose()
 }
 
-async fn close_session(tx: &mut dyn Executor, session: &str, state: &str) -> anyhow::Result<()> {
-    tx.query(
-        "UPDATE payment_sessions SET state = ?2 WHERE id = ?1 AND state = 'open'",
-        params![session, state],
-    )
-    .await?;
-    Ok(())
+/// `payment_intent` when it is a capture its order did not keep (its refunds
+/// give that capture back, not the order's payment).
+async fn stray_capture(
+    tx: &mut dyn Executor,
+    payment_intent: Option<&str>,
+) -> anyhow::Result<Option<String>> {
+    let Some(intent) = payment_intent else {
+        return Ok(None);
+    };
+    Ok(match super::db::capture_by_reference(tx, intent).await? {
+        Some((_, false)) => Some(intent.to_owned()),
+        _ => None,
+    })
 }
 
 async fn billing_error(

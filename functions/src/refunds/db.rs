@@ -1,4 +1,10 @@
 //! Refund SQL and the steps shared by every way a refund happens.
+//!
+//! A refund gives back either the order's kept payment (`capture_reference`
+//! NULL: Σ refunded ≤ captured holds over those) or one capture the order did
+//! not keep (a second payment, a payment after cancellation), named by its
+//! provider reference and refunded in full: such a refund counts against
+//! nothing else and never moves the order's status.
 
 use anyhow::Context as _;
 use comptoir_shared::ids::{OpaqueId, OrderId, Quantity, Sku};
@@ -14,7 +20,8 @@ use crate::port::{Executor, Host};
 pub async fn load(db: &mut dyn Executor, id: &OpaqueId) -> anyhow::Result<Option<Refund>> {
     let Some(r) = db
         .optional(
-            "SELECT order_id, status, requested_cents, amount_cents, reason, decision_note, created_at FROM refunds WHERE id = ?1",
+            "SELECT order_id, status, requested_cents, amount_cents, reason, decision_note, created_at, capture_reference \
+             FROM refunds WHERE id = ?1",
             params![id.as_str()],
         )
         .await?
@@ -46,6 +53,7 @@ pub async fn load(db: &mut dyn Executor, id: &OpaqueId) -> anyhow::Result<Option
         decision_note: r.text(5)?.to_owned(),
         lines,
         created_at_ms: r.int(6)?,
+        capture_reference: r.opt_text(7)?.map(str::to_owned),
     }))
 }
 
@@ -73,8 +81,9 @@ pub async fn of_customer(
     Ok(refunds)
 }
 
-/// What the order captured, and what is refunded or on its way back;
-/// `None` when the order was never paid.
+/// What the order's kept payment captured, and what of it is refunded or on
+/// its way back; `None` when the order was never paid. Refunds of captures
+/// the order did not keep are not part of it.
 pub async fn captured_and_committed(
     db: &mut dyn Executor,
     order: &OrderId,
@@ -82,12 +91,52 @@ pub async fn captured_and_committed(
     let r = db
         .optional(
             "SELECT o.total_cents, COALESCE((SELECT SUM(amount_cents) FROM refunds \
-                 WHERE order_id = o.id AND status IN ('pending', 'succeeded')), 0) \
+                 WHERE order_id = o.id AND status IN ('pending', 'succeeded') AND capture_reference IS NULL), 0) \
              FROM orders o WHERE o.id = ?1 AND o.paid_at IS NOT NULL",
             params![order.as_str()],
         )
         .await?;
     r.map(|r| Ok((r.int(0)?, r.int(1)?))).transpose()
+}
+
+/// What a capture the order did not keep took, and what of it is refunded
+/// or on its way back; `None` for an unknown reference.
+pub async fn stray_captured_and_committed(
+    db: &mut dyn Executor,
+    reference: &str,
+) -> anyhow::Result<Option<(i64, i64)>> {
+    let r = db
+        .optional(
+            "SELECT c.amount_cents, COALESCE((SELECT SUM(amount_cents) FROM refunds \
+                 WHERE capture_reference = c.reference AND status IN ('pending', 'succeeded')), 0) \
+             FROM payment_captures c WHERE c.reference = ?1",
+            params![reference],
+        )
+        .await?;
+    r.map(|r| Ok((r.int(0)?, r.int(1)?))).transpose()
+}
+
+/// Commits the full refund of a capture the order did not keep: a
+/// `pending` refund naming it, decided by the system, for the caller to
+/// send after commit ([`execute`], or [`execute_stale`] later). Call inside
+/// the transaction that records the capture, so it is refunded exactly once.
+pub async fn commit_stray(
+    tx: &mut dyn Executor,
+    order: &OrderId,
+    capture_reference: &str,
+    amount: i64,
+    reason: &str,
+    now_ms: i64,
+) -> anyhow::Result<OpaqueId> {
+    let id = crate::port::new_id();
+    tx.query(
+        "INSERT INTO refunds (id, order_id, status, requested_cents, amount_cents, reason, requested_by, decided_by, \
+             created_at, decided_at, capture_reference) \
+         VALUES (?1, ?2, 'pending', ?3, ?3, ?4, 'system', 'system', ?5, ?5, ?6)",
+        params![id.as_str(), order.as_str(), amount, reason, now_ms, capture_reference],
+    )
+    .await?;
+    Ok(id)
 }
 
 /// Commits `amount` of refund `id` (status `pending`) if the order can still
@@ -166,8 +215,9 @@ pub async fn settle(
     Ok(true)
 }
 
-/// Brings the order's status in line with its succeeded refunds (called when
-/// a refund settles, when the payment lands, and on delivery).
+/// Brings the order's status in line with its succeeded refunds of the kept
+/// payment (called when a refund settles, when the payment lands, and on
+/// delivery); giving back a capture the order did not keep changes nothing.
 pub async fn sync_order_status(
     tx: &mut dyn Executor,
     order: &OrderId,
@@ -178,7 +228,8 @@ pub async fn sync_order_status(
     };
     let refunded = tx
         .one(
-            "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE order_id = ?1 AND status = 'succeeded'",
+            "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds \
+             WHERE order_id = ?1 AND status = 'succeeded' AND capture_reference IS NULL",
             params![order.as_str()],
         )
         .await?
@@ -215,7 +266,8 @@ pub async fn sync_order_status(
 }
 
 /// Executes committed refunds nobody sent yet (no provider id, older than
-/// `grace_ms`): the cancellation's refund, or one whose provider call failed.
+/// `grace_ms`): the cancellation's refund, a capture's the order did not
+/// keep, or one whose provider call failed. What the job runner calls.
 /// Returns how many were sent; failures stay `pending` for the next pass.
 pub async fn execute_stale(host: &Host, grace_ms: i64) -> anyhow::Result<u32> {
     let stale = host
@@ -247,14 +299,18 @@ pub async fn execute(host: &Host, id: &OpaqueId) -> AppResult<Refund> {
         .await?
         .ok_or_else(|| ApiError::not_found("refund"))?;
     if refund.status == RefundStatus::Pending {
-        let reference = db
-            .one(
-                "SELECT payment_reference FROM orders WHERE id = ?1",
-                params![refund.order_id.as_str()],
-            )
-            .await?
-            .opt_text(0)?
-            .map(str::to_owned);
+        // Through the capture it gives back: the one it names, or the order's.
+        let reference = match &refund.capture_reference {
+            Some(capture) => Some(capture.clone()),
+            None => db
+                .one(
+                    "SELECT payment_reference FROM orders WHERE id = ?1",
+                    params![refund.order_id.as_str()],
+                )
+                .await?
+                .opt_text(0)?
+                .map(str::to_owned),
+        };
         let provider = crate::payments::provider::configured(host);
         let verdict = provider.refund(host, &refund, reference.as_deref()).await?;
         if verdict.status != RefundStatus::Pending {

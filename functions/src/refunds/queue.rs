@@ -1,5 +1,5 @@
-//! `GET /api/refunds?status=requested`: finance's queue, with what each order
-//! captured and has already given back.
+//! `GET /api/refunds?status=requested`: finance's queue, with what the
+//! payment each refund gives back captured and has already given back.
 
 use axum::Json;
 use axum::extract::State;
@@ -51,9 +51,12 @@ pub async fn handle(
     for row in ids {
         let id = row.parse(0, OpaqueId::parse)?;
         if let Some(refund) = super::db::load(&mut db, &id).await? {
-            let (captured, refunded) = super::db::captured_and_committed(&mut db, &refund.order_id)
-                .await?
-                .unwrap_or((0, 0));
+            // Against the payment the refund gives back.
+            let (captured, refunded) = match &refund.capture_reference {
+                Some(capture) => super::db::stray_captured_and_committed(&mut db, capture).await?,
+                None => super::db::captured_and_committed(&mut db, &refund.order_id).await?,
+            }
+            .unwrap_or((0, 0));
             items.push(RefundQueueItem {
                 refund,
                 captured: Money::eur(captured),

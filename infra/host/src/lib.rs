@@ -200,9 +200,12 @@ fn static_files(dir: &Path, config: &Arc<Config>, https: bool) -> Router {
 }
 
 /// The native host's background duties, every few seconds: execute refunds
-/// committed but never sent (a cancelled paid order's), and deliver the
-/// outbox when an SMTP relay is configured. (Under Spin, which has no
-/// background tasks, staff trigger `POST /api/refunds/{id}/execute`.)
+/// committed but never sent (a cancelled paid order's, a payment's the order
+/// did not keep), expire at the provider the payment sessions closed with
+/// their orders, and deliver the outbox when an SMTP relay is configured.
+/// (Under Spin, which has no background tasks, staff trigger
+/// `POST /api/refunds/{id}/execute`, and the payments function expires
+/// sessions when it next opens one.)
 fn spawn_back_office(host: Host, smtp: Option<smtp::SmtpMailer>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
@@ -212,6 +215,11 @@ fn spawn_back_office(host: Host, smtp: Option<smtp::SmtpMailer>) {
                 Ok(0) => {}
                 Ok(sent) => tracing::info!(sent, "pending refunds executed"),
                 Err(e) => tracing::error!(error = format!("{e:#}"), "pending refunds"),
+            }
+            match comptoir_functions::payments::expire_due(&host, 50).await {
+                Ok(0) => {}
+                Ok(expired) => tracing::info!(expired, "payment sessions expired at the provider"),
+                Err(e) => tracing::error!(error = format!("{e:#}"), "payment session expiry"),
             }
             if let Some(mailer) = &smtp {
                 match comptoir_functions::outbox::deliver_due(

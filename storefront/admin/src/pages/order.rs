@@ -88,6 +88,15 @@ fn StaffOrder(
                         <li>{format!("{} · {} · {} · {}", s.provider, s.state, text::money(s.amount), text::date_time(s.created_at_ms))}</li>
                     }).collect_view()}
                 </ul>
+                // Every payment taken: the kept one, and any other (given back in full).
+                {(v.payment.captures.len() > 1 || v.payment.captures.iter().any(|c| !c.kept)).then(|| view! {
+                    <h3>"Paiements reçus"</h3>
+                    <ul class="plain" id="staff-captures">
+                        {v.payment.captures.iter().map(|c| view! {
+                            <li>{format!("{} · {} · {} · {}", c.reference, text::money(c.amount), if c.kept { "retenu" } else { "à rembourser" }, text::date_time(c.at_ms))}</li>
+                        }).collect_view()}
+                    </ul>
+                })}
                 {(!v.billing_errors.is_empty()).then(|| view! {
                     <h3>"Erreurs de facturation"</h3>
                     <ul class="plain">
@@ -118,8 +127,10 @@ fn StaffOrder(
                                         }>"Envoyer au prestataire"</button>
                                     }
                                 });
+                                // A refund of a payment the order did not keep names it.
+                                let of = r.capture_reference.as_ref().map(|c| format!(" — paiement {c}")).unwrap_or_default();
                                 view! {
-                                    <li>{format!("{} — {} demandés, {} accordés — {}", text::refund_status(r.status), text::money(r.requested), text::money(r.amount), r.reason)}{resend}</li>
+                                    <li>{format!("{} — {} demandés, {} accordés — {}{of}", text::refund_status(r.status), text::money(r.requested), text::money(r.amount), r.reason)}{resend}</li>
                                 }
                             }).collect_view()}
                         </ul>
