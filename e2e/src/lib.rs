@@ -521,50 +521,40 @@ impl TestApp {
         body: &str,
     ) -> anyhow::Result<Vec<String>> {
         let sibling = "http://127.0.0.1:1";
-        let variants: [(&str, Vec<(&str, &str)>, u16, &str); 5] = [
+        let json = ("content-type", "application/json");
+        let (media, origin) = ((415, "unsupported_media_type"), (403, "cross_origin"));
+        let variants = [
             (
                 "text/plain body",
-                vec![("origin", &self.base), ("content-type", "text/plain")],
-                415,
-                "unsupported_media_type",
+                [
+                    ("origin", self.base.as_str()),
+                    ("content-type", "text/plain"),
+                ],
+                media,
             ),
             (
                 "form body",
-                vec![
-                    ("origin", &self.base),
+                [
+                    ("origin", self.base.as_str()),
                     ("content-type", "application/x-www-form-urlencoded"),
                 ],
-                415,
-                "unsupported_media_type",
+                media,
             ),
-            (
-                "sibling Origin",
-                vec![("origin", sibling), ("content-type", "application/json")],
-                403,
-                "cross_origin",
-            ),
+            ("sibling Origin", [("origin", sibling), json], origin),
             (
                 "Sec-Fetch-Site: cross-site",
-                vec![
-                    ("sec-fetch-site", "cross-site"),
-                    ("content-type", "application/json"),
-                ],
-                403,
-                "cross_origin",
+                [("sec-fetch-site", "cross-site"), json],
+                origin,
             ),
             (
                 "Sec-Fetch-Site: same-site",
-                vec![
-                    ("sec-fetch-site", "same-site"),
-                    ("content-type", "application/json"),
-                ],
-                403,
-                "cross_origin",
+                [("sec-fetch-site", "same-site"), json],
+                origin,
             ),
         ];
         let before = self.fingerprint().await?;
         let mut failures = Vec::new();
-        for (what, headers, status, error) in variants {
+        for (what, headers, (status, error)) in variants {
             let mut request = self
                 .http
                 .request(method.parse()?, format!("{}{path}", self.base));

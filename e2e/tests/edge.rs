@@ -186,6 +186,16 @@ async fn every_shopper_state_change_takes_json_from_the_shops_own_pages_only() -
     Ok(())
 }
 
+/// A request (method, path, body, extra headers) and the typed refusal it earns.
+type Case<'a> = (
+    &'a str,
+    String,
+    Option<String>,
+    Vec<(&'a str, &'a str)>,
+    u16,
+    &'a str,
+);
+
 #[tokio::test]
 async fn every_refusal_is_typed_json() -> anyhow::Result<()> {
     let app = spawn_quiet_app().await?;
@@ -195,7 +205,7 @@ async fn every_refusal_is_typed_json() -> anyhow::Result<()> {
         "{{\"sku\": \"{}\", \"quantity\": 1}}",
         "A".repeat(70 * 1024)
     );
-    let cases: Vec<(&str, String, Option<String>, Vec<(&str, &str)>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "PUT",
             format!("/api/carts/{cart}/items"),
