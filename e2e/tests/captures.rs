@@ -858,3 +858,94 @@ async fn the_migration_keeps_one_open_session_per_order_and_unpays_late_paid_can
     assert!(second.is_err(), "a second open session is refused");
     Ok(())
 }
+
+/// A session announced complete before its (delayed) payment is known.
+fn completed_unpaid(event: &str, session: &str, order: &str) -> String {
+    json!({
+        "id": event, "object": "event", "type": "checkout.session.completed",
+        "data": {"object": {"id": session, "object": "checkout.session", "amount_total": 7000,
+                 "currency": "eur", "payment_status": "unpaid", "metadata": {"order_id": order}}}
+    })
+    .to_string()
+}
+
+fn async_failed(event: &str, session: &str, order: &str) -> String {
+    json!({
+        "id": event, "object": "event", "type": "checkout.session.async_payment_failed",
+        "data": {"object": {"id": session, "object": "checkout.session", "amount_total": 7000,
+                 "currency": "eur", "payment_status": "unpaid", "metadata": {"order_id": order}}}
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn no_second_session_opens_while_a_delayed_payment_is_processed() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let order = app.placed_order(None, SKU, 2).await?;
+    let session = app.open_session(&order).await?;
+    let session = session["session_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let secret = SANDBOX_WEBHOOK_SECRET;
+    outcome(
+        &app,
+        secret,
+        &completed_unpaid("evt_slow", &session, &order),
+    )
+    .await?;
+    let again = session_request(&app, &order).await?;
+    assert_eq!(
+        (again.status, again.json["error"].as_str()),
+        (409, Some("conflict")),
+        "the shopper would pay twice"
+    );
+    // The delayed payment fails: the order is given up and its stock released.
+    assert_eq!(
+        outcome(
+            &app,
+            secret,
+            &async_failed("evt_slow_failed", &session, &order)
+        )
+        .await?,
+        "cancelled"
+    );
+    assert_eq!(app.order_status(&order).await?, "cancelled");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_late_failure_of_another_session_leaves_a_paid_order_and_the_shelf_alone()
+-> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let order = app.placed_order(None, SKU, 2).await?;
+    // A session that completed unpaid while another one paid (their
+    // openings crossed): its delayed payment then fails.
+    app.pay(&order, true).await?;
+    app.execute(
+        "INSERT INTO payment_sessions (id, order_id, provider, amount_cents, currency, state, created_at, redirect_url) \
+         VALUES ('crossed', ?1, 'sandbox', 7000, 'EUR', 'complete', 0, '/x')",
+        &[Value::Text(order.clone())],
+    )
+    .await?;
+    let other = app.placed_order(None, SKU, 2).await?;
+    let reserved = "SELECT reserved FROM stock WHERE sku = 'TSL-BLEU-M'";
+    let before = app.scalar(reserved, &[]).await?;
+    assert_eq!(
+        outcome(
+            &app,
+            SANDBOX_WEBHOOK_SECRET,
+            &async_failed("evt_crossed", "crossed", &order)
+        )
+        .await?,
+        "ignored"
+    );
+    assert_eq!(app.order_status(&order).await?, "paid");
+    assert_eq!(app.order_status(&other).await?, "pending_payment");
+    assert_eq!(
+        app.scalar(reserved, &[]).await?,
+        before,
+        "the other shopper's units stay held"
+    );
+    Ok(())
+}

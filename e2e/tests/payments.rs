@@ -119,8 +119,8 @@ async fn one_event_delivered_five_times_at_once_is_applied_once() -> anyhow::Res
 }
 
 #[tokio::test]
-async fn a_payment_for_the_wrong_amount_is_a_billing_error_not_a_paid_order() -> anyhow::Result<()>
-{
+async fn a_payment_for_the_wrong_amount_is_refunded_in_full_and_the_order_stays_payable()
+-> anyhow::Result<()> {
     let app = spawn_app().await?;
     let (order, session) = pending_order(&app).await?;
     let ack: Json = deliver(&app, &completed("evt_short", &session, &order, 6999), now())
@@ -135,11 +135,22 @@ async fn a_payment_for_the_wrong_amount_is_a_billing_error_not_a_paid_order() ->
         )
         .await?;
     assert_eq!(errors, 1);
-    // The right amount afterwards still pays it.
-    let ack: Json = deliver(&app, &completed("evt_right", &session, &order, 7000), now())
+    let refunded = app
+        .scalar(
+            "SELECT SUM(amount_cents) FROM refunds WHERE order_id = ?1 AND capture_reference = ?2",
+            &[Value::Text(order.clone()), Value::Text(session.clone())],
+        )
+        .await?;
+    assert_eq!(refunded, 6999, "the money taken goes back, all of it");
+    // The same payment announced again with the right amount is the same
+    // payment: it was refunded, it cannot pay the order now.
+    let ack: Json = deliver(&app, &completed("evt_again", &session, &order, 7000), now())
         .await?
         .expect(200)?;
-    assert_eq!(ack["outcome"], "paid");
+    assert_eq!(ack["outcome"], "ignored");
+    // A new session paying the exact total does.
+    app.pay(&order, true).await?;
+    assert_eq!(status(&app, &order).await?, "paid");
     Ok(())
 }
 

@@ -105,12 +105,38 @@ pub async fn transition(
 /// performs (`payments::expire_due`): this function may not reach Stripe.
 /// A payment that still lands is refunded in full by the webhook.
 async fn close_payment_sessions(tx: &mut dyn Executor, id: &OrderId) -> anyhow::Result<()> {
-    // The sandbox keeps no state of its own: nothing to expire there.
+    close_sessions(tx, id, &SessionsToClose::All).await
+}
+
+/// Which of an order's open payment sessions [`close_sessions`] closes.
+#[derive(Debug, Clone, Copy)]
+pub enum SessionsToClose<'a> {
+    /// Every one.
+    All,
+    /// All but this one (the session that just paid the order).
+    AllBut(&'a str),
+    /// Those of other providers than this one (the shop switched providers).
+    NotOf(&'a str),
+}
+
+/// Closes the order's open payment sessions, each owed an expiry at its
+/// provider (the sandbox keeps no state of its own: nothing is owed there).
+/// The one statement every closing goes through.
+pub async fn close_sessions(
+    tx: &mut dyn Executor,
+    order: &OrderId,
+    which: &SessionsToClose<'_>,
+) -> anyhow::Result<()> {
+    let (except_id, except_provider) = match which {
+        SessionsToClose::All => (None, None),
+        SessionsToClose::AllBut(id) => (Some(*id), None),
+        SessionsToClose::NotOf(provider) => (None, Some(*provider)),
+    };
     tx.query(
         "UPDATE payment_sessions SET state = 'expired', \
              provider_expiry_due = CASE WHEN provider = 'sandbox' THEN 0 ELSE 1 END \
-         WHERE order_id = ?1 AND state = 'open'",
-        params![id.as_str()],
+         WHERE order_id = ?1 AND state = 'open' AND (?2 IS NULL OR id <> ?2) AND (?3 IS NULL OR provider <> ?3)",
+        params![order.as_str(), except_id, except_provider],
     )
     .await?;
     Ok(())

@@ -24,8 +24,8 @@ pub mod staff_view;
 pub mod stuck;
 
 pub use db::{
-    OrderHead, expire_reservations, head, insert_event, insert_internal_note, internal_notes,
-    is_owner, settle_expired, summary, transition,
+    OrderHead, SessionsToClose, close_sessions, expire_reservations, head, insert_event,
+    insert_internal_note, internal_notes, is_owner, settle_expired, summary, transition,
 };
 
 use axum::Router;

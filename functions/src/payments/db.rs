@@ -163,40 +163,19 @@ pub async fn close(tx: &mut dyn Executor, session: &str, state: &str) -> anyhow:
     Ok(())
 }
 
-/// Closes the order's open sessions other than `except`, owing an expiry at
-/// the provider for each: the shop stopped wanting them, the provider does
-/// not know yet. The sandbox keeps no state of its own, so nothing is owed
-/// for its sessions. (Cancelling an order does the same in `orders`.)
-pub async fn close_others(
-    tx: &mut dyn Executor,
-    order: &OrderId,
-    except: &str,
-) -> anyhow::Result<()> {
-    tx.query(
-        "UPDATE payment_sessions SET state = 'expired', \
-             provider_expiry_due = CASE WHEN provider = 'sandbox' THEN 0 ELSE 1 END \
-         WHERE order_id = ?1 AND state = 'open' AND id <> ?2",
-        params![order.as_str(), except],
-    )
-    .await?;
-    Ok(())
-}
-
-/// Closes the order's open session if another provider opened it (the shop
-/// switched providers meanwhile), so one of the configured provider can open.
-pub async fn close_other_providers(
-    db: &mut dyn Executor,
-    order: &OrderId,
-    provider: &str,
-) -> anyhow::Result<()> {
-    db.query(
-        "UPDATE payment_sessions SET state = 'expired', \
-             provider_expiry_due = CASE WHEN provider = 'sandbox' THEN 0 ELSE 1 END \
-         WHERE order_id = ?1 AND state = 'open' AND provider <> ?2",
-        params![order.as_str(), provider],
-    )
-    .await?;
-    Ok(())
+/// Whether a session of the order completed without its payment being
+/// known yet (a delayed payment method: the provider announces success or
+/// failure later). No other session may open meanwhile: the shopper would
+/// pay twice.
+pub async fn payment_in_flight(db: &mut dyn Executor, order: &OrderId) -> anyhow::Result<bool> {
+    Ok(db
+        .optional(
+            "SELECT 1 FROM payment_sessions s WHERE s.order_id = ?1 AND s.state = 'complete' \
+             AND NOT EXISTS (SELECT 1 FROM payment_captures c WHERE c.session_id = s.id) LIMIT 1",
+            params![order.as_str()],
+        )
+        .await?
+        .is_some())
 }
 
 /// Sessions of `provider` owed an expiry at the provider, oldest first.

@@ -25,7 +25,7 @@ use comptoir_shared::refund::RefundStatus;
 use comptoir_shared::{ApiError, Currency, Money};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::params;
 use crate::port::{Executor, Host, new_id};
 use crate::{orders, stock};
@@ -298,21 +298,9 @@ async fn settle(
     };
     let currency = session.currency.as_deref().and_then(Currency::parse);
     let pending = head.status == OrderStatus::PendingPayment;
-    // For an order awaiting payment only its exact total pays it (anything
-    // else is for staff to look at, and the order stays payable); money
-    // taken for an order that no longer owes any goes back in full, whatever
-    // the amount.
-    let acceptable = |amount: i64| {
-        if pending {
-            amount == head.total.amount
-        } else {
-            amount > 0
-        }
-    };
     let amount = match (session.amount_total, currency) {
-        (Some(amount), Some(currency)) if currency == head.total.currency && acceptable(amount) => {
-            Money { amount, currency }
-        }
+        (Some(amount), Some(currency)) if amount > 0 => Money { amount, currency },
+        // Nothing we could give back: for staff to look at.
         _ => {
             let detail = format!(
                 "charged {:?} {:?}, order total {} {}",
@@ -338,8 +326,10 @@ async fn settle(
         // new id): it was kept or refunded when first recorded.
         return Ok(Outcome::Ignored);
     };
-    if !pending {
-        return give_back(tx, event, &capture, head.status, now, refunds_due).await;
+    // Only the exact total pays an order awaiting payment; any other money
+    // taken goes back in full, and the order stays payable.
+    if !pending || amount != head.total {
+        return give_back(tx, event, &capture, head, now, refunds_due).await;
     }
     super::db::keep_capture(tx, &id).await?;
     orders::transition(
@@ -367,35 +357,37 @@ async fn settle(
     )
     .await?;
     // Paid: no other session of the order may take money any more.
-    super::db::close_others(tx, order, &session.id).await?;
+    orders::close_sessions(tx, order, &orders::SessionsToClose::AllBut(&session.id)).await?;
     // A refund made at the provider may have been announced before this event.
     crate::refunds::db::sync_order_status(tx, order, now).await?;
     Ok(Outcome::Paid)
 }
 
-/// A capture the order does not keep (it is paid already, or cancelled):
-/// flagged, and its full refund committed in this transaction, naming the
-/// capture. The order's status, `paid_at` and payment reference stay as they
-/// are: this money was never a sale.
+/// A capture the order does not keep (it is paid already, or cancelled, or
+/// the amount is not its total): flagged, and its full refund committed in
+/// this transaction, naming the capture. The order's status, `paid_at` and
+/// payment reference stay as they are: this money was never a sale.
 async fn give_back(
     tx: &mut dyn Executor,
     event: &Event,
     capture: &super::db::NewCapture<'_>,
-    status: OrderStatus,
+    head: orders::OrderHead,
     now: i64,
     refunds_due: &mut Vec<OpaqueId>,
 ) -> AppResult<Outcome> {
     let (order, reference, amount) = (capture.order, capture.reference, capture.amount);
-    let (kind, reason) = if status == OrderStatus::Cancelled {
-        ("paid_after_cancel", "paid after the order was cancelled")
-    } else {
-        ("double_payment", "paid twice")
+    let (kind, reason) = match head.status {
+        OrderStatus::Cancelled => ("paid_after_cancel", "paid after the order was cancelled"),
+        OrderStatus::PendingPayment => ("amount_mismatch", "paid an amount other than the order's"),
+        _ => ("double_payment", "paid twice"),
     };
     let detail = format!(
-        "payment {reference} of {} {} for a {} order, refunded in full",
+        "payment {reference} of {} {} for a {} order of {} {}, refunded in full",
         amount.amount,
         amount.currency.code(),
-        status.as_str()
+        head.status.as_str(),
+        head.total.amount,
+        head.total.currency.code()
     );
     billing_error(tx, Some(order), event, kind, &detail, now).await?;
     let refund =
@@ -425,6 +417,14 @@ async fn fail(
     // order: one the shop closed itself (a surplus, one of a cancelled or
     // paid order) expiring at the provider, as asked, changes nothing. A
     // session completes before its delayed payment fails.
+    // Nor does anything end an order that is no longer awaiting payment
+    // (another session paid it meanwhile): a late failure changes nothing.
+    if orders::head(tx, order)
+        .await?
+        .is_none_or(|head| head.status != OrderStatus::PendingPayment)
+    {
+        return Ok(Outcome::Ignored);
+    }
     let state = super::db::session_state(tx, &session.id, order).await?;
     let current = match state.as_deref() {
         Some("open") => true,
@@ -437,14 +437,7 @@ async fn fail(
     // The provider closed this session itself: closed first, it is not one
     // the cancellation below marks as owed an expiry there.
     super::db::close(tx, &session.id, "expired").await?;
-    match orders::transition(tx, order, OrderStatus::Cancelled, "payment", note, now).await {
-        Ok(()) => {}
-        // Already paid, shipped or cancelled: a late failure changes nothing.
-        Err(AppError::Api(ApiError::InvalidTransition { .. } | ApiError::NotFound { .. })) => {
-            return Ok(Outcome::Ignored);
-        }
-        Err(e) => return Err(e),
-    }
+    orders::transition(tx, order, OrderStatus::Cancelled, "payment", note, now).await?;
     stock::release_order(tx, order, now).await?;
     Ok(Outcome::Cancelled)
 }
