@@ -273,7 +273,8 @@ impl TestApp {
             &comptoir_functions::port::InPlace,
             password,
         )
-        .await?;
+        .await
+        .map_err(|e| anyhow::anyhow!("hashing: {e:?}"))?;
         self.execute(
             "INSERT INTO accounts (id, email, password_hash, name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0) \
              ON CONFLICT (email) DO NOTHING",

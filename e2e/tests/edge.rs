@@ -390,6 +390,23 @@ async fn an_array_never_stands_for_an_object_and_unknown_fields_are_named() -> a
         "starts_at_ms": comptoir_e2e::now_ms(), "ends_at_ms": null, "usage_limit": null,
         "per_customer_limit": null, "stackable": true, "active": true, "discount_everything": true
     });
+    for (path, value) in [
+        ("kind", json!({"type": "free_shipping", "evil": true})),
+        (
+            "min_subtotal",
+            json!({"amount": 0, "currency": "EUR", "evil": 1}),
+        ),
+    ] {
+        let mut nested = promotion.clone();
+        nested[path] = value;
+        nested
+            .as_object_mut()
+            .map(|o| o.remove("discount_everything"));
+        let answer = app
+            .send_as(&admin, "POST", "/api/promotions", &nested)
+            .await?;
+        assert_eq!(answer.status, 422, "{path}: {}", answer.json);
+    }
     let extra = app
         .send_as(&admin, "POST", "/api/promotions", &promotion)
         .await?;

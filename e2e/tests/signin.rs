@@ -252,3 +252,135 @@ async fn staff_sessions_are_strict_same_site_and_customers_lax() -> anyhow::Resu
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn an_ipv6_guesser_is_counted_by_network_not_by_address() -> anyhow::Result<()> {
+    let app = spawn_app_with(behind_proxy()?).await?;
+    app.sign_up("six@exemple.fr").await?;
+    let mut statuses = Vec::new();
+    for i in 1..=15 {
+        // Every address of one /64: one subscriber, however many addresses.
+        let client = format!("2001:db8:7:7::{i:x}");
+        statuses.push(
+            sign_in_from(&app, &client, "six@exemple.fr", "devinette123")
+                .await?
+                .status,
+        );
+    }
+    assert_eq!(&statuses[..6], [401; 6]);
+    assert!(statuses[6..].iter().all(|s| *s == 429), "{statuses:?}");
+    // IPv4 behind an IPv4-mapped address is the same client as plain IPv4.
+    for _ in 0..11 {
+        sign_in_from(&app, "::ffff:203.0.113.80", "x@exemple.fr", "devinette123").await?;
+    }
+    let plain = sign_in_from(&app, "203.0.113.80", "x@exemple.fr", "devinette123").await?;
+    assert_eq!(plain.status, 429);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_owner_may_mistype_while_a_guesser_runs() -> anyhow::Result<()> {
+    let app = spawn_app_with(behind_proxy()?).await?;
+    app.sign_up("distraite@exemple.fr").await?;
+    for i in 0..12 {
+        // Twelve addresses guessing: the account's back-off runs.
+        let client = format!("203.0.113.{}", 100 + i);
+        sign_in_from(&app, &client, "distraite@exemple.fr", "devinette123").await?;
+    }
+    let owner = "198.51.100.33";
+    let typo = sign_in_from(&app, owner, "distraite@exemple.fr", "radium et polonim").await?;
+    assert_eq!(typo.status, 401);
+    let right = sign_in_from(&app, owner, "distraite@exemple.fr", PASSWORD).await?;
+    assert_eq!(right.status, 200, "{}", right.json);
+    Ok(())
+}
+
+#[tokio::test]
+async fn very_many_addresses_cannot_guess_past_the_accounts_back_off_for_free() -> anyhow::Result<()>
+{
+    let app = spawn_app_with(behind_proxy()?).await?;
+    app.sign_up("assiegee@exemple.fr").await?;
+    let mut refused = 0;
+    for i in 0..60 {
+        let client = format!("10.99.{}.{}", i / 200, i % 200 + 1);
+        let answer = sign_in_from(&app, &client, "assiegee@exemple.fr", "devinette123").await?;
+        if answer.status == 429 {
+            refused += 1;
+        }
+    }
+    // 5 free, one that earns the wait, 20 passes of clean addresses, one
+    // more that earns the passes' wait: the rest wait.
+    assert_eq!(refused, 60 - 27, "{refused}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn sign_ups_and_password_checks_are_throttled_too() -> anyhow::Result<()> {
+    let app = spawn_app_with(behind_proxy()?).await?;
+    let mut statuses = Vec::new();
+    for i in 0..12 {
+        let body =
+            json!({"email": format!("masse{i}@exemple.fr"), "password": PASSWORD}).to_string();
+        let answer = app
+            .call(
+                "POST",
+                "/api/accounts/signup",
+                Some(body),
+                &[("x-forwarded-for", "203.0.113.90")],
+            )
+            .await?;
+        statuses.push(answer.status);
+    }
+    assert_eq!(&statuses[..11], [201; 11]);
+    assert_eq!(statuses[11], 429);
+
+    let session = app.sign_up("voleur@exemple.fr").await?;
+    let mut last = 0;
+    for _ in 0..8 {
+        let body = json!({"current": "devinette123", "new": "un nouveau secret"}).to_string();
+        last = app
+            .call(
+                "POST",
+                "/api/accounts/password",
+                Some(body),
+                &[("cookie", &session), ("x-forwarded-for", "203.0.113.91")],
+            )
+            .await?
+            .status;
+    }
+    assert_eq!(last, 429, "a stolen session is no guessing machine");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_planted_second_session_cookie_signs_nobody_in() -> anyhow::Result<()> {
+    let app = spawn_app_with(Config::from_lookup(|_| None)?).await?;
+    let victim = app.sign_up("victime2@exemple.fr").await?;
+    let planted = app.sign_up("pirate@exemple.fr").await?;
+    let both = format!("{planted}; {victim}");
+    let me = app.get_as(&both, "/api/accounts/me").await?;
+    assert_eq!(me.status, 401, "neither account: {}", me.json);
+    assert_eq!(app.get_as(&victim, "/api/accounts/me").await?.status, 200);
+    // Over https the cookie is `__Host-` prefixed, which a sibling cannot set.
+    let https = spawn_app_with(Config::from_lookup(|name| {
+        (name == "public_base_url").then(|| "https://boutique.example".to_owned())
+    })?)
+    .await?;
+    let signup = https
+        .send(
+            "POST",
+            "/api/accounts/signup",
+            &json!({"email": "secure@exemple.fr", "password": PASSWORD}),
+        )
+        .await?;
+    let set_cookie = signup.set_cookie.unwrap_or_default();
+    assert!(
+        set_cookie.starts_with("__Host-comptoir_session=")
+            && set_cookie.contains("; Secure")
+            && set_cookie.contains("Path=/"),
+        "{set_cookie}"
+    );
+    let cookie = signup.cookie.unwrap_or_default();
+    assert_eq!(https.get_as(&cookie, "/api/accounts/me").await?.status, 200);
+    Ok(())
+}

@@ -37,9 +37,10 @@ pub struct Config {
     /// then those of `allowed_origins` (comma-separated). State changes are
     /// accepted only from pages of these origins.
     pub origins: Vec<String>,
-    /// `trusted_proxies` (comma-separated IP addresses): peers whose
-    /// `X-Forwarded-For` names the client (for sign-in throttling).
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `trusted_proxies` (comma-separated IP addresses or CIDR ranges, such
+    /// as a cluster's pod network): peers whose `X-Forwarded-For` names the
+    /// client (for sign-in throttling).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The origin (`scheme://host[:port]`, lower case, default port dropped) of
@@ -136,8 +137,11 @@ impl Config {
             .map(str::trim)
             .filter(|raw| !raw.is_empty())
             .map(|raw| {
-                raw.parse()
-                    .with_context(|| format!("trusted_proxies: {raw:?} is not an IP address"))
+                raw.parse::<ipnet::IpNet>()
+                    .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .with_context(|| {
+                        format!("trusted_proxies: {raw:?} is not an IP address or CIDR range")
+                    })
             })
             .collect::<anyhow::Result<_>>()?;
         Ok(Self {
@@ -200,12 +204,13 @@ mod tests {
             "allowed_origins" => {
                 Some(" http://localhost:3000, https://shop.example:443,".to_owned())
             }
-            "trusted_proxies" => Some("10.0.0.1, ::1".to_owned()),
+            "trusted_proxies" => Some("10.0.0.1, ::1, 10.42.0.0/16".to_owned()),
             _ => None,
         })
         .unwrap();
         assert_eq!(c.origins, ["https://shop.example", "http://localhost:3000"]);
-        assert_eq!(c.trusted_proxies.len(), 2);
+        assert_eq!(c.trusted_proxies.len(), 3);
+        assert!(c.trusted_proxies[2].contains(&"10.42.7.9".parse::<std::net::IpAddr>().unwrap()));
         assert_eq!(
             Config::from_lookup(|_| None).unwrap().origins,
             ["http://127.0.0.1:3000"]

@@ -53,7 +53,9 @@ async fn edge(State(config): State<Arc<Config>>, request: Request, next: Next) -
         Err(refusal) => AppError::Api(refusal).into_response(),
     };
     if is_refusal(&response) && !is_json(response.headers()) {
-        response = AppError::Api(typed_refusal(response.status())).into_response();
+        // Same status, typed body.
+        let status = response.status();
+        response = (status, axum::Json(typed_refusal(status))).into_response();
     }
     let https = config.public_base_url.starts_with("https://");
     let headers = response.headers_mut();
@@ -172,7 +174,15 @@ fn is_json(headers: &HeaderMap) -> bool {
 
 /// The typed refusal for an untyped error answer of `status`.
 fn typed_refusal(status: StatusCode) -> ApiError {
+    let reason = status.canonical_reason().unwrap_or("refused").to_owned();
     match status {
+        StatusCode::UNAUTHORIZED => ApiError::Unauthorized,
+        StatusCode::FORBIDDEN => ApiError::Forbidden,
+        StatusCode::CONFLICT => ApiError::Conflict { message: reason },
+        StatusCode::UNPROCESSABLE_ENTITY => ApiError::validation("request", reason),
+        StatusCode::TOO_MANY_REQUESTS => ApiError::TooManyAttempts {
+            retry_after_seconds: 1,
+        },
         StatusCode::NOT_FOUND => ApiError::not_found("route"),
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
@@ -182,9 +192,7 @@ fn typed_refusal(status: StatusCode) -> ApiError {
             expected: "application/json".into(),
         },
         s if s.is_server_error() => ApiError::Internal,
-        s => ApiError::MalformedRequest {
-            message: s.canonical_reason().unwrap_or("bad request").to_owned(),
-        },
+        _ => ApiError::MalformedRequest { message: reason },
     }
 }
 
@@ -195,16 +203,18 @@ pub struct PeerAddr(pub IpAddr);
 
 /// The client a request comes from: the peer, or — when the peer is one of
 /// [`Config::trusted_proxies`] — the nearest address in `X-Forwarded-For`
-/// that is not a trusted proxy itself. `None` when the host gave no peer.
+/// that is not a trusted proxy itself. IPv4-mapped IPv6 addresses read as
+/// the IPv4 address they carry. `None` when the host gave no peer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
 impl ClientAddr {
     /// Works the client out of the peer and the forwarding header.
-    pub fn resolve(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: &[IpAddr]) -> Self {
-        let Some(mut client) = peer else {
+    pub fn resolve(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: &[ipnet::IpNet]) -> Self {
+        let Some(mut client) = peer.map(|ip| ip.to_canonical()) else {
             return Self(None);
         };
+        let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
         // Walk back from the nearest hop while it is a proxy we trust.
         for hop in forwarded_for
             .iter()
@@ -212,11 +222,11 @@ impl ClientAddr {
             .flat_map(|v| v.rsplit(','))
             .map(str::trim)
         {
-            if !trusted.contains(&client) {
+            if !is_trusted(&client) {
                 break;
             }
             match hop.parse::<IpAddr>() {
-                Ok(ip) => client = ip,
+                Ok(ip) => client = ip.to_canonical(),
                 Err(_) => break,
             }
         }
@@ -321,7 +331,7 @@ mod tests {
     fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
         let proxy: IpAddr = "10.0.0.1".parse().unwrap();
         let client: IpAddr = "203.0.113.7".parse().unwrap();
-        let trusted = [proxy];
+        let trusted = [ipnet::IpNet::from(proxy)];
         assert_eq!(
             ClientAddr::resolve(Some(client), &["198.51.100.1"], &trusted),
             ClientAddr(Some(client)),
@@ -341,5 +351,21 @@ mod tests {
             ClientAddr(Some(proxy))
         );
         assert_eq!(ClientAddr::resolve(None, &[], &trusted), ClientAddr(None));
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        assert_eq!(
+            ClientAddr::resolve(Some(mapped), &["203.0.113.7"], &trusted),
+            ClientAddr(Some(client)),
+            "an IPv4-mapped proxy is the proxy"
+        );
+        let pods: [ipnet::IpNet; 1] = ["10.42.0.0/16".parse().unwrap()];
+        assert_eq!(
+            ClientAddr::resolve(
+                Some("10.42.3.4".parse().unwrap()),
+                &["203.0.113.7, 10.42.9.9"],
+                &pods
+            ),
+            ClientAddr(Some(client)),
+            "a range of proxies"
+        );
     }
 }

@@ -227,6 +227,19 @@ pub trait Cpu: Send + Sync {
     async fn run(&self, job: Box<dyn FnOnce() + Send + 'static>) -> anyhow::Result<()>;
 }
 
+/// A [`Cpu`]'s refusal when too much work is queued already: the caller
+/// answers "try again in a moment" rather than queueing without bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overloaded;
+
+impl std::fmt::Display for Overloaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("too much CPU work queued")
+    }
+}
+
+impl std::error::Error for Overloaded {}
+
 /// Runs `job` on `cpu` and returns what it computed.
 pub async fn offload<T: Send + 'static>(
     cpu: &dyn Cpu,

@@ -26,6 +26,7 @@ impl Currency {
 
 /// An amount in minor units (cents) of a currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Money {
     /// Minor units; negative only for refunds and discounts.
     pub amount: i64,

@@ -157,9 +157,10 @@ impl ShippingMethodCode {
     }
 }
 
-/// What a promotion takes off.
+/// What a promotion takes off. Read through [`WireKind`]: serde cannot
+/// refuse unknown fields of an internally tagged enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "WireKind")]
 pub enum PromotionKind {
     /// A share of the merchandise subtotal, in basis points (1..=10000).
     Percentage {
@@ -173,6 +174,49 @@ pub enum PromotionKind {
     },
     /// Shipping is free.
     FreeShipping,
+}
+
+/// [`PromotionKind`] as the JSON has it: the tag and every variant's field,
+/// nothing else.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireKind {
+    #[serde(rename = "type")]
+    kind: String,
+    bps: Option<u32>,
+    amount: Option<Money>,
+}
+
+impl TryFrom<WireKind> for PromotionKind {
+    type Error = String;
+
+    fn try_from(w: WireKind) -> Result<Self, String> {
+        let only = |extra: bool, kind: Self| {
+            if extra {
+                Err(format!("a {} promotion has no other field", w.kind))
+            } else {
+                Ok(kind)
+            }
+        };
+        match w.kind.as_str() {
+            "percentage" => only(
+                w.amount.is_some(),
+                Self::Percentage {
+                    bps: w.bps.ok_or("missing field `bps`")?,
+                },
+            ),
+            "fixed_amount" => only(
+                w.bps.is_some(),
+                Self::FixedAmount {
+                    amount: w.amount.ok_or("missing field `amount`")?,
+                },
+            ),
+            "free_shipping" => only(w.bps.is_some() || w.amount.is_some(), Self::FreeShipping),
+            other => Err(format!(
+                "unknown promotion type `{other}`: percentage, fixed_amount or free_shipping"
+            )),
+        }
+    }
 }
 
 /// The largest amount a promotion may name (a fixed discount or a minimum
@@ -707,6 +751,29 @@ mod tests {
         ];
         for (p, expected) in cases {
             assert_eq!(field(&p), Err(expected), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn promotion_kinds_read_back_and_refuse_what_they_do_not_have() {
+        for kind in [
+            PromotionKind::Percentage { bps: 1000 },
+            PromotionKind::FixedAmount {
+                amount: Money::eur(500),
+            },
+            PromotionKind::FreeShipping,
+        ] {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(serde_json::from_str::<PromotionKind>(&json).unwrap(), kind);
+        }
+        for bad in [
+            r#"{"type":"free_shipping","evil":true}"#,
+            r#"{"type":"free_shipping","bps":100}"#,
+            r#"{"type":"percentage"}"#,
+            r#"{"type":"fixed_amount","amount":{"amount":1,"currency":"EUR","x":1}}"#,
+            r#"{"type":"gift"}"#,
+        ] {
+            assert!(serde_json::from_str::<PromotionKind>(bad).is_err(), "{bad}");
         }
     }
 

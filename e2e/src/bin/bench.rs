@@ -183,7 +183,8 @@ async fn signin_storm() -> anyhow::Result<()> {
         &comptoir_functions::port::InPlace,
         "le bon mot de passe",
     )
-    .await?;
+    .await
+    .map_err(|e| anyhow::anyhow!("hashing: {e:?}"))?;
     for i in 0..ACCOUNTS {
         app.execute(
             "INSERT INTO accounts (id, email, password_hash, name, role, created_at) VALUES (?1, ?2, ?3, '', 'customer', 0)",

@@ -10,10 +10,13 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use axum::body::Body;
 use comptoir_functions::config::{Config, VARIABLES};
+use comptoir_functions::edge::MAX_BODY;
+use comptoir_functions::error::AppError;
 use comptoir_functions::port::{
     Database, Executor, Host, HttpClient, InPlace, OutboundRequest, OutboundResponse, Row,
     SystemClock, Transaction, Value,
 };
+use comptoir_shared::{ApiError, site};
 use http_body_util::BodyExt as _;
 use spin_sdk::sqlite;
 use tower_service::Service as _;
@@ -40,24 +43,38 @@ pub async fn serve(
                 Err(never) => match never {},
             }
         }
-        Err(error) => internal(error),
+        Err(refusal) => refusal,
     }
 }
 
-async fn prepare(request: spin_sdk::http::Request) -> anyhow::Result<(Host, http::Request<Body>)> {
-    let config = load_config().await?;
-    let host = Host {
-        db: Arc::new(SpinSqlite),
-        http: Arc::new(SpinHttp),
-        config: Arc::new(config),
-        clock: Arc::new(SystemClock),
-        // One request per instance: hashing in place stalls nobody else.
-        cpu: Arc::new(InPlace),
-    };
-    comptoir_functions::migrate::ensure(host.db.as_ref(), &host.config, host.clock.now_ms())
-        .await?;
-    // Buffer the body so the router sees an ordinary axum body.
+/// The host and the request with its body read (at most the edge's limit),
+/// or the answer when that cannot be: a typed 413, or a 500 when the
+/// configuration or the database fails.
+async fn prepare(
+    request: spin_sdk::http::Request,
+) -> Result<(Host, http::Request<Body>), axum::response::Response> {
+    let host = host().await.map_err(|e| refusal(AppError::Internal(e)))?;
+    // Buffer the body so the router sees an ordinary axum body; never more
+    // than the edge accepts, whatever the client sends.
     let (mut parts, body) = request.into_parts();
+    let too_large = || {
+        refusal(AppError::Api(ApiError::PayloadTooLarge {
+            max_bytes: MAX_BODY as u32,
+        }))
+    };
+    let declared = parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return Err(too_large());
+    }
+    let bytes = http_body_util::Limited::new(body, MAX_BODY)
+        .collect()
+        .await
+        .map_err(|_| too_large())?
+        .to_bytes();
     // Spin names the client in `spin-client-addr` (`ip:port`).
     if let Some(peer) = parts
         .headers
@@ -69,20 +86,35 @@ async fn prepare(request: spin_sdk::http::Request) -> anyhow::Result<(Host, http
             .extensions
             .insert(comptoir_functions::edge::PeerAddr(peer.ip()));
     }
-    let bytes = body
-        .collect()
-        .await
-        .map_err(|e| anyhow::anyhow!("reading the request body: {e}"))?;
-    Ok((
-        host,
-        http::Request::from_parts(parts, Body::from(bytes.to_bytes())),
-    ))
+    Ok((host, http::Request::from_parts(parts, Body::from(bytes))))
 }
 
-fn internal(error: anyhow::Error) -> axum::response::Response {
-    axum::response::IntoResponse::into_response(comptoir_functions::error::AppError::Internal(
-        error,
-    ))
+async fn host() -> anyhow::Result<Host> {
+    let config = load_config().await?;
+    let host = Host {
+        db: Arc::new(SpinSqlite),
+        http: Arc::new(SpinHttp),
+        config: Arc::new(config),
+        clock: Arc::new(SystemClock),
+        // One request per instance: hashing in place stalls nobody else.
+        cpu: Arc::new(InPlace),
+    };
+    comptoir_functions::migrate::ensure(host.db.as_ref(), &host.config, host.clock.now_ms())
+        .await?;
+    Ok(host)
+}
+
+/// An answer given before the edge could run, with the headers the edge
+/// would have added (no HSTS: the configuration may be what failed).
+fn refusal(error: AppError) -> axum::response::Response {
+    let mut response = axum::response::IntoResponse::into_response(error);
+    let headers = response.headers_mut();
+    comptoir_functions::edge::insert_security_headers(headers, site::API_CSP, false);
+    headers.insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 async fn load_config() -> anyhow::Result<Config> {

@@ -18,8 +18,21 @@ use crate::error::AppError;
 use crate::params;
 use crate::port::{Executor, Host};
 
-/// The session cookie's name.
+/// The session cookie's name over plain http (local runs, tests).
 pub const COOKIE: &str = "comptoir_session";
+
+/// The session cookie's name over https: the `__Host-` prefix makes the
+/// browser refuse it unless it is `Secure`, host-only and `Path=/`, so a
+/// sibling subdomain cannot plant one ("cookie tossing").
+pub const HOST_COOKIE: &str = "__Host-comptoir_session";
+
+fn cookie_name(host: &Host) -> &'static str {
+    if host.config.public_base_url.starts_with("https://") {
+        HOST_COOKIE
+    } else {
+        COOKIE
+    }
+}
 const SESSION_MS: i64 = 30 * 24 * 3600 * 1000;
 
 fn token_hash(token: &str) -> String {
@@ -65,22 +78,29 @@ fn cookie(host: &Host, token: &str, max_age: i64, same_site: &str) -> anyhow::Re
     } else {
         ""
     };
+    let name = cookie_name(host);
     HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"
+        "{name}={token}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"
     ))
     .context("building the session cookie")
 }
 
-fn token_from(parts: &Parts) -> Option<String> {
-    parts
+/// The session token the request carries. Two session cookies mean one was
+/// planted (a sibling subdomain can set a cookie of the same name for a
+/// narrower path, sent first): the request is then treated as signed out
+/// rather than as whichever account the first one names.
+fn token_from(parts: &Parts, name: &str) -> Option<String> {
+    let mut tokens = parts
         .headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == COOKIE && !value.is_empty())
-        .map(|(_, value)| value.to_owned())
+        .filter(|(n, value)| *n == name && !value.is_empty())
+        .map(|(_, value)| value.to_owned());
+    let token = tokens.next()?;
+    tokens.next().is_none().then_some(token)
 }
 
 /// Who is asking: the signed-in account, if any, and its session token.
@@ -127,7 +147,7 @@ impl FromRequestParts<Host> for Viewer {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, host: &Host) -> Result<Self, Self::Rejection> {
-        let Some(token) = token_from(parts) else {
+        let Some(token) = token_from(parts, cookie_name(host)) else {
             return Ok(Self {
                 account: None,
                 token: None,

@@ -1,11 +1,14 @@
-//! `POST /api/accounts/password`: change the password. Every session of the
-//! account ends, the caller's own included: the answer carries a new token.
+//! `POST /api/accounts/password`: change the password. The current password
+//! is checked under the sign-in throttle (a stolen session must not become a
+//! guessing machine). Every session of the account ends, the caller's own
+//! included: the answer carries a new token.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::ChangePassword;
 
+use crate::edge::ClientAddr;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::params;
@@ -17,10 +20,12 @@ use super::Viewer;
 /// opens a fresh one for the caller.
 pub async fn handle(
     State(host): State<Host>,
+    ClientAddr(client): ClientAddr,
     viewer: Viewer,
     ApiJson(body): ApiJson<ChangePassword>,
 ) -> AppResult<(StatusCode, HeaderMap)> {
     let account = viewer.signed_in()?;
+    let attempt = super::throttle::admit(&host, &account.email, client).await?;
     let Some((_, phc)) = super::auth::by_email(&mut host.db.auto(), &account.email).await? else {
         return Err(ApiError::Unauthorized.into());
     };
@@ -28,6 +33,7 @@ pub async fn handle(
     if !super::password::verify(cpu, &body.current, &phc).await? {
         return Err(ApiError::InvalidCredentials.into());
     }
+    super::throttle::succeeded(&host, &attempt).await?;
     let hash = super::password::hash(cpu, body.new.expose()).await?;
     let mut tx = host.db.begin().await?;
     tx.query(

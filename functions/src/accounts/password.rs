@@ -7,7 +7,10 @@ use anyhow::anyhow;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
-use crate::port::{Cpu, offload};
+use comptoir_shared::ApiError;
+
+use crate::error::{AppError, AppResult};
+use crate::port::{Cpu, Overloaded, offload};
 
 /// Hashes `password` with a fresh random salt.
 fn hash_now(password: &str) -> anyhow::Result<String> {
@@ -29,16 +32,33 @@ fn verify_now(password: &str, phc: &str) -> bool {
 }
 
 /// Hashes `password` with a fresh random salt, on the host's CPU pool.
-pub async fn hash(cpu: &dyn Cpu, password: &str) -> anyhow::Result<String> {
+pub async fn hash(cpu: &dyn Cpu, password: &str) -> AppResult<String> {
     let password = password.to_owned();
-    offload(cpu, move || hash_now(&password)).await?
+    offload(cpu, move || hash_now(&password))
+        .await
+        .map_err(busy)?
+        .map_err(AppError::from)
 }
 
 /// Whether `password` matches the stored `phc` hash, worked out on the
 /// host's CPU pool (constant time inside argon2).
-pub async fn verify(cpu: &dyn Cpu, password: &str, phc: &str) -> anyhow::Result<bool> {
+pub async fn verify(cpu: &dyn Cpu, password: &str, phc: &str) -> AppResult<bool> {
     let (password, phc) = (password.to_owned(), phc.to_owned());
-    offload(cpu, move || verify_now(&password, &phc)).await
+    offload(cpu, move || verify_now(&password, &phc))
+        .await
+        .map_err(busy)
+}
+
+/// A full CPU pool asks the client to come back in a second; anything else
+/// is an internal failure.
+fn busy(e: anyhow::Error) -> AppError {
+    if e.is::<Overloaded>() {
+        AppError::Api(ApiError::TooManyAttempts {
+            retry_after_seconds: 1,
+        })
+    } else {
+        AppError::Internal(e)
+    }
 }
 
 /// A hash to verify against when the account does not exist, so a wrong

@@ -55,7 +55,7 @@ pub async fn handle(
     Ok((headers, Json(account)))
 }
 
-async fn bootstrap_admin(host: &Host, body: &SignIn) -> anyhow::Result<Option<Account>> {
+async fn bootstrap_admin(host: &Host, body: &SignIn) -> AppResult<Option<Account>> {
     let Some((email, password)) = &host.config.initial_admin else {
         return Ok(None);
     };

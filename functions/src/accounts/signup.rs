@@ -1,4 +1,6 @@
 //! `POST /api/accounts/signup`: a customer account, signed in at once.
+//! Each sign-up costs a password hash: they are counted per client address
+//! ([`super::throttle::admit_signup`]).
 
 use axum::Json;
 use axum::extract::State;
@@ -6,13 +8,16 @@ use axum::http::{HeaderMap, StatusCode, header};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::{Account, Role, SignUp};
 
+use crate::edge::ClientAddr;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::port::Host;
 
-/// Creates the account (409 when the e-mail is taken) and opens a session.
+/// Creates the account (409 when the e-mail is taken, 429 after too many
+/// sign-ups from one address) and opens a session.
 pub async fn handle(
     State(host): State<Host>,
+    ClientAddr(client): ClientAddr,
     ApiJson(body): ApiJson<SignUp>,
 ) -> AppResult<(StatusCode, HeaderMap, Json<Account>)> {
     let taken = || -> AppResult<(StatusCode, HeaderMap, Json<Account>)> {
@@ -32,6 +37,7 @@ pub async fn handle(
         return taken();
     }
     let name = crate::extract::text("name", &body.name, 100, false)?;
+    super::throttle::admit_signup(&host, client).await?;
     // Hash before taking the write lock: it is the slow part.
     let hash = super::password::hash(host.cpu.as_ref(), body.password.expose()).await?;
     let mut tx = host.db.begin().await?;

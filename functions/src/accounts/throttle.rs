@@ -8,10 +8,17 @@
 //! with `Retry-After`, without a password check.
 //!
 //! The account counter *delays* guesses; it never locks the owner out: an
-//! address with no failure of its own passes it (the right password from a
-//! clean address always gets in). A guesser therefore pays with their own
-//! address's back-off, and each new address buys one guess at most while
-//! the account's back-off runs.
+//! address with fewer than [`CLEAN_BELOW`] failures of its own passes it (the
+//! right password from such an address gets in, a typo or two included). A
+//! guesser therefore pays with their own address's back-off, and each new
+//! address buys a couple of guesses at most while the account's back-off
+//! runs — and those passes are counted too, per account ([`BYPASS`]), so a
+//! guesser with very many addresses is slowed down as well (the owner then
+//! waits at most the same back-off, never longer). An IPv6 client is counted
+//! by its /64 network (one subscriber's), an IPv4-mapped address as IPv4.
+//!
+//! Sign-ups are counted per client address too ([`SIGNUP`]): each one costs
+//! a password hash.
 //!
 //! Every attempt is counted as a failure **before** the password is checked
 //! (in one transaction with the back-off check), and given back once it
@@ -54,6 +61,39 @@ pub const ACCOUNT: Policy = Policy {
     forget_after_ms: 60 * 60_000,
 };
 
+/// Per account, the attempts of clean addresses while its back-off runs.
+pub const BYPASS: Policy = Policy {
+    free: 20,
+    first_wait_ms: 1_000,
+    max_wait_ms: 15 * 60_000,
+    forget_after_ms: 60 * 60_000,
+};
+
+/// Per client address, sign-ups (successful or not).
+pub const SIGNUP: Policy = Policy {
+    free: 10,
+    first_wait_ms: 60_000,
+    max_wait_ms: 60 * 60_000,
+    forget_after_ms: 60 * 60_000,
+};
+
+/// An address with fewer failures than this passes an account's back-off.
+pub const CLEAN_BELOW: i64 = 3;
+
+/// The longest any counter is remembered: older rows are pruned.
+const FORGET_MS: i64 = 60 * 60_000;
+
+/// The throttle key of a client: its IPv4 address, or its IPv6 /64.
+fn client_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => format!("client:{v4}"),
+        IpAddr::V6(v6) => match ipnet::Ipv6Net::new(v6, 64) {
+            Ok(net) => format!("client:{}", net.trunc()),
+            Err(_) => format!("client:{v6}"),
+        },
+    }
+}
+
 impl Policy {
     /// How long to wait after the `failures`-th failure.
     pub fn wait_ms(&self, failures: i64) -> i64 {
@@ -82,31 +122,57 @@ pub async fn admit(host: &Host, email: &Email, client: Option<IpAddr>) -> Result
     let now = host.clock.now_ms();
     let attempt = Attempt {
         account_key: format!("account:{email}"),
-        client_key: client.map(|ip| format!("client:{ip}")),
+        client_key: client.map(client_key),
     };
     let mut tx = host.db.begin().await?;
+    prune(tx.as_mut(), now).await?;
     let client_was_clean = match &attempt.client_key {
         Some(key) => match count(tx.as_mut(), key, &CLIENT, now, false).await? {
             Counted::Blocked(until) => return Err(Refusal::wait(until, now)),
-            Counted::Failures(n) => n == 1,
+            Counted::Failures(n) => n <= CLEAN_BELOW,
         },
         // An unknown address is never presumed clean.
         None => false,
     };
-    if let Counted::Blocked(until) = count(
-        tx.as_mut(),
-        &attempt.account_key,
-        &ACCOUNT,
-        now,
-        client_was_clean,
-    )
-    .await?
-    {
-        // Dropping the transaction rolls the client's count back: no attempt happened.
-        return Err(Refusal::wait(until, now));
+    let account = &attempt.account_key;
+    // Dropping the transaction on a refusal rolls every count back: no attempt happened.
+    if let Counted::Blocked(until) = count(tx.as_mut(), account, &ACCOUNT, now, false).await? {
+        if !client_was_clean {
+            return Err(Refusal::wait(until, now));
+        }
+        let bypass = format!("bypass:{}", email.as_str());
+        if let Counted::Blocked(until) = count(tx.as_mut(), &bypass, &BYPASS, now, false).await? {
+            return Err(Refusal::wait(until, now));
+        }
+        count(tx.as_mut(), account, &ACCOUNT, now, true).await?;
     }
     tx.commit().await?;
     Ok(attempt)
+}
+
+/// Counts a sign-up from `client`, or refuses it while its back-off runs.
+pub async fn admit_signup(host: &Host, client: Option<IpAddr>) -> Result<(), Refusal> {
+    let Some(client) = client else {
+        return Ok(());
+    };
+    let now = host.clock.now_ms();
+    let key = format!("signup:{}", client_key(client));
+    let mut tx = host.db.begin().await?;
+    if let Counted::Blocked(until) = count(tx.as_mut(), &key, &SIGNUP, now, false).await? {
+        return Err(Refusal::wait(until, now));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Forgets counters nobody failed on for [`FORGET_MS`] and no longer blocking.
+async fn prune(tx: &mut dyn Executor, now: i64) -> anyhow::Result<()> {
+    tx.query(
+        "DELETE FROM signin_throttle WHERE last_failure_at < ?1 AND blocked_until < ?2",
+        params![now - FORGET_MS, now],
+    )
+    .await?;
+    Ok(())
 }
 
 /// The attempt signed in: the account's counter is cleared and the client's
@@ -235,6 +301,22 @@ mod tests {
         assert_eq!(ACCOUNT.wait_ms(i64::MAX), 15 * 60_000);
         assert_eq!(CLIENT.wait_ms(10), 0);
         assert_eq!(CLIENT.wait_ms(11), 1_000);
+        for policy in [CLIENT, ACCOUNT, BYPASS, SIGNUP] {
+            assert!(
+                policy.forget_after_ms <= FORGET_MS,
+                "pruning keeps what counts"
+            );
+        }
+    }
+
+    #[test]
+    fn clients_are_counted_by_ipv4_address_or_ipv6_network() {
+        let key = |raw: &str| client_key(raw.parse().unwrap());
+        assert_eq!(key("203.0.113.9"), "client:203.0.113.9");
+        assert_eq!(key("::ffff:203.0.113.9"), "client:203.0.113.9");
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "client:2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:bbbb::9"), key("2001:db8:1:2::1"));
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
     }
 
     #[test]

@@ -57,16 +57,30 @@ pub fn config_from_env() -> anyhow::Result<Config> {
 /// CPU-heavy work (password hashing) on tokio's blocking threads, at most
 /// half the cores at once (at least one): the async workers keep serving
 /// pages while sign-ins queue, and a burst of sign-ins cannot take every core.
+/// At most [`BlockingPool::MAX_QUEUED`] jobs wait; more are refused
+/// ([`Overloaded`](comptoir_functions::port::Overloaded): "try again in a second").
 pub struct BlockingPool {
     permits: Arc<tokio::sync::Semaphore>,
+    queued: std::sync::atomic::AtomicUsize,
+    max_queued: usize,
 }
 
 impl BlockingPool {
+    /// Jobs that may wait for a core.
+    pub const MAX_QUEUED: usize = 256;
+
     /// A pool sized for this machine.
     pub fn new() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self::with((cores / 2).max(1), Self::MAX_QUEUED)
+    }
+
+    /// A pool running `running` jobs at once with `max_queued` waiting.
+    pub fn with(running: usize, max_queued: usize) -> Self {
         Self {
-            permits: Arc::new(tokio::sync::Semaphore::new((cores / 2).max(1))),
+            permits: Arc::new(tokio::sync::Semaphore::new(running)),
+            queued: std::sync::atomic::AtomicUsize::new(0),
+            max_queued,
         }
     }
 }
@@ -80,10 +94,14 @@ impl Default for BlockingPool {
 #[async_trait::async_trait]
 impl comptoir_functions::port::Cpu for BlockingPool {
     async fn run(&self, job: Box<dyn FnOnce() + Send + 'static>) -> anyhow::Result<()> {
-        let _permit = Arc::clone(&self.permits)
-            .acquire_owned()
-            .await
-            .context("the CPU pool is closed")?;
+        use std::sync::atomic::Ordering;
+        if self.queued.fetch_add(1, Ordering::AcqRel) >= self.max_queued {
+            self.queued.fetch_sub(1, Ordering::AcqRel);
+            return Err(comptoir_functions::port::Overloaded.into());
+        }
+        let permit = Arc::clone(&self.permits).acquire_owned().await;
+        self.queued.fetch_sub(1, Ordering::AcqRel);
+        let _permit = permit.context("the CPU pool is closed")?;
         tokio::task::spawn_blocking(job)
             .await
             .context("a CPU job failed")
@@ -132,14 +150,29 @@ pub fn app(host: Host, routes: Vec<Route>, storefront: &Path) -> anyhow::Result<
             let table = Arc::clone(&table);
             async move { dispatch(&table, request).await }
         })
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked)))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            move |_: Box<dyn std::any::Any + Send + 'static>| panicked(https),
+        )))
 }
 
 /// A handler that panicked (a bug: requests must never reach a panic) is
-/// answered like any internal failure, and logged.
-fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    comptoir_functions::error::AppError::Internal(anyhow::anyhow!("a request handler panicked"))
-        .into_response()
+/// answered like any internal failure, with the headers the edge adds, and logged.
+fn panicked(https: bool) -> Response {
+    let mut response = comptoir_functions::error::AppError::Internal(anyhow::anyhow!(
+        "a request handler panicked"
+    ))
+    .into_response();
+    let headers = response.headers_mut();
+    comptoir_functions::edge::insert_security_headers(
+        headers,
+        comptoir_shared::site::API_CSP,
+        https,
+    );
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 async fn dispatch(table: &[(Route, Router)], mut request: Request) -> Response {
@@ -271,4 +304,36 @@ pub async fn start(
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move { axum::serve(listener, service).await.context("serving") });
     Ok((addr, task))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use comptoir_functions::port::{Cpu as _, Overloaded};
+
+    #[tokio::test]
+    async fn the_cpu_pool_refuses_work_beyond_its_queue() {
+        let pool = Arc::new(BlockingPool::with(1, 1));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel();
+        let busy = Arc::clone(&pool);
+        let first = tokio::spawn(async move {
+            busy.run(Box::new(move || {
+                let _ = started.send(());
+                let _ = hold.recv();
+            }))
+            .await
+        });
+        running.await.unwrap();
+        let waiting = Arc::clone(&pool);
+        let second = tokio::spawn(async move { waiting.run(Box::new(|| {})).await });
+        while pool.queued.load(std::sync::atomic::Ordering::Acquire) == 0 {
+            tokio::task::yield_now().await;
+        }
+        let third = pool.run(Box::new(|| {})).await;
+        assert!(third.is_err_and(|e| e.is::<Overloaded>()));
+        release.send(()).unwrap();
+        first.await.unwrap().unwrap();
+        second.await.unwrap().unwrap();
+    }
 }
