@@ -175,7 +175,9 @@ impl Browser {
             .into_iter()
             .flatten()
             .filter_map(|entry| entry.get("message").and_then(serde_json::Value::as_str))
-            .filter(|m| m.contains("Content Security Policy") || m.contains("Content-Security-Policy"))
+            .filter(|m| {
+                m.contains("Content Security Policy") || m.contains("Content-Security-Policy")
+            })
             .map(str::to_owned)
             .collect())
     }
@@ -212,7 +214,10 @@ impl WebDriverCompatibleCommand for BrowserLog {
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {

@@ -5,6 +5,10 @@
 //! Contexts talk to the outside world only through [`port::Host`]; the Spin
 //! components (`functions/components/*`) and the native host (`infra/host`)
 //! are adapters that build a `Host` and hand requests to [`router_for`].
+//!
+//! Each context declares its routes once, annotated for the published API
+//! document ([`openapi()`], built from the routers themselves; see
+//! [`openapi`](mod@openapi)).
 
 pub mod accounts;
 pub mod audit;
@@ -17,6 +21,7 @@ pub mod error;
 pub mod extract;
 pub mod kpis;
 pub mod migrate;
+pub mod openapi;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
@@ -28,6 +33,8 @@ pub mod support;
 pub mod warehouse;
 
 use axum::Router;
+
+pub use openapi::openapi;
 
 use crate::port::Host;
 

@@ -15,6 +15,7 @@ use crate::pricing::PromoRefusal;
 /// internally-tagged enum support: same JSON, a fraction of the code in the
 /// browser bundles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "error", rename_all = "snake_case", try_from = "WireError")]
 #[non_exhaustive]
 pub enum ApiError {

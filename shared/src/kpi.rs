@@ -21,6 +21,7 @@ use crate::pricing::round_div;
 
 /// What running the shop costs, as entered by an admin (`PUT /api/kpis/costs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CostSettings {
     /// Fixed costs per month (rent, software…); prorated over 30-day months.
@@ -82,6 +83,7 @@ impl CostSettings {
 
 /// One UTC day of the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayPoint {
     /// `2026-11-24`.
     pub day: String,
@@ -93,6 +95,7 @@ pub struct DayPoint {
 
 /// Money in and out over the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Revenue {
     /// Σ totals of orders paid in the period.
     pub gross: Money,
@@ -106,6 +109,7 @@ pub struct Revenue {
 
 /// Fulfilment speed over orders shipped in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Shipping {
     /// Orders shipped in the period.
     pub shipped: i64,
@@ -121,6 +125,7 @@ pub struct Shipping {
 
 /// What one paid order cost to serve, and how that splits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CostPerOrder {
     /// Fixed costs of the period (prorated), per order.
     pub fixed: Money,
@@ -136,6 +141,7 @@ pub struct CostPerOrder {
 
 /// Stock movement over the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockFigures {
     /// Units that left the shelf as sales.
     pub units_sold: i64,
@@ -152,6 +158,7 @@ pub struct StockFigures {
 
 /// Payments and refunds that went wrong in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillingFigures {
     /// Payments that did not match their order (never marked paid).
     pub payment_errors: i64,
@@ -161,6 +168,7 @@ pub struct BillingFigures {
 
 /// Refunds over the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefundFigures {
     /// `refunded / gross revenue`.
     pub refund_rate_bps: Option<i64>,
@@ -173,6 +181,7 @@ pub struct RefundFigures {
 
 /// Survey answers given in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Satisfaction {
     /// Answers.
     pub responses: i64,
@@ -187,6 +196,7 @@ pub struct Satisfaction {
 /// `GET /api/kpis?from=&to=`: the period's figures (`from` inclusive, `to`
 /// exclusive, unix ms; days are UTC).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KpiReport {
     /// Start, unix ms.
     pub from_ms: i64,

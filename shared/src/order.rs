@@ -9,6 +9,7 @@ use crate::pricing::Totals;
 
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Created by checkout, stock reserved, waiting for the payment.
@@ -83,6 +84,7 @@ impl OrderStatus {
 
 /// An order as its buyer sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderSummary {
     /// Its id.
     pub id: OrderId,
@@ -110,6 +112,7 @@ pub struct OrderSummary {
 
 /// How a parcel travels and how to follow it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Shipment {
     /// `Colissimo`, `Chronopost`, …
@@ -120,6 +123,7 @@ pub struct Shipment {
 
 /// Body of `POST /api/orders/{id}/status`: staff move an order on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
     /// `picking`, `shipped`, `delivered` or `cancelled`.
@@ -134,6 +138,7 @@ pub struct StatusChange {
 
 /// A paid order still not shipped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StuckOrder {
     /// The order.
     pub id: OrderId,
@@ -149,6 +154,7 @@ pub struct StuckOrder {
 
 /// An order in the staff board (`GET /api/orders`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderRow {
     /// The order.
     pub id: OrderId,
@@ -168,6 +174,7 @@ pub struct OrderRow {
 
 /// One payment session opened for an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentSessionInfo {
     /// The provider's session id.
     pub id: String,
@@ -183,6 +190,7 @@ pub struct PaymentSessionInfo {
 
 /// The money side of an order, for staff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentInfo {
     /// Every session, oldest first.
     pub sessions: Vec<PaymentSessionInfo>,
@@ -198,6 +206,7 @@ pub struct PaymentInfo {
 
 /// A payment or refund that did not go as it should.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillingError {
     /// `amount_mismatch`, `refund_failed`, …
     pub kind: String,
@@ -211,6 +220,7 @@ pub struct BillingError {
 
 /// An order as staff see it (`GET /api/orders/{id}/staff`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffOrderView {
     /// What the buyer sees.
     pub order: OrderSummary,
@@ -228,6 +238,7 @@ pub struct StaffOrderView {
 
 /// One line of an order, frozen at checkout.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderLine {
     /// The SKU.
     pub sku: Sku,
@@ -243,6 +254,7 @@ pub struct OrderLine {
 
 /// One status change: when, to what, by whom, why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     /// Unix milliseconds.
     pub at_ms: i64,

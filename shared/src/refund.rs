@@ -8,6 +8,7 @@ use crate::money::Money;
 
 /// Where a refund is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RefundStatus {
     /// Asked for, waiting for finance.
@@ -50,6 +51,7 @@ impl RefundStatus {
 
 /// One line the customer wants refunded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RefundLineRequest {
     /// The SKU bought.
@@ -60,6 +62,7 @@ pub struct RefundLineRequest {
 
 /// Body of `POST /api/refunds`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RefundRequest {
     /// The order.
@@ -72,6 +75,7 @@ pub struct RefundRequest {
 
 /// Body of `POST /api/refunds/{id}/approve`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApproveRefund {
     /// A partial amount; the requested amount when absent.
@@ -84,6 +88,7 @@ pub struct ApproveRefund {
 
 /// Body of `POST /api/refunds/{id}/decline`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeclineRefund {
     /// Why (shown to the customer).
@@ -92,6 +97,7 @@ pub struct DeclineRefund {
 
 /// Body of `POST /api/refunds/direct`: finance refunds an amount directly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StaffRefund {
     /// The order.
@@ -104,6 +110,7 @@ pub struct StaffRefund {
 
 /// A refund as customer and staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Refund {
     /// Its id.
     pub id: OpaqueId,
@@ -127,6 +134,7 @@ pub struct Refund {
 
 /// One refunded line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefundLine {
     /// SKU.
     pub sku: Sku,
@@ -138,6 +146,7 @@ pub struct RefundLine {
 
 /// A refund in finance's queue, with what the order can still give back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefundQueueItem {
     /// The refund.
     pub refund: Refund,

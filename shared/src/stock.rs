@@ -6,6 +6,7 @@ use crate::ids::{OrderId, Sku};
 
 /// One SKU's stock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockLevel {
     /// The SKU.
     pub sku: Sku,
@@ -25,6 +26,7 @@ pub struct StockLevel {
 
 /// One ledger row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockMovement {
     /// `receipt`, `adjustment`, `reservation`, `release`, `sale`, `return`.
     pub kind: String,
@@ -40,6 +42,7 @@ pub struct StockMovement {
 
 /// Body of `POST /api/stock/{sku}/receipts`: goods arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
     /// Units received (1 to 100 000).
@@ -51,6 +54,7 @@ pub struct Receipt {
 
 /// Body of `POST /api/stock/{sku}/adjustments`: a count that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Adjustment {
     /// Units to add (positive) or remove (negative); never zero.

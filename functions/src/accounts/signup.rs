@@ -11,6 +11,20 @@ use crate::extract::ApiJson;
 use crate::port::Host;
 
 /// Creates the account (409 when the e-mail is taken) and opens a session.
+#[utoipa::path(
+    post,
+    path = "/api/accounts/signup",
+    operation_id = "sign_up",
+    tag = "accounts",
+    description = "Public. Creates a customer account and signs it in.",
+    request_body = SignUp,
+    security(()),
+    responses(
+        (status = 201, description = "The account, signed in.", body = Account, headers(("Set-Cookie" = String, description = "The new session: `comptoir_session=<token>; Path=/; HttpOnly; SameSite=…; Max-Age=2592000`."))),
+        (status = 409, description = "`conflict`: an account already uses this e-mail.", body = ApiError),
+        (status = 422, description = "`validation`: the e-mail, the password (10 to 128 characters) or the name (at most 100 characters) is invalid.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     ApiJson(body): ApiJson<SignUp>,

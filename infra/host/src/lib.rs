@@ -6,6 +6,7 @@
 //! ([`sqlite::NativeSqlite`]), an HTTP client ([`http::ReqwestClient`]) and
 //! the environment ([`config_from_env`]).
 
+pub mod api_docs;
 pub mod http;
 pub mod manifest;
 pub mod smtp;
