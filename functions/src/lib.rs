@@ -44,6 +44,25 @@ pub const FUNCTIONS: [&str; 10] = [
     "kpis",
 ];
 
+/// The documented routes of the function whose `spin.toml` component id is
+/// `name`: what [`router_for`] mounts, with its part of the [`openapi()`]
+/// document.
+pub fn api_for(name: &str) -> Option<utoipa_axum::router::OpenApiRouter<Host>> {
+    Some(match name {
+        "catalog" => catalog::api(),
+        "cart" => cart::api(),
+        "checkout" => checkout::api(),
+        "payments" => payments::api(),
+        "orders" => orders::api(),
+        "accounts" => accounts::api(),
+        "refunds" => refunds::api(),
+        "stock" => warehouse::api(),
+        "support" => support::api(),
+        "kpis" => kpis::api(),
+        _ => return None,
+    })
+}
+
 /// The router of the function whose `spin.toml` component id is `name`,
 /// behind the [`edge`] (origin and media-type rule, typed refusals, security
 /// headers): what both hosts mount.

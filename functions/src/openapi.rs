@@ -25,7 +25,7 @@ use utoipa_axum::routes;
 use crate::port::Host;
 
 /// Where the document is served.
-pub const DOCUMENT_PATH: &str = "/api/openapi.json";
+pub const DOCUMENT_PATH: &str = comptoir_shared::site::API_DOCUMENT_PATH;
 
 /// The security scheme of the session cookie, as operations name it.
 pub const SESSION: &str = "session";
@@ -95,17 +95,13 @@ impl Modify for SessionCookie {
 
 /// Every context's routes with their document, and the document's own.
 fn all() -> OpenApiRouter<Host> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(crate::catalog::api())
-        .merge(crate::cart::api())
-        .merge(crate::checkout::api())
-        .merge(crate::payments::api())
-        .merge(crate::orders::api())
-        .merge(crate::accounts::api())
-        .merge(crate::refunds::api())
-        .merge(crate::warehouse::api())
-        .merge(crate::support::api())
-        .merge(crate::kpis::api())
+    crate::FUNCTIONS
+        .iter()
+        .filter_map(|name| crate::api_for(name))
+        .fold(
+            OpenApiRouter::with_openapi(ApiDoc::openapi()),
+            OpenApiRouter::merge,
+        )
         .routes(routes!(document))
 }
 
@@ -117,38 +113,45 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The document as pretty JSON (what `docs/openapi.json` holds), built once.
+/// The document as pretty JSON (what `docs/openapi.json` holds), built once,
+/// its descriptions tidied ([`tidy`]).
 pub fn document_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
     JSON.get_or_init(|| {
-        let mut doc = serde_json::to_value(openapi()).unwrap_or_default();
-        tidy(&mut doc);
-        let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        // Serialized from the typed document, which keeps declaration order
+        // (a `serde_json::Value` would sort every object's keys).
+        let mut json = tidy(&serde_json::to_string_pretty(&openapi()).unwrap_or_default());
         json.push('\n');
         json
     })
 }
 
-/// Descriptions written as doc comments, made for readers of the document:
-/// wrapped lines joined (a blank line stays a paragraph break), and rustdoc
-/// links (`` [`Address`] ``, `` [`crate::search`] ``) as plain code.
-fn tidy(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                match v {
-                    serde_json::Value::String(text) if key == "description" => {
-                        *text = tidy_text(text);
-                    }
-                    _ => tidy(v),
-                }
+/// Every `"description": "…"` of pretty-printed `json` through [`tidy_text`].
+fn tidy(json: &str) -> String {
+    const KEY: &str = "\"description\": ";
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(at) = rest.find(KEY) {
+        let value_start = at + KEY.len();
+        out.push_str(&rest[..value_start]);
+        rest = &rest[value_start..];
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+        match stream.next() {
+            Some(Ok(serde_json::Value::String(text))) => {
+                let end = stream.byte_offset();
+                out.push_str(&serde_json::to_string(&tidy_text(&text)).unwrap_or_default());
+                rest = &rest[end..];
             }
+            _ => {}
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(tidy),
-        _ => {}
     }
+    out.push_str(rest);
+    out
 }
 
+/// A description written as a doc comment, made for readers of the
+/// document: wrapped lines joined (a blank line stays a paragraph break),
+/// and rustdoc links (`` [`Address`] ``, `` [`crate::search`] ``) as plain code.
 fn tidy_text(text: &str) -> String {
     let joined = text
         .split("\n\n")
@@ -189,6 +192,8 @@ fn tidy_text(text: &str) -> String {
     get,
     path = "/api/openapi.json",
     operation_id = "get_openapi_document",
+
+    summary = "Read this API document",
     tag = "meta",
     description = "Public.",
     security(()),

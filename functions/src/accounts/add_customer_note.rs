@@ -22,6 +22,8 @@ use super::Viewer;
     post,
     path = "/api/accounts/customers/{id}/notes",
     operation_id = "add_customer_note",
+
+    summary = "Write a note about a customer",
     tag = "accounts",
     description = "Roles: support, admin. A note about a customer, never shown to them.",
     params(("id" = OpaqueId, Path, description = "The customer's account id.")),

@@ -19,6 +19,8 @@ use super::Viewer;
     post,
     path = "/api/accounts/password",
     operation_id = "change_password",
+
+    summary = "Change my password",
     tag = "accounts",
     description = "Roles: any account. Changes the password. Every session of the account ends, \
         the caller's own included: the answer carries a new one.",

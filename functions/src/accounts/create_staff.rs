@@ -19,6 +19,8 @@ use super::Viewer;
     post,
     path = "/api/accounts/staff",
     operation_id = "create_staff",
+
+    summary = "Create a staff account",
     tag = "accounts",
     description = "Roles: admin. Creates a staff account with a first password and a staff role.",
     request_body = NewStaff,

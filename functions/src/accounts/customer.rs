@@ -19,6 +19,8 @@ use super::Viewer;
     get,
     path = "/api/accounts/customers/{id}",
     operation_id = "get_customer",
+
+    summary = "Read a customer (360° view)",
     tag = "accounts",
     description = "Roles: support, admin. A customer seen whole: profile, orders, refunds, support \
         threads, survey answers and staff notes.",

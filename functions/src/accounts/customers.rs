@@ -28,6 +28,8 @@ pub struct Params {
     get,
     path = "/api/accounts/customers",
     operation_id = "list_customers",
+
+    summary = "List customers",
     tag = "accounts",
     description = "Roles: support, admin. Customer accounts with their order figures, newest first (at most 200).",
     params(Params),

@@ -15,6 +15,8 @@ use super::Viewer;
     get,
     path = "/api/accounts/staff",
     operation_id = "list_staff",
+
+    summary = "List staff accounts",
     tag = "accounts",
     description = "Roles: admin. Every staff account, disabled ones included.",
     security(("session" = [])),

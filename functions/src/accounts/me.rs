@@ -12,6 +12,8 @@ use super::Viewer;
     get,
     path = "/api/accounts/me",
     operation_id = "get_me",
+
+    summary = "Read the signed-in account",
     tag = "accounts",
     description = "Roles: any account. Who is signed in.",
     security(("session" = [])),

@@ -18,6 +18,8 @@ use super::Viewer;
     get,
     path = "/api/accounts/me/orders",
     operation_id = "list_my_orders",
+
+    summary = "List my orders",
     tag = "accounts",
     description = "Roles: any account. The orders placed while signed in, newest first (at most \
         100); guest orders under the same e-mail are not shown.",

@@ -26,6 +26,8 @@ use super::Viewer;
     post,
     path = "/api/accounts/signin",
     operation_id = "sign_in",
+
+    summary = "Sign in",
     tag = "accounts",
     description = "Public. Opens a session for the right e-mail and password; a session the \
         request presented is ended (the token always changes). Failed attempts are throttled \

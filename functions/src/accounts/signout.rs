@@ -14,6 +14,8 @@ use super::Viewer;
     post,
     path = "/api/accounts/signout",
     operation_id = "sign_out",
+
+    summary = "Sign out",
     tag = "accounts",
     description = "Public (with or without a session). Ends the session, here and in the browser.",
     security((), ("session" = [])),

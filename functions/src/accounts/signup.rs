@@ -15,6 +15,8 @@ use crate::port::Host;
     post,
     path = "/api/accounts/signup",
     operation_id = "sign_up",
+
+    summary = "Sign up (customer account)",
     tag = "accounts",
     description = "Public. Creates a customer account and signs it in.",
     request_body = SignUp,

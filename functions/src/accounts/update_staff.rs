@@ -21,6 +21,8 @@ use super::Viewer;
     post,
     path = "/api/accounts/staff/{id}",
     operation_id = "update_staff",
+
+    summary = "Change or disable a staff account",
     tag = "accounts",
     description = "Roles: admin. Changes a staff account's role, or disables it (ending its \
         sessions) or enables it. The shop never loses its last active admin.",

@@ -44,6 +44,8 @@ pub struct Params {
     get,
     path = "/api/audit",
     operation_id = "list_audit_entries",
+
+    summary = "Read the audit log",
     tag = "accounts",
     description = "Roles: admin. The audit log of staff actions, newest first.",
     params(Params),

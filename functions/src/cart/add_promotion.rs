@@ -17,6 +17,8 @@ use crate::port::Host;
     put,
     path = "/api/carts/{id}/promotions",
     operation_id = "add_cart_promotion",
+
+    summary = "Add a promotion code to a cart",
     tag = "cart",
     description = "Public (whoever holds the id). Adds a promotion code if it applies to the cart \
         as it is; otherwise says why and keeps nothing.",

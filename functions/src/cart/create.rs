@@ -14,6 +14,8 @@ use crate::port::{Executor as _, Host, new_id};
     post,
     path = "/api/carts",
     operation_id = "create_cart",
+
+    summary = "Create a cart",
     tag = "cart",
     description = "Public. A new, empty cart; the browser keeps its id (it is the capability to use it).",
     security(()),

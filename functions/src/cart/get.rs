@@ -24,6 +24,8 @@ pub struct Options {
     get,
     path = "/api/carts/{id}",
     operation_id = "get_cart",
+
+    summary = "Read a cart, priced",
     tag = "cart",
     description = "Public (whoever holds the id). The cart priced now, with the codes that apply \
         and those that no longer do.",

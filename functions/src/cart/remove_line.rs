@@ -17,6 +17,8 @@ use crate::port::Host;
     delete,
     path = "/api/carts/{id}/items/{sku}",
     operation_id = "remove_cart_line",
+
+    summary = "Remove a SKU from a cart",
     tag = "cart",
     description = "Public (whoever holds the id). Drops a SKU from the cart; dropping an absent one is not an error.",
     params(

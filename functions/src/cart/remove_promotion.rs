@@ -17,6 +17,8 @@ use crate::port::Host;
     delete,
     path = "/api/carts/{id}/promotions/{code}",
     operation_id = "remove_cart_promotion",
+
+    summary = "Remove a promotion code from a cart",
     tag = "cart",
     description = "Public (whoever holds the id). Drops a promotion code; dropping an absent one is not an error.",
     params(

@@ -16,6 +16,8 @@ use crate::port::Host;
     put,
     path = "/api/carts/{id}/items",
     operation_id = "set_cart_line",
+
+    summary = "Set a SKU's quantity in a cart",
     tag = "cart",
     description = "Public (whoever holds the id). Sets how many units of a SKU the cart holds, \
         within what is available now.",

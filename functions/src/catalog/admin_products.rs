@@ -16,6 +16,8 @@ use crate::port::Host;
     get,
     path = "/api/catalog/admin/products",
     operation_id = "list_admin_products",
+
+    summary = "List every product (admin)",
     tag = "catalog",
     description = "Roles: admin. Every product, published or not, with its variants and their shelves.",
     security(("session" = [])),

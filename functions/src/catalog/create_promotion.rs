@@ -20,6 +20,8 @@ use crate::port::Host;
     post,
     path = "/api/promotions",
     operation_id = "create_promotion",
+
+    summary = "Create a promotion code",
     tag = "catalog",
     description = "Roles: admin. Creates a code; the body is the terms checkout applies. A \
         percentage is 1 to 10000 basis points; amounts are in EUR up to 1000000.00 (a fixed \

@@ -18,6 +18,8 @@ use crate::port::Host;
     post,
     path = "/api/promotions/{code}/disable",
     operation_id = "disable_promotion",
+
+    summary = "Disable a promotion code",
     tag = "catalog",
     description = "Roles: admin. Switches a code off: it applies nowhere from now on (checkout \
         refuses it as `inactive`).",

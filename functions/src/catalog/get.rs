@@ -14,6 +14,8 @@ use crate::port::Host;
     get,
     path = "/api/catalog/products/{id}",
     operation_id = "get_product",
+
+    summary = "Read a product",
     tag = "catalog",
     description = "Public. A published product with every variant and its live availability.",
     params(("id" = ProductId, Path, description = "The product's slug.")),

@@ -22,6 +22,8 @@ use crate::port::Host;
     get,
     path = "/api/catalog/products",
     operation_id = "list_products",
+
+    summary = "List published products",
     tag = "catalog",
     description = "Public. Published products matching the query, one page at a time, with the \
         number of matching products per category (counted without the category filter). \

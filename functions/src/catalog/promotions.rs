@@ -15,6 +15,8 @@ use crate::port::Host;
     get,
     path = "/api/promotions",
     operation_id = "list_promotions",
+
+    summary = "List promotion codes",
     tag = "catalog",
     description = "Roles: admin. Every promotion code with how often it was used (orders not cancelled), by code.",
     security(("session" = [])),

@@ -20,6 +20,8 @@ use crate::port::Host;
     put,
     path = "/api/catalog/admin/products/{id}",
     operation_id = "save_product",
+
+    summary = "Create or replace a product",
     tag = "catalog",
     description = "Roles: admin. Creates the product under this slug, or replaces its fields. \
         Publishing needs a variant first.",

@@ -22,6 +22,8 @@ use crate::port::Host;
     put,
     path = "/api/catalog/admin/products/{id}/variants/{sku}",
     operation_id = "save_variant",
+
+    summary = "Create or change a variant",
     tag = "catalog",
     description = "Roles: admin. Creates a variant with an empty shelf (stock comes in through \
         receipts) or changes its options, price and position. Orders keep the price they were \

@@ -20,6 +20,8 @@ use crate::port::Host;
     post,
     path = "/api/catalog/admin/products/{id}/published",
     operation_id = "set_product_published",
+
+    summary = "Publish or unpublish a product",
     tag = "catalog",
     description = "Roles: admin. Shows or hides the product in the shop (showing needs a variant).",
     params(("id" = ProductId, Path, description = "The product's slug.")),

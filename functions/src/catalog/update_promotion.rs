@@ -19,6 +19,8 @@ use crate::port::Host;
     put,
     path = "/api/promotions/{code}",
     operation_id = "update_promotion",
+
+    summary = "Replace a promotion code's terms",
     tag = "catalog",
     description = "Roles: admin. Replaces a code's terms (the body's `code` must be the path's). \
         Uses already made stay counted.",

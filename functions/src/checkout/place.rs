@@ -31,6 +31,8 @@ use crate::{cart, orders, promotions, stock};
     post,
     path = "/api/checkout",
     operation_id = "place_order",
+
+    summary = "Place an order from a cart",
     tag = "checkout",
     description = "Public (a guest), or a signed-in customer, whose account the order is then \
         attached to. Prices the cart on the server with its codes (all must apply), creates the \

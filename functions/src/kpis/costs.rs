@@ -15,6 +15,8 @@ use crate::port::Host;
     get,
     path = "/api/kpis/costs",
     operation_id = "get_costs",
+
+    summary = "Read the cost inputs",
     tag = "kpis",
     description = "Roles: admin, support, warehouse, finance. The cost inputs behind the cost per order and the shipping SLA.",
     security(("session" = [])),

@@ -37,6 +37,8 @@ pub struct Params {
     get,
     path = "/api/kpis",
     operation_id = "get_kpi_report",
+
+    summary = "Read the KPI report",
     tag = "kpis",
     description = "Roles: admin, support, warehouse, finance. The KPI report over `[from, to)` \
         (default the last 30 days, at most 366 days; days are UTC). Money in minor units, \

@@ -18,6 +18,8 @@ use crate::port::Host;
     put,
     path = "/api/kpis/costs",
     operation_id = "set_costs",
+
+    summary = "Set the cost inputs",
     tag = "kpis",
     description = "Roles: admin. Sets the cost inputs: amounts in EUR from 0 to 10000000.00, a \
         payment fee of at most 10000 basis points, an SLA of 1 to 720 hours.",

@@ -21,6 +21,8 @@ use crate::port::Host;
     post,
     path = "/api/orders/{id}/abandon",
     operation_id = "abandon_order",
+
+    summary = "Abandon an unpaid order",
     tag = "orders",
     description = "Public (whoever holds the id). The shopper came back from the payment page \
         without paying: the unpaid order is cancelled and its stock released at once.",

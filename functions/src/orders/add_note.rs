@@ -19,6 +19,8 @@ use crate::port::Host;
     post,
     path = "/api/orders/{id}/notes",
     operation_id = "add_order_note",
+
+    summary = "Write an internal note on an order",
     tag = "orders",
     description = "Roles: admin, support, warehouse, finance. An internal note on the order's \
         timeline, never shown to the buyer.",

@@ -162,6 +162,8 @@ pub async fn rows(
     get,
     path = "/api/orders",
     operation_id = "list_orders",
+
+    summary = "List orders (staff board)",
     tag = "orders",
     description = "Roles: admin, support, warehouse, finance. The order board, newest first, 50 a page.",
     params(Params),

@@ -25,6 +25,8 @@ use crate::port::{Host, new_id};
     post,
     path = "/api/orders/{id}/status",
     operation_id = "change_order_status",
+
+    summary = "Move an order along its life",
     tag = "orders",
     description = "Roles: warehouse or admin to move an order to `picking`, `shipped` (with the \
         shipment) or `delivered`; support or admin to cancel it. The shared state machine \

@@ -26,6 +26,8 @@ pub const MAX_ROWS: i64 = 10_000;
     get,
     path = "/api/orders/export.csv",
     operation_id = "export_orders",
+
+    summary = "Export orders as CSV",
     tag = "orders",
     description = "Roles: admin, support, warehouse, finance. The board's filters, every matching \
         order (up to 10 000) as RFC 4180 CSV: `id,status,email,total_eur,created_at,paid_at,items`, \

@@ -18,6 +18,8 @@ use crate::port::Host;
     get,
     path = "/api/orders/{id}",
     operation_id = "get_order",
+
+    summary = "Read an order",
     tag = "orders",
     description = "Public (whoever holds the id: a guest's order id is their capability to read it). \
         The order with its lines, totals and timeline, as its buyer sees it.",

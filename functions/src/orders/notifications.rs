@@ -27,6 +27,8 @@ pub struct Filter {
     get,
     path = "/api/orders/notifications",
     operation_id = "list_notifications",
+
+    summary = "List customer notifications (outbox)",
     tag = "orders",
     description = "Roles: support, admin. The outbox: what was (or is still to be) sent to customers, unsent first.",
     params(Filter),

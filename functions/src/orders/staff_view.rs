@@ -20,6 +20,8 @@ use crate::port::{Executor as _, Host};
     get,
     path = "/api/orders/{id}/staff",
     operation_id = "get_staff_order",
+
+    summary = "Read an order as staff see it",
     tag = "orders",
     description = "Roles: admin, support, warehouse, finance. Everything staff know about an \
         order: what the buyer sees, payment sessions and capture, refunds, internal notes and \

@@ -29,6 +29,8 @@ pub struct Filter {
     get,
     path = "/api/orders/stuck",
     operation_id = "list_stuck_orders",
+
+    summary = "List paid orders not shipped in time",
     tag = "orders",
     description = "Roles: admin, support, warehouse, finance. Paid orders not shipped after N hours, oldest first (at most 500).",
     params(Filter),

@@ -54,6 +54,8 @@ async fn load(host: &Host, raw: &str) -> AppResult<SandboxSession> {
     get,
     path = "/api/payments/sandbox/{id}",
     operation_id = "get_sandbox_session",
+
+    summary = "Read a sandbox payment session",
     tag = "payments",
     description = "Public (whoever holds the session id). What the offline sandbox provider's \
         payment page shows; only while the sandbox is the configured provider.",
@@ -76,6 +78,8 @@ pub async fn show(
     post,
     path = "/api/payments/sandbox/{id}",
     operation_id = "decide_sandbox_session",
+
+    summary = "Approve or decline a sandbox payment",
     tag = "payments",
     description = "Public (whoever holds the session id). Approves or declines the payment, as a \
         card would: the sandbox signs a provider event and applies it through the webhook's own \

@@ -22,6 +22,8 @@ use super::provider;
     post,
     path = "/api/payments/sessions",
     operation_id = "open_payment_session",
+
+    summary = "Open a payment session for an order",
     tag = "payments",
     description = "Public (whoever holds the order's id). Where to send the shopper to pay an \
         order waiting for payment: the open session again if there is one, else a new one with \

@@ -140,6 +140,8 @@ pub struct Ack {
     post,
     path = "/api/payments/webhook",
     operation_id = "receive_payment_event",
+
+    summary = "Receive a payment provider event (webhook)",
     tag = "payments",
     description = "Public; called by the payment provider, authenticated by its signature (and \
         exempt from the origin rule). The event is recorded once by id (a replay is acknowledged \

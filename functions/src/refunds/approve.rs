@@ -19,6 +19,8 @@ use crate::port::Host;
     post,
     path = "/api/refunds/{id}/approve",
     operation_id = "approve_refund",
+
+    summary = "Approve a refund",
     tag = "refunds",
     description = "Roles: finance, admin. Approves all or part of a requested refund, optionally \
         putting the units back on the shelf; it goes to the provider at once.",

@@ -19,6 +19,8 @@ use crate::port::Host;
     post,
     path = "/api/refunds/{id}/decline",
     operation_id = "decline_refund",
+
+    summary = "Decline a refund",
     tag = "refunds",
     description = "Roles: finance, admin. Refuses a requested refund, saying why (shown to the customer).",
     params(("id" = OpaqueId, Path, description = "The refund's id.")),

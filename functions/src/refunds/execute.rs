@@ -20,6 +20,8 @@ use crate::port::Host;
     post,
     path = "/api/refunds/{id}/execute",
     operation_id = "execute_refund",
+
+    summary = "Execute a committed refund",
     tag = "refunds",
     description = "Roles: finance, support, admin. Sends a committed (`pending`) refund to the \
         provider — the one a cancellation committed, or one whose provider call failed — and \

@@ -28,6 +28,8 @@ pub struct Filter {
     get,
     path = "/api/refunds/mine",
     operation_id = "list_my_refunds",
+
+    summary = "List my refunds",
     tag = "refunds",
     description = "Roles: any account. The caller's refunds, newest first: one order's, or all.",
     params(Filter),

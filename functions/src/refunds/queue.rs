@@ -34,6 +34,8 @@ pub struct Filter {
     get,
     path = "/api/refunds",
     operation_id = "list_refund_queue",
+
+    summary = "List refunds (finance queue)",
     tag = "refunds",
     description = "Roles: finance, support, admin. Refunds in one status (default `requested`), \
         oldest first (at most 200), each with what its order captured and has already given back.",

@@ -26,6 +26,8 @@ pub const WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
     post,
     path = "/api/refunds",
     operation_id = "request_refund",
+
+    summary = "Request a refund",
     tag = "refunds",
     description = "Roles: the customer who placed the order signed in. Asks for lines of a \
         shipped or delivered order to be refunded, with a reason, within 30 days of shipping; \

@@ -20,6 +20,8 @@ use crate::port::{Host, new_id};
     post,
     path = "/api/refunds/direct",
     operation_id = "refund_directly",
+
+    summary = "Refund an amount directly",
     tag = "refunds",
     description = "Roles: finance, admin. Refunds an amount of a paid order directly (goodwill, \
         damaged parcel), with a reason: created, committed and sent to the provider at once.",

@@ -19,6 +19,8 @@ use crate::port::Host;
     post,
     path = "/api/support/surveys",
     operation_id = "answer_survey",
+
+    summary = "Answer an order's satisfaction survey",
     tag = "support",
     description = "Roles: the customer who placed the order signed in. Rates an order once it \
         was delivered (refunds after delivery do not stop it), once per order.",

@@ -19,6 +19,8 @@ use super::Side;
     get,
     path = "/api/support/threads/{id}",
     operation_id = "get_support_thread",
+
+    summary = "Read a support thread",
     tag = "support",
     description = "Roles: the thread's customer, support, admin. A thread with its messages, oldest first.",
     params(("id" = OpaqueId, Path, description = "The thread's id.")),

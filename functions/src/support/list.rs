@@ -41,6 +41,8 @@ pub struct Params {
     get,
     path = "/api/support/threads",
     operation_id = "list_support_threads",
+
+    summary = "List support threads",
     tag = "support",
     description = "Roles: a customer (their own threads), support or admin (the inbox). Latest activity first.",
     params(Params),

@@ -18,6 +18,8 @@ use crate::port::Host;
     post,
     path = "/api/support/threads",
     operation_id = "open_support_thread",
+
+    summary = "Open a support thread",
     tag = "support",
     description = "Roles: customer. Opens a thread, about one of their orders or not, with its first message (status `open`).",
     request_body = NewThread,

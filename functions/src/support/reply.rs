@@ -21,6 +21,8 @@ use super::Side;
     post,
     path = "/api/support/threads/{id}/messages",
     operation_id = "reply_support_thread",
+
+    summary = "Write in a support thread",
     tag = "support",
     description = "Roles: the thread's customer, support, admin. Writes in the thread: a \
         customer's message (re)opens it, a staff reply leaves it `pending`.",

@@ -19,6 +19,8 @@ use crate::port::Host;
     post,
     path = "/api/support/threads/{id}/status",
     operation_id = "set_support_thread_status",
+
+    summary = "Set a support thread's status",
     tag = "support",
     description = "Roles: support, admin. Closes, reopens or parks a thread.",
     params(("id" = OpaqueId, Path, description = "The thread's id.")),

@@ -17,6 +17,8 @@ use crate::port::Host;
     get,
     path = "/api/support/surveys/{order_id}",
     operation_id = "get_survey",
+
+    summary = "Read an order's survey answer",
     tag = "support",
     description = "Roles: the customer who gave it, or any staff account. An order's survey answer.",
     params(("order_id" = OrderId, Path, description = "The order rated.")),

@@ -18,6 +18,8 @@ use crate::port::Host;
     post,
     path = "/api/stock/{sku}/adjustments",
     operation_id = "adjust_stock",
+
+    summary = "Adjust a stock count",
     tag = "stock",
     description = "Roles: warehouse, admin. The count differs (breakage, inventory): on hand \
         moves by `delta`, with an `adjustment` ledger row; it never drops below what unpaid \

@@ -28,6 +28,8 @@ pub struct Filter {
     get,
     path = "/api/stock",
     operation_id = "list_stock_levels",
+
+    summary = "List stock levels",
     tag = "stock",
     description = "Roles: warehouse, admin. On hand, reserved and available per SKU, lowest availability first.",
     params(Filter),

@@ -18,6 +18,8 @@ use crate::port::{Executor as _, Host};
     get,
     path = "/api/stock/{sku}/movements",
     operation_id = "list_stock_movements",
+
+    summary = "List a SKU's stock movements",
     tag = "stock",
     description = "Roles: warehouse, admin. The SKU's ledger, newest first (the last 500 movements).",
     params(("sku" = Sku, Path, description = "The SKU.")),

@@ -17,6 +17,8 @@ use crate::port::Host;
     post,
     path = "/api/stock/{sku}/receipts",
     operation_id = "receive_stock",
+
+    summary = "Receive goods into stock",
     tag = "stock",
     description = "Roles: warehouse, admin. Goods arrived: on hand grows, with a `receipt` ledger row.",
     params(("sku" = Sku, Path, description = "The SKU.")),
