@@ -8,8 +8,9 @@
 # its schema; at the end every operation must have answered 2xx at least once
 # (check_2xx.py). Prints each run's time and the total.
 #
-# Uses target/debug/comptoir-host (built if missing). ST_MAX_EXAMPLES
-# overrides the examples per operation.
+# Uses target/debug/comptoir-host (the test step's build: `cargo build` only
+# links the binary). ST_MAX_EXAMPLES overrides the examples per operation,
+# ST_ROLES the runs, ST_KEEP=1 keeps the work folder (logs, reports).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 HERE=e2e/schemathesis
@@ -17,7 +18,7 @@ ST=.tools/venv/bin/st
 PY=.tools/venv/bin/python
 HOST_BIN=${COMPTOIR_HOST_BIN:-target/debug/comptoir-host}
 [ -x "$ST" ] || { echo "schemathesis is missing: run infra/install-tools.sh" >&2; exit 1; }
-[ -x "$HOST_BIN" ] || cargo build -q -p comptoir-host
+[ -n "${COMPTOIR_HOST_BIN:-}" ] || cargo build -q -p comptoir-host
 
 WORK=$(mktemp -d)
 HOST_PID=

@@ -11,7 +11,7 @@ use comptoir_host::api_docs;
 use serde_json::Value;
 
 fn document() -> Value {
-    serde_json::from_str(comptoir_functions::openapi::document_json()).unwrap()
+    serde_json::from_str(comptoir_functions::openapi::document_json()).unwrap_or_default()
 }
 
 #[test]
@@ -30,6 +30,7 @@ fn the_committed_api_documents_are_what_the_code_generates() {
 #[test]
 fn the_reference_lists_every_kind_of_refusal() {
     let doc = document();
+    assert!(doc.is_object(), "the document is JSON");
     let documented: BTreeSet<String> = doc["components"]["schemas"]["ApiError"]["oneOf"]
         .as_array()
         .unwrap()
@@ -126,15 +127,16 @@ fn spin_mounts_each_documented_route_at_the_function_that_documents_it() {
 }
 
 /// Rust files under `dir`, recursively.
-fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
+fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
         if path.is_dir() {
-            sources(&path, out);
+            sources(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "rs") {
             out.push(path);
         }
     }
+    Ok(())
 }
 
 #[test]
@@ -142,7 +144,7 @@ fn every_route_of_the_functions_is_declared_documented() {
     // Routes come only from the `api_routes!` declarations, whose handlers
     // carry `#[utoipa::path]`: no other way to mount one in the functions.
     let mut files = Vec::new();
-    sources(&workspace().join("functions/src"), &mut files);
+    sources(&workspace().join("functions/src"), &mut files).unwrap();
     let mut annotated = 0;
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();

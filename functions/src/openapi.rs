@@ -136,13 +136,10 @@ fn tidy(json: &str) -> String {
         out.push_str(&rest[..value_start]);
         rest = &rest[value_start..];
         let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
-        match stream.next() {
-            Some(Ok(serde_json::Value::String(text))) => {
-                let end = stream.byte_offset();
-                out.push_str(&serde_json::to_string(&tidy_text(&text)).unwrap_or_default());
-                rest = &rest[end..];
-            }
-            _ => {}
+        if let Some(Ok(serde_json::Value::String(text))) = stream.next() {
+            let end = stream.byte_offset();
+            out.push_str(&serde_json::to_string(&tidy_text(&text)).unwrap_or_default());
+            rest = &rest[end..];
         }
     }
     out.push_str(rest);
