@@ -59,7 +59,7 @@ for role in ${ST_ROLES:-session anonymous customer support warehouse finance adm
     COMPTOIR_FUZZ_ROLE=$role timeout 600 "$ST" --config-file "$HERE/schemathesis.toml" run "$WORK/openapi.json" \
         -u "$BASE" -H "Origin: $BASE" "${only[@]}" \
         -n "${ST_MAX_EXAMPLES:-8}" --phases examples,coverage,fuzzing --generation-database none \
-        -c not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+        -c "${ST_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance}" \
         --report ndjson --report-ndjson-path "$WORK/$role.ndjson" --no-color >"$WORK/$role.log" 2>&1
     rc=$?
     set -e

@@ -123,8 +123,9 @@ pub struct SignUp {
     pub email: Email,
     /// The new password.
     pub password: Password,
-    /// Display name.
+    /// Display name (one line).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: String,
 }
 
@@ -193,8 +194,9 @@ pub struct NewStaff {
     pub password: Password,
     /// A staff role (`customer` is refused).
     pub role: Role,
-    /// Display name.
+    /// Display name (one line).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: String,
 }
 

@@ -214,8 +214,10 @@ pub struct ProductQuery {
     /// Order.
     pub sort: ProductSort,
     /// 1-based page (default 1).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, maximum = 4_294_967_295_u64))]
     pub page: Option<u32>,
     /// Products per page (default 12; 1 to 48: more is served as 48).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, maximum = 4_294_967_295_u64))]
     pub per_page: Option<u32>,
 }
 

@@ -29,10 +29,12 @@ pub struct CostSettings {
     /// Packaging and handling, per paid order.
     pub per_order_handling: Money,
     /// The payment provider's fee, in basis points of what is charged.
+    #[cfg_attr(feature = "openapi", schema(maximum = 10_000))]
     pub payment_fee_bps: u32,
     /// What the carrier charges per shipment.
     pub per_shipment_carrier: Money,
     /// Shipped within this many hours of payment counts as on time.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 720))]
     pub shipping_sla_hours: u32,
 }
 

@@ -115,9 +115,11 @@ pub struct OrderSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Shipment {
-    /// `Colissimo`, `Chronopost`, …
+    /// `Colissimo`, `Chronopost`, … (one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40))]
     pub carrier: String,
-    /// The carrier's tracking number.
+    /// The carrier's tracking number (one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub tracking_number: String,
 }
 
@@ -131,8 +133,9 @@ pub struct StatusChange {
     /// Required when shipping.
     #[serde(default)]
     pub shipment: Option<Shipment>,
-    /// Why (shown in the timeline).
+    /// Why (shown in the timeline; one line).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: String,
 }
 

@@ -168,6 +168,7 @@ pub enum PromotionKind {
     /// A share of the merchandise subtotal, in basis points (1..=10000).
     Percentage {
         /// 1000 = 10 %.
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10_000))]
         bps: u32,
     },
     /// A fixed amount off the merchandise subtotal (never below zero).
@@ -202,8 +203,10 @@ pub struct Promotion {
     /// Valid until (unix ms, exclusive), if it ends.
     pub ends_at_ms: Option<i64>,
     /// Total uses allowed, across all customers.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub usage_limit: Option<u32>,
     /// Uses allowed per customer e-mail.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub per_customer_limit: Option<u32>,
     /// Whether it may combine with other codes.
     pub stackable: bool,

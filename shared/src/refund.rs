@@ -67,9 +67,11 @@ pub struct RefundLineRequest {
 pub struct RefundRequest {
     /// The order.
     pub order_id: OrderId,
-    /// What to refund.
+    /// What to refund (one line per SKU).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub lines: Vec<RefundLineRequest>,
-    /// Why (required).
+    /// Why (required; one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub reason: String,
 }
 
@@ -91,7 +93,8 @@ pub struct ApproveRefund {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeclineRefund {
-    /// Why (shown to the customer).
+    /// Why (shown to the customer; one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub note: String,
 }
 
@@ -102,9 +105,10 @@ pub struct DeclineRefund {
 pub struct StaffRefund {
     /// The order.
     pub order_id: OrderId,
-    /// How much.
+    /// How much (positive).
     pub amount: Money,
-    /// Why.
+    /// Why (one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub reason: String,
 }
 

@@ -46,9 +46,11 @@ pub struct StockMovement {
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
     /// Units received (1 to 100 000).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100_000))]
     pub quantity: i64,
-    /// Delivery note, supplier…
+    /// Delivery note, supplier… (one line).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub note: String,
 }
 
@@ -58,7 +60,9 @@ pub struct Receipt {
 #[serde(deny_unknown_fields)]
 pub struct Adjustment {
     /// Units to add (positive) or remove (negative); never zero.
+    #[cfg_attr(feature = "openapi", schema(minimum = -100_000, maximum = 100_000))]
     pub delta: i64,
-    /// Why (required): breakage, inventory count…
+    /// Why (required): breakage, inventory count… (one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub reason: String,
 }
