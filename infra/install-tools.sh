@@ -2,12 +2,14 @@
 # Installs what building and testing Comptoir needs on a fresh machine, each
 # from a package registry at a pinned version, and skips what is already there:
 # rustup targets and rust-src, wasm-bindgen-cli (the exact version Cargo.lock holds),
-# binaryen's wasm-opt (npm; Debian's breaks the output), and, with --browser,
-# Debian's chromium + chromium-driver for the browser test.
+# binaryen's wasm-opt (npm; Debian's breaks the output), Schemathesis (PyPI, in a
+# venv under .tools/, for the API fuzzing run), and, with --browser, Debian's
+# chromium + chromium-driver for the browser test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BINARYEN_VERSION=132.0.0
+SCHEMATHESIS_VERSION=4.32.5
 TOOLS="$PWD/.tools"
 
 rustup target add wasm32-wasip2 wasm32-unknown-unknown >/dev/null
@@ -26,6 +28,13 @@ if [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ] || \
     echo "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
     mkdir -p "$TOOLS"
     npm install --prefix "$TOOLS" --no-save --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ "$("$TOOLS/venv/bin/st" --version 2>/dev/null | awk '{print $NF}')" != "$SCHEMATHESIS_VERSION" ]; then
+    echo "installing schemathesis $SCHEMATHESIS_VERSION (PyPI, into .tools/venv)"
+    mkdir -p "$TOOLS"
+    python3 -m venv "$TOOLS/venv"
+    "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then

@@ -31,6 +31,12 @@ if cargo tree -p comptoir-shared -e normal --prefix none --target all | grep -E 
     exit 1
 fi
 
+step "the contract crate depends on serde only (its OpenAPI schemas are behind a feature)"
+if cargo tree -p comptoir-shared -e normal --depth 1 --prefix none | grep -vE '^(comptoir-shared|serde) '; then
+    echo "comptoir-shared must depend on serde only without its openapi feature" >&2
+    exit 1
+fi
+
 step "clippy, native"
 cargo clippy --workspace --all-targets -- -D warnings
 step "clippy, wasm32-wasip2 (functions and Spin components)"
@@ -42,6 +48,12 @@ cargo clippy --target wasm32-unknown-unknown -p comptoir-shared -p comptoir-ui -
 step "a shopper never downloads staff code"
 if cargo tree -p comptoir-shop -e normal --prefix none --target wasm32-unknown-unknown | grep -E '^comptoir-(functions|admin) '; then
     echo "the shop bundle must not depend on back-office or staff code" >&2
+    exit 1
+fi
+
+step "the browser bundles never carry the API document code"
+if cargo tree -p comptoir-ui -p comptoir-shop -p comptoir-account -p comptoir-admin -e normal --prefix none --target wasm32-unknown-unknown | grep -E '^utoipa'; then
+    echo "the storefront bundles must not depend on utoipa" >&2
     exit 1
 fi
 
@@ -58,3 +70,6 @@ bash infra/build-storefront.sh
 
 step "tests: unit, API (native host, fresh database) and browser (headless Chromium)"
 cargo test --workspace
+
+step "API fuzzing: Schemathesis against the native host, every operation, every caller"
+bash e2e/schemathesis/run.sh

@@ -5,6 +5,10 @@
 //! Contexts talk to the outside world only through [`port::Host`]; the Spin
 //! components (`functions/components/*`) and the native host (`infra/host`)
 //! are adapters that build a `Host` and hand requests to [`router_for`].
+//!
+//! Each context declares its routes once, annotated for the published API
+//! document ([`openapi()`], built from the routers themselves; see
+//! [`openapi`](mod@openapi)).
 
 pub mod accounts;
 pub mod audit;
@@ -17,6 +21,7 @@ pub mod error;
 pub mod extract;
 pub mod kpis;
 pub mod migrate;
+pub mod openapi;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
@@ -29,6 +34,8 @@ pub mod warehouse;
 
 use axum::Router;
 
+pub use openapi::openapi;
+
 use crate::port::Host;
 
 /// The functions, by the component id `spin.toml` gives them.
@@ -36,6 +43,25 @@ pub const FUNCTIONS: [&str; 10] = [
     "catalog", "cart", "checkout", "payments", "orders", "accounts", "refunds", "stock", "support",
     "kpis",
 ];
+
+/// The documented routes of the function whose `spin.toml` component id is
+/// `name`: what [`router_for`] mounts, with its part of the [`openapi()`]
+/// document.
+pub fn api_for(name: &str) -> Option<utoipa_axum::router::OpenApiRouter<Host>> {
+    Some(match name {
+        "catalog" => catalog::api(),
+        "cart" => cart::api(),
+        "checkout" => checkout::api(),
+        "payments" => payments::api(),
+        "orders" => orders::api(),
+        "accounts" => accounts::api(),
+        "refunds" => refunds::api(),
+        "stock" => warehouse::api(),
+        "support" => support::api(),
+        "kpis" => kpis::api(),
+        _ => return None,
+    })
+}
 
 /// The router of the function whose `spin.toml` component id is `name`,
 /// behind the [`edge`] (origin and media-type rule, typed refusals, security

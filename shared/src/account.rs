@@ -7,6 +7,7 @@ use crate::ids::{Email, OpaqueId};
 
 /// What an account may do. Staff roles are checked by every function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A shopper with an account.
@@ -89,6 +90,24 @@ impl Serialize for Password {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Password {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::string(
+            &["A new password: 10 to 128 characters, any of them."],
+            crate::openapi::Str {
+                pattern: "",
+                min: Some(10),
+                max: Some(128),
+                example: "correct horse battery",
+            },
+        )
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Password {}
+
 impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Password(…)")
@@ -97,19 +116,22 @@ impl std::fmt::Debug for Password {
 
 /// Body of `POST /api/accounts/signup`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignUp {
     /// Sign-in e-mail.
     pub email: Email,
     /// The new password.
     pub password: Password,
-    /// Display name.
+    /// Display name (one line).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: String,
 }
 
 /// Body of `POST /api/accounts/signin`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
     /// Sign-in e-mail.
@@ -120,6 +142,7 @@ pub struct SignIn {
 
 /// Body of `POST /api/accounts/password`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     /// The current password.
@@ -130,6 +153,7 @@ pub struct ChangePassword {
 
 /// The signed-in account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     /// Its id.
     pub id: OpaqueId,
@@ -143,6 +167,7 @@ pub struct Account {
 
 /// A staff account as admins manage it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffMember {
     /// Its id.
     pub id: OpaqueId,
@@ -160,6 +185,7 @@ pub struct StaffMember {
 
 /// Body of `POST /api/accounts/staff`: an admin creates a staff account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewStaff {
     /// Sign-in e-mail.
@@ -168,14 +194,16 @@ pub struct NewStaff {
     pub password: Password,
     /// A staff role (`customer` is refused).
     pub role: Role,
-    /// Display name.
+    /// Display name (one line).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: String,
 }
 
 /// Body of `POST /api/accounts/staff/{id}`: change the role, or disable
 /// (`true`) / enable (`false`) the account. At least one of the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateStaff {
     /// The new staff role.
@@ -188,6 +216,7 @@ pub struct UpdateStaff {
 
 /// A customer in the back office's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerRow {
     /// The account.
     pub id: OpaqueId,
@@ -207,6 +236,7 @@ pub struct CustomerRow {
 
 /// Everything the shop knows about a customer (`GET /api/accounts/customers/{id}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer360 {
     /// Who.
     pub customer: CustomerRow,

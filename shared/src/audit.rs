@@ -7,6 +7,7 @@ use crate::ids::OpaqueId;
 
 /// What a staff member did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     /// Moved an order along its state machine.
@@ -106,6 +107,7 @@ impl AuditAction {
 
 /// One audit log row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Its id.
     pub id: OpaqueId,

@@ -9,6 +9,7 @@ use crate::pricing::{PromoRefusal, Totals};
 
 /// A cart as the functions price it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cart {
     /// Its id, kept by the browser.
     pub id: CartId,
@@ -26,6 +27,7 @@ pub struct Cart {
 
 /// A promotion code that does not apply to the cart as it is now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefusedCode {
     /// The code.
     pub code: PromoCode,
@@ -35,6 +37,7 @@ pub struct RefusedCode {
 
 /// Body of `PUT /api/carts/{id}/promotions`: add a promotion code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApplyPromoCode {
     /// The code as typed.
@@ -43,6 +46,7 @@ pub struct ApplyPromoCode {
 
 /// One SKU in a cart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CartLine {
     /// The SKU.
     pub sku: Sku,
@@ -66,6 +70,7 @@ pub struct CartLine {
 
 /// Body of `PUT /api/carts/{id}/items`: set a SKU's quantity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetCartLine {
     /// The SKU.

@@ -7,6 +7,7 @@ use crate::money::Money;
 
 /// What the shop can promise about a variant right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(
     tag = "state",
     rename_all = "snake_case",
@@ -64,6 +65,7 @@ impl Availability {
 
 /// A product in a listing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductSummary {
     /// Slug.
     pub id: ProductId,
@@ -81,6 +83,7 @@ pub struct ProductSummary {
 
 /// A product page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Product {
     /// Slug.
     pub id: ProductId,
@@ -98,6 +101,7 @@ pub struct Product {
 
 /// One sellable size/colour of a product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Variant {
     /// Its SKU.
     pub sku: Sku,
@@ -160,6 +164,7 @@ mod tests {
 
 /// How a listing is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProductSort {
     /// The shop's own order.
@@ -190,9 +195,13 @@ impl ProductSort {
 
 /// Query of `GET /api/catalog/products`: every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(default, deny_unknown_fields)]
 pub struct ProductQuery {
-    /// Words to look for in name, category and description (see [`crate::search`]).
+    /// Words to look for in name, category and description (see [`crate::search`]):
+    /// case, accents, hyphens and plurals do not matter; at most 100 characters.
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
     pub q: String,
     /// Only this category (its display name); empty for all.
     pub category: String,
@@ -204,9 +213,11 @@ pub struct ProductQuery {
     pub in_stock: bool,
     /// Order.
     pub sort: ProductSort,
-    /// 1-based page.
+    /// 1-based page (default 1).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, maximum = 4_294_967_295_u64))]
     pub page: Option<u32>,
-    /// Products per page (1 to [`ProductQuery::MAX_PER_PAGE`]).
+    /// Products per page (default 12; 1 to 48: more is served as 48).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, maximum = 4_294_967_295_u64))]
     pub per_page: Option<u32>,
 }
 
@@ -279,6 +290,7 @@ fn encode(value: &str) -> String {
 
 /// A category and how many products match the rest of the query in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryCount {
     /// Display name.
     pub name: String,
@@ -288,6 +300,7 @@ pub struct CategoryCount {
 
 /// One page of a catalog listing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductPage {
     /// This page's products.
     pub items: Vec<ProductSummary>,

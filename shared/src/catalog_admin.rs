@@ -12,20 +12,22 @@ use crate::pricing::{Promotion, TaxClass};
 string_newtype!(
     /// A product's or category's name: 1 to 120 characters on one line.
     Label,
-    |raw| typed_text(raw, "a name", (1, 120), false)
+    |raw| typed_text(raw, "a name", (1, 120), false),
+    schema: crate::openapi::text(1, 120, false, "T-shirt en lin")
 );
 
 string_newtype!(
     /// A product's description: at most 4000 characters, line breaks allowed.
-    #[derive(Default)]
-    Description,
-    |raw| typed_text(raw, "a description", (0, 4000), true)
+    Description [Default],
+    |raw| typed_text(raw, "a description", (0, 4000), true),
+    schema: crate::openapi::text(0, 4000, true, "Lin lavé, coupe droite.")
 );
 
 string_newtype!(
     /// A size or colour: 1 to 40 characters on one line.
     OptionLabel,
-    |raw| typed_text(raw, "an option", (1, 40), false)
+    |raw| typed_text(raw, "an option", (1, 40), false),
+    schema: crate::openapi::text(1, 40, false, "Bleu")
 );
 
 string_newtype!(
@@ -46,12 +48,20 @@ string_newtype!(
                 "an image path starts with / and holds letters, digits, - _ . /".into(),
             ))
         }
+    },
+    // `..` is refused too (not expressible without look-around).
+    schema: crate::openapi::Str {
+        pattern: "^/[A-Za-z0-9._/-]{1,199}$",
+        min: None,
+        max: None,
+        example: "/img/products/t-shirt-lin.svg",
     }
 );
 
 /// Body of `PUT /api/catalog/admin/products/{id}`: creates or replaces a
 /// product's own fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProductInput {
     /// Display name.
@@ -76,6 +86,7 @@ pub struct ProductInput {
 
 /// Body of `POST /api/catalog/admin/products/{id}/published`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetPublished {
     /// Shown in the shop or not.
@@ -85,6 +96,7 @@ pub struct SetPublished {
 /// Body of `PUT /api/catalog/admin/products/{id}/variants/{sku}`: creates a
 /// variant (with an empty shelf) or changes one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VariantInput {
     /// Size, when the product has sizes.
@@ -120,6 +132,7 @@ impl VariantInput {
 
 /// A variant as admins see it, with its shelf.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminVariant {
     /// Its SKU.
     pub sku: Sku,
@@ -139,6 +152,7 @@ pub struct AdminVariant {
 
 /// A product as admins see it, published or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminProduct {
     /// Slug.
     pub id: ProductId,
@@ -162,6 +176,7 @@ pub struct AdminProduct {
 
 /// A promotion code with how often it was used (orders not cancelled).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PromotionListing {
     /// Its terms, exactly as checkout applies them.
     pub promotion: Promotion,

@@ -9,6 +9,7 @@ use crate::pricing::{ShippingMethodCode, Totals};
 
 /// Body of `POST /api/checkout`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CheckoutRequest {
     /// The cart to buy.
@@ -75,6 +76,28 @@ impl Phone {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Phone {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::string(
+            &[
+                "A French phone number; answers give it in E.164 form (`+33612345678`).",
+                "Requests may also write it `06 12 34 56 78`, `06.12.34.56.78`,",
+                "`+33 6 12 34 56 78`, `+33 (0)6 12 34 56 78` or `0033612345678`.",
+            ],
+            crate::openapi::Str {
+                pattern: r"^(\+33|0033|0)[1-9]([ .-]?[0-9]{2}){4}$",
+                min: None,
+                max: None,
+                example: "06 12 34 56 78",
+            },
+        )
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Phone {}
+
 impl TryFrom<String> for Phone {
     type Error = ValidationError;
     fn try_from(raw: String) -> Result<Self, Self::Error> {
@@ -95,20 +118,43 @@ pub struct Address(RawAddress);
 
 /// The fields of an [`Address`] before validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawAddress {
-    /// Recipient.
+    /// Recipient (1 to 100 characters on one line).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, example = "Marie Curie")
+    )]
     pub name: String,
-    /// Street and number.
+    /// Street and number (1 to 120 characters on one line).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 120,
+            example = "11 rue Pierre et Marie Curie"
+        )
+    )]
     pub line1: String,
-    /// Building, floor…
+    /// Building, floor… (at most 120 characters on one line).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
     pub line2: String,
-    /// Postal code (5 digits in France).
+    /// Postal code (5 digits in France, not starting with `00`).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(0[1-9]|[1-9][0-9])[0-9]{3}$", example = "75005")
+    )]
     pub postal_code: String,
-    /// City.
+    /// City (1 to 80 characters on one line).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 80, example = "Paris")
+    )]
     pub city: String,
-    /// ISO 3166-1 alpha-2 country; only `FR` is shipped to for now.
+    /// ISO 3166-1 alpha-2 country; only `FR` is shipped to for now (any case).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[Ff][Rr]$", example = "FR"))]
     pub country: String,
 }
 
@@ -157,6 +203,36 @@ impl Address {
     }
 }
 
+/// Documented as the fields it is made of, checked as [`Address::parse`] does.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Address {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::Schema;
+        let mut schema = <RawAddress as utoipa::PartialSchema>::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.description = Some(
+                "A postal address in France, each field checked (the first field at fault is \
+                 named in the refusal)."
+                    .into(),
+            );
+        }
+        schema
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Address {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <RawAddress as utoipa::ToSchema>::schemas(schemas);
+    }
+}
+
 impl TryFrom<RawAddress> for Address {
     type Error = ValidationError;
     fn try_from(raw: RawAddress) -> Result<Self, Self::Error> {
@@ -172,6 +248,7 @@ impl From<Address> for RawAddress {
 
 /// Answer to a checkout: an order waiting for its payment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckoutResult {
     /// The new order.
     pub order_id: OrderId,

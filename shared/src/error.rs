@@ -15,7 +15,12 @@ use crate::pricing::PromoRefusal;
 /// internally-tagged enum support: same JSON, a fraction of the code in the
 /// browser bundles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "error", rename_all = "snake_case", try_from = "WireError")]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "A refusal: `error` names it (snake_case), with the fields of its kind.")
+)]
 #[non_exhaustive]
 pub enum ApiError {
     /// The body is not JSON of the expected shape.

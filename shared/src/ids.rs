@@ -5,11 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ValidationError;
 
-/// Declares a string newtype whose serde and `parse` go through `$check`.
+/// Declares a string newtype whose serde and `parse` go through `$check`;
+/// with the `openapi` feature, its schema is a string following `$schema`
+/// (an [`crate::openapi::Str`]) described by its doc comment. Extra derives
+/// go in brackets after the name (`Description [Default]`).
 macro_rules! string_newtype {
-    ($(#[$doc:meta])* $name:ident, $check:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    ($(#[doc = $doc:expr])* $name:ident $([$($derive:ident),*])?, $check:expr, schema: $schema:expr) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize $($(, $derive)*)?)]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
@@ -44,6 +47,16 @@ macro_rules! string_newtype {
                 f.write_str(&self.0)
             }
         }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::openapi::string(&[$($doc),*], $schema)
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 pub(crate) use string_newtype;
@@ -82,7 +95,8 @@ pub(crate) fn typed_text(
 string_newtype!(
     /// A stock-keeping unit: `TS-LIN-BLEU-M`. Upper-case letters, digits and dashes.
     Sku,
-    |raw| token(raw, "a SKU", 64, |c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+    |raw| token(raw, "a SKU", 64, |c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'),
+    schema: crate::openapi::Str { pattern: "^[A-Z0-9-]{1,64}$", min: None, max: None, example: "TS-LIN-BLEU-M" }
 );
 
 string_newtype!(
@@ -94,13 +108,15 @@ string_newtype!(
             return Err(ValidationError("a promotion code is 3 to 32 letters, digits or dashes".into()));
         }
         Ok(code)
-    }
+    },
+    schema: crate::openapi::Str { pattern: "^[A-Za-z0-9-]{3,32}$", min: None, max: None, example: "BIENVENUE10" }
 );
 
 string_newtype!(
     /// A product's URL slug: `t-shirt-lin`.
     ProductId,
-    |raw| token(raw, "a product id", 80, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    |raw| token(raw, "a product id", 80, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+    schema: crate::openapi::Str { pattern: "^[a-z0-9-]{1,80}$", min: None, max: None, example: "t-shirt-lin" }
 );
 
 string_newtype!(
@@ -112,13 +128,15 @@ string_newtype!(
         } else {
             Err(ValidationError("an id is 32 lower-case hex digits".into()))
         }
-    }
+    },
+    schema: crate::openapi::Str { pattern: "^[0-9a-f]{32}$", min: None, max: None, example: "0123456789abcdef0123456789abcdef" }
 );
 
 string_newtype!(
     /// A client-chosen key that makes a money request safe to retry.
     IdempotencyKey,
-    |raw| token(raw, "an idempotency key", 255, |c| c.is_ascii_graphic())
+    |raw| token(raw, "an idempotency key", 255, |c| c.is_ascii_graphic()),
+    schema: crate::openapi::Str { pattern: "^[!-~]{1,255}$", min: None, max: None, example: "checkout-7f3a" }
 );
 
 string_newtype!(
@@ -139,6 +157,17 @@ string_newtype!(
             return Err(bad());
         }
         Ok(raw.to_lowercase())
+    },
+    // Answers hold the trimmed, lower-cased address; a request's may be
+    // surrounded by spaces. The pattern is the rule but for two details no
+    // portable regex states: the domain's letters and digits may be any
+    // script's (the class admits any non-ASCII character), and the part
+    // before the `@` is at most 64 bytes (the class counts characters).
+    schema: crate::openapi::Str {
+        pattern: r"^[^\s@\x00-\x1f\x7f-\x9f]{1,64}@[^\s@.\x00-\x2c\x2f\x3a-\x40\x5b-\x60\x7b-\x9f][^\s@\x00-\x2c\x2f\x3a-\x40\x5b-\x60\x7b-\x9f]*\.[^\s@\x00-\x2c\x2f\x3a-\x40\x5b-\x60\x7b-\x9f]*[^\s@.\x00-\x2c\x2f\x3a-\x40\x5b-\x60\x7b-\x9f]$",
+        min: None,
+        max: Some(254),
+        example: "marie.curie@exemple.fr",
     }
 );
 
@@ -192,6 +221,21 @@ impl From<Quantity> for u32 {
         q.0
     }
 }
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Quantity {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::integer(
+            &["How many units of one SKU on one line."],
+            1,
+            i64::from(Self::MAX),
+            1,
+        )
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Quantity {}
 
 #[cfg(test)]
 mod tests {

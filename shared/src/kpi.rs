@@ -21,6 +21,7 @@ use crate::pricing::round_div;
 
 /// What running the shop costs, as entered by an admin (`PUT /api/kpis/costs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CostSettings {
     /// Fixed costs per month (rent, software…); prorated over 30-day months.
@@ -28,10 +29,12 @@ pub struct CostSettings {
     /// Packaging and handling, per paid order.
     pub per_order_handling: Money,
     /// The payment provider's fee, in basis points of what is charged.
+    #[cfg_attr(feature = "openapi", schema(maximum = 10_000))]
     pub payment_fee_bps: u32,
     /// What the carrier charges per shipment.
     pub per_shipment_carrier: Money,
     /// Shipped within this many hours of payment counts as on time.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 720))]
     pub shipping_sla_hours: u32,
 }
 
@@ -82,6 +85,7 @@ impl CostSettings {
 
 /// One UTC day of the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayPoint {
     /// `2026-11-24`.
     pub day: String,
@@ -93,6 +97,7 @@ pub struct DayPoint {
 
 /// Money in and out over the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Revenue {
     /// Σ totals of orders paid in the period.
     pub gross: Money,
@@ -106,6 +111,7 @@ pub struct Revenue {
 
 /// Fulfilment speed over orders shipped in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Shipping {
     /// Orders shipped in the period.
     pub shipped: i64,
@@ -121,6 +127,7 @@ pub struct Shipping {
 
 /// What one paid order cost to serve, and how that splits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CostPerOrder {
     /// Fixed costs of the period (prorated), per order.
     pub fixed: Money,
@@ -136,6 +143,7 @@ pub struct CostPerOrder {
 
 /// Stock movement over the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockFigures {
     /// Units that left the shelf as sales.
     pub units_sold: i64,
@@ -152,6 +160,7 @@ pub struct StockFigures {
 
 /// Payments and refunds that went wrong in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillingFigures {
     /// Payments that did not match their order (never marked paid).
     pub payment_errors: i64,
@@ -161,6 +170,7 @@ pub struct BillingFigures {
 
 /// Refunds over the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefundFigures {
     /// `refunded / gross revenue`.
     pub refund_rate_bps: Option<i64>,
@@ -173,6 +183,7 @@ pub struct RefundFigures {
 
 /// Survey answers given in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Satisfaction {
     /// Answers.
     pub responses: i64,
@@ -187,6 +198,7 @@ pub struct Satisfaction {
 /// `GET /api/kpis?from=&to=`: the period's figures (`from` inclusive, `to`
 /// exclusive, unix ms; days are UTC).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KpiReport {
     /// Start, unix ms.
     pub from_ms: i64,

@@ -14,6 +14,10 @@
 //! - [`kpi`]: the back office's key figures and their pure arithmetic.
 //! - [`text`]: the one rule for text people type (visible, no direction tricks).
 //!
+//! With the `openapi` feature (the functions turn it on; the browser bundles
+//! never do), every wire type also describes itself as an OpenAPI schema
+//! (`utoipa::ToSchema`), from which the published API document is built.
+//!
 //! No I/O lives here; the crate builds for native, `wasm32-unknown-unknown`
 //! and `wasm32-wasip2`, and CI checks it never depends on a host crate.
 #![deny(missing_docs)]
@@ -31,6 +35,8 @@ pub mod kpi;
 pub mod money;
 pub mod note;
 pub mod notification;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod order;
 pub mod payment;
 pub mod pricing;

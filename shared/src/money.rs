@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The currencies the shop sells in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Currency {
     /// Euro, two decimals.
     #[serde(rename = "EUR")]
@@ -27,6 +28,7 @@ impl Currency {
 /// An amount in minor units (cents) of a currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     /// Minor units; negative only for refunds and discounts.
     pub amount: i64,

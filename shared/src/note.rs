@@ -6,6 +6,7 @@ use crate::support::MessageBody;
 
 /// Body of `POST /api/orders/{id}/notes` and `POST /api/accounts/customers/{id}/notes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewNote {
     /// What to remember (1 to 4000 characters).
@@ -14,6 +15,7 @@ pub struct NewNote {
 
 /// A note as staff read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffNote {
     /// When, unix ms.
     pub at_ms: i64,

@@ -6,6 +6,7 @@ use crate::ids::{OpaqueId, OrderId};
 
 /// One message in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
     /// Its id (also the e-mail's Message-ID, so a resend is recognisable).
     pub id: OpaqueId,

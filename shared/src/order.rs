@@ -9,6 +9,7 @@ use crate::pricing::Totals;
 
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Created by checkout, stock reserved, waiting for the payment.
@@ -83,6 +84,7 @@ impl OrderStatus {
 
 /// An order as its buyer sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderSummary {
     /// Its id.
     pub id: OrderId,
@@ -110,16 +112,20 @@ pub struct OrderSummary {
 
 /// How a parcel travels and how to follow it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Shipment {
-    /// `Colissimo`, `Chronopost`, …
+    /// `Colissimo`, `Chronopost`, … (one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40))]
     pub carrier: String,
-    /// The carrier's tracking number.
+    /// The carrier's tracking number (one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub tracking_number: String,
 }
 
 /// Body of `POST /api/orders/{id}/status`: staff move an order on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
     /// `picking`, `shipped`, `delivered` or `cancelled`.
@@ -127,13 +133,15 @@ pub struct StatusChange {
     /// Required when shipping.
     #[serde(default)]
     pub shipment: Option<Shipment>,
-    /// Why (shown in the timeline).
+    /// Why (shown in the timeline; one line).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: String,
 }
 
 /// A paid order still not shipped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StuckOrder {
     /// The order.
     pub id: OrderId,
@@ -149,6 +157,7 @@ pub struct StuckOrder {
 
 /// An order in the staff board (`GET /api/orders`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderRow {
     /// The order.
     pub id: OrderId,
@@ -168,6 +177,7 @@ pub struct OrderRow {
 
 /// One payment session opened for an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentSessionInfo {
     /// The provider's session id.
     pub id: String,
@@ -183,6 +193,7 @@ pub struct PaymentSessionInfo {
 
 /// The money side of an order, for staff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentInfo {
     /// Every session, oldest first.
     pub sessions: Vec<PaymentSessionInfo>,
@@ -203,6 +214,7 @@ pub struct PaymentInfo {
 
 /// One payment the provider took for an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaptureInfo {
     /// The provider's payment reference (payment intent).
     pub reference: String,
@@ -218,6 +230,7 @@ pub struct CaptureInfo {
 
 /// A payment or refund that did not go as it should.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillingError {
     /// `amount_mismatch`, `refund_failed`, …
     pub kind: String,
@@ -231,6 +244,7 @@ pub struct BillingError {
 
 /// An order as staff see it (`GET /api/orders/{id}/staff`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffOrderView {
     /// What the buyer sees.
     pub order: OrderSummary,
@@ -248,6 +262,7 @@ pub struct StaffOrderView {
 
 /// One line of an order, frozen at checkout.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderLine {
     /// The SKU.
     pub sku: Sku,
@@ -263,6 +278,7 @@ pub struct OrderLine {
 
 /// One status change: when, to what, by whom, why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     /// Unix milliseconds.
     pub at_ms: i64,

@@ -7,6 +7,7 @@ use crate::money::Money;
 
 /// Body of `POST /api/payments/sessions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PaymentSessionRequest {
     /// The order to pay.
@@ -15,6 +16,7 @@ pub struct PaymentSessionRequest {
 
 /// Where to send the shopper to pay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentSession {
     /// The provider's session id.
     pub session_id: String,
@@ -24,6 +26,7 @@ pub struct PaymentSession {
 
 /// What the offline sandbox page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SandboxSession {
     /// Session id.
     pub session_id: OpaqueId,
@@ -42,6 +45,7 @@ pub struct SandboxSession {
 /// [`WireDecision`]: serde cannot refuse unknown fields of an internally
 /// tagged enum, and a body with fields we ignore is refused everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "decision", rename_all = "snake_case", try_from = "WireDecision")]
 pub enum SandboxDecision {
     /// The payment succeeds.

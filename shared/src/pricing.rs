@@ -15,6 +15,7 @@ use crate::money::Money;
 
 /// A product's VAT category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaxClass {
     /// Most goods (clothing, accessories).
@@ -78,6 +79,7 @@ pub fn vat_rate_bps(country: &str, class: TaxClass) -> Option<i64> {
 
 /// How a parcel travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShippingMethodCode {
     /// Home delivery, tracked.
@@ -91,6 +93,7 @@ pub enum ShippingMethodCode {
 
 /// A shipping method's price and promise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShippingMethod {
     /// Its code.
     pub code: ShippingMethodCode,
@@ -160,11 +163,13 @@ impl ShippingMethodCode {
 /// What a promotion takes off. Read through [`WireKind`]: serde cannot
 /// refuse unknown fields of an internally tagged enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "WireKind")]
 pub enum PromotionKind {
     /// A share of the merchandise subtotal, in basis points (1..=10000).
     Percentage {
         /// 1000 = 10 %.
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10_000))]
         bps: u32,
     },
     /// A fixed amount off the merchandise subtotal (never below zero).
@@ -228,6 +233,7 @@ const TEN_YEARS_MS: i64 = 10 * 366 * 24 * 3_600 * 1_000;
 
 /// A promotion code's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Promotion {
     /// The code the shopper types.
@@ -241,8 +247,10 @@ pub struct Promotion {
     /// Valid until (unix ms, exclusive), if it ends.
     pub ends_at_ms: Option<i64>,
     /// Total uses allowed, across all customers.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub usage_limit: Option<u32>,
     /// Uses allowed per customer e-mail.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub per_customer_limit: Option<u32>,
     /// Whether it may combine with other codes.
     pub stackable: bool,
@@ -252,6 +260,7 @@ pub struct Promotion {
 
 /// How often a promotion was already used (paid or pending orders).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PromotionUses {
     /// By everyone.
     pub total: u32,
@@ -261,6 +270,7 @@ pub struct PromotionUses {
 
 /// Why a code does not apply; shown to the shopper as is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "snake_case", try_from = "WireRefusal")]
 pub enum PromoRefusal {
     /// No such code.
@@ -423,6 +433,7 @@ pub struct QuoteInput<'a> {
 
 /// The priced totals of a cart or an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Totals {
     /// Σ line totals.
     pub subtotal: Money,

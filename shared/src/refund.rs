@@ -8,6 +8,7 @@ use crate::money::Money;
 
 /// Where a refund is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RefundStatus {
     /// Asked for, waiting for finance.
@@ -50,6 +51,7 @@ impl RefundStatus {
 
 /// One line the customer wants refunded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RefundLineRequest {
     /// The SKU bought.
@@ -60,18 +62,22 @@ pub struct RefundLineRequest {
 
 /// Body of `POST /api/refunds`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RefundRequest {
     /// The order.
     pub order_id: OrderId,
-    /// What to refund.
+    /// What to refund (one line per SKU).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub lines: Vec<RefundLineRequest>,
-    /// Why (required).
+    /// Why (required; one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub reason: String,
 }
 
 /// Body of `POST /api/refunds/{id}/approve`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApproveRefund {
     /// A partial amount; the requested amount when absent.
@@ -84,26 +90,31 @@ pub struct ApproveRefund {
 
 /// Body of `POST /api/refunds/{id}/decline`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeclineRefund {
-    /// Why (shown to the customer).
+    /// Why (shown to the customer; one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub note: String,
 }
 
 /// Body of `POST /api/refunds/direct`: finance refunds an amount directly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StaffRefund {
     /// The order.
     pub order_id: OrderId,
-    /// How much.
+    /// How much (positive).
     pub amount: Money,
-    /// Why.
+    /// Why (one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub reason: String,
 }
 
 /// A refund as customer and staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Refund {
     /// Its id.
     pub id: OpaqueId,
@@ -132,6 +143,7 @@ pub struct Refund {
 
 /// One refunded line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefundLine {
     /// SKU.
     pub sku: Sku,
@@ -143,6 +155,7 @@ pub struct RefundLine {
 
 /// A refund in finance's queue, with what the order can still give back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefundQueueItem {
     /// The refund.
     pub refund: Refund,

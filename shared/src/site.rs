@@ -70,6 +70,15 @@ pub fn security_headers(
 /// path no function serves, for file servers that do not link serde_json.
 pub const NO_ROUTE_JSON: &str = r#"{"error":"not_found","resource":"route"}"#;
 
+/// Where the API's OpenAPI document is served: by the native host from the
+/// functions' in-process document, under Spin by the `files` component from
+/// the committed [`API_DOCUMENT_FILE`].
+pub const API_DOCUMENT_PATH: &str = "/api/openapi.json";
+
+/// The committed API document, as `spin.toml` mounts it into the `files`
+/// component (`docs/openapi.json` of the repository).
+pub const API_DOCUMENT_FILE: &str = "/docs/openapi.json";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ use crate::ids::{OrderId, Sku};
 
 /// One SKU's stock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockLevel {
     /// The SKU.
     pub sku: Sku,
@@ -25,6 +26,7 @@ pub struct StockLevel {
 
 /// One ledger row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockMovement {
     /// `receipt`, `adjustment`, `reservation`, `release`, `sale`, `return`.
     pub kind: String,
@@ -40,21 +42,27 @@ pub struct StockMovement {
 
 /// Body of `POST /api/stock/{sku}/receipts`: goods arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
     /// Units received (1 to 100 000).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100_000))]
     pub quantity: i64,
-    /// Delivery note, supplier…
+    /// Delivery note, supplier… (one line).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub note: String,
 }
 
 /// Body of `POST /api/stock/{sku}/adjustments`: a count that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Adjustment {
     /// Units to add (positive) or remove (negative); never zero.
+    #[cfg_attr(feature = "openapi", schema(minimum = -100_000, maximum = 100_000))]
     pub delta: i64,
-    /// Why (required): breakage, inventory count…
+    /// Why (required): breakage, inventory count… (one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub reason: String,
 }

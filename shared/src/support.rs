@@ -14,27 +14,29 @@ use crate::ids::{Email, OpaqueId, OrderId, string_newtype, typed_text};
 string_newtype!(
     /// A thread's subject: 1 to 200 characters on one line.
     Subject,
-    |raw| typed_text(raw, "a subject", (1, 200), false)
+    |raw| typed_text(raw, "a subject", (1, 200), false),
+    schema: crate::openapi::text(1, 200, false, "Colis pas encore arrivé")
 );
 
 string_newtype!(
     /// A message: 1 to 4000 characters, line breaks allowed.
     MessageBody,
-    |raw| typed_text(raw, "a message", (1, 4000), true)
+    |raw| typed_text(raw, "a message", (1, 4000), true),
+    schema: crate::openapi::text(1, 4000, true, "Bonjour, où en est ma commande ?")
 );
 
 string_newtype!(
     /// A survey's free comment: at most 2000 characters, may be empty
     /// (the default).
-    #[derive(Default)]
-    SurveyComment,
-    |raw| typed_text(raw, "a comment", (0, 2000), true)
+    SurveyComment [Default],
+    |raw| typed_text(raw, "a comment", (0, 2000), true),
+    schema: crate::openapi::text(0, 2000, true, "Très bien emballé.")
 );
 
 /// Declares a score newtype holding `$min..=$max`, a plain number on the wire.
 macro_rules! score {
-    ($(#[$doc:meta])* $name:ident, $min:literal ..= $max:literal) => {
-        $(#[$doc])*
+    ($(#[doc = $doc:expr])* $name:ident, $min:literal ..= $max:literal) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(try_from = "i64", into = "u8")]
         pub struct $name(u8);
@@ -69,6 +71,16 @@ macro_rules! score {
                 score.0
             }
         }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::openapi::integer(&[$($doc),*], $min, $max, $max)
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 
@@ -86,6 +98,7 @@ score!(
 
 /// Where a thread is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ThreadStatus {
     /// The customer wrote last: the shop owes an answer.
@@ -117,6 +130,7 @@ impl ThreadStatus {
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MessageAuthor {
     /// The customer the thread belongs to.
@@ -144,6 +158,7 @@ impl MessageAuthor {
 
 /// One message of a thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupportMessage {
     /// Its id.
     pub id: OpaqueId,
@@ -159,6 +174,7 @@ pub struct SupportMessage {
 
 /// A conversation with its messages, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupportThread {
     /// Its id.
     pub id: OpaqueId,
@@ -181,6 +197,7 @@ pub struct SupportThread {
 
 /// A thread in a list: no messages, but when the last one came and how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreadSummary {
     /// Its id.
     pub id: OpaqueId,
@@ -204,6 +221,7 @@ pub struct ThreadSummary {
 
 /// Body of `POST /api/support/threads`: a customer opens a thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewThread {
     /// One of the customer's orders, when it is about one.
@@ -217,6 +235,7 @@ pub struct NewThread {
 
 /// Body of `POST /api/support/threads/{id}/messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewMessage {
     /// What to say.
@@ -225,6 +244,7 @@ pub struct NewMessage {
 
 /// Body of `POST /api/support/threads/{id}/status` (staff).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetThreadStatus {
     /// The new status.
@@ -233,6 +253,7 @@ pub struct SetThreadStatus {
 
 /// Body of `POST /api/support/surveys`: the customer rates a delivered order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SurveyAnswer {
     /// The delivered order.
@@ -248,6 +269,7 @@ pub struct SurveyAnswer {
 
 /// A recorded survey answer (one per order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Survey {
     /// The order rated.
     pub order_id: OrderId,

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
+use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::note::{NewNote, StaffNote};
 
 use crate::error::AppResult;
@@ -17,6 +18,23 @@ use crate::port::{Host, new_id};
 use super::Viewer;
 
 /// Adds the note and answers it; 404 for an unknown customer.
+#[utoipa::path(
+    post,
+    path = "/api/accounts/customers/{id}/notes",
+    operation_id = "add_customer_note",
+
+    summary = "Write a note about a customer",
+    tag = "accounts",
+    description = "Roles: support, admin. A note about a customer, never shown to them.",
+    params(("id" = OpaqueId, Path, description = "The customer's account id.")),
+    request_body = NewNote,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "The note as staff will read it.", body = StaffNote),
+        (status = 403, description = "`forbidden`: neither support nor an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`customer`).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

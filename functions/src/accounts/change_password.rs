@@ -18,6 +18,24 @@ use super::Viewer;
 
 /// Checks the current password, stores the new hash, ends every session and
 /// opens a fresh one for the caller.
+#[utoipa::path(
+    post,
+    path = "/api/accounts/password",
+    operation_id = "change_password",
+
+    summary = "Change my password",
+    tag = "accounts",
+    description = "Roles: any account. Changes the password. Every session of the account ends, \
+        the caller's own included: the answer carries a new one.",
+    request_body = ChangePassword,
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Changed, signed in again.", headers(("Set-Cookie" = String, description = "The new session: `comptoir_session=<token>; Path=/; HttpOnly; SameSite=…; Max-Age=2592000` (`__Host-comptoir_session`, `Secure`, on https)."))),
+        (status = 401, description = "`invalid_credentials`: the current password is wrong.", body = ApiError),
+        (status = 422, description = "`validation` (`new`): 10 to 128 characters.", body = ApiError),
+        (status = 429, description = "`too_many_attempts`: too many wrong current passwords; wait `retry_after_seconds`.", body = ApiError, headers(("Retry-After" = u32, description = "Seconds to wait."))),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     ClientAddr(client): ClientAddr,

@@ -15,6 +15,23 @@ use crate::port::Host;
 use super::Viewer;
 
 /// Creates the account; 422 for the customer role, 409 when the e-mail is taken.
+#[utoipa::path(
+    post,
+    path = "/api/accounts/staff",
+    operation_id = "create_staff",
+
+    summary = "Create a staff account",
+    tag = "accounts",
+    description = "Roles: admin. Creates a staff account with a first password and a staff role.",
+    request_body = NewStaff,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "The account.", body = StaffMember),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+        (status = 409, description = "`conflict`: an account already uses this e-mail.", body = ApiError),
+        (status = 422, description = "`validation`: the `customer` role, or an invalid e-mail, password or name.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::{Customer360, Role};
+use comptoir_shared::ids::OpaqueId;
 
 use crate::error::AppResult;
 use crate::extract::path_id;
@@ -14,6 +15,23 @@ use crate::port::Host;
 use super::Viewer;
 
 /// Gathers everything about the customer; 404 for an unknown (or staff) id.
+#[utoipa::path(
+    get,
+    path = "/api/accounts/customers/{id}",
+    operation_id = "get_customer",
+
+    summary = "Read a customer (360° view)",
+    tag = "accounts",
+    description = "Roles: support, admin. A customer seen whole: profile, orders, refunds, support \
+        threads, survey answers and staff notes.",
+    params(("id" = OpaqueId, Path, description = "The customer's account id.")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Everything about the customer.", body = Customer360),
+        (status = 403, description = "`forbidden`: neither support nor an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`customer`): no customer account has this id.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -8,6 +8,17 @@ use crate::error::AppResult;
 use super::Viewer;
 
 /// The signed-in account.
+#[utoipa::path(
+    get,
+    path = "/api/accounts/me",
+    operation_id = "get_me",
+
+    summary = "Read the signed-in account",
+    tag = "accounts",
+    description = "Roles: any account. Who is signed in.",
+    security(("session" = [])),
+    responses((status = 200, description = "The signed-in account.", body = Account))
+)]
 pub async fn handle(viewer: Viewer) -> AppResult<Json<Account>> {
     Ok(Json(viewer.signed_in()?.clone()))
 }

@@ -33,33 +33,19 @@ pub mod update_staff;
 
 pub use auth::Viewer;
 
-use axum::Router;
-use axum::routing::{get, post};
-
-use crate::port::Host;
-
-/// The account routes, on full paths.
-pub fn router(host: Host) -> Router {
-    Router::new()
-        .route("/api/accounts/signup", post(signup::handle))
-        .route("/api/accounts/signin", post(signin::handle))
-        .route("/api/accounts/signout", post(signout::handle))
-        .route("/api/accounts/me", get(me::handle))
-        .route("/api/accounts/me/orders", get(my_orders::handle))
-        .route("/api/accounts/password", post(change_password::handle))
-        .route(
-            "/api/accounts/staff",
-            get(list_staff::handle).post(create_staff::handle),
-        )
-        .route("/api/accounts/staff/{id}", post(update_staff::handle))
-        .route("/api/accounts/customers", get(customers::handle))
-        .route("/api/accounts/customers/{id}", get(customer::handle))
-        .route(
-            "/api/accounts/customers/{id}/notes",
-            post(add_customer_note::handle),
-        )
-        .route("/api/audit", get(crate::audit::list::handle))
-        .fallback(crate::error::no_route)
-        .method_not_allowed_fallback(crate::error::wrong_method)
-        .with_state(host)
+// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
+// group per path: `api()` with their documentation, `router(host)`.
+crate::openapi::api_routes! {
+    [signup::handle]
+    [signin::handle]
+    [signout::handle]
+    [me::handle]
+    [my_orders::handle]
+    [change_password::handle]
+    [list_staff::handle, create_staff::handle]
+    [update_staff::handle]
+    [customers::handle]
+    [customer::handle]
+    [add_customer_note::handle]
+    [crate::audit::list::handle]
 }

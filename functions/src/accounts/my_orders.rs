@@ -14,6 +14,18 @@ use crate::port::{Executor as _, Host};
 use super::Viewer;
 
 /// Lists the customer's orders.
+#[utoipa::path(
+    get,
+    path = "/api/accounts/me/orders",
+    operation_id = "list_my_orders",
+
+    summary = "List my orders",
+    tag = "accounts",
+    description = "Roles: any account. The orders placed while signed in, newest first (at most \
+        100); guest orders under the same e-mail are not shown.",
+    security(("session" = [])),
+    responses((status = 200, description = "The orders.", body = Vec<OrderSummary>))
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -22,6 +22,24 @@ use super::Viewer;
 
 /// Checks the credentials (401 `invalid_credentials` either way, 429
 /// `too_many_attempts` while throttled) and opens a session.
+#[utoipa::path(
+    post,
+    path = "/api/accounts/signin",
+    operation_id = "sign_in",
+
+    summary = "Sign in",
+    tag = "accounts",
+    description = "Public. Opens a session for the right e-mail and password; a session the \
+        request presented is ended (the token always changes). Failed attempts are throttled \
+        per account and per client address.",
+    request_body = SignIn,
+    security((), ("session" = [])),
+    responses(
+        (status = 200, description = "The account, signed in.", body = Account, headers(("Set-Cookie" = String, description = "The new session: `comptoir_session=<token>; Path=/; HttpOnly; SameSite=…; Max-Age=2592000` (`__Host-comptoir_session`, `Secure`, on https)."))),
+        (status = 401, description = "`invalid_credentials`: wrong e-mail or password (deliberately not saying which).", body = ApiError),
+        (status = 429, description = "`too_many_attempts`: wait `retry_after_seconds`.", body = ApiError, headers(("Retry-After" = u32, description = "Seconds to wait."))),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     ClientAddr(client): ClientAddr,

@@ -10,6 +10,19 @@ use crate::port::{Executor as _, Host};
 use super::Viewer;
 
 /// Deletes the session (if any) and expires the cookie.
+#[utoipa::path(
+    post,
+    path = "/api/accounts/signout",
+    operation_id = "sign_out",
+
+    summary = "Sign out",
+    tag = "accounts",
+    description = "Public (with or without a session). Ends the session, here and in the browser.",
+    security((), ("session" = [])),
+    responses(
+        (status = 204, description = "Signed out.", headers(("Set-Cookie" = String, description = "An expired `comptoir_session` cookie."))),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

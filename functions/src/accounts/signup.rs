@@ -15,6 +15,23 @@ use crate::port::Host;
 
 /// Creates the account (409 when the e-mail is taken, 429 after too many
 /// sign-ups from one address) and opens a session.
+#[utoipa::path(
+    post,
+    path = "/api/accounts/signup",
+    operation_id = "sign_up",
+
+    summary = "Sign up (customer account)",
+    tag = "accounts",
+    description = "Public. Creates a customer account and signs it in.",
+    request_body = SignUp,
+    security(()),
+    responses(
+        (status = 201, description = "The account, signed in.", body = Account, headers(("Set-Cookie" = String, description = "The new session: `comptoir_session=<token>; Path=/; HttpOnly; SameSite=…; Max-Age=2592000` (`__Host-comptoir_session`, `Secure`, on https)."))),
+        (status = 409, description = "`conflict`: an account already uses this e-mail.", body = ApiError),
+        (status = 422, description = "`validation`: the e-mail, the password (10 to 128 characters) or the name (at most 100 characters) is invalid.", body = ApiError),
+        (status = 429, description = "`too_many_attempts`: too many sign-ups from this address; retry after `Retry-After` seconds.", body = ApiError, headers(("Retry-After" = u32, description = "Seconds to wait."))),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     ClientAddr(client): ClientAddr,

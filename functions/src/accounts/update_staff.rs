@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::{Role, StaffMember, UpdateStaff};
 use comptoir_shared::audit::AuditAction;
+use comptoir_shared::ids::OpaqueId;
 
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id};
@@ -16,6 +17,26 @@ use crate::port::Host;
 use super::Viewer;
 
 /// Applies the change and answers the account as it now is.
+#[utoipa::path(
+    post,
+    path = "/api/accounts/staff/{id}",
+    operation_id = "update_staff",
+
+    summary = "Change or disable a staff account",
+    tag = "accounts",
+    description = "Roles: admin. Changes a staff account's role, or disables it (ending its \
+        sessions) or enables it. The shop never loses its last active admin.",
+    params(("id" = OpaqueId, Path, description = "The staff account's id.")),
+    request_body = UpdateStaff,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The account as it now is.", body = StaffMember),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`staff`).", body = ApiError),
+        (status = 409, description = "`conflict`: that would demote or disable the last active admin.", body = ApiError),
+        (status = 422, description = "`validation` (`role`): nothing to change, or the `customer` role.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -18,17 +18,44 @@ use crate::params;
 use crate::port::{Executor as _, Host};
 
 /// The query string.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
+    /// Only this staff member's actions (their e-mail).
+    #[param(value_type = Option<Email>)]
     staff: Option<String>,
+    /// Only this action.
+    #[param(value_type = Option<AuditAction>)]
     action: Option<String>,
+    /// From this instant (unix ms, inclusive).
+    #[param(value_type = Option<i64>, minimum = 0)]
     from: Option<String>,
+    /// Until this instant (unix ms, exclusive).
+    #[param(value_type = Option<i64>, minimum = 0)]
     to: Option<String>,
+    /// How many entries (default 100).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
     limit: Option<String>,
 }
 
 /// Lists audit entries.
+#[utoipa::path(
+    get,
+    path = "/api/audit",
+    operation_id = "list_audit_entries",
+
+    summary = "Read the audit log",
+    tag = "accounts",
+    description = "Roles: admin. The audit log of staff actions, newest first.",
+    params(Params),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The entries.", body = Vec<AuditEntry>),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+        (status = 422, description = "`validation`: a filter does not parse (the parameter is named).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

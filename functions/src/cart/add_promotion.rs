@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::{ApplyPromoCode, Cart};
+use comptoir_shared::ids::CartId;
 
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id};
@@ -12,6 +13,24 @@ use crate::params;
 use crate::port::Host;
 
 /// Adds the code if it applies to the cart as it is.
+#[utoipa::path(
+    put,
+    path = "/api/carts/{id}/promotions",
+    operation_id = "add_cart_promotion",
+
+    summary = "Add a promotion code to a cart",
+    tag = "cart",
+    description = "Public (whoever holds the id). Adds a promotion code if it applies to the cart \
+        as it is; otherwise says why and keeps nothing.",
+    params(("id" = CartId, Path, description = "The cart's id.")),
+    request_body = ApplyPromoCode,
+    security(()),
+    responses(
+        (status = 200, description = "The priced cart.", body = Cart),
+        (status = 404, description = "`not_found` (`cart`).", body = ApiError),
+        (status = 422, description = "`promotion_refused`: the code does not apply (`refusal` says why); `validation`: not a code.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     Path(raw): Path<String>,

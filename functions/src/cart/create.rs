@@ -10,6 +10,17 @@ use crate::params;
 use crate::port::{Executor as _, Host, new_id};
 
 /// Creates a cart; the browser keeps its id.
+#[utoipa::path(
+    post,
+    path = "/api/carts",
+    operation_id = "create_cart",
+
+    summary = "Create a cart",
+    tag = "cart",
+    description = "Public. A new, empty cart; the browser keeps its id (it is the capability to use it).",
+    security(()),
+    responses((status = 201, description = "The new cart.", body = Cart))
+)]
 pub async fn handle(State(host): State<Host>) -> AppResult<(StatusCode, Json<Cart>)> {
     let id = new_id();
     let now = host.clock.now_ms();

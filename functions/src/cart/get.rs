@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::Cart;
+use comptoir_shared::ids::CartId;
 use comptoir_shared::pricing::ShippingMethodCode;
 use serde::Deserialize;
 
@@ -19,6 +20,26 @@ pub struct Options {
 }
 
 /// Reads a cart.
+#[utoipa::path(
+    get,
+    path = "/api/carts/{id}",
+    operation_id = "get_cart",
+
+    summary = "Read a cart, priced",
+    tag = "cart",
+    description = "Public (whoever holds the id). The cart priced now, with the codes that apply \
+        and those that no longer do.",
+    params(
+        ("id" = CartId, Path, description = "The cart's id."),
+        ("shipping" = Option<ShippingMethodCode>, Query, description = "Price with this shipping method (default `colissimo`)."),
+    ),
+    security(()),
+    responses(
+        (status = 200, description = "The priced cart.", body = Cart),
+        (status = 404, description = "`not_found` (`cart`).", body = ApiError),
+        (status = 422, description = "`validation` (`shipping`): not a shipping method.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     Path(raw): Path<String>,

@@ -17,24 +17,13 @@ pub mod set_line;
 
 pub use db::{CartLineRow, codes, exists, lines, priced};
 
-use axum::Router;
-use axum::routing::{delete, get, post, put};
-
-use crate::port::Host;
-
-/// The cart routes, on full paths.
-pub fn router(host: Host) -> Router {
-    Router::new()
-        .route("/api/carts", post(create::handle))
-        .route("/api/carts/{id}", get(get::handle))
-        .route("/api/carts/{id}/items", put(set_line::handle))
-        .route("/api/carts/{id}/items/{sku}", delete(remove_line::handle))
-        .route("/api/carts/{id}/promotions", put(add_promotion::handle))
-        .route(
-            "/api/carts/{id}/promotions/{code}",
-            delete(remove_promotion::handle),
-        )
-        .fallback(crate::error::no_route)
-        .method_not_allowed_fallback(crate::error::wrong_method)
-        .with_state(host)
+// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
+// group per path: `api()` with their documentation, `router(host)`.
+crate::openapi::api_routes! {
+    [create::handle]
+    [get::handle]
+    [set_line::handle]
+    [remove_line::handle]
+    [add_promotion::handle]
+    [remove_promotion::handle]
 }

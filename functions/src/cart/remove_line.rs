@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::Cart;
+use comptoir_shared::ids::CartId;
 use comptoir_shared::ids::Sku;
 
 use crate::error::AppResult;
@@ -12,6 +13,25 @@ use crate::params;
 use crate::port::Host;
 
 /// Removes a line; removing an absent line is not an error.
+#[utoipa::path(
+    delete,
+    path = "/api/carts/{id}/items/{sku}",
+    operation_id = "remove_cart_line",
+
+    summary = "Remove a SKU from a cart",
+    tag = "cart",
+    description = "Public (whoever holds the id). Drops a SKU from the cart; dropping an absent one is not an error.",
+    params(
+        ("id" = CartId, Path, description = "The cart's id."),
+        ("sku" = Sku, Path, description = "The SKU to drop."),
+    ),
+    security(()),
+    responses(
+        (status = 200, description = "The priced cart.", body = Cart),
+        (status = 404, description = "`not_found` (`cart`).", body = ApiError),
+        (status = 422, description = "`validation` (`sku`): not a SKU.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     Path((raw, sku)): Path<(String, String)>,

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::Cart;
+use comptoir_shared::ids::CartId;
 use comptoir_shared::ids::PromoCode;
 
 use crate::error::AppResult;
@@ -12,6 +13,25 @@ use crate::params;
 use crate::port::Host;
 
 /// Removes the code; removing an absent code is not an error.
+#[utoipa::path(
+    delete,
+    path = "/api/carts/{id}/promotions/{code}",
+    operation_id = "remove_cart_promotion",
+
+    summary = "Remove a promotion code from a cart",
+    tag = "cart",
+    description = "Public (whoever holds the id). Drops a promotion code; dropping an absent one is not an error.",
+    params(
+        ("id" = CartId, Path, description = "The cart's id."),
+        ("code" = PromoCode, Path, description = "The code to drop."),
+    ),
+    security(()),
+    responses(
+        (status = 200, description = "The priced cart.", body = Cart),
+        (status = 404, description = "`not_found` (`cart`).", body = ApiError),
+        (status = 422, description = "`validation` (`code`): not a promotion code.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     Path((raw, code)): Path<(String, String)>,

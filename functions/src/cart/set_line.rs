@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::{Cart, SetCartLine};
+use comptoir_shared::ids::CartId;
 
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id};
@@ -11,6 +12,25 @@ use crate::params;
 use crate::port::Host;
 
 /// Sets a line; refuses unknown SKUs and more than is available.
+#[utoipa::path(
+    put,
+    path = "/api/carts/{id}/items",
+    operation_id = "set_cart_line",
+
+    summary = "Set a SKU's quantity in a cart",
+    tag = "cart",
+    description = "Public (whoever holds the id). Sets how many units of a SKU the cart holds, \
+        within what is available now.",
+    params(("id" = CartId, Path, description = "The cart's id.")),
+    request_body = SetCartLine,
+    security(()),
+    responses(
+        (status = 200, description = "The priced cart.", body = Cart),
+        (status = 404, description = "`not_found` (`cart`).", body = ApiError),
+        (status = 409, description = "`insufficient_stock`: fewer units are available (`available`).", body = ApiError),
+        (status = 422, description = "`unknown_sku`: the SKU is not sold here; `validation`: a field is invalid.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     Path(raw): Path<String>,

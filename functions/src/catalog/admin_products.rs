@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::catalog_admin::AdminProduct;
 
@@ -11,6 +12,20 @@ use crate::error::AppResult;
 use crate::port::Host;
 
 /// Lists the whole catalog.
+#[utoipa::path(
+    get,
+    path = "/api/catalog/admin/products",
+    operation_id = "list_admin_products",
+
+    summary = "List every product (admin)",
+    tag = "catalog",
+    description = "Roles: admin. Every product, published or not, with its variants and their shelves.",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The whole catalog.", body = Vec<AdminProduct>),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -16,6 +16,26 @@ use crate::extract::ApiJson;
 use crate::port::Host;
 
 /// Stores the code; 422 for terms that make no sense, 409 when it exists.
+#[utoipa::path(
+    post,
+    path = "/api/promotions",
+    operation_id = "create_promotion",
+
+    summary = "Create a promotion code",
+    tag = "catalog",
+    description = "Roles: admin. Creates a code; the body is the terms checkout applies. A \
+        percentage is 1 to 10000 basis points; amounts are in EUR up to 1000000.00 (a fixed \
+        amount positive); the window lies within ten years of today and ends after it starts; \
+        limits are at least 1.",
+    request_body = Promotion,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Created.", body = Promotion),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+        (status = 409, description = "`conflict`: the code exists already.", body = ApiError),
+        (status = 422, description = "`validation`: terms that make no sense (the field is named).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -14,6 +14,23 @@ use crate::error::AppResult;
 use crate::port::Host;
 
 /// Disables the code and answers its terms.
+#[utoipa::path(
+    post,
+    path = "/api/promotions/{code}/disable",
+    operation_id = "disable_promotion",
+
+    summary = "Disable a promotion code",
+    tag = "catalog",
+    description = "Roles: admin. Switches a code off: it applies nowhere from now on (checkout \
+        refuses it as `inactive`).",
+    params(("code" = PromoCode, Path, description = "The code.")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Its terms, now inactive.", body = Promotion),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`promotion`).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -10,6 +10,21 @@ use crate::error::AppResult;
 use crate::port::Host;
 
 /// A product page's data, availability included.
+#[utoipa::path(
+    get,
+    path = "/api/catalog/products/{id}",
+    operation_id = "get_product",
+
+    summary = "Read a product",
+    tag = "catalog",
+    description = "Public. A published product with every variant and its live availability.",
+    params(("id" = ProductId, Path, description = "The product's slug.")),
+    security(()),
+    responses(
+        (status = 200, description = "The product.", body = Product),
+        (status = 404, description = "`not_found` (`product`): no published product has this slug.", body = ApiError),
+    )
+)]
 pub async fn handle(State(host): State<Host>, Path(raw): Path<String>) -> AppResult<Json<Product>> {
     let id = ProductId::parse(&raw).map_err(|_| ApiError::not_found("product"))?;
     crate::orders::settle_expired(host.db.as_ref(), host.clock.now_ms()).await?;

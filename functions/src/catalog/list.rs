@@ -18,6 +18,23 @@ use crate::port::Host;
 
 /// Lists published products matching the query, availability as of now
 /// (lapsed reservations released first).
+#[utoipa::path(
+    get,
+    path = "/api/catalog/products",
+    operation_id = "list_products",
+
+    summary = "List published products",
+    tag = "catalog",
+    description = "Public. Published products matching the query, one page at a time, with the \
+        number of matching products per category (counted without the category filter). \
+        Availability is as of now: lapsed stock reservations are released first.",
+    params(ProductQuery),
+    security(()),
+    responses(
+        (status = 200, description = "The page.", body = ProductPage),
+        (status = 422, description = "`validation`: `q` over 100 characters, `min_price` above `max_price`, or a parameter that does not parse.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     ApiQuery(query): ApiQuery<ProductQuery>,

@@ -26,39 +26,16 @@ pub mod update_promotion;
 
 pub use db::{VariantRow, variant_by_sku};
 
-use axum::Router;
-use axum::routing::{get, post, put};
-
-use crate::port::Host;
-
-/// The catalog routes, on full paths.
-pub fn router(host: Host) -> Router {
-    Router::new()
-        .route("/api/catalog/products", get(list::handle))
-        .route("/api/catalog/products/{id}", get(get::handle))
-        .route("/api/catalog/admin/products", get(admin_products::handle))
-        .route(
-            "/api/catalog/admin/products/{id}",
-            put(save_product::handle),
-        )
-        .route(
-            "/api/catalog/admin/products/{id}/published",
-            post(set_published::handle),
-        )
-        .route(
-            "/api/catalog/admin/products/{id}/variants/{sku}",
-            put(save_variant::handle),
-        )
-        .route(
-            "/api/promotions",
-            get(promotions::handle).post(create_promotion::handle),
-        )
-        .route("/api/promotions/{code}", put(update_promotion::handle))
-        .route(
-            "/api/promotions/{code}/disable",
-            post(disable_promotion::handle),
-        )
-        .fallback(crate::error::no_route)
-        .method_not_allowed_fallback(crate::error::wrong_method)
-        .with_state(host)
+// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
+// group per path: `api()` with their documentation, `router(host)`.
+crate::openapi::api_routes! {
+    [list::handle]
+    [get::handle]
+    [admin_products::handle]
+    [save_product::handle]
+    [set_published::handle]
+    [save_variant::handle]
+    [promotions::handle, create_promotion::handle]
+    [update_promotion::handle]
+    [disable_promotion::handle]
 }

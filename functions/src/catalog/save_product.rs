@@ -16,6 +16,26 @@ use crate::extract::ApiJson;
 use crate::port::Host;
 
 /// Saves the product and answers it as admins see it.
+#[utoipa::path(
+    put,
+    path = "/api/catalog/admin/products/{id}",
+    operation_id = "save_product",
+
+    summary = "Create or replace a product",
+    tag = "catalog",
+    description = "Roles: admin. Creates the product under this slug, or replaces its fields. \
+        Publishing needs a variant first.",
+    params(("id" = ProductId, Path, description = "The product's slug.")),
+    request_body = ProductInput,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Replaced; the product as admins see it.", body = AdminProduct),
+        (status = 201, description = "Created; the product as admins see it.", body = AdminProduct),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+        (status = 409, description = "`conflict`: published without a variant.", body = ApiError),
+        (status = 422, description = "`validation`: the slug (`id`) or a field is invalid.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -18,6 +18,31 @@ use crate::extract::ApiJson;
 use crate::port::Host;
 
 /// Saves the variant and answers its product.
+#[utoipa::path(
+    put,
+    path = "/api/catalog/admin/products/{id}/variants/{sku}",
+    operation_id = "save_variant",
+
+    summary = "Create or change a variant",
+    tag = "catalog",
+    description = "Roles: admin. Creates a variant with an empty shelf (stock comes in through \
+        receipts) or changes its options, price and position. Orders keep the price they were \
+        charged; carts see the new one.",
+    params(
+        ("id" = ProductId, Path, description = "The product's slug."),
+        ("sku" = Sku, Path, description = "The variant's SKU."),
+    ),
+    request_body = VariantInput,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Changed; its product as admins see it.", body = AdminProduct),
+        (status = 201, description = "Created; its product as admins see it.", body = AdminProduct),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`product`).", body = ApiError),
+        (status = 409, description = "`conflict`: the SKU belongs to another product.", body = ApiError),
+        (status = 422, description = "`validation`: the SKU (`sku`), the price (EUR, 0 to 100000.00) or another field is invalid.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

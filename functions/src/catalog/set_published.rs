@@ -16,6 +16,24 @@ use crate::params;
 use crate::port::Host;
 
 /// Publishes or unpublishes and answers the product.
+#[utoipa::path(
+    post,
+    path = "/api/catalog/admin/products/{id}/published",
+    operation_id = "set_product_published",
+
+    summary = "Publish or unpublish a product",
+    tag = "catalog",
+    description = "Roles: admin. Shows or hides the product in the shop (showing needs a variant).",
+    params(("id" = ProductId, Path, description = "The product's slug.")),
+    request_body = SetPublished,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The product as admins see it.", body = AdminProduct),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`product`).", body = ApiError),
+        (status = 409, description = "`conflict`: published without a variant.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

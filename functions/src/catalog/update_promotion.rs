@@ -15,6 +15,25 @@ use crate::extract::ApiJson;
 use crate::port::Host;
 
 /// Replaces the terms; 404 for an unknown code.
+#[utoipa::path(
+    put,
+    path = "/api/promotions/{code}",
+    operation_id = "update_promotion",
+
+    summary = "Replace a promotion code's terms",
+    tag = "catalog",
+    description = "Roles: admin. Replaces a code's terms (the body's `code` must be the path's). \
+        Uses already made stay counted.",
+    params(("code" = PromoCode, Path, description = "The code.")),
+    request_body = Promotion,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The new terms.", body = Promotion),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`promotion`).", body = ApiError),
+        (status = 422, description = "`validation`: another code than the path's, or terms that make no sense.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

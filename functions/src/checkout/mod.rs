@@ -5,16 +5,8 @@
 
 pub mod place;
 
-use axum::Router;
-use axum::routing::post;
-
-use crate::port::Host;
-
-/// The checkout routes, on full paths.
-pub fn router(host: Host) -> Router {
-    Router::new()
-        .route("/api/checkout", post(place::handle))
-        .fallback(crate::error::no_route)
-        .method_not_allowed_fallback(crate::error::wrong_method)
-        .with_state(host)
+// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
+// group per path: `api()` with their documentation, `router(host)`.
+crate::openapi::api_routes! {
+    [place::handle]
 }

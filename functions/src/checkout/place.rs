@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use comptoir_shared::ApiError;
 use comptoir_shared::checkout::{Address, CheckoutRequest, CheckoutResult};
+use comptoir_shared::ids::IdempotencyKey;
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::pricing::Totals;
@@ -26,6 +27,27 @@ use crate::port::{Executor, Host, new_id};
 use crate::{cart, orders, promotions, stock};
 
 /// Places the order and answers 201 with what must be paid.
+#[utoipa::path(
+    post,
+    path = "/api/checkout",
+    operation_id = "place_order",
+
+    summary = "Place an order from a cart",
+    tag = "checkout",
+    description = "Public (a guest), or a signed-in customer, whose account the order is then \
+        attached to. Prices the cart on the server with its codes (all must apply), creates the \
+        order waiting for payment and reserves its stock, in one transaction. With an \
+        `Idempotency-Key`, repeating the same request answers the same order.",
+    params(("Idempotency-Key" = Option<IdempotencyKey>, Header, description = "Makes the request safe to retry: 1 to 255 visible ASCII characters.")),
+    request_body = CheckoutRequest,
+    security((), ("session" = [])),
+    responses(
+        (status = 201, description = "The order, with what must be paid and until when the stock is held.", body = CheckoutResult),
+        (status = 404, description = "`not_found` (`cart`).", body = ApiError),
+        (status = 409, description = "`insufficient_stock`: a line cannot be reserved; `conflict`: the `Idempotency-Key` was used with another request.", body = ApiError),
+        (status = 422, description = "`empty_cart`; `promotion_refused`: a code no longer applies; `validation`: a field (or `Idempotency-Key`) is invalid.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -12,17 +12,9 @@ pub mod db;
 pub mod report;
 pub mod set_costs;
 
-use axum::Router;
-use axum::routing::get;
-
-use crate::port::Host;
-
-/// The KPI routes, on full paths.
-pub fn router(host: Host) -> Router {
-    Router::new()
-        .route("/api/kpis", get(report::handle))
-        .route("/api/kpis/costs", get(costs::handle).put(set_costs::handle))
-        .fallback(crate::error::no_route)
-        .method_not_allowed_fallback(crate::error::wrong_method)
-        .with_state(host)
+// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
+// group per path: `api()` with their documentation, `router(host)`.
+crate::openapi::api_routes! {
+    [report::handle]
+    [costs::handle, set_costs::handle]
 }

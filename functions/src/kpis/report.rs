@@ -20,14 +20,38 @@ use crate::port::Host;
 pub const MAX_DAYS: i64 = 366;
 
 /// `?from=&to=`, unix ms.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
+    /// Start (unix ms, inclusive; default 30 days before `to`).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4611686018427387903_i64)]
     from: Option<String>,
+    /// End (unix ms, exclusive; default now).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 4611686018427387903_i64)]
     to: Option<String>,
 }
 
 /// Computes the report.
+#[utoipa::path(
+    get,
+    path = "/api/kpis",
+    operation_id = "get_kpi_report",
+
+    summary = "Read the KPI report",
+    tag = "kpis",
+    description = "Roles: admin, support, warehouse, finance. The KPI report over `[from, to)` \
+        (default the last 30 days, at most 366 days; days are UTC). Money in minor units, \
+        ratios in basis points (10 000 = 100 %), averages in thousandths, durations in ms; a \
+        ratio over nothing is `null`.",
+    params(Params),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The report.", body = KpiReport),
+        (status = 403, description = "`forbidden`: not a staff account.", body = ApiError),
+        (status = 422, description = "`validation`: `from`/`to` not whole numbers, `to` not after `from`, or more than 366 days apart.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

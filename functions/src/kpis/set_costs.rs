@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
 use comptoir_shared::kpi::CostSettings;
@@ -13,6 +14,23 @@ use crate::extract::ApiJson;
 use crate::port::Host;
 
 /// Validates, stores (audited) and answers the inputs.
+#[utoipa::path(
+    put,
+    path = "/api/kpis/costs",
+    operation_id = "set_costs",
+
+    summary = "Set the cost inputs",
+    tag = "kpis",
+    description = "Roles: admin. Sets the cost inputs: amounts in EUR from 0 to 10000000.00, a \
+        payment fee of at most 10000 basis points, an SLA of 1 to 720 hours.",
+    request_body = CostSettings,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The inputs as stored.", body = CostSettings),
+        (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
+        (status = 422, description = "`validation`: an input out of bounds (the field is named).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -10,6 +10,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
+use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::{OrderStatus, OrderSummary};
 
 use crate::error::AppResult;
@@ -18,6 +19,23 @@ use crate::port::Host;
 
 /// Cancels the unpaid order (409 `invalid_transition` once it is paid or
 /// already cancelled) and answers it.
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/abandon",
+    operation_id = "abandon_order",
+
+    summary = "Abandon an unpaid order",
+    tag = "orders",
+    description = "Public (whoever holds the id). The shopper came back from the payment page \
+        without paying: the unpaid order is cancelled and its stock released at once.",
+    params(("id" = OrderId, Path, description = "The order's id.")),
+    security(()),
+    responses(
+        (status = 200, description = "The cancelled order.", body = OrderSummary),
+        (status = 404, description = "`not_found` (`order`).", body = ApiError),
+        (status = 409, description = "`invalid_transition`: the order is not waiting for payment any more.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     Path(raw): Path<String>,

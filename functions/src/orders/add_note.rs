@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use comptoir_shared::ApiError;
 use comptoir_shared::audit::AuditAction;
+use comptoir_shared::ids::OrderId;
 use comptoir_shared::note::{NewNote, StaffNote};
 
 use crate::accounts::Viewer;
@@ -14,6 +15,24 @@ use crate::extract::{ApiJson, path_id};
 use crate::port::Host;
 
 /// Adds the note and answers it.
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/notes",
+    operation_id = "add_order_note",
+
+    summary = "Write an internal note on an order",
+    tag = "orders",
+    description = "Roles: admin, support, warehouse, finance. An internal note on the order's \
+        timeline, never shown to the buyer.",
+    params(("id" = OrderId, Path, description = "The order's id.")),
+    request_body = NewNote,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "The note as staff will read it.", body = StaffNote),
+        (status = 403, description = "`forbidden`: not a staff account.", body = ApiError),
+        (status = 404, description = "`not_found` (`order`).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

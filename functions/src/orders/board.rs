@@ -21,14 +21,26 @@ use crate::port::{Executor, Host};
 pub const PAGE_SIZE: i64 = 50;
 
 /// The query string, as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
+    /// Only orders in this status.
+    #[param(value_type = Option<OrderStatus>)]
     status: Option<String>,
+    /// Created from this instant (unix ms, inclusive).
+    #[param(value_type = Option<i64>, minimum = 0)]
     from: Option<String>,
+    /// Created before this instant (unix ms, exclusive).
+    #[param(value_type = Option<i64>, minimum = 0)]
     to: Option<String>,
+    /// Who placed them: an account id (signed-in orders) or an e-mail (any order under it).
     customer: Option<String>,
+    /// Words to look for in the id, e-mail, recipient name and tracking number (at most 100 characters).
+    #[param(max_length = 100)]
     q: Option<String>,
+    /// 1-based page of 50 (the export ignores it).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100000)]
     page: Option<String>,
 }
 
@@ -146,6 +158,22 @@ pub async fn rows(
 }
 
 /// Lists one page of the board, for any staff member.
+#[utoipa::path(
+    get,
+    path = "/api/orders",
+    operation_id = "list_orders",
+
+    summary = "List orders (staff board)",
+    tag = "orders",
+    description = "Roles: admin, support, warehouse, finance. The order board, newest first, 50 a page.",
+    params(Params),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "One page of orders.", body = Vec<OrderRow>),
+        (status = 403, description = "`forbidden`: not a staff account.", body = ApiError),
+        (status = 422, description = "`validation`: a filter does not parse (the parameter is named).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

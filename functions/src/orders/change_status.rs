@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
+use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::{OrderStatus, OrderSummary, StatusChange};
 
 use crate::accounts::Viewer;
@@ -20,6 +21,28 @@ use crate::params;
 use crate::port::{Host, new_id};
 
 /// Applies the change (409 when the machine forbids it) and answers the order.
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/status",
+    operation_id = "change_order_status",
+
+    summary = "Move an order along its life",
+    tag = "orders",
+    description = "Roles: warehouse or admin to move an order to `picking`, `shipped` (with the \
+        shipment) or `delivered`; support or admin to cancel it. The shared state machine \
+        decides what may follow what. Cancelling gives the stock back and, for a paid order, \
+        commits a full refund (executed through `POST /api/refunds/{id}/execute`).",
+    params(("id" = OrderId, Path, description = "The order's id.")),
+    request_body = StatusChange,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The order after the change.", body = OrderSummary),
+        (status = 403, description = "`forbidden`: the account's role may not make this change.", body = ApiError),
+        (status = 404, description = "`not_found` (`order`).", body = ApiError),
+        (status = 409, description = "`invalid_transition`: the state machine forbids it (`from`, `to`).", body = ApiError),
+        (status = 422, description = "`validation`: a status staff do not set, a shipment missing when shipping (or given otherwise), or a note or shipment field too long.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

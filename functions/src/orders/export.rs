@@ -7,6 +7,7 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use comptoir_shared::ApiError;
 use comptoir_shared::calendar::iso_datetime;
 use comptoir_shared::order::OrderRow;
 
@@ -21,6 +22,25 @@ use super::board::{Filter, Params};
 pub const MAX_ROWS: i64 = 10_000;
 
 /// Answers the CSV file, for any staff member.
+#[utoipa::path(
+    get,
+    path = "/api/orders/export.csv",
+    operation_id = "export_orders",
+
+    summary = "Export orders as CSV",
+    tag = "orders",
+    description = "Roles: admin, support, warehouse, finance. The board's filters, every matching \
+        order (up to 10 000) as RFC 4180 CSV: `id,status,email,total_eur,created_at,paid_at,items`, \
+        amounts in decimal euros, times in ISO 8601 UTC; a cell that a spreadsheet could read as \
+        a formula is prefixed with `'`.",
+    params(Params),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The CSV file (as an attachment).", body = String, content_type = "text/csv"),
+        (status = 403, description = "`forbidden`: not a staff account.", body = ApiError),
+        (status = 422, description = "`validation`: a filter does not parse (the parameter is named).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

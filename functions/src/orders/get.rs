@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
+use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::OrderSummary;
 
 use crate::error::AppResult;
@@ -13,6 +14,22 @@ use crate::extract::path_id;
 use crate::port::Host;
 
 /// Reads an order with its lines and timeline.
+#[utoipa::path(
+    get,
+    path = "/api/orders/{id}",
+    operation_id = "get_order",
+
+    summary = "Read an order",
+    tag = "orders",
+    description = "Public (whoever holds the id: a guest's order id is their capability to read it). \
+        The order with its lines, totals and timeline, as its buyer sees it.",
+    params(("id" = OrderId, Path, description = "The order's id.")),
+    security(()),
+    responses(
+        (status = 200, description = "The order.", body = OrderSummary),
+        (status = 404, description = "`not_found` (`order`).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     Path(raw): Path<String>,

@@ -28,24 +28,16 @@ pub use db::{
     insert_internal_note, internal_notes, is_owner, settle_expired, summary, transition,
 };
 
-use axum::Router;
-use axum::routing::{get, post};
-
-use crate::port::Host;
-
-/// The order routes, on full paths.
-pub fn router(host: Host) -> Router {
-    Router::new()
-        .route("/api/orders", get(board::handle))
-        .route("/api/orders/export.csv", get(export::handle))
-        .route("/api/orders/stuck", get(stuck::handle))
-        .route("/api/orders/notifications", get(notifications::handle))
-        .route("/api/orders/{id}", get(get::handle))
-        .route("/api/orders/{id}/status", post(change_status::handle))
-        .route("/api/orders/{id}/abandon", post(abandon::handle))
-        .route("/api/orders/{id}/staff", get(staff_view::handle))
-        .route("/api/orders/{id}/notes", post(add_note::handle))
-        .fallback(crate::error::no_route)
-        .method_not_allowed_fallback(crate::error::wrong_method)
-        .with_state(host)
+// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
+// group per path: `api()` with their documentation, `router(host)`.
+crate::openapi::api_routes! {
+    [board::handle]
+    [export::handle]
+    [stuck::handle]
+    [notifications::handle]
+    [get::handle]
+    [change_status::handle]
+    [abandon::handle]
+    [staff_view::handle]
+    [add_note::handle]
 }

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::notification::Notification;
 use serde::Deserialize;
@@ -13,13 +14,30 @@ use crate::extract::ApiQuery;
 use crate::port::Host;
 
 /// `?unsent=1` keeps only what is not sent yet.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
+    /// `1` or `true` keeps only what is not sent yet; anything else lists everything.
     unsent: Option<String>,
 }
 
 /// Lists notifications, unsent first.
+#[utoipa::path(
+    get,
+    path = "/api/orders/notifications",
+    operation_id = "list_notifications",
+
+    summary = "List customer notifications (outbox)",
+    tag = "orders",
+    description = "Roles: support, admin. The outbox: what was (or is still to be) sent to customers, unsent first.",
+    params(Filter),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The notifications.", body = Vec<Notification>),
+        (status = 403, description = "`forbidden`: neither support nor an admin.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

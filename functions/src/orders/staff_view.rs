@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ids::OpaqueId;
+use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::{BillingError, PaymentInfo, PaymentSessionInfo, StaffOrderView};
 use comptoir_shared::{ApiError, Money};
 
@@ -16,6 +17,24 @@ use crate::params;
 use crate::port::{Executor as _, Host};
 
 /// Reads everything known about the order, for any staff member.
+#[utoipa::path(
+    get,
+    path = "/api/orders/{id}/staff",
+    operation_id = "get_staff_order",
+
+    summary = "Read an order as staff see it",
+    tag = "orders",
+    description = "Roles: admin, support, warehouse, finance. Everything staff know about an \
+        order: what the buyer sees, payment sessions and capture, refunds, internal notes and \
+        billing errors.",
+    params(("id" = OrderId, Path, description = "The order's id.")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The order as staff see it.", body = StaffOrderView),
+        (status = 403, description = "`forbidden`: not a staff account.", body = ApiError),
+        (status = 404, description = "`not_found` (`order`).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use comptoir_shared::ApiError;
 use comptoir_shared::ids::{Email, OrderId};
 use comptoir_shared::order::{OrderStatus, StuckOrder};
 use serde::Deserialize;
@@ -14,13 +15,32 @@ use crate::params;
 use crate::port::{Executor, Host};
 
 /// `?hours=` (default 48, 1 to 8760).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
+    /// Paid at least this many hours ago (default 48).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 8760)]
     hours: Option<String>,
 }
 
 /// Lists stuck orders for any staff member.
+#[utoipa::path(
+    get,
+    path = "/api/orders/stuck",
+    operation_id = "list_stuck_orders",
+
+    summary = "List paid orders not shipped in time",
+    tag = "orders",
+    description = "Roles: admin, support, warehouse, finance. Paid orders not shipped after N hours, oldest first (at most 500).",
+    params(Filter),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The stuck orders.", body = Vec<StuckOrder>),
+        (status = 403, description = "`forbidden`: not a staff account.", body = ApiError),
+        (status = 422, description = "`validation` (`hours`): not a whole number from 1 to 8760.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -21,26 +21,15 @@ pub mod session;
 pub mod signature;
 pub mod webhook;
 
-use axum::Router;
-use axum::routing::{get, post};
-
-use crate::port::Host;
-
 pub use expire::expire_due;
 
 /// Where the provider posts its events.
 pub const WEBHOOK_PATH: &str = "/api/payments/webhook";
 
-/// The payment routes, on full paths.
-pub fn router(host: Host) -> Router {
-    Router::new()
-        .route("/api/payments/sessions", post(session::handle))
-        .route(
-            "/api/payments/sandbox/{id}",
-            get(sandbox::show).post(sandbox::decide),
-        )
-        .route(WEBHOOK_PATH, post(webhook::handle))
-        .fallback(crate::error::no_route)
-        .method_not_allowed_fallback(crate::error::wrong_method)
-        .with_state(host)
+// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
+// group per path: `api()` with their documentation, `router(host)`.
+crate::openapi::api_routes! {
+    [session::handle]
+    [sandbox::show, sandbox::decide]
+    [webhook::handle]
 }

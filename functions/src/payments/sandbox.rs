@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
+use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::ids::{Email, OrderId};
 use comptoir_shared::payment::{SandboxDecision, SandboxSession};
 use comptoir_shared::{Currency, Money};
@@ -49,6 +50,22 @@ async fn load(host: &Host, raw: &str) -> AppResult<SandboxSession> {
 }
 
 /// `GET /api/payments/sandbox/{id}`: what the sandbox page shows.
+#[utoipa::path(
+    get,
+    path = "/api/payments/sandbox/{id}",
+    operation_id = "get_sandbox_session",
+
+    summary = "Read a sandbox payment session",
+    tag = "payments",
+    description = "Public (whoever holds the session id). What the offline sandbox provider's \
+        payment page shows; only while the sandbox is the configured provider.",
+    params(("id" = OpaqueId, Path, description = "The sandbox session's id.")),
+    security(()),
+    responses(
+        (status = 200, description = "The session.", body = SandboxSession),
+        (status = 404, description = "`not_found` (`payment_session`): no such sandbox session (or the sandbox is not the provider).", body = ApiError),
+    )
+)]
 pub async fn show(
     State(host): State<Host>,
     Path(raw): Path<String>,
@@ -60,6 +77,25 @@ pub async fn show(
 /// Only an open session decides, and only once: its decision is one event
 /// whose id is the session's, so concurrent decisions apply once and the
 /// others are refused (409) like any decision on a closed session.
+#[utoipa::path(
+    post,
+    path = "/api/payments/sandbox/{id}",
+    operation_id = "decide_sandbox_session",
+
+    summary = "Approve or decline a sandbox payment",
+    tag = "payments",
+    description = "Public (whoever holds the session id). Approves or declines the payment, as a \
+        card would: the sandbox signs a provider event and applies it through the webhook's own \
+        path (approved: the order is paid; declined: cancelled and its stock released).",
+    params(("id" = OpaqueId, Path, description = "The sandbox session's id.")),
+    request_body = SandboxDecision,
+    security(()),
+    responses(
+        (status = 200, description = "The session after the decision.", body = SandboxSession),
+        (status = 404, description = "`not_found` (`payment_session`).", body = ApiError),
+        (status = 409, description = "`conflict`: the session is no longer open.", body = ApiError),
+    )
+)]
 pub async fn decide(
     State(host): State<Host>,
     Path(raw): Path<String>,

@@ -25,6 +25,25 @@ use super::{db, provider};
 const ROUNDS: usize = 3;
 
 /// Opens (or reopens) the order's payment session with the configured provider.
+#[utoipa::path(
+    post,
+    path = "/api/payments/sessions",
+    operation_id = "open_payment_session",
+
+    summary = "Open a payment session for an order",
+    tag = "payments",
+    description = "Public (whoever holds the order's id). Where to send the shopper to pay an \
+        order waiting for payment: the open session again if there is one, else a new one with \
+        the configured provider (the offline sandbox page, or Stripe Checkout).",
+    request_body = PaymentSessionRequest,
+    security(()),
+    responses(
+        (status = 200, description = "The session and the page that takes the payment.", body = PaymentSession),
+        (status = 404, description = "`not_found` (`order`).", body = ApiError),
+        (status = 409, description = "`conflict`: the order is not waiting for payment, or a delayed payment of it is still being processed.", body = ApiError),
+        (status = 502, description = "`payment_provider_unavailable`: the provider could not be reached or refused; try again.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     ApiJson(request): ApiJson<PaymentSessionRequest>,

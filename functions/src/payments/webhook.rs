@@ -32,8 +32,10 @@ use crate::{orders, stock};
 
 use super::signature;
 
-/// A provider event, as much of it as we read.
-#[derive(Debug, Deserialize)]
+/// A provider event (Stripe's shape), as much of it as the shop reads; other
+/// fields are ignored.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ProviderEvent)]
 pub struct Event {
     /// `evt_…`, unique per event.
     pub id: String,
@@ -45,7 +47,8 @@ pub struct Event {
 }
 
 /// `data` of an event.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ProviderEventData)]
 pub struct EventData {
     /// The object the event is about (a Checkout Session, a Refund, a Charge).
     pub object: serde_json::Value,
@@ -114,7 +117,7 @@ pub struct RefundList {
 }
 
 /// What applying an event did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The order is now paid.
@@ -132,13 +135,34 @@ pub enum Outcome {
 }
 
 /// The webhook's answer body.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ack {
     /// What happened.
     pub outcome: Outcome,
 }
 
 /// Receives a provider event.
+#[utoipa::path(
+    post,
+    path = "/api/payments/webhook",
+    operation_id = "receive_payment_event",
+
+    summary = "Receive a payment provider event (webhook)",
+    tag = "payments",
+    description = "Public; called by the payment provider, authenticated by its signature (and \
+        exempt from the origin rule). The event is recorded once by id (a replay is acknowledged \
+        and changes nothing) and applied: a completed payment that matches its order marks it \
+        paid; one that does not is a billing error; a failed or expired payment cancels the \
+        order; refund events settle refunds.",
+    params(("Stripe-Signature" = String, Header, description = "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"t.body\" with the webhook secret>`; several `v1` allowed; at most 5 minutes old.")),
+    request_body = Event,
+    security(()),
+    responses(
+        (status = 200, description = "Acknowledged, with what it did.", body = Ack),
+        (status = 400, description = "`invalid_signature`: missing, stale or wrong signature.", body = ApiError),
+        (status = 422, description = "`validation`: the event or its object lacks a field the shop reads.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     headers: HeaderMap,

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
+use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::refund::{ApproveRefund, Refund, RefundStatus};
 
 use crate::accounts::Viewer;
@@ -14,6 +15,27 @@ use crate::extract::{ApiJson, path_id};
 use crate::port::Host;
 
 /// Commits the amount (409 past the capture), restocks if asked, pays back.
+#[utoipa::path(
+    post,
+    path = "/api/refunds/{id}/approve",
+    operation_id = "approve_refund",
+
+    summary = "Approve a refund",
+    tag = "refunds",
+    description = "Roles: finance, admin. Approves all or part of a requested refund, optionally \
+        putting the units back on the shelf; it goes to the provider at once.",
+    params(("id" = OpaqueId, Path, description = "The refund's id.")),
+    request_body = ApproveRefund,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The refund, as the provider left it.", body = Refund),
+        (status = 403, description = "`forbidden`: neither finance nor an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`refund`).", body = ApiError),
+        (status = 409, description = "`conflict`: the refund is not `requested`, or the amount exceeds what the order can still give back.", body = ApiError),
+        (status = 422, description = "`validation` (`amount`): not positive, or more than requested.", body = ApiError),
+        (status = 502, description = "`payment_provider_unavailable`: the provider could not be reached; the refund stays committed and can be executed again.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
+use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::refund::{DeclineRefund, Refund};
 
 use crate::accounts::Viewer;
@@ -14,6 +15,25 @@ use crate::params;
 use crate::port::Host;
 
 /// Declines a `requested` refund.
+#[utoipa::path(
+    post,
+    path = "/api/refunds/{id}/decline",
+    operation_id = "decline_refund",
+
+    summary = "Decline a refund",
+    tag = "refunds",
+    description = "Roles: finance, admin. Refuses a requested refund, saying why (shown to the customer).",
+    params(("id" = OpaqueId, Path, description = "The refund's id.")),
+    request_body = DeclineRefund,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The declined refund.", body = Refund),
+        (status = 403, description = "`forbidden`: neither finance nor an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`refund`).", body = ApiError),
+        (status = 409, description = "`conflict`: the refund is not `requested`.", body = ApiError),
+        (status = 422, description = "`validation` (`note`): 1 to 1000 characters on one line.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
+use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::refund::Refund;
 
 use crate::accounts::Viewer;
@@ -15,6 +16,25 @@ use crate::extract::path_id;
 use crate::port::Host;
 
 /// Executes the refund and answers its state.
+#[utoipa::path(
+    post,
+    path = "/api/refunds/{id}/execute",
+    operation_id = "execute_refund",
+
+    summary = "Execute a committed refund",
+    tag = "refunds",
+    description = "Roles: finance, support, admin. Sends a committed (`pending`) refund to the \
+        provider — the one a cancellation committed, or one whose provider call failed — and \
+        answers its state; any other refund is answered as it is. Safe to repeat.",
+    params(("id" = OpaqueId, Path, description = "The refund's id.")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The refund.", body = Refund),
+        (status = 403, description = "`forbidden`: not finance, support or an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`refund`).", body = ApiError),
+        (status = 502, description = "`payment_provider_unavailable`: the provider could not be reached; try again.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

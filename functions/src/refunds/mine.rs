@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use comptoir_shared::ApiError;
+use comptoir_shared::ids::OrderId;
 use comptoir_shared::refund::Refund;
 use serde::Deserialize;
 
@@ -13,13 +14,31 @@ use crate::extract::{ApiQuery, path_id};
 use crate::port::Host;
 
 /// `?order=` narrows to one order.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
+    /// Only this order's refunds (one of the caller's orders).
+    #[param(value_type = Option<OrderId>)]
     order: Option<String>,
 }
 
 /// Lists the customer's refunds.
+#[utoipa::path(
+    get,
+    path = "/api/refunds/mine",
+    operation_id = "list_my_refunds",
+
+    summary = "List my refunds",
+    tag = "refunds",
+    description = "Roles: any account. The caller's refunds, newest first: one order's, or all.",
+    params(Filter),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The refunds.", body = Vec<Refund>),
+        (status = 404, description = "`not_found` (`order`): not an order of this account.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -20,21 +20,13 @@ pub mod queue;
 pub mod request;
 pub mod staff;
 
-use axum::Router;
-use axum::routing::{get, post};
-
-use crate::port::Host;
-
-/// The refund routes, on full paths.
-pub fn router(host: Host) -> Router {
-    Router::new()
-        .route("/api/refunds", get(queue::handle).post(request::handle))
-        .route("/api/refunds/mine", get(mine::handle))
-        .route("/api/refunds/direct", post(staff::handle))
-        .route("/api/refunds/{id}/approve", post(approve::handle))
-        .route("/api/refunds/{id}/execute", post(execute::handle))
-        .route("/api/refunds/{id}/decline", post(decline::handle))
-        .fallback(crate::error::no_route)
-        .method_not_allowed_fallback(crate::error::wrong_method)
-        .with_state(host)
+// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
+// group per path: `api()` with their documentation, `router(host)`.
+crate::openapi::api_routes! {
+    [queue::handle, request::handle]
+    [mine::handle]
+    [staff::handle]
+    [approve::handle]
+    [execute::handle]
+    [decline::handle]
 }

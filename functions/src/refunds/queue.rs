@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use comptoir_shared::account::Role;
 use comptoir_shared::ids::OpaqueId;
+use comptoir_shared::ids::OrderId;
 use comptoir_shared::refund::{RefundQueueItem, RefundStatus};
 use comptoir_shared::{ApiError, Money};
 use serde::Deserialize;
@@ -16,14 +17,37 @@ use crate::params;
 use crate::port::{Executor as _, Host};
 
 /// `?status=` (default `requested`) and `?order=` filters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
+    /// Refunds in this status (default `requested`).
+    #[param(value_type = Option<RefundStatus>)]
     status: Option<String>,
+    /// Only this order's refunds.
+    #[param(value_type = Option<OrderId>)]
     order: Option<String>,
 }
 
 /// Lists refunds in one status, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/refunds",
+    operation_id = "list_refund_queue",
+
+    summary = "List refunds (finance queue)",
+    tag = "refunds",
+    description = "Roles: finance, support, admin. Refunds in one status (default `requested`), \
+        oldest first (at most 200), each with what its order captured and has already given back.",
+    params(Filter),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The queue.", body = Vec<RefundQueueItem>),
+        (status = 403, description = "`forbidden`: not finance, support or an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`order`): `order` is not an order id.", body = ApiError),
+        (status = 422, description = "`validation` (`status`): not a refund status.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -22,6 +22,25 @@ use crate::port::{Host, new_id};
 pub const WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
 
 /// Records the request (status `requested`) for finance to decide.
+#[utoipa::path(
+    post,
+    path = "/api/refunds",
+    operation_id = "request_refund",
+
+    summary = "Request a refund",
+    tag = "refunds",
+    description = "Roles: the customer who placed the order signed in. Asks for lines of a \
+        shipped or delivered order to be refunded, with a reason, within 30 days of shipping; \
+        finance decides.",
+    request_body = RefundRequest,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "The request (status `requested`).", body = Refund),
+        (status = 404, description = "`not_found` (`order`): no such order of this account.", body = ApiError),
+        (status = 409, description = "`conflict`: the order is not shipped or delivered, or shipped more than 30 days ago.", body = ApiError),
+        (status = 422, description = "`validation`: no line, a SKU twice, more units than can still be refunded, or no reason.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -16,6 +16,26 @@ use crate::params;
 use crate::port::{Host, new_id};
 
 /// Creates, commits and executes the refund; 409 past the capture.
+#[utoipa::path(
+    post,
+    path = "/api/refunds/direct",
+    operation_id = "refund_directly",
+
+    summary = "Refund an amount directly",
+    tag = "refunds",
+    description = "Roles: finance, admin. Refunds an amount of a paid order directly (goodwill, \
+        damaged parcel), with a reason: created, committed and sent to the provider at once.",
+    request_body = StaffRefund,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "The refund, as the provider left it.", body = Refund),
+        (status = 403, description = "`forbidden`: neither finance nor an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`order`).", body = ApiError),
+        (status = 409, description = "`conflict`: the order was never paid, or the amount exceeds what it can still give back.", body = ApiError),
+        (status = 422, description = "`validation`: an amount that is not positive, or no reason.", body = ApiError),
+        (status = 502, description = "`payment_provider_unavailable`: the provider could not be reached; the refund stays committed and can be executed again.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

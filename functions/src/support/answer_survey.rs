@@ -15,6 +15,23 @@ use crate::port::Host;
 
 /// Records the answer; 404 for an order not theirs, 409 before delivery or
 /// when already answered.
+#[utoipa::path(
+    post,
+    path = "/api/support/surveys",
+    operation_id = "answer_survey",
+
+    summary = "Answer an order's satisfaction survey",
+    tag = "support",
+    description = "Roles: the customer who placed the order signed in. Rates an order once it \
+        was delivered (refunds after delivery do not stop it), once per order.",
+    request_body = SurveyAnswer,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "The recorded answer.", body = Survey),
+        (status = 404, description = "`not_found` (`order`): no such order of this account.", body = ApiError),
+        (status = 409, description = "`conflict`: not delivered yet, or already answered.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

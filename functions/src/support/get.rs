@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
+use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::support::SupportThread;
 
 use crate::accounts::Viewer;
@@ -14,6 +15,22 @@ use crate::port::Host;
 use super::Side;
 
 /// Reads the thread; someone else's is 404.
+#[utoipa::path(
+    get,
+    path = "/api/support/threads/{id}",
+    operation_id = "get_support_thread",
+
+    summary = "Read a support thread",
+    tag = "support",
+    description = "Roles: the thread's customer, support, admin. A thread with its messages, oldest first.",
+    params(("id" = OpaqueId, Path, description = "The thread's id.")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The thread.", body = SupportThread),
+        (status = 403, description = "`forbidden`: a staff account without the support role.", body = ApiError),
+        (status = 404, description = "`not_found` (`thread`): no such thread, or someone else's.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

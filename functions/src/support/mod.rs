@@ -23,26 +23,20 @@ pub mod reply;
 pub mod set_status;
 pub mod survey;
 
-use axum::Router;
-use axum::routing::{get, post};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::{Account, Role};
 
 use crate::accounts::Viewer;
-use crate::port::Host;
 
-/// The support routes, on full paths.
-pub fn router(host: Host) -> Router {
-    Router::new()
-        .route("/api/support/threads", get(list::handle).post(open::handle))
-        .route("/api/support/threads/{id}", get(get::handle))
-        .route("/api/support/threads/{id}/messages", post(reply::handle))
-        .route("/api/support/threads/{id}/status", post(set_status::handle))
-        .route("/api/support/surveys", post(answer_survey::handle))
-        .route("/api/support/surveys/{order_id}", get(survey::handle))
-        .fallback(crate::error::no_route)
-        .method_not_allowed_fallback(crate::error::wrong_method)
-        .with_state(host)
+// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
+// group per path: `api()` with their documentation, `router(host)`.
+crate::openapi::api_routes! {
+    [list::handle, open::handle]
+    [get::handle]
+    [reply::handle]
+    [set_status::handle]
+    [answer_survey::handle]
+    [survey::handle]
 }
 
 /// Who is reading or writing a thread.

@@ -14,6 +14,22 @@ use crate::extract::ApiJson;
 use crate::port::Host;
 
 /// Creates the thread (status `open`); 404 `order` for an order not theirs.
+#[utoipa::path(
+    post,
+    path = "/api/support/threads",
+    operation_id = "open_support_thread",
+
+    summary = "Open a support thread",
+    tag = "support",
+    description = "Roles: customer. Opens a thread, about one of their orders or not, with its first message (status `open`).",
+    request_body = NewThread,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "The thread.", body = SupportThread),
+        (status = 403, description = "`forbidden`: a staff account.", body = ApiError),
+        (status = 404, description = "`not_found` (`order`): not an order of this customer.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

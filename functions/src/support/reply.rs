@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::audit::AuditAction;
+use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::support::{MessageAuthor, NewMessage, SupportThread};
 
 use crate::accounts::Viewer;
@@ -16,6 +17,24 @@ use crate::port::Host;
 use super::Side;
 
 /// Appends the message and answers the thread.
+#[utoipa::path(
+    post,
+    path = "/api/support/threads/{id}/messages",
+    operation_id = "reply_support_thread",
+
+    summary = "Write in a support thread",
+    tag = "support",
+    description = "Roles: the thread's customer, support, admin. Writes in the thread: a \
+        customer's message (re)opens it, a staff reply leaves it `pending`.",
+    params(("id" = OpaqueId, Path, description = "The thread's id.")),
+    request_body = NewMessage,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The thread with the new message.", body = SupportThread),
+        (status = 403, description = "`forbidden`: a staff account without the support role.", body = ApiError),
+        (status = 404, description = "`not_found` (`thread`): no such thread, or someone else's.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

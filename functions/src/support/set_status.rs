@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
+use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::support::{SetThreadStatus, SupportThread};
 
 use crate::accounts::Viewer;
@@ -14,6 +15,23 @@ use crate::extract::{ApiJson, path_id};
 use crate::port::Host;
 
 /// Sets the status and answers the thread.
+#[utoipa::path(
+    post,
+    path = "/api/support/threads/{id}/status",
+    operation_id = "set_support_thread_status",
+
+    summary = "Set a support thread's status",
+    tag = "support",
+    description = "Roles: support, admin. Closes, reopens or parks a thread.",
+    params(("id" = OpaqueId, Path, description = "The thread's id.")),
+    request_body = SetThreadStatus,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The thread.", body = SupportThread),
+        (status = 403, description = "`forbidden`: neither support nor an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`thread`).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

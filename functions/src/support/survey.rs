@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
+use comptoir_shared::ids::OrderId;
 use comptoir_shared::support::Survey;
 
 use crate::accounts::Viewer;
@@ -12,6 +13,21 @@ use crate::extract::path_id;
 use crate::port::Host;
 
 /// Reads the answer; 404 when there is none (or it is someone else's).
+#[utoipa::path(
+    get,
+    path = "/api/support/surveys/{order_id}",
+    operation_id = "get_survey",
+
+    summary = "Read an order's survey answer",
+    tag = "support",
+    description = "Roles: the customer who gave it, or any staff account. An order's survey answer.",
+    params(("order_id" = OrderId, Path, description = "The order rated.")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The answer.", body = Survey),
+        (status = 404, description = "`not_found` (`survey`): none (or someone else's).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
+use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::{Adjustment, StockMovement};
 
 use crate::accounts::Viewer;
@@ -13,6 +14,27 @@ use crate::extract::ApiJson;
 use crate::port::Host;
 
 /// Applies the delta (409 if it would uncover reservations) with an `adjustment` row.
+#[utoipa::path(
+    post,
+    path = "/api/stock/{sku}/adjustments",
+    operation_id = "adjust_stock",
+
+    summary = "Adjust a stock count",
+    tag = "stock",
+    description = "Roles: warehouse, admin. The count differs (breakage, inventory): on hand \
+        moves by `delta`, with an `adjustment` ledger row; it never drops below what unpaid \
+        orders hold.",
+    params(("sku" = Sku, Path, description = "The SKU.")),
+    request_body = Adjustment,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The ledger row.", body = StockMovement),
+        (status = 403, description = "`forbidden`: neither warehouse nor an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`sku`).", body = ApiError),
+        (status = 409, description = "`conflict`: the shelf would hold less than unpaid orders reserve.", body = ApiError),
+        (status = 422, description = "`validation`: a zero delta or one over 100000 either way, or no reason.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

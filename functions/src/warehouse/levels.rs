@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::StockLevel;
@@ -14,13 +15,30 @@ use crate::params;
 use crate::port::{Executor as _, Host};
 
 /// `?low=1` keeps only SKUs at or under their threshold.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
+    /// `1` or `true` keeps only SKUs at or under their low-stock threshold.
     low: Option<String>,
 }
 
 /// Lists stock levels (warehouse, admin), lowest availability first.
+#[utoipa::path(
+    get,
+    path = "/api/stock",
+    operation_id = "list_stock_levels",
+
+    summary = "List stock levels",
+    tag = "stock",
+    description = "Roles: warehouse, admin. On hand, reserved and available per SKU, lowest availability first.",
+    params(Filter),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The levels.", body = Vec<StockLevel>),
+        (status = 403, description = "`forbidden`: neither warehouse nor an admin.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -12,21 +12,13 @@ pub mod levels;
 pub mod movements;
 pub mod receive;
 
-use axum::Router;
-use axum::routing::{get, post};
-
-use crate::port::Host;
-
-/// The stock routes, on full paths.
-pub fn router(host: Host) -> Router {
-    Router::new()
-        .route("/api/stock", get(levels::handle))
-        .route("/api/stock/{sku}/movements", get(movements::handle))
-        .route("/api/stock/{sku}/receipts", post(receive::handle))
-        .route("/api/stock/{sku}/adjustments", post(adjust::handle))
-        .fallback(crate::error::no_route)
-        .method_not_allowed_fallback(crate::error::wrong_method)
-        .with_state(host)
+// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
+// group per path: `api()` with their documentation, `router(host)`.
+crate::openapi::api_routes! {
+    [levels::handle]
+    [movements::handle]
+    [receive::handle]
+    [adjust::handle]
 }
 
 /// The SKU in the path, or 404.

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::ids::OrderId;
+use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::StockMovement;
 
 use crate::accounts::Viewer;
@@ -13,6 +14,22 @@ use crate::params;
 use crate::port::{Executor as _, Host};
 
 /// Lists the last 500 movements of a SKU.
+#[utoipa::path(
+    get,
+    path = "/api/stock/{sku}/movements",
+    operation_id = "list_stock_movements",
+
+    summary = "List a SKU's stock movements",
+    tag = "stock",
+    description = "Roles: warehouse, admin. The SKU's ledger, newest first (the last 500 movements).",
+    params(("sku" = Sku, Path, description = "The SKU.")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The movements.", body = Vec<StockMovement>),
+        (status = 403, description = "`forbidden`: neither warehouse nor an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`sku`).", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

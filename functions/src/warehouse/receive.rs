@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
+use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::{Receipt, StockMovement};
 
 use crate::accounts::Viewer;
@@ -12,6 +13,24 @@ use crate::extract::ApiJson;
 use crate::port::Host;
 
 /// Adds the units and writes a `receipt` ledger row.
+#[utoipa::path(
+    post,
+    path = "/api/stock/{sku}/receipts",
+    operation_id = "receive_stock",
+
+    summary = "Receive goods into stock",
+    tag = "stock",
+    description = "Roles: warehouse, admin. Goods arrived: on hand grows, with a `receipt` ledger row.",
+    params(("sku" = Sku, Path, description = "The SKU.")),
+    request_body = Receipt,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The ledger row.", body = StockMovement),
+        (status = 403, description = "`forbidden`: neither warehouse nor an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`sku`).", body = ApiError),
+        (status = 422, description = "`validation`: a quantity outside 1 to 100000, or a note over 200 characters.", body = ApiError),
+    )
+)]
 pub async fn handle(
     State(host): State<Host>,
     viewer: Viewer,

@@ -6,6 +6,7 @@
 //! ([`sqlite::NativeSqlite`]), an HTTP client ([`http::ReqwestClient`]) and
 //! the environment ([`config_from_env`]).
 
+pub mod api_docs;
 pub mod http;
 pub mod manifest;
 pub mod smtp;
@@ -224,9 +225,14 @@ fn static_files(dir: &Path, config: &Arc<Config>, https: bool) -> Router {
         .append_index_html_on_directories(false)
         .fallback(page);
     let pages = with_page_headers(Router::new().fallback_service(serve), https);
-    // An API path no function serves is a typed 404, behind the same edge.
+    // An API path no function serves is a typed 404, behind the same edge;
+    // the API document (a `files` route in spin.toml) is the in-process one.
     let no_route = axum::routing::any(comptoir_functions::error::no_route);
     let api = Router::new()
+        .route(
+            comptoir_functions::openapi::DOCUMENT_PATH,
+            axum::routing::get(comptoir_functions::openapi::document),
+        )
         .route("/api", no_route.clone())
         .route("/api/{*rest}", no_route);
     comptoir_functions::edge::guard(api, Arc::clone(config)).merge(pages)

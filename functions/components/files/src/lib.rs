@@ -3,6 +3,8 @@
 //! match no file get the page booting their bundle (`index.html`, or
 //! `compte/index.html` under `/compte`), so the client-side router owns them —
 //! except under `/api/`, where a miss is the functions' typed JSON 404.
+//! The API document is served at `site::API_DOCUMENT_PATH` from the committed
+//! `docs/openapi.json` (mounted at `site::API_DOCUMENT_FILE`).
 //! Every answer carries the storefront's CSP and the shared security headers
 //! (`comptoir_shared::site`), HSTS when `public_base_url` is https.
 
@@ -53,6 +55,11 @@ fn is_api(path: &str) -> bool {
 }
 
 fn read(path: &str) -> Option<(Vec<u8>, &'static str, &'static str)> {
+    if path == site::API_DOCUMENT_PATH {
+        return std::fs::read(site::API_DOCUMENT_FILE)
+            .ok()
+            .map(|bytes| (bytes, "application/json", "no-cache"));
+    }
     let relative = path.trim_start_matches('/');
     // Refuse anything that could leave the mounted folder.
     if relative

@@ -1,0 +1,155 @@
+"""Creates, over HTTP as a shop's page would, what the fuzzing runs need real
+ids for, and writes them (with each caller's session) as JSON.
+
+    fixtures.py BASE_URL OUT.json
+
+Environment: COMPTOIR_ADMIN_EMAIL / COMPTOIR_ADMIN_PASSWORD (the shop's
+first admin).
+"""
+
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+
+BASE = sys.argv[1].rstrip("/")
+OUT = sys.argv[2]
+STAFF_PASSWORD = "mot de passe du personnel"
+CUSTOMER_PASSWORD = "radium et polonium"
+SESSION_PASSWORD = "une session a changer"
+
+
+def call(method, path, body=None, cookie=None, expect=(200, 201, 204)):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(BASE + path, data=data, method=method)
+    request.add_header("Origin", BASE)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if cookie:
+        request.add_header("Cookie", cookie)
+    try:
+        with urllib.request.urlopen(request) as response:
+            status, raw, headers = response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        status, raw, headers = error.code, error.read(), error.headers
+    if status not in expect:
+        raise SystemExit(f"fixtures: {method} {path} answered {status}: {raw[:300]!r}")
+    cookie_out = None
+    for value in headers.get_all("Set-Cookie") or []:
+        pair = value.split(";")[0]
+        if pair.startswith("comptoir_session=") and pair != "comptoir_session=":
+            cookie_out = pair
+    return (json.loads(raw) if raw else None), cookie_out
+
+
+def sign_in(email, password):
+    return call("POST", "/api/accounts/signin", {"email": email, "password": password})[1]
+
+
+admin = sign_in(os.environ["COMPTOIR_ADMIN_EMAIL"], os.environ["COMPTOIR_ADMIN_PASSWORD"])
+sessions = {"admin": admin}
+for role in ("support", "warehouse", "finance"):
+    call("POST", "/api/accounts/staff",
+         {"email": f"{role}@fuzz.test", "password": STAFF_PASSWORD, "role": role, "name": role}, admin)
+    sessions[role] = sign_in(f"{role}@fuzz.test", STAFF_PASSWORD)
+# A staff account for the admin run to change at will (never one a run uses).
+victim = call("POST", "/api/accounts/staff",
+              {"email": "victim@fuzz.test", "password": STAFF_PASSWORD, "role": "support"}, admin)[0]["id"]
+customer_account, customer = call("POST", "/api/accounts/signup",
+                                  {"email": "client@fuzz.test", "password": CUSTOMER_PASSWORD, "name": "Client"})
+sessions["customer"] = customer
+call("POST", "/api/accounts/signup", {"email": "session@fuzz.test", "password": SESSION_PASSWORD})
+
+# What shoppers buy: a demo product with plenty of stock.
+product = call("GET", "/api/catalog/products")[0]["items"][0]["id"]
+sku = call("GET", f"/api/catalog/products/{product}")[0]["variants"][0]["sku"]
+call("POST", f"/api/stock/{sku}/receipts", {"quantity": 100000, "note": "fuzzing"}, sessions["warehouse"])
+
+# What the admin run edits: a product, variant and codes of its own.
+call("PUT", "/api/catalog/admin/products/fuzz-produit",
+     {"name": "Produit de test", "category": "Tests", "image": "/img/products/fuzz.svg"}, admin)
+call("PUT", "/api/catalog/admin/products/fuzz-produit/variants/FUZZ-1",
+     {"price": {"amount": 1000, "currency": "EUR"}}, admin)
+call("POST", "/api/stock/FUZZ-1/receipts", {"quantity": 100000}, sessions["warehouse"])
+now = int(time.time() * 1000)
+for code in ("FUZZ", "FUZZ2", "FUZZ3"):
+    call("POST", "/api/promotions", {
+        "code": code, "kind": {"type": "percentage", "bps": 1000},
+        "min_subtotal": {"amount": 0, "currency": "EUR"}, "starts_at_ms": now - 86_400_000,
+        "ends_at_ms": None, "usage_limit": None, "per_customer_limit": None,
+        "stackable": True, "active": True}, admin)
+
+
+def cart(quantity=1):
+    cart_id = call("POST", "/api/carts")[0]["id"]
+    call("PUT", f"/api/carts/{cart_id}/items", {"sku": sku, "quantity": quantity})
+    return cart_id
+
+
+def checkout_body(cart_id):
+    return {"cart_id": cart_id, "email": "client@fuzz.test", "phone": "06 12 34 56 78",
+            "shipping_address": {"name": "Marie Curie", "line1": "11 rue Pierre et Marie Curie",
+                                 "postal_code": "75005", "city": "Paris", "country": "FR"}}
+
+
+def placed(quantity=1):
+    return call("POST", "/api/checkout", checkout_body(cart(quantity)), customer)[0]["order_id"]
+
+
+def session_of(order):
+    return call("POST", "/api/payments/sessions", {"order_id": order})[0]["session_id"]
+
+
+def paid(quantity=1):
+    order = placed(quantity)
+    call("POST", f"/api/payments/sandbox/{session_of(order)}", {"decision": "approve"})
+    return order
+
+
+def move(order, body):
+    call("POST", f"/api/orders/{order}/status", body, sessions["warehouse"])
+
+
+def delivered(quantity):
+    order = paid(quantity)
+    move(order, {"to": "picking"})
+    move(order, {"to": "shipped", "shipment": {"carrier": "Colissimo", "tracking_number": "6A1"}})
+    move(order, {"to": "delivered"})
+    return order
+
+
+pending_sandbox = placed()
+ids = {
+    "victim": victim,
+    "customer_id": customer_account["id"],
+    "product": product,
+    "sku": sku,
+    "cart": cart(),
+    "checkout_cart": cart(),
+    "abandon_order": placed(),
+    "payable_order": placed(),
+    "sandbox_session": session_of(pending_sandbox),
+    "refundable_order": delivered(5),
+    "rated_order": delivered(3),
+    "status_order": {"warehouse": paid(), "support": paid(), "admin": paid()},
+    "direct_refund_order": paid(),
+}
+call("POST", "/api/support/surveys",
+     {"order_id": ids["rated_order"], "csat": 5, "nps": 9, "comment": "Parfait."}, customer)
+refunds = []
+for _ in range(3):
+    refund = call("POST", "/api/refunds", {"order_id": ids["rated_order"],
+                                           "lines": [{"sku": sku, "quantity": 1}],
+                                           "reason": "Trop grand"}, customer)[0]
+    refunds.append(refund["id"])
+ids["refunds"] = {"approve": refunds[0], "decline": refunds[1], "execute": refunds[2]}
+ids["thread"] = call("POST", "/api/support/threads",
+                     {"order_id": ids["refundable_order"], "subject": "Colis", "body": "Bonjour !"},
+                     customer)[0]["id"]
+ids["sessions"] = sessions
+ids["session_account"] = {"email": "session@fuzz.test", "password": SESSION_PASSWORD}
+with open(OUT, "w") as f:
+    json.dump(ids, f, indent=1)
+print(f"fixtures: {len(ids)} kinds of ids for {', '.join(sessions)}")
