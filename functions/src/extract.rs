@@ -94,6 +94,24 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// The query string of a route that takes none: any parameter is refused
+/// (422 naming it) rather than silently ignored.
+pub struct NoQuery;
+
+impl<S: Send + Sync> FromRequestParts<S> for NoQuery {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts.uri.query().unwrap_or_default();
+        match form_urlencoded::parse(raw.as_bytes()).next() {
+            Some((name, _)) => {
+                Err(ApiError::validation(&name, "this route takes no query parameter").into())
+            }
+            None => Ok(Self),
+        }
+    }
+}
+
 /// A server-issued id in the path, refused as `not_found` when malformed.
 pub fn path_id(raw: &str, resource: &str) -> Result<OpaqueId, ApiError> {
     OpaqueId::parse(raw).map_err(|_| ApiError::not_found(resource))

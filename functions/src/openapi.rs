@@ -196,7 +196,7 @@ fn tidy_text(text: &str) -> String {
     security(()),
     responses((status = 200, description = "The OpenAPI 3.1 document.", body = serde_json::Value))
 )]
-pub async fn document() -> Response {
+pub async fn document(_: crate::extract::NoQuery) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/json"),
@@ -299,7 +299,9 @@ pub fn mount(router: Router<Host>, host: Host) -> Router {
 ///   413 `payload_too_large`, 500 `internal`;
 /// - a state change (`POST`, `PUT`, `DELETE`), the payment webhook aside:
 ///   403 `cross_origin`, 415 `unsupported_media_type`;
-/// - a JSON body or query parameters: 422 `validation`;
+/// - any operation: 422 `validation` (a body field, or a query parameter
+///   that is unknown, repeated or invalid — operations without query
+///   parameters refuse any);
 /// - path parameters: 404 `not_found`;
 /// - a required session: 401 `unauthorized`.
 pub struct CommonRefusals;
@@ -398,14 +400,12 @@ impl Modify for CommonRefusals {
                         false,
                     );
                 }
-                if op.request_body.is_some() || params.contains(&ParameterIn::Query) {
-                    add(
-                        op,
-                        "422",
-                        "`validation`: a field or parameter is missing, unknown or invalid (named in `field`).",
-                        false,
-                    );
-                }
+                add(
+                    op,
+                    "422",
+                    "`validation`: a field or parameter is missing, unknown or invalid (named in `field`).",
+                    false,
+                );
                 add(
                     op,
                     "500",

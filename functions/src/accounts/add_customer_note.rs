@@ -36,6 +36,7 @@ use super::Viewer;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
     Path(raw): Path<String>,

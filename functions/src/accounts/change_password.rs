@@ -37,6 +37,7 @@ use super::Viewer;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     ClientAddr(client): ClientAddr,
     viewer: Viewer,

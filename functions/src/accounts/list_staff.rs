@@ -25,7 +25,11 @@ use super::Viewer;
         (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
     )
 )]
-pub async fn handle(State(host): State<Host>, viewer: Viewer) -> AppResult<Json<Vec<StaffMember>>> {
+pub async fn handle(
+    _: crate::extract::NoQuery,
+    State(host): State<Host>,
+    viewer: Viewer,
+) -> AppResult<Json<Vec<StaffMember>>> {
     viewer.require(&[Role::Admin])?;
     Ok(Json(super::db::staff(&mut host.db.auto()).await?))
 }

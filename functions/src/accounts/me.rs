@@ -19,6 +19,6 @@ use super::Viewer;
     security(("session" = [])),
     responses((status = 200, description = "The signed-in account.", body = Account))
 )]
-pub async fn handle(viewer: Viewer) -> AppResult<Json<Account>> {
+pub async fn handle(_: crate::extract::NoQuery, viewer: Viewer) -> AppResult<Json<Account>> {
     Ok(Json(viewer.signed_in()?.clone()))
 }

@@ -27,6 +27,7 @@ use super::Viewer;
     responses((status = 200, description = "The orders.", body = Vec<OrderSummary>))
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
 ) -> AppResult<Json<Vec<OrderSummary>>> {

@@ -41,6 +41,7 @@ use super::Viewer;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     ClientAddr(client): ClientAddr,
     viewer: Viewer,

@@ -24,6 +24,7 @@ use super::Viewer;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
 ) -> AppResult<(StatusCode, HeaderMap)> {

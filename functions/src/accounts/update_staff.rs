@@ -38,6 +38,7 @@ use super::Viewer;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
     Path(raw): Path<String>,

@@ -21,7 +21,10 @@ use crate::port::{Executor as _, Host, new_id};
     security(()),
     responses((status = 201, description = "The new cart.", body = Cart))
 )]
-pub async fn handle(State(host): State<Host>) -> AppResult<(StatusCode, Json<Cart>)> {
+pub async fn handle(
+    _: crate::extract::NoQuery,
+    State(host): State<Host>,
+) -> AppResult<(StatusCode, Json<Cart>)> {
     let id = new_id();
     let now = host.clock.now_ms();
     let mut db = host.db.auto();

@@ -33,6 +33,7 @@ use crate::port::Host;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     Path((raw, code)): Path<(String, String)>,
 ) -> AppResult<Json<Cart>> {

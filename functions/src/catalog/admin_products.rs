@@ -27,6 +27,7 @@ use crate::port::Host;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
 ) -> AppResult<Json<Vec<AdminProduct>>> {

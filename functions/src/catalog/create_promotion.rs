@@ -37,6 +37,7 @@ use crate::port::Host;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
     ApiJson(body): ApiJson<Promotion>,

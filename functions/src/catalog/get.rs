@@ -25,7 +25,11 @@ use crate::port::Host;
         (status = 404, description = "`not_found` (`product`): no published product has this slug.", body = ApiError),
     )
 )]
-pub async fn handle(State(host): State<Host>, Path(raw): Path<String>) -> AppResult<Json<Product>> {
+pub async fn handle(
+    _: crate::extract::NoQuery,
+    State(host): State<Host>,
+    Path(raw): Path<String>,
+) -> AppResult<Json<Product>> {
     let id = ProductId::parse(&raw).map_err(|_| ApiError::not_found("product"))?;
     crate::orders::settle_expired(host.db.as_ref(), host.clock.now_ms()).await?;
     let mut db = host.db.auto();

@@ -44,6 +44,7 @@ use crate::port::Host;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
     Path((raw_product, raw_sku)): Path<(String, String)>,

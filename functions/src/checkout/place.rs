@@ -49,6 +49,7 @@ use crate::{cart, orders, promotions, stock};
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
     MaybeIdempotencyKey(key): MaybeIdempotencyKey,

@@ -25,7 +25,11 @@ use crate::port::Host;
         (status = 403, description = "`forbidden`: not a staff account.", body = ApiError),
     )
 )]
-pub async fn handle(State(host): State<Host>, viewer: Viewer) -> AppResult<Json<CostSettings>> {
+pub async fn handle(
+    _: crate::extract::NoQuery,
+    State(host): State<Host>,
+    viewer: Viewer,
+) -> AppResult<Json<CostSettings>> {
     viewer.staff()?;
     Ok(Json(super::db::costs(&mut host.db.auto()).await?))
 }

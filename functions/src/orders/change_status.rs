@@ -44,6 +44,7 @@ use crate::port::{Host, new_id};
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
     Path(raw): Path<String>,

@@ -67,6 +67,7 @@ async fn load(host: &Host, raw: &str) -> AppResult<SandboxSession> {
     )
 )]
 pub async fn show(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     Path(raw): Path<String>,
 ) -> AppResult<Json<SandboxSession>> {
@@ -97,6 +98,7 @@ pub async fn show(
     )
 )]
 pub async fn decide(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     Path(raw): Path<String>,
     ApiJson(decision): ApiJson<SandboxDecision>,

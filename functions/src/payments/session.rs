@@ -45,6 +45,7 @@ const ROUNDS: usize = 3;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     ApiJson(request): ApiJson<PaymentSessionRequest>,
 ) -> AppResult<Json<PaymentSession>> {

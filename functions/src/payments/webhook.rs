@@ -164,6 +164,7 @@ pub struct Ack {
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     headers: HeaderMap,
     body: Bytes,

@@ -42,6 +42,7 @@ pub const WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
     ApiJson(body): ApiJson<RefundRequest>,

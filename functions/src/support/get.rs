@@ -32,6 +32,7 @@ use super::Side;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
     Path(raw): Path<String>,

@@ -31,6 +31,7 @@ use crate::port::{Executor as _, Host};
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
     Path(raw): Path<String>,

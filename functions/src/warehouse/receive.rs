@@ -32,6 +32,7 @@ use crate::port::Host;
     )
 )]
 pub async fn handle(
+    _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
     Path(raw): Path<String>,
