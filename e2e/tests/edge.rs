@@ -328,7 +328,10 @@ async fn every_refusal_is_typed_json() -> anyhow::Result<()> {
     assert_eq!(stray.json["field"], "colour");
     // A route that takes no query string refuses one rather than ignore it.
     let none = app.get_as(&admin, "/api/accounts/me?role=admin").await?;
-    assert_eq!((none.status, none.json["field"].as_str()), (422, Some("role")));
+    assert_eq!(
+        (none.status, none.json["field"].as_str()),
+        (422, Some("role"))
+    );
     let cart_create = app.call("POST", "/api/carts?debug=1", None, &[]).await?;
     assert_eq!(cart_create.status, 422);
     let array = app
