@@ -25,14 +25,8 @@ bash infra/install-tools.sh --browser
 step "format"
 cargo fmt --all --check
 
-step "the contract crate stays pure"
-if cargo tree -p comptoir-shared -e normal --prefix none --target all | grep -E '^(spin-sdk|sqlx|axum|tokio|leptos|wasm-bindgen) '; then
-    echo "comptoir-shared must not depend on a host or UI crate" >&2
-    exit 1
-fi
-
-step "the contract crate depends on serde only (its OpenAPI schemas are behind a feature)"
-if cargo tree -p comptoir-shared -e normal --depth 1 --prefix none | grep -vE '^(comptoir-shared|serde) '; then
+step "the contract crate stays pure: serde only (its OpenAPI schemas are behind a feature)"
+if cargo tree -p comptoir-shared -e normal --depth 1 --prefix none --target all | grep -vE '^(comptoir-shared|serde) '; then
     echo "comptoir-shared must depend on serde only without its openapi feature" >&2
     exit 1
 fi
@@ -69,7 +63,9 @@ step "storefront build"
 bash infra/build-storefront.sh
 
 step "tests: unit, API (native host, fresh database) and browser (headless Chromium)"
+# The binaries too, with the tests' features: the fuzzing step runs this host.
+cargo build --workspace --bins
 cargo test --workspace
 
 step "API fuzzing: Schemathesis against the native host, every operation, every caller"
-bash e2e/schemathesis/run.sh
+COMPTOIR_HOST_BIN=target/debug/comptoir-host bash e2e/schemathesis/run.sh
