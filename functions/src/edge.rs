@@ -57,13 +57,23 @@ async fn edge(State(config): State<Arc<Config>>, request: Request, next: Next) -
         let status = response.status();
         response = (status, axum::Json(typed_refusal(status))).into_response();
     }
-    let https = config.public_base_url.starts_with("https://");
+    api_headers(
+        &mut response,
+        config.public_base_url.starts_with("https://"),
+    );
+    response
+}
+
+/// What every API answer carries that its handler did not set: the security
+/// headers with the API's CSP, and `Cache-Control: no-store`. Also for the
+/// answers a host gives before the edge could run (a failed start-up, a
+/// panic).
+pub fn api_headers(response: &mut Response, https: bool) {
     let headers = response.headers_mut();
     insert_security_headers(headers, site::API_CSP, https);
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    response
 }
 
 /// Adds the security headers a handler did not set itself: `csp`, the

@@ -49,7 +49,7 @@ CREATE UNIQUE INDEX payment_captures_one_kept_per_order ON payment_captures (ord
 
 CREATE INDEX payment_captures_by_order ON payment_captures (order_id, at);
 
--- Whether a completed session's payment is known yet (see payments::db::payment_in_flight).
+-- Whether a completed session's payment is known yet (see payments::db::SessionRow::payment_in_flight).
 CREATE INDEX payment_captures_by_session ON payment_captures (session_id);
 
 -- The capture a refund gives back when it is not the order's kept payment

@@ -16,7 +16,7 @@ use comptoir_functions::port::{
     Database, Executor, Host, HttpClient, InPlace, OutboundRequest, OutboundResponse, Row,
     SystemClock, Transaction, Value,
 };
-use comptoir_shared::{ApiError, site};
+use comptoir_shared::ApiError;
 use http_body_util::BodyExt as _;
 use spin_sdk::sqlite;
 use tower_service::Service as _;
@@ -108,12 +108,7 @@ async fn host() -> anyhow::Result<Host> {
 /// would have added (no HSTS: the configuration may be what failed).
 fn refusal(error: AppError) -> axum::response::Response {
     let mut response = axum::response::IntoResponse::into_response(error);
-    let headers = response.headers_mut();
-    comptoir_functions::edge::insert_security_headers(headers, site::API_CSP, false);
-    headers.insert(
-        http::header::CACHE_CONTROL,
-        http::HeaderValue::from_static("no-store"),
-    );
+    comptoir_functions::edge::api_headers(&mut response, false);
     response
 }
 

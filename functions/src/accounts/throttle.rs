@@ -29,6 +29,7 @@ use comptoir_shared::ApiError;
 use comptoir_shared::ids::Email;
 use std::net::IpAddr;
 
+use crate::error::{AppError, AppResult};
 use crate::params;
 use crate::port::{Executor, Host};
 
@@ -118,7 +119,7 @@ pub struct Attempt {
 
 /// Counts an attempt against the account and the client address, or refuses
 /// it with `too_many_attempts` while a back-off runs (nothing counted then).
-pub async fn admit(host: &Host, email: &Email, client: Option<IpAddr>) -> Result<Attempt, Refusal> {
+pub async fn admit(host: &Host, email: &Email, client: Option<IpAddr>) -> AppResult<Attempt> {
     let now = host.clock.now_ms();
     let attempt = Attempt {
         account_key: format!("account:{email}"),
@@ -128,7 +129,7 @@ pub async fn admit(host: &Host, email: &Email, client: Option<IpAddr>) -> Result
     prune(tx.as_mut(), now).await?;
     let client_was_clean = match &attempt.client_key {
         Some(key) => match count(tx.as_mut(), key, &CLIENT, now, false).await? {
-            Counted::Blocked(until) => return Err(Refusal::wait(until, now)),
+            Counted::Blocked(until) => return Err(wait(until, now)),
             Counted::Failures(n) => n <= CLEAN_BELOW,
         },
         // An unknown address is never presumed clean.
@@ -138,11 +139,11 @@ pub async fn admit(host: &Host, email: &Email, client: Option<IpAddr>) -> Result
     // Dropping the transaction on a refusal rolls every count back: no attempt happened.
     if let Counted::Blocked(until) = count(tx.as_mut(), account, &ACCOUNT, now, false).await? {
         if !client_was_clean {
-            return Err(Refusal::wait(until, now));
+            return Err(wait(until, now));
         }
         let bypass = format!("bypass:{}", email.as_str());
         if let Counted::Blocked(until) = count(tx.as_mut(), &bypass, &BYPASS, now, false).await? {
-            return Err(Refusal::wait(until, now));
+            return Err(wait(until, now));
         }
         count(tx.as_mut(), account, &ACCOUNT, now, true).await?;
     }
@@ -151,7 +152,7 @@ pub async fn admit(host: &Host, email: &Email, client: Option<IpAddr>) -> Result
 }
 
 /// Counts a sign-up from `client`, or refuses it while its back-off runs.
-pub async fn admit_signup(host: &Host, client: Option<IpAddr>) -> Result<(), Refusal> {
+pub async fn admit_signup(host: &Host, client: Option<IpAddr>) -> AppResult<()> {
     let Some(client) = client else {
         return Ok(());
     };
@@ -159,7 +160,7 @@ pub async fn admit_signup(host: &Host, client: Option<IpAddr>) -> Result<(), Ref
     let key = format!("signup:{}", client_key(client));
     let mut tx = host.db.begin().await?;
     if let Counted::Blocked(until) = count(tx.as_mut(), &key, &SIGNUP, now, false).await? {
-        return Err(Refusal::wait(until, now));
+        return Err(wait(until, now));
     }
     tx.commit().await?;
     Ok(())
@@ -251,37 +252,16 @@ async fn count(
     Ok(Counted::Failures(failures))
 }
 
-/// Why [`admit`] refused.
-#[derive(Debug)]
-pub enum Refusal {
-    /// Wait this many seconds.
-    Wait(u32),
-    /// The database failed.
-    Internal(anyhow::Error),
+/// `too_many_attempts` until `until` (unix ms), in whole seconds rounded up.
+fn wait(until: i64, now: i64) -> AppError {
+    AppError::Api(ApiError::TooManyAttempts {
+        retry_after_seconds: retry_after_seconds(until, now),
+    })
 }
 
-impl Refusal {
-    fn wait(until: i64, now: i64) -> Self {
-        let seconds = (until.saturating_sub(now).max(0) + 999) / 1000;
-        Self::Wait(u32::try_from(seconds.max(1)).unwrap_or(u32::MAX))
-    }
-}
-
-impl From<anyhow::Error> for Refusal {
-    fn from(e: anyhow::Error) -> Self {
-        Self::Internal(e)
-    }
-}
-
-impl From<Refusal> for crate::error::AppError {
-    fn from(r: Refusal) -> Self {
-        match r {
-            Refusal::Wait(retry_after_seconds) => Self::Api(ApiError::TooManyAttempts {
-                retry_after_seconds,
-            }),
-            Refusal::Internal(e) => Self::Internal(e),
-        }
-    }
+fn retry_after_seconds(until: i64, now: i64) -> u32 {
+    let seconds = (until.saturating_sub(now).max(0) + 999) / 1000;
+    u32::try_from(seconds.max(1)).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -321,8 +301,8 @@ mod tests {
 
     #[test]
     fn retry_after_is_whole_seconds_rounded_up() {
-        assert!(matches!(Refusal::wait(10_001, 10_000), Refusal::Wait(1)));
-        assert!(matches!(Refusal::wait(12_500, 10_000), Refusal::Wait(3)));
-        assert!(matches!(Refusal::wait(9_000, 10_000), Refusal::Wait(1)));
+        assert_eq!(retry_after_seconds(10_001, 10_000), 1);
+        assert_eq!(retry_after_seconds(12_500, 10_000), 3);
+        assert_eq!(retry_after_seconds(9_000, 10_000), 1);
     }
 }

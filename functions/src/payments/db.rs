@@ -24,9 +24,18 @@ pub struct SessionRow {
     pub state: String,
     /// `sandbox` or `stripe`.
     pub provider: String,
+    /// Whether a payment through it is recorded.
+    pub captured: bool,
 }
 
 impl SessionRow {
+    /// Completed without its payment being known yet (a delayed payment
+    /// method: the provider announces success or failure later). No other
+    /// session of the order may open meanwhile: the shopper would pay twice.
+    pub fn payment_in_flight(&self) -> bool {
+        self.state == "complete" && !self.captured
+    }
+
     /// The session as the storefront receives it.
     pub fn answer(&self) -> PaymentSession {
         PaymentSession {
@@ -42,7 +51,9 @@ pub async fn sessions_of(
     order: &OrderId,
 ) -> anyhow::Result<Vec<SessionRow>> {
     db.query(
-        "SELECT id, redirect_url, state, provider FROM payment_sessions WHERE order_id = ?1 ORDER BY created_at, id",
+        "SELECT s.id, s.redirect_url, s.state, s.provider, \
+             EXISTS (SELECT 1 FROM payment_captures c WHERE c.session_id = s.id) \
+         FROM payment_sessions s WHERE s.order_id = ?1 ORDER BY s.created_at, s.id",
         params![order.as_str()],
     )
     .await?
@@ -53,6 +64,7 @@ pub async fn sessions_of(
             redirect_url: r.text(1)?.to_owned(),
             state: r.text(2)?.to_owned(),
             provider: r.text(3)?.to_owned(),
+            captured: r.int(4)? == 1,
         })
     })
     .collect()
@@ -161,21 +173,6 @@ pub async fn close(tx: &mut dyn Executor, session: &str, state: &str) -> anyhow:
     )
     .await?;
     Ok(())
-}
-
-/// Whether a session of the order completed without its payment being
-/// known yet (a delayed payment method: the provider announces success or
-/// failure later). No other session may open meanwhile: the shopper would
-/// pay twice.
-pub async fn payment_in_flight(db: &mut dyn Executor, order: &OrderId) -> anyhow::Result<bool> {
-    Ok(db
-        .optional(
-            "SELECT 1 FROM payment_sessions s WHERE s.order_id = ?1 AND s.state = 'complete' \
-             AND NOT EXISTS (SELECT 1 FROM payment_captures c WHERE c.session_id = s.id) LIMIT 1",
-            params![order.as_str()],
-        )
-        .await?
-        .is_some())
 }
 
 /// Sessions of `provider` owed an expiry at the provider, oldest first.

@@ -65,13 +65,13 @@ async fn open(host: &Host, request: &PaymentSessionRequest, now: i64) -> AppResu
     let mut db = host.db.auto();
     for _ in 0..ROUNDS {
         let order = payable(&mut db, request).await?;
-        if db::payment_in_flight(&mut db, &order.id).await? {
+        let sessions = db::sessions_of(&mut db, &order.id).await?;
+        if sessions.iter().any(db::SessionRow::payment_in_flight) {
             return Err(ApiError::Conflict {
                 message: "a payment for this order is being processed".into(),
             }
             .into());
         }
-        let sessions = db::sessions_of(&mut db, &order.id).await?;
         if let Some(open) = sessions.iter().find(|s| s.state == "open") {
             if open.provider == provider.name() {
                 return Ok(open.answer());

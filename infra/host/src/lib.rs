@@ -163,16 +163,7 @@ fn panicked(https: bool) -> Response {
         "a request handler panicked"
     ))
     .into_response();
-    let headers = response.headers_mut();
-    comptoir_functions::edge::insert_security_headers(
-        headers,
-        comptoir_shared::site::API_CSP,
-        https,
-    );
-    headers.insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
+    comptoir_functions::edge::api_headers(&mut response, https);
     response
 }
 
