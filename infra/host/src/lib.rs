@@ -2,15 +2,15 @@
 //!
 //! It reads `spin.toml`, mounts each function's router at the route Spin
 //! would give it (full paths, no prefix stripping), serves the storefront
-//! files for the rest, and implements the host port on sqlx SQLite
-//! ([`sqlite::NativeSqlite`]), an HTTP client ([`http::ReqwestClient`]) and
+//! files for the rest, and implements the host port on sqlx SQLite or
+//! Postgres ([`store::NativeStore`]), an HTTP client ([`http::ReqwestClient`]) and
 //! the environment ([`config_from_env`]).
 
 pub mod api_docs;
 pub mod http;
 pub mod manifest;
 pub mod smtp;
-pub mod sqlite;
+pub mod store;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -29,8 +29,8 @@ pub use manifest::Route;
 /// Everything needed to start a shop.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// SQLite file (created if missing).
-    pub database: PathBuf,
+    /// The store: a SQLite file (created if missing) or Postgres.
+    pub database: store::Store,
     /// Where to listen.
     pub addr: SocketAddr,
     /// The Spin manifest whose routes are mounted.
@@ -110,8 +110,8 @@ impl comptoir_functions::port::Cpu for BlockingPool {
 }
 
 /// Opens the database, applies migrations (and the demo seed), and builds the host port.
-pub async fn host(database: &Path, config: Config) -> anyhow::Result<Host> {
-    let db = sqlite::NativeSqlite::open(database).await?;
+pub async fn host(database: &store::Store, config: Config) -> anyhow::Result<Host> {
+    let db = store::NativeStore::open(database).await?;
     let host = Host {
         db: Arc::new(db),
         http: Arc::new(http::ReqwestClient::new()),

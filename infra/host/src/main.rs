@@ -1,7 +1,8 @@
 //! `comptoir-host`: the shop on this machine, without Spin.
 //!
-//! Environment: `COMPTOIR_ADDR` (default `127.0.0.1:3000`), `COMPTOIR_DATABASE`
-//! (default `.data/comptoir.db`), `COMPTOIR_MANIFEST` (default `spin.toml`),
+//! Environment: `COMPTOIR_ADDR` (default `127.0.0.1:3000`), `COMPTOIR_DATABASE_URL`
+//! (a `postgres://` URL; unset: SQLite), `COMPTOIR_DATABASE` (the SQLite file,
+//! default `.data/comptoir.db`), `COMPTOIR_MANIFEST` (default `spin.toml`),
 //! `COMPTOIR_STOREFRONT` (default `dist`), `COMPTOIR_SMTP_ADDR` (outbox relay,
 //! `host:port`; unset keeps notifications unsent) and `COMPTOIR_SMTP_FROM`,
 //! and every Spin variable as `COMPTOIR_<NAME>` (see the README).
@@ -22,7 +23,10 @@ async fn main() -> anyhow::Result<()> {
     let env =
         |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     let options = Options {
-        database: PathBuf::from(env("COMPTOIR_DATABASE", ".data/comptoir.db")),
+        database: comptoir_host::store::Store::choose(
+            std::env::var("COMPTOIR_DATABASE_URL").ok().as_deref(),
+            &PathBuf::from(env("COMPTOIR_DATABASE", ".data/comptoir.db")),
+        )?,
         addr: env("COMPTOIR_ADDR", "127.0.0.1:3000")
             .parse()
             .context("COMPTOIR_ADDR")?,
