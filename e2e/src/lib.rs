@@ -43,6 +43,8 @@ pub struct TestApp {
     pub database: Store,
     /// An HTTP client.
     pub http: reqwest::Client,
+    /// Statements the shop's store has run (see [`TestApp::statements_for`]).
+    statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
     db: NativeStore,
 }
 
@@ -133,6 +135,7 @@ async fn spawn_on(
     let root = workspace();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
     config.origins.push(format!("http://{addr}"));
+    let statements = std::sync::Arc::<std::sync::atomic::AtomicU64>::default();
     let (addr, _server) = comptoir_host::start(comptoir_host::Options {
         database: database.clone(),
         addr,
@@ -140,16 +143,28 @@ async fn spawn_on(
         storefront: root.join("dist"),
         config,
         smtp: None,
+        statements: std::sync::Arc::clone(&statements),
         back_office,
     })
     .await?;
     Ok(TestApp {
+        statements,
         base: format!("http://{addr}"),
         db: NativeStore::open(&database).await?,
         database,
         http: reqwest::Client::new(),
     })
 }
+
+/// The hot routes' statement budgets: how many statements (transaction
+/// control included; each one host call under Spin) one request may run,
+/// pinned by `e2e/tests/budgets.rs` and printed by the benchmark.
+pub const STATEMENT_BUDGETS: &[(&str, u64)] = &[
+    ("GET /api/catalog/products/{slug} (product page)", 3),
+    ("GET /api/catalog/products (catalog list)", 2),
+    ("GET /api/carts/{id} (cart read)", 4),
+    ("POST /api/checkout (checkout)", 12),
+];
 
 /// An HTTP answer: status and JSON body.
 #[derive(Debug)]
@@ -219,6 +234,49 @@ impl TestApp {
             cookie,
             set_cookie,
         })
+    }
+
+    /// Sends `method path` and counts the statements the shop ran for it
+    /// (start the shop with [`spawn_quiet_app`] so no background duty adds
+    /// its own, and send nothing else meanwhile).
+    pub async fn statements_for(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+    ) -> anyhow::Result<(Answer, u64)> {
+        use std::sync::atomic::Ordering;
+        let before = self.statements.load(Ordering::SeqCst);
+        let answer = self.call(method, path, body, &[]).await?;
+        Ok((answer, self.statements.load(Ordering::SeqCst) - before))
+    }
+
+    /// Each hot route once, on a quiet shop: (route, status, statements).
+    pub async fn hot_route_statements(&self) -> anyhow::Result<Vec<(&'static str, u16, u64)>> {
+        let cart = self.cart_with("TSL-BLEU-M", 1).await?;
+        let mut counted = Vec::new();
+        for (route, _) in STATEMENT_BUDGETS {
+            let (method, path, body) = match *route {
+                r if r.starts_with("GET /api/catalog/products/") => {
+                    ("GET", "/api/catalog/products/mariniere".to_owned(), None)
+                }
+                r if r.starts_with("GET /api/catalog/products") => {
+                    ("GET", "/api/catalog/products".to_owned(), None)
+                }
+                r if r.starts_with("GET /api/carts/") => {
+                    ("GET", format!("/api/carts/{cart}"), None)
+                }
+                r if r.starts_with("POST /api/checkout") => (
+                    "POST",
+                    "/api/checkout".to_owned(),
+                    Some(checkout_body(&cart).to_string()),
+                ),
+                other => anyhow::bail!("no request for {other}"),
+            };
+            let (answer, statements) = self.statements_for(method, &path, body).await?;
+            counted.push((*route, answer.status, statements));
+        }
+        Ok(counted)
     }
 
     /// GET.

@@ -42,6 +42,10 @@ pub struct Options {
     /// Deliver the outbox through this relay (every few seconds); without
     /// it, notifications are kept for staff to read.
     pub smtp: Option<smtp::SmtpMailer>,
+    /// Counts every statement the shop's store runs (transaction control
+    /// included: each is one host call under Spin), for the statement
+    /// budgets of the tests and the benchmark.
+    pub statements: Arc<std::sync::atomic::AtomicU64>,
     /// Run the background duties (committed refunds, outbox) every few
     /// seconds; off only for tests that must see the database still.
     pub back_office: bool,
@@ -111,7 +115,16 @@ impl comptoir_functions::port::Cpu for BlockingPool {
 
 /// Opens the database, applies migrations (and the demo seed), and builds the host port.
 pub async fn host(database: &store::Store, config: Config) -> anyhow::Result<Host> {
-    let db = store::NativeStore::open(database).await?;
+    counting_host(database, config, Arc::default()).await
+}
+
+/// [`host`], adding every statement its store runs to `statements`.
+pub async fn counting_host(
+    database: &store::Store,
+    config: Config,
+    statements: Arc<std::sync::atomic::AtomicU64>,
+) -> anyhow::Result<Host> {
+    let db = store::NativeStore::counting(database, statements).await?;
     let host = Host {
         db: Arc::new(db),
         http: Arc::new(http::ReqwestClient::new()),
@@ -288,7 +301,7 @@ pub async fn start(
     options: Options,
 ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let routes = manifest::routes(&options.manifest)?;
-    let host = host(&options.database, options.config).await?;
+    let host = counting_host(&options.database, options.config, options.statements).await?;
     if options.back_office {
         spawn_back_office(host.clone(), options.smtp);
     }

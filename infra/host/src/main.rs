@@ -39,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
                 from: env("COMPTOIR_SMTP_FROM", "boutique@comptoir.localhost"),
             }
         }),
+        statements: Default::default(),
         back_office: true,
     };
     let (addr, server) = start(options).await?;

@@ -58,6 +58,11 @@ enum Pool {
 impl NativeStore {
     /// Connects to `store` (creating a SQLite file if needed).
     pub async fn open(store: &Store) -> anyhow::Result<Self> {
+        Self::counting(store, Arc::default()).await
+    }
+
+    /// Connects to `store`, adding every statement run to `statements`.
+    pub async fn counting(store: &Store, statements: Arc<AtomicU64>) -> anyhow::Result<Self> {
         let pool = match store {
             Store::Sqlite(path) => Pool::Sqlite(open_sqlite(path).await?),
             Store::Postgres(url) => {
@@ -72,15 +77,7 @@ impl NativeStore {
                 )
             }
         };
-        Ok(Self {
-            pool,
-            statements: Arc::new(AtomicU64::new(0)),
-        })
-    }
-
-    /// Statements run so far (transaction control included).
-    pub fn statements(&self) -> Arc<AtomicU64> {
-        Arc::clone(&self.statements)
+        Ok(Self { pool, statements })
     }
 }
 
