@@ -65,11 +65,14 @@ fn fresh_dir() -> anyhow::Result<PathBuf> {
 /// A fresh, empty store: a SQLite file in a new temporary folder, or a new
 /// database on the Postgres server `COMPTOIR_TEST_POSTGRES` names.
 pub async fn fresh_store() -> anyhow::Result<Store> {
+    fresh_store_on(std::env::var("COMPTOIR_TEST_POSTGRES").ok().as_deref()).await
+}
+
+/// A fresh, empty store: a new database on the Postgres `server`
+/// (`postgres://…/postgres`) when given, else a new SQLite file.
+pub async fn fresh_store_on(server: Option<&str>) -> anyhow::Result<Store> {
     let dir = fresh_dir()?;
-    let Some(server) = std::env::var("COMPTOIR_TEST_POSTGRES")
-        .ok()
-        .filter(|url| !url.is_empty())
-    else {
+    let Some(server) = server.filter(|url| !url.is_empty()) else {
         return Ok(Store::Sqlite(dir.join("shop.db")));
     };
     use sqlx::Connection as _;
@@ -78,7 +81,7 @@ pub async fn fresh_store() -> anyhow::Result<Store> {
         .and_then(|n| n.to_str())
         .context("temporary folder name")?
         .replace('-', "_");
-    let mut admin = sqlx::PgConnection::connect(&server)
+    let mut admin = sqlx::PgConnection::connect(server)
         .await
         .with_context(|| format!("connecting to {server}"))?;
     // The name is ours (letters, digits, underscores), never input.
@@ -125,7 +128,8 @@ impl TestApp {
     }
 }
 
-async fn spawn_on(
+/// Starts a shop on `database` (background duties on or off).
+pub async fn spawn_on(
     database: Store,
     mut config: Config,
     back_office: bool,
