@@ -7,6 +7,7 @@
 //! the environment ([`config_from_env`]).
 
 pub mod api_docs;
+pub mod copy;
 pub mod http;
 pub mod manifest;
 pub mod smtp;
