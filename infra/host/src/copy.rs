@@ -174,8 +174,8 @@ pub async fn copy(options: &CopyOptions) -> anyhow::Result<CopyReport> {
     prepare_target(&target).await?;
     let seeded = seeded_rows().await?;
 
+    let target_tables = tables(&target).await?;
     let tables = tables(&source).await?;
-    let target_tables = tables_of(&target).await?;
     let mut columns = BTreeMap::new();
     for table in &tables {
         let here = table_columns(&source, table).await?;
