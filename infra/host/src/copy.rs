@@ -578,7 +578,7 @@ fn normal(value: Value) -> Value {
 }
 
 fn sort_rows(rows: &mut [Row]) {
-    rows.sort_by(|a, b| compare_rows(a, b));
+    rows.sort_by(compare_rows);
 }
 
 fn compare_rows(a: &Row, b: &Row) -> Ordering {
