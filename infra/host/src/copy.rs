@@ -199,6 +199,13 @@ pub async fn copy(options: &CopyOptions) -> anyhow::Result<CopyReport> {
     let started = Instant::now();
     let copied = copy_tables(&source, &target, &order, &columns, &seeded).await?;
     let copy_time = started.elapsed();
+    if target.dialect() == Dialect::Postgres {
+        // Fresh statistics for the planner, rather than after autovacuum's turn.
+        target
+            .query("ANALYZE", &[])
+            .await
+            .context("analysing the target")?;
+    }
 
     let started = Instant::now();
     let (verified, mismatches) = verify(&source, &target, &order, &columns).await?;
