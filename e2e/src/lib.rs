@@ -721,14 +721,3 @@ pub fn checkout_body(cart: &str) -> serde_json::Value {
         }
     })
 }
-
-/// Starts the shop on `database`, a store the test chose (not a fresh one:
-/// e.g. always SQLite, or the copy of another shop's store), with or without
-/// its background duties.
-pub async fn spawn_app_on(
-    database: Store,
-    config: Config,
-    back_office: bool,
-) -> anyhow::Result<TestApp> {
-    spawn_on(database, config, back_office).await
-}

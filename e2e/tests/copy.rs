@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use comptoir_e2e::{TestApp, fresh_store, spawn_app_on};
+use comptoir_e2e::{TestApp, fresh_store, spawn_on};
 use comptoir_functions::config::Config;
 use comptoir_functions::dialect::Dialect;
 use comptoir_functions::migrate::{MIGRATIONS, statements};
@@ -71,7 +71,7 @@ async fn tables(store: &Store) -> anyhow::Result<BTreeMap<String, Vec<String>>> 
 async fn shop(dir: &std::path::Path) -> anyhow::Result<(TestApp, String, String)> {
     // No background duties: once the requests below are answered, nothing
     // writes to the shop's store (as when it is stopped).
-    let app = spawn_app_on(Store::Sqlite(dir.join("shop.db")), config()?, false).await?;
+    let app = spawn_on(Store::Sqlite(dir.join("shop.db")), config()?, false).await?;
     let customer = app.customer().await?;
     let order = app.paid_order_as(Some(&customer), SKU, 2).await?;
     app.deliver(&order).await?;
@@ -144,7 +144,7 @@ async fn a_shop_copied_into_another_store_is_the_same_shop_row_for_row() -> anyh
 
     // A shop started on the copy serves the customer the same orders: with
     // the session they already had, and after signing in again.
-    let moved = spawn_app_on(target.clone(), config()?, false).await?;
+    let moved = spawn_on(target.clone(), config()?, false).await?;
     let mine = "/api/accounts/me/orders";
     let was: Json = app.get_as(&customer, mine).await?.expect(200)?;
     assert_eq!(was.as_array().map(Vec::len), Some(1), "{was}");
@@ -176,7 +176,7 @@ async fn a_shop_copied_into_another_store_is_the_same_shop_row_for_row() -> anyh
 #[tokio::test]
 async fn the_copy_refuses_a_target_holding_data() -> anyhow::Result<()> {
     let dir = temp_dir()?;
-    let app = spawn_app_on(Store::Sqlite(dir.join("shop.db")), config()?, false).await?;
+    let app = spawn_on(Store::Sqlite(dir.join("shop.db")), config()?, false).await?;
     app.paid_order(SKU, 1).await?;
     let options = |to: &Store| CopyOptions {
         from: app.database.clone(),
@@ -186,7 +186,7 @@ async fn the_copy_refuses_a_target_holding_data() -> anyhow::Result<()> {
 
     // A shop was already started on the target: its demo catalog is data.
     let started = fresh_store().await?;
-    spawn_app_on(started.clone(), config()?, false).await?;
+    spawn_on(started.clone(), config()?, false).await?;
     let held = tables(&started).await?;
     let refused = copy(&options(&started)).await;
     let message = format!("{:#}", refused.err().unwrap_or_else(|| anyhow::anyhow!("")));
