@@ -13,7 +13,7 @@ use comptoir_functions::config::Config;
 use comptoir_functions::dialect::Dialect;
 use comptoir_functions::migrate::{MIGRATIONS, statements};
 use comptoir_functions::port::{Database, Value};
-use comptoir_host::copy::{CopyOptions, copy};
+use comptoir_host::copy::{CopyOptions, PAGE_ROWS, copy};
 use comptoir_host::store::{NativeStore, Store};
 use serde_json::{Value as Json, json};
 
@@ -123,6 +123,9 @@ async fn a_shop_copied_into_another_store_is_the_same_shop_row_for_row() -> anyh
         from: source.clone(),
         to: target.clone(),
         migrate_source: false,
+        // Pages of two rows: every table of more than two rows, composite
+        // keys included, is read in many pages.
+        page_rows: 2,
     })
     .await?;
     println!("{}", report.render());
@@ -166,6 +169,7 @@ async fn a_shop_copied_into_another_store_is_the_same_shop_row_for_row() -> anyh
         from: target,
         to: back.clone(),
         migrate_source: false,
+        page_rows: PAGE_ROWS,
     })
     .await?;
     assert_eq!(report.mismatches, Vec::<String>::new());
@@ -182,6 +186,7 @@ async fn the_copy_refuses_a_target_holding_data() -> anyhow::Result<()> {
         from: app.database.clone(),
         to: to.clone(),
         migrate_source: false,
+        page_rows: PAGE_ROWS,
     };
 
     // A shop was already started on the target: its demo catalog is data.
@@ -244,6 +249,7 @@ async fn the_copy_refuses_a_source_whose_schema_is_not_current_unless_told_to_mi
         from: source.clone(),
         to: target.clone(),
         migrate_source,
+        page_rows: PAGE_ROWS,
     };
 
     let refused = copy(&options(false)).await;

@@ -15,6 +15,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash as _, Hasher};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -22,7 +23,7 @@ use anyhow::{Context as _, bail};
 use comptoir_functions::config::Config;
 use comptoir_functions::dialect::Dialect;
 use comptoir_functions::migrate::{self, MIGRATIONS};
-use comptoir_functions::port::{Database, Row, Value};
+use comptoir_functions::port::{AutoCommit, Database, Executor, Row, Value};
 
 use crate::store::{NativeStore, Store};
 
@@ -46,6 +47,9 @@ pub struct CopyOptions {
     /// Brings an out-of-date source schema up to date first (a write to the
     /// source); without it, such a source is refused.
     pub migrate_source: bool,
+    /// At most this many rows read at once ([`PAGE_ROWS`]; a table of any
+    /// size is copied and verified in bounded memory).
+    pub page_rows: usize,
 }
 
 /// One table's part of the copy.
@@ -176,7 +180,7 @@ pub async fn copy(options: &CopyOptions) -> anyhow::Result<CopyReport> {
 
     let target_tables = tables(&target).await?;
     let tables = tables(&source).await?;
-    let mut columns = BTreeMap::new();
+    let mut shapes = BTreeMap::new();
     for table in &tables {
         let here = table_columns(&source, table).await?;
         let there = table_columns(&target, table).await?;
@@ -185,7 +189,12 @@ pub async fn copy(options: &CopyOptions) -> anyhow::Result<CopyReport> {
         if a != b {
             bail!("table {table} has columns {here:?} in the source but {there:?} in the target");
         }
-        columns.insert(table.clone(), here);
+        let shape = Shape {
+            source_key: key_of(&source, table, &here).await?,
+            target_key: key_of(&target, table, &here).await?,
+            columns: here,
+        };
+        shapes.insert(table.clone(), shape);
     }
     let missing: Vec<&String> = target_tables
         .iter()
@@ -197,7 +206,15 @@ pub async fn copy(options: &CopyOptions) -> anyhow::Result<CopyReport> {
     let order = parents_first(&target, &tables).await?;
 
     let started = Instant::now();
-    let copied = copy_tables(&source, &target, &order, &columns, &seeded).await?;
+    let copied = copy_tables(
+        &source,
+        &target,
+        &order,
+        &shapes,
+        &seeded,
+        options.page_rows,
+    )
+    .await?;
     let copy_time = started.elapsed();
     if target.dialect() == Dialect::Postgres {
         // Fresh statistics for the planner, rather than after autovacuum's turn.
@@ -208,7 +225,8 @@ pub async fn copy(options: &CopyOptions) -> anyhow::Result<CopyReport> {
     }
 
     let started = Instant::now();
-    let (verified, mismatches) = verify(&source, &target, &order, &columns).await?;
+    let (verified, mismatches) =
+        verify(&source, &target, &order, &shapes, options.page_rows).await?;
     let verify_time = started.elapsed();
     let tables = copied
         .into_iter()
@@ -452,14 +470,128 @@ fn insert(table: &str, columns: &[String], rows: usize) -> String {
     sql
 }
 
+/// A table's columns (in the source's order, read alike on both sides) and
+/// the positions among them of each side's primary key, which pages reads.
+#[derive(Debug, Clone)]
+struct Shape {
+    columns: Vec<String>,
+    source_key: Vec<usize>,
+    target_key: Vec<usize>,
+}
+
+/// Rows read at once, unless told otherwise.
+pub const PAGE_ROWS: usize = 5_000;
+
+/// The positions in `columns` of `table`'s primary key columns (empty: no
+/// primary key, the table is read in one go).
+async fn key_of(db: &dyn Database, table: &str, columns: &[String]) -> anyhow::Result<Vec<usize>> {
+    let sql = match db.dialect() {
+        Dialect::Sqlite => "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk",
+        Dialect::Postgres => {
+            "SELECT a.attname::text FROM pg_index i \
+             JOIN pg_class t ON t.oid = i.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY (i.indkey) \
+             WHERE i.indisprimary AND n.nspname = current_schema() AND t.relname = ?1 \
+             ORDER BY array_position(i.indkey::int2[], a.attnum)"
+        }
+    };
+    db.query(sql, &[Value::Text(table.to_owned())])
+        .await?
+        .iter()
+        .map(|r| {
+            let name = r.text(0)?;
+            columns
+                .iter()
+                .position(|c| c == name)
+                .with_context(|| format!("{table}'s key column {name} is not among its columns"))
+        })
+        .collect()
+}
+
+/// The statement reading the page of `table` after the key `?1…?n` (or the
+/// first page), in the store's own key order.
+fn page_sql(table: &str, columns: &[String], key: &[usize], after: bool, limit: usize) -> String {
+    let mut sql = select_all(table, columns);
+    if key.is_empty() {
+        return sql;
+    }
+    let names: Vec<String> = key
+        .iter()
+        .filter_map(|&i| columns.get(i))
+        .map(|c| quoted(c))
+        .collect();
+    if after {
+        let params: Vec<String> = (1..=names.len()).map(|n| format!("?{n}")).collect();
+        sql.push_str(&format!(
+            " WHERE ({}) > ({})",
+            names.join(", "),
+            params.join(", ")
+        ));
+    }
+    sql.push_str(&format!(" ORDER BY {} LIMIT {limit}", names.join(", ")));
+    sql
+}
+
+/// Reads `table` page by page.
+struct Pages<'a> {
+    table: &'a str,
+    columns: &'a [String],
+    key: &'a [usize],
+    limit: usize,
+    after: Option<Vec<Value>>,
+    done: bool,
+}
+
+impl<'a> Pages<'a> {
+    fn new(table: &'a str, columns: &'a [String], key: &'a [usize], limit: usize) -> Self {
+        Self {
+            table,
+            columns,
+            key,
+            limit: limit.max(1),
+            after: None,
+            done: false,
+        }
+    }
+
+    /// The next page (empty: none left).
+    async fn next(&mut self, exec: &mut dyn Executor) -> anyhow::Result<Vec<Row>> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let sql = page_sql(
+            self.table,
+            self.columns,
+            self.key,
+            self.after.is_some(),
+            self.limit,
+        );
+        let rows = exec
+            .query(&sql, self.after.as_deref().unwrap_or_default())
+            .await
+            .with_context(|| format!("reading {}", self.table))?;
+        match rows.last() {
+            Some(last) if !self.key.is_empty() && rows.len() == self.limit => {
+                let key: Option<Vec<Value>> =
+                    self.key.iter().map(|&i| last.0.get(i).cloned()).collect();
+                self.after = Some(key.context("a key column missing from a row")?);
+            }
+            _ => self.done = true,
+        }
+        Ok(rows)
+    }
+}
+
 type Copied = Vec<(String, u64, Duration)>;
 
 async fn copy_tables(
     source: &NativeStore,
     target: &NativeStore,
     order: &[String],
-    columns: &BTreeMap<String, Vec<String>>,
+    shapes: &BTreeMap<String, Shape>,
     seeded: &BTreeMap<String, Vec<Row>>,
+    page_rows: usize,
 ) -> anyhow::Result<Copied> {
     // The source's write lock keeps a running shop from changing it mid-copy.
     let mut reading = source
@@ -473,20 +605,22 @@ async fn copy_tables(
     // Empty, checked under the target's write lock: nothing but what the
     // migrations seed, which goes (children first) before the copy.
     for table in order {
-        let names = columns.get(table).context("columns")?;
+        let shape = shapes.get(table).context("shape")?;
+        let expected = seeded.get(table).map_or(&[][..], Vec::as_slice);
+        let sql = format!(
+            "{} LIMIT {}",
+            select_all(table, &shape.columns),
+            expected.len() + 1
+        );
         let mut rows: Vec<Row> = writing
-            .query(&select_all(table, names), &[])
+            .query(&sql, &[])
             .await?
             .iter()
             .map(normal_row)
             .collect();
         sort_rows(&mut rows);
-        let expected = seeded.get(table).map_or(&[][..], Vec::as_slice);
         if !same_rows(&rows, expected) {
-            bail!(
-                "the target is not empty: table {table} holds {} row(s) a fresh store does not",
-                rows.len()
-            );
+            bail!("the target is not empty: table {table} holds rows a fresh store does not");
         }
     }
     for table in order.iter().rev().filter(|t| seeded.contains_key(*t)) {
@@ -497,20 +631,36 @@ async fn copy_tables(
     let mut copied = Vec::with_capacity(order.len());
     for table in order {
         let started = Instant::now();
-        let names = columns.get(table).context("columns")?;
-        let rows = reading
-            .query(&select_all(table, names), &[])
-            .await
-            .with_context(|| format!("reading {table}"))?;
+        let shape = shapes.get(table).context("shape")?;
+        let names = &shape.columns;
+        let expected = reading
+            .query(&format!("SELECT COUNT(*) FROM {}", quoted(table)), &[])
+            .await?
+            .first()
+            .context("no count")?
+            .int(0)?;
         let per_insert = (MAX_PARAMS / names.len()).clamp(1, ROWS_PER_INSERT);
-        for chunk in rows.chunks(per_insert) {
-            let params: Vec<Value> = chunk.iter().flat_map(|r| r.0.iter().cloned()).collect();
-            writing
-                .query(&insert(table, names, chunk.len()), &params)
-                .await
-                .with_context(|| format!("writing {table}"))?;
+        let mut pages = Pages::new(table, names, &shape.source_key, page_rows);
+        let mut rows = 0u64;
+        loop {
+            let page = pages.next(&mut *reading).await?;
+            if page.is_empty() {
+                break;
+            }
+            for chunk in page.chunks(per_insert) {
+                let params: Vec<Value> = chunk.iter().flat_map(|r| r.0.iter().cloned()).collect();
+                writing
+                    .query(&insert(table, names, chunk.len()), &params)
+                    .await
+                    .with_context(|| format!("writing {table}"))?;
+            }
+            rows += u64::try_from(page.len())?;
         }
-        copied.push((table.clone(), u64::try_from(rows.len())?, started.elapsed()));
+        // A row the key order skipped (a NULL in a SQLite key) fails the copy.
+        if i64::try_from(rows)? != expected {
+            bail!("{table}: read {rows} rows page by page but it holds {expected}");
+        }
+        copied.push((table.clone(), rows, started.elapsed()));
     }
     writing
         .commit()
@@ -520,20 +670,92 @@ async fn copy_tables(
     Ok(copied)
 }
 
-/// Reads every table on both sides and compares them row for row; returns
-/// the rows found equal by table, and every difference.
-pub async fn verify(
+/// An order-independent fingerprint of a table's rows: their count and two
+/// sums of 64-bit row hashes. Two stores give equal digests for the same
+/// multiset of rows, read in whatever order each store keeps them.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Digest {
+    rows: u64,
+    sums: [u64; 2],
+}
+
+impl Digest {
+    fn add(&mut self, row: &Row) {
+        self.rows += 1;
+        for (seed, sum) in self.sums.iter_mut().enumerate() {
+            let mut hasher = std::hash::DefaultHasher::new();
+            hasher.write_usize(seed);
+            for value in &row.0 {
+                hash_value(value, &mut hasher);
+            }
+            *sum = sum.wrapping_add(hasher.finish());
+        }
+    }
+}
+
+fn hash_value(value: &Value, hasher: &mut impl Hasher) {
+    match value {
+        Value::Null => hasher.write_u8(0),
+        Value::Integer(i) => {
+            hasher.write_u8(1);
+            hasher.write_i64(*i);
+        }
+        Value::Real(f) => match normal(Value::Real(*f)) {
+            Value::Integer(i) => hash_value(&Value::Integer(i), hasher),
+            _ => {
+                hasher.write_u8(2);
+                hasher.write_u64(f.to_bits());
+            }
+        },
+        Value::Text(s) => {
+            hasher.write_u8(3);
+            s.hash(hasher);
+        }
+    }
+}
+
+async fn digest(
+    db: &NativeStore,
+    table: &str,
+    shape: &Shape,
+    key: &[usize],
+    page_rows: usize,
+) -> anyhow::Result<Digest> {
+    let mut digest = Digest::default();
+    let mut pages = Pages::new(table, &shape.columns, key, page_rows);
+    let mut reader = AutoCommit(db);
+    loop {
+        let page = pages.next(&mut reader).await?;
+        if page.is_empty() {
+            return Ok(digest);
+        }
+        page.iter().for_each(|row| digest.add(row));
+    }
+}
+
+/// Reads every table on both sides and compares them row for row (by
+/// digest, then, for a table that differs, sorted in memory to name the
+/// first difference); returns the rows found equal by table, and every
+/// difference.
+async fn verify(
     source: &NativeStore,
     target: &NativeStore,
     order: &[String],
-    columns: &BTreeMap<String, Vec<String>>,
+    shapes: &BTreeMap<String, Shape>,
+    page_rows: usize,
 ) -> anyhow::Result<(BTreeMap<String, u64>, Vec<String>)> {
     let mut verified = BTreeMap::new();
     let mut mismatches = Vec::new();
     for table in order {
-        let names = columns.get(table).context("columns")?;
-        let here = sorted_rows(source, table, names).await?;
-        let there = sorted_rows(target, table, names).await?;
+        let shape = shapes.get(table).context("shape")?;
+        let here = digest(source, table, shape, &shape.source_key, page_rows).await?;
+        let there = digest(target, table, shape, &shape.target_key, page_rows).await?;
+        if here == there {
+            verified.insert(table.clone(), here.rows);
+            continue;
+        }
+        let here = sorted_rows(source, table, &shape.columns).await?;
+        let there = sorted_rows(target, table, &shape.columns).await?;
         if here.len() != there.len() {
             mismatches.push(format!(
                 "{table}: {} row(s) in the source, {} in the target",
@@ -541,23 +763,28 @@ pub async fn verify(
                 there.len()
             ));
         }
-        let mut equal = 0u64;
-        for (a, b) in here.iter().zip(&there) {
-            if same_row(a, b) {
-                equal += 1;
-            } else {
+        let equal = here
+            .iter()
+            .zip(&there)
+            .take_while(|(a, b)| same_row(a, b))
+            .count();
+        match (here.get(equal), there.get(equal)) {
+            (Some(a), Some(b)) => {
                 mismatches.push(format!("{table}: source row {a:?} != target row {b:?}"));
-                break;
             }
+            (None, None) => mismatches.push(format!(
+                "{table}: changed while being verified (its digests differ)"
+            )),
+            _ => {}
         }
-        verified.insert(table.clone(), equal);
+        verified.insert(table.clone(), u64::try_from(equal)?);
     }
     Ok((verified, mismatches))
 }
 
 /// Every row of `table`, in one store-independent order (sorted here, not
 /// by the store: Postgres may collate text otherwise than SQLite does).
-pub async fn sorted_rows(
+async fn sorted_rows(
     db: &dyn Database,
     table: &str,
     columns: &[String],
@@ -628,18 +855,6 @@ fn normal_row(row: &Row) -> Row {
     Row(row.0.iter().cloned().map(normal).collect())
 }
 
-/// Every table of `db` but `schema_migrations` with its rows in a
-/// store-independent order: equal for two stores holding the same shop.
-pub async fn dump(db: &NativeStore) -> anyhow::Result<BTreeMap<String, Vec<Row>>> {
-    let mut all = BTreeMap::new();
-    for table in tables(db).await? {
-        let columns = table_columns(db, &table).await?;
-        let rows = sorted_rows(db, &table, &columns).await?;
-        all.insert(table, rows);
-    }
-    Ok(all)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -651,6 +866,47 @@ mod tests {
             insert("t", &columns, 2),
             "INSERT INTO \"t\" (\"id\", \"odd \"\"name\"\"\") VALUES (?1, ?2), (?3, ?4)"
         );
+    }
+
+    #[test]
+    fn pages_follow_the_key() {
+        let columns = vec![
+            "order_id".to_owned(),
+            "note".to_owned(),
+            "position".to_owned(),
+        ];
+        assert_eq!(
+            page_sql("order_lines", &columns, &[0, 2], true, 50),
+            "SELECT \"order_id\", \"note\", \"position\" FROM \"order_lines\" \
+             WHERE (\"order_id\", \"position\") > (?1, ?2) ORDER BY \"order_id\", \"position\" LIMIT 50"
+        );
+        assert_eq!(
+            page_sql("t", &columns[..1], &[], false, 50),
+            "SELECT \"order_id\" FROM \"t\""
+        );
+    }
+
+    #[test]
+    fn digests_ignore_order_but_not_content() {
+        let rows = [
+            Row(vec![Value::Text("a".into()), Value::Integer(1)]),
+            Row(vec![Value::Text("b".into()), Value::Null]),
+        ];
+        let (mut one, mut other, mut third) =
+            (Digest::default(), Digest::default(), Digest::default());
+        rows.iter().for_each(|r| one.add(r));
+        rows.iter().rev().for_each(|r| other.add(r));
+        assert_eq!(one, other);
+        third.add(&rows[0]);
+        third.add(&Row(vec![
+            Value::Text("b".into()),
+            Value::Text(String::new()),
+        ]));
+        assert_ne!(one, third);
+        let (mut real, mut integer) = (Digest::default(), Digest::default());
+        real.add(&Row(vec![Value::Real(3.0)]));
+        integer.add(&Row(vec![Value::Integer(3)]));
+        assert_eq!(real, integer);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use std::process::ExitCode;
 
-use comptoir_host::copy::{CopyOptions, copy, parse_store};
+use comptoir_host::copy::{CopyOptions, PAGE_ROWS, copy, parse_store};
 
 const USAGE: &str = "usage: copy-store --from <sqlite file | postgres:// URL> --to <postgres:// URL | sqlite file> [--migrate-source]";
 
@@ -36,6 +36,7 @@ fn options() -> Result<CopyOptions, String> {
             from: parse_store(&from),
             to: parse_store(&to),
             migrate_source,
+            page_rows: PAGE_ROWS,
         }),
         _ => Err(USAGE.to_owned()),
     }
