@@ -13,7 +13,7 @@ use comptoir_functions::config::Config;
 use comptoir_functions::dialect::Dialect;
 use comptoir_functions::migrate::{MIGRATIONS, statements};
 use comptoir_functions::port::{Database, Value};
-use comptoir_host::copy::{CopyOptions, PAGE_ROWS, copy};
+use comptoir_host::copy::{CopyOptions, PAGE_ROWS, compare, copy};
 use comptoir_host::store::{NativeStore, Store};
 use serde_json::{Value as Json, json};
 
@@ -142,6 +142,9 @@ async fn a_shop_copied_into_another_store_is_the_same_shop_row_for_row() -> anyh
     assert!(position("refunds") < position("refund_lines"));
 
     assert_eq!(tables(&target).await?, before);
+    let verified = compare(&source, &target, 2).await?;
+    assert!(verified.mismatches.is_empty(), "{:?}", verified.mismatches);
+    assert_eq!(verified.rows(), report.rows());
     // The source was only read.
     assert_eq!(tables(&source).await?, before);
 
@@ -161,6 +164,35 @@ async fn a_shop_copied_into_another_store_is_the_same_shop_row_for_row() -> anyh
     let path = format!("/api/orders/{order}");
     let was: Json = app.get(&path).await?.expect(200)?;
     assert_eq!(moved.get(&path).await?.expect::<Json>(200)?, was);
+
+    // The verification sees the rows changed since: the new session, an
+    // order line changed, the throttle's rows gone.
+    moved
+        .execute(
+            "UPDATE order_lines SET quantity = quantity + 1 WHERE order_id = ?1",
+            &[Value::Text(order.clone())],
+        )
+        .await?;
+    moved.execute("DELETE FROM signin_throttle", &[]).await?;
+    let mismatches = compare(&source, &target, 2).await?.mismatches;
+    let sessions = before.get("sessions").map_or(0, Vec::len);
+    for expected in [
+        "order_lines: source row ".to_owned(),
+        format!(
+            "sessions: {sessions} row(s) in the source, {} in the target",
+            sessions + 1
+        ),
+        "signin_throttle: ".to_owned(),
+    ] {
+        assert!(
+            mismatches.iter().any(|m| m.starts_with(&expected)),
+            "{expected} not in {mismatches:?}"
+        );
+    }
+    assert!(
+        !mismatches.iter().any(|m| m.starts_with("orders:")),
+        "{mismatches:?}"
+    );
 
     // And back again, from whatever store the copy is on into SQLite.
     let back = Store::Sqlite(dir.join("back.db"));

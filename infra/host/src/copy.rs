@@ -178,32 +178,7 @@ pub async fn copy(options: &CopyOptions) -> anyhow::Result<CopyReport> {
     prepare_target(&target).await?;
     let seeded = seeded_rows().await?;
 
-    let target_tables = tables(&target).await?;
-    let tables = tables(&source).await?;
-    let mut shapes = BTreeMap::new();
-    for table in &tables {
-        let here = table_columns(&source, table).await?;
-        let there = table_columns(&target, table).await?;
-        let (a, b): (BTreeSet<&String>, BTreeSet<&String>) =
-            (here.iter().collect(), there.iter().collect());
-        if a != b {
-            bail!("table {table} has columns {here:?} in the source but {there:?} in the target");
-        }
-        let shape = Shape {
-            source_key: key_of(&source, table, &here).await?,
-            target_key: key_of(&target, table, &here).await?,
-            columns: here,
-        };
-        shapes.insert(table.clone(), shape);
-    }
-    let missing: Vec<&String> = target_tables
-        .iter()
-        .filter(|t| !tables.contains(t))
-        .collect();
-    if !missing.is_empty() {
-        bail!("the target has tables the source lacks: {missing:?}");
-    }
-    let order = parents_first(&target, &tables).await?;
+    let (order, shapes) = layout(&source, &target).await?;
 
     let started = Instant::now();
     let copied = copy_tables(
@@ -231,7 +206,7 @@ pub async fn copy(options: &CopyOptions) -> anyhow::Result<CopyReport> {
     let tables = copied
         .into_iter()
         .map(|(table, rows, copied_in)| TableCopy {
-            verified: verified.get(&table).copied().unwrap_or(0),
+            verified: verified.get(&table).map_or(0, |v| v.1),
             table,
             rows,
             copied_in,
@@ -241,6 +216,80 @@ pub async fn copy(options: &CopyOptions) -> anyhow::Result<CopyReport> {
         tables,
         copy_time,
         verify_time,
+        mismatches,
+    })
+}
+
+/// The tables to copy, parents first, and their shapes; refuses two stores
+/// whose tables or columns differ.
+async fn layout(
+    source: &NativeStore,
+    target: &NativeStore,
+) -> anyhow::Result<(Vec<String>, BTreeMap<String, Shape>)> {
+    let target_tables = tables(target).await?;
+    let tables = tables(source).await?;
+    let mut shapes = BTreeMap::new();
+    for table in &tables {
+        let here = table_columns(source, table).await?;
+        let there = table_columns(target, table).await?;
+        let (a, b): (BTreeSet<&String>, BTreeSet<&String>) =
+            (here.iter().collect(), there.iter().collect());
+        if a != b {
+            bail!("table {table} has columns {here:?} in the source but {there:?} in the target");
+        }
+        let shape = Shape {
+            source_key: key_of(source, table, &here).await?,
+            target_key: key_of(target, table, &here).await?,
+            columns: here,
+        };
+        shapes.insert(table.clone(), shape);
+    }
+    let missing: Vec<&String> = target_tables
+        .iter()
+        .filter(|t| !tables.contains(t))
+        .collect();
+    if !missing.is_empty() {
+        bail!("the target has tables the source lacks: {missing:?}");
+    }
+    let order = parents_first(target, &tables).await?;
+    Ok((order, shapes))
+}
+
+/// Compares two stores holding the same schema table by table, row for
+/// row, writing nothing: what [`copy`] does after its commit, on its own
+/// (`copy-store --verify-only`, e.g. to check a restored backup). The
+/// report's `rows` are the source's.
+pub async fn compare(from: &Store, to: &Store, page_rows: usize) -> anyhow::Result<CopyReport> {
+    for store in [from, to] {
+        if let Store::Sqlite(path) = store
+            && !path.is_file()
+        {
+            bail!("{} does not exist", path.display());
+        }
+    }
+    let source = NativeStore::open(from)
+        .await
+        .context("opening the source")?;
+    let target = NativeStore::open(to).await.context("opening the target")?;
+    let (order, shapes) = layout(&source, &target).await?;
+    let started = Instant::now();
+    let (verified, mismatches) = verify(&source, &target, &order, &shapes, page_rows).await?;
+    let tables = order
+        .into_iter()
+        .map(|table| {
+            let (rows, verified) = verified.get(&table).copied().unwrap_or_default();
+            TableCopy {
+                table,
+                rows,
+                copied_in: Duration::ZERO,
+                verified,
+            }
+        })
+        .collect();
+    Ok(CopyReport {
+        tables,
+        copy_time: Duration::ZERO,
+        verify_time: started.elapsed(),
         mismatches,
     })
 }
@@ -735,15 +784,15 @@ async fn digest(
 
 /// Reads every table on both sides and compares them row for row (by
 /// digest, then, for a table that differs, sorted in memory to name the
-/// first difference); returns the rows found equal by table, and every
-/// difference.
+/// first difference); returns by table the source's rows and the rows
+/// found equal, and every difference.
 async fn verify(
     source: &NativeStore,
     target: &NativeStore,
     order: &[String],
     shapes: &BTreeMap<String, Shape>,
     page_rows: usize,
-) -> anyhow::Result<(BTreeMap<String, u64>, Vec<String>)> {
+) -> anyhow::Result<(BTreeMap<String, (u64, u64)>, Vec<String>)> {
     let mut verified = BTreeMap::new();
     let mut mismatches = Vec::new();
     for table in order {
@@ -751,9 +800,10 @@ async fn verify(
         let here = digest(source, table, shape, &shape.source_key, page_rows).await?;
         let there = digest(target, table, shape, &shape.target_key, page_rows).await?;
         if here == there {
-            verified.insert(table.clone(), here.rows);
+            verified.insert(table.clone(), (here.rows, here.rows));
             continue;
         }
+        let rows = here.rows;
         let here = sorted_rows(source, table, &shape.columns).await?;
         let there = sorted_rows(target, table, &shape.columns).await?;
         if here.len() != there.len() {
@@ -777,7 +827,7 @@ async fn verify(
             )),
             _ => {}
         }
-        verified.insert(table.clone(), u64::try_from(equal)?);
+        verified.insert(table.clone(), (rows, u64::try_from(equal)?));
     }
     Ok((verified, mismatches))
 }
@@ -817,7 +867,7 @@ fn sort_rows(rows: &mut [Row]) {
 
 fn compare_rows(a: &Row, b: &Row) -> Ordering {
     for (x, y) in a.0.iter().zip(&b.0) {
-        let o = compare(x, y);
+        let o = compare_values(x, y);
         if o != Ordering::Equal {
             return o;
         }
@@ -834,7 +884,7 @@ fn rank(v: &Value) -> u8 {
     }
 }
 
-fn compare(a: &Value, b: &Value) -> Ordering {
+fn compare_values(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
         (Value::Integer(x), Value::Integer(y)) => x.cmp(y),
         (Value::Real(x), Value::Real(y)) => x.total_cmp(y),
