@@ -11,7 +11,15 @@
 //! itself, quoted. While it copies, the copy holds both stores' write locks
 //! (SQLite's `BEGIN IMMEDIATE`, Postgres' advisory lock), so a shop left
 //! running on either side waits rather than writes. After the commit, every
-//! table is read back on both sides and compared row for row.
+//! table is read back on both sides and compared row for row: its row count
+//! and an order-independent digest of its rows (the stores may order text
+//! differently), then, for a table that differs, its rows sorted side by
+//! side to name the first difference. Tables are read in pages along their
+//! primary key, so memory stays bounded whatever their size.
+//!
+//! A target found with no tables is migrated first (outside the copy's
+//! transaction): a copy that then fails leaves it empty and current, ready
+//! for another try.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -57,7 +65,7 @@ pub struct CopyOptions {
 pub struct TableCopy {
     /// The table.
     pub table: String,
-    /// Rows copied.
+    /// Rows copied (the source's rows, for [`compare`]).
     pub rows: u64,
     /// Time spent reading and writing them.
     pub copied_in: Duration,
@@ -95,7 +103,7 @@ impl CopyReport {
             .unwrap_or(5);
         let mut out = format!(
             "{:<width$}  {:>8}  {:>8}  {:>9}\n",
-            "table", "copied", "verified", "time (ms)"
+            "table", "rows", "verified", "copy (ms)"
         );
         for t in &self.tables {
             out.push_str(&format!(
@@ -113,9 +121,16 @@ impl CopyReport {
             self.tables.iter().map(|t| t.verified).sum::<u64>(),
             self.copy_time.as_secs_f64() * 1000.0
         ));
+        let copied = if self.copy_time.is_zero() {
+            String::new()
+        } else {
+            format!(
+                "copied in {:.1} ms, ",
+                self.copy_time.as_secs_f64() * 1000.0
+            )
+        };
         out.push_str(&format!(
-            "copied in {:.1} ms, verified in {:.1} ms: {}\n",
-            self.copy_time.as_secs_f64() * 1000.0,
+            "{copied}verified in {:.1} ms: {}\n",
             self.verify_time.as_secs_f64() * 1000.0,
             if self.mismatches.is_empty() {
                 "every row equal".to_owned()
