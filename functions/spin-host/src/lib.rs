@@ -3,6 +3,13 @@
 //! WASI clock. Each component's
 //! `#[http_service]` entry calls [`serve`] with its context's router, which
 //! runs behind the same [`comptoir_functions::edge`] as on the native host.
+//!
+//! No per-request schema check: the job runner and the health probe apply
+//! migrations, and a request that fails (500) triggers one version read —
+//! and the migrations when the schema is behind, after which a read
+//! (`GET`/`HEAD`, which writes nothing) is answered again. So a fresh
+//! database under `spin up` serves its first page, and a request on a
+//! current schema pays for nothing.
 
 use std::sync::Arc;
 
@@ -33,26 +40,65 @@ pub async fn serve(
         .with_ansi(false)
         .try_init();
     match prepare(request).await {
-        Ok((host, request)) => {
-            let config = Arc::clone(&host.config);
-            match comptoir_functions::edge::guard(router(host), config)
-                .call(request)
-                .await
-            {
-                Ok(response) => response,
-                Err(never) => match never {},
+        Ok((host, parts, body)) => {
+            let again = matches!(parts.method, http::Method::GET | http::Method::HEAD)
+                .then(|| http::Request::from_parts(parts.clone(), Body::from(body.clone())));
+            let response = answer(
+                &host,
+                router,
+                http::Request::from_parts(parts, Body::from(body)),
+            )
+            .await;
+            if response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+                return response;
+            }
+            match (catch_up(&host).await, again) {
+                (Ok(true), Some(request)) => answer(&host, router, request).await,
+                (Err(e), _) => {
+                    // stderr is the component's log under Spin.
+                    eprintln!("migrating after a failed request: {e:#}");
+                    response
+                }
+                _ => response,
             }
         }
         Err(refusal) => refusal,
     }
 }
 
+async fn answer(
+    host: &Host,
+    router: fn(Host) -> axum::Router,
+    request: http::Request<Body>,
+) -> axum::response::Response {
+    let config = Arc::clone(&host.config);
+    match comptoir_functions::edge::guard(router(host.clone()), config)
+        .call(request)
+        .await
+    {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// After a failed request: brings the schema up to date if it is behind
+/// (one version read when it is not); answers whether it migrated.
+async fn catch_up(host: &Host) -> anyhow::Result<bool> {
+    let db = host.db.as_ref();
+    if matches!(comptoir_functions::migrate::version(db).await, Ok(v) if v >= comptoir_functions::migrate::latest())
+    {
+        return Ok(false);
+    }
+    comptoir_functions::migrate::ensure(db, &host.config, host.clock.now_ms()).await?;
+    Ok(true)
+}
+
 /// The host and the request with its body read (at most the edge's limit),
 /// or the answer when that cannot be: a typed 413, or a 500 when the
-/// configuration or the database fails.
+/// configuration fails.
 async fn prepare(
     request: spin_sdk::http::Request,
-) -> Result<(Host, http::Request<Body>), axum::response::Response> {
+) -> Result<(Host, http::request::Parts, bytes::Bytes), axum::response::Response> {
     let host = host().await.map_err(|e| refusal(AppError::Internal(e)))?;
     // Buffer the body so the router sees an ordinary axum body; never more
     // than the edge accepts, whatever the client sends.
@@ -86,7 +132,7 @@ async fn prepare(
             .extensions
             .insert(comptoir_functions::edge::PeerAddr(peer.ip()));
     }
-    Ok((host, http::Request::from_parts(parts, Body::from(bytes))))
+    Ok((host, parts, bytes))
 }
 
 async fn host() -> anyhow::Result<Host> {
@@ -99,8 +145,6 @@ async fn host() -> anyhow::Result<Host> {
         // One request per instance: hashing in place stalls nobody else.
         cpu: Arc::new(InPlace),
     };
-    comptoir_functions::migrate::ensure(host.db.as_ref(), &host.config, host.clock.now_ms())
-        .await?;
     Ok(host)
 }
 
