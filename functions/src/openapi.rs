@@ -491,7 +491,9 @@ mod tests {
                 );
                 let description = op["description"].as_str().unwrap_or_default();
                 assert!(
-                    description.starts_with("Roles: ") || description.starts_with("Public"),
+                    description.starts_with("Roles: ")
+                        || description.starts_with("Public")
+                        || description.starts_with("Schedulers: "),
                     "{what}: the description starts with who may call it"
                 );
                 assert!(op["security"].is_array(), "{what}: security stated");

@@ -24,7 +24,7 @@ use crate::port::Host;
 
     summary = "Run the periodic duties once",
     tag = "jobs",
-    description = "For schedulers: `Authorization: Bearer <jobs_secret>`. Brings the schema up to \
+    description = "Schedulers: `Authorization: Bearer <jobs_secret>` (no session). Brings the schema up to \
         date, then runs each duty once under its own lease — release lapsed stock reservations, \
         send committed refunds, expire at the provider the payment sessions closed with their \
         orders, deliver the outbox through the configured mail API, delete expired sign-in \
