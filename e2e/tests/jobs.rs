@@ -128,6 +128,27 @@ async fn the_job_runner_refuses_a_missing_or_wrong_secret_and_does_nothing() -> 
             "{authorization:?}"
         );
     }
+    // The right secret from a page of another site, or with a form body,
+    // is refused at the edge like any state change (no scheduler sends those).
+    let bearer = format!("Bearer {SECRET}");
+    let url = format!("{}/api/jobs/run", app.base);
+    let cross_site = app
+        .http
+        .post(&url)
+        .header("authorization", &bearer)
+        .header("origin", "https://ailleurs.example")
+        .send()
+        .await?;
+    assert_eq!(cross_site.status().as_u16(), 403);
+    let form = app
+        .http
+        .post(&url)
+        .header("authorization", &bearer)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("run=1")
+        .send()
+        .await?;
+    assert_eq!(form.status().as_u16(), 415);
     // A staff session is no key either.
     let refused = app
         .call(
@@ -198,6 +219,13 @@ async fn one_run_releases_lapsed_stock_sends_committed_refunds_expires_sessions_
     )
     .await?
     .expect::<Json>(200)?;
+    // A sign-in session long expired.
+    app.execute(
+        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) \
+         SELECT 'expired-session', id, 0, 1 FROM accounts WHERE email = 'support@comptoir.test'",
+        &[],
+    )
+    .await?;
     // An order whose reservation lapses.
     let lapsing = app.placed_order(None, SKU, 1).await?;
     assert_eq!(app.available(SKU).await?, before - 1);
@@ -223,7 +251,15 @@ async fn one_run_releases_lapsed_stock_sends_committed_refunds_expires_sessions_
     assert_eq!(duty(&report, "refunds"), ("ran".into(), 1, 0));
     assert_eq!(duty(&report, "payment_sessions"), ("ran".into(), 1, 0));
     assert_eq!(duty(&report, "outbox"), ("ran".into(), 1, 0));
-    assert_eq!(duty(&report, "housekeeping").0, "ran");
+    assert_eq!(duty(&report, "housekeeping"), ("ran".into(), 1, 0));
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM sessions WHERE token_hash = 'expired-session'",
+            &[]
+        )
+        .await?,
+        0
+    );
 
     // The lapsed reservation is released, once.
     assert_eq!(app.order_status(&lapsing).await?, "cancelled");

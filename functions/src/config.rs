@@ -260,6 +260,25 @@ mod tests {
     }
 
     #[test]
+    fn the_mail_api_needs_an_http_base_and_its_key() {
+        let c = Config::from_lookup(|_| None).unwrap();
+        assert_eq!((c.mail_api_base, c.jobs_secret), (None, None));
+        let set = |base: &'static str, key: &'static str| {
+            Config::from_lookup(move |n| match n {
+                "mail_api_base" => Some(base.to_owned()),
+                "mail_api_key" => Some(key.to_owned()),
+                "jobs_secret" => Some(" s3cret ".to_owned()),
+                _ => None,
+            })
+        };
+        let c = set("https://api.resend.com/", "re_x").unwrap();
+        assert_eq!(c.mail_api_base.as_deref(), Some("https://api.resend.com"));
+        assert_eq!(c.jobs_secret.as_deref(), Some("s3cret"));
+        assert!(set("https://api.resend.com", "").is_err(), "no key");
+        assert!(set("api.resend.com", "re_x").is_err(), "not a URL");
+    }
+
+    #[test]
     fn unknown_providers_and_bad_numbers_are_refused() {
         assert!(
             Config::from_lookup(|n| (n == "payment_provider").then(|| "paypal".to_owned()))

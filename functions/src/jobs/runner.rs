@@ -139,15 +139,19 @@ where
     }
 }
 
-/// Deletes expired sign-in sessions (they are refused already; this keeps
-/// the table small). Sign-in throttle counters are pruned by sign-in itself.
+/// Deletes expired sign-in sessions (refused already; this keeps the table
+/// small) and forgotten sign-in throttle counters; answers how many rows.
 async fn housekeeping(host: &Host) -> anyhow::Result<u32> {
-    let gone = host
+    let now = host.clock.now_ms();
+    let sessions = host
         .db
         .query(
             "DELETE FROM sessions WHERE expires_at <= ?1 RETURNING token_hash",
-            params![host.clock.now_ms()],
+            params![now],
         )
         .await?;
-    Ok(u32::try_from(gone.len()).unwrap_or(u32::MAX))
+    let counters = crate::accounts::throttle::prune(&mut host.db.auto(), now).await?;
+    Ok(u32::try_from(sessions.len())
+        .unwrap_or(u32::MAX)
+        .saturating_add(counters))
 }
