@@ -3,8 +3,9 @@
 # from a package registry at a pinned version, and skips what is already there:
 # rustup targets and rust-src, wasm-bindgen-cli (the exact version Cargo.lock holds),
 # binaryen's wasm-opt (npm; Debian's breaks the output), Schemathesis (PyPI, in a
-# venv under .tools/, for the API fuzzing run), and, with --browser, Debian's
-# chromium + chromium-driver for the browser test.
+# venv under .tools/, for the API fuzzing run), and, with --browser (the test
+# command), Debian's chromium + chromium-driver for the browser test and
+# postgresql for the API suite's second store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,8 +38,8 @@ if [ "$("$TOOLS/venv/bin/st" --version 2>/dev/null | awk '{print $NF}')" != "$SC
     "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then
-    echo "installing chromium and chromium-driver (Debian)"
+if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1; then
+    echo "installing chromium, chromium-driver and postgresql (Debian)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver postgresql >/dev/null
 fi

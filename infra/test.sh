@@ -67,5 +67,19 @@ step "tests: unit, API (native host, fresh database) and browser (headless Chrom
 cargo build --workspace --bins
 cargo test --workspace
 
+step "the API suite again, on Postgres (a throwaway cluster; the same test binaries)"
+PG_DIR=$(mktemp -d /tmp/comptoir-pg-XXXXXX)
+trap 'bash infra/postgres.sh stop "$PG_DIR"; summary' EXIT
+COMPTOIR_TEST_POSTGRES=$(bash infra/postgres.sh start "$PG_DIR")
+export COMPTOIR_TEST_POSTGRES
+API_TESTS=()
+for f in e2e/tests/*.rs; do
+    name=$(basename "$f" .rs)
+    case "$name" in *browser*) ;; *) API_TESTS+=(--test "$name") ;; esac
+done
+cargo test -p comptoir-e2e "${API_TESTS[@]}"
+bash infra/postgres.sh stop "$PG_DIR"
+unset COMPTOIR_TEST_POSTGRES
+
 step "API fuzzing: Schemathesis against the native host, every operation, every caller"
 COMPTOIR_HOST_BIN=target/debug/comptoir-host bash e2e/schemathesis/run.sh

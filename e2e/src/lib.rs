@@ -1,6 +1,11 @@
 //! Helpers for the black-box tests: start the real shop (the native host's
 //! own start-up code, on a free 127.0.0.1 port, with a fresh database), talk
 //! to it over HTTP, and read its database to check what changed.
+//!
+//! The store is SQLite unless `COMPTOIR_TEST_POSTGRES` names a Postgres
+//! server (`postgres://user@127.0.0.1:PORT/postgres`): then every shop gets
+//! a fresh database of its own there, and the same tests prove the same
+//! things on Postgres.
 
 pub mod browser;
 pub mod fake_smtp;
@@ -11,8 +16,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use anyhow::Context as _;
 use comptoir_functions::config::Config;
+use comptoir_functions::dialect::Dialect;
 use comptoir_functions::port::{Database, Value};
-use comptoir_host::sqlite::NativeSqlite;
+use comptoir_host::store::{NativeStore, Store};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -33,11 +39,13 @@ pub fn workspace() -> PathBuf {
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
     pub base: String,
-    /// Its database file.
-    pub database: PathBuf,
+    /// Its store.
+    pub database: Store,
     /// An HTTP client.
     pub http: reqwest::Client,
-    db: NativeSqlite,
+    /// Statements the shop's store has run (see [`TestApp::statements_for`]).
+    statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    db: NativeStore,
 }
 
 fn fresh_dir() -> anyhow::Result<PathBuf> {
@@ -52,6 +60,39 @@ fn fresh_dir() -> anyhow::Result<PathBuf> {
     ));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+/// A fresh, empty store: a SQLite file in a new temporary folder, or a new
+/// database on the Postgres server `COMPTOIR_TEST_POSTGRES` names.
+pub async fn fresh_store() -> anyhow::Result<Store> {
+    fresh_store_on(std::env::var("COMPTOIR_TEST_POSTGRES").ok().as_deref()).await
+}
+
+/// A fresh, empty store: a new database on the Postgres `server`
+/// (`postgres://…/postgres`) when given, else a new SQLite file.
+pub async fn fresh_store_on(server: Option<&str>) -> anyhow::Result<Store> {
+    let dir = fresh_dir()?;
+    let Some(server) = server.filter(|url| !url.is_empty()) else {
+        return Ok(Store::Sqlite(dir.join("shop.db")));
+    };
+    use sqlx::Connection as _;
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .context("temporary folder name")?
+        .replace('-', "_");
+    let mut admin = sqlx::PgConnection::connect(server)
+        .await
+        .with_context(|| format!("connecting to {server}"))?;
+    // The name is ours (letters, digits, underscores), never input.
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await?;
+    admin.close().await?;
+    let (base, _) = server
+        .rsplit_once('/')
+        .context("COMPTOIR_TEST_POSTGRES must end with /DATABASE")?;
+    Ok(Store::Postgres(format!("{base}/{name}")))
 }
 
 /// Starts the shop with default configuration.
@@ -70,18 +111,13 @@ pub fn free_port() -> anyhow::Result<u16> {
 /// Starts the shop with `config`. Its own address is one of the shop's
 /// origins, so a browser on it may change state.
 pub async fn spawn_app_with(config: Config) -> anyhow::Result<TestApp> {
-    spawn_on(fresh_dir()?.join("shop.db"), config, true).await
+    spawn_on(fresh_store().await?, config, true).await
 }
 
 /// Starts the shop without its background duties (committed refunds sent
 /// every few seconds), for tests that prove a request wrote nothing.
 pub async fn spawn_quiet_app() -> anyhow::Result<TestApp> {
-    spawn_on(
-        fresh_dir()?.join("shop.db"),
-        Config::from_lookup(|_| None)?,
-        false,
-    )
-    .await
+    spawn_on(fresh_store().await?, Config::from_lookup(|_| None)?, false).await
 }
 
 impl TestApp {
@@ -92,8 +128,9 @@ impl TestApp {
     }
 }
 
-async fn spawn_on(
-    database: PathBuf,
+/// Starts a shop on `database` (background duties on or off).
+pub async fn spawn_on(
+    database: Store,
     mut config: Config,
     back_office: bool,
 ) -> anyhow::Result<TestApp> {
@@ -102,6 +139,7 @@ async fn spawn_on(
     let root = workspace();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
     config.origins.push(format!("http://{addr}"));
+    let statements = std::sync::Arc::<std::sync::atomic::AtomicU64>::default();
     let (addr, _server) = comptoir_host::start(comptoir_host::Options {
         database: database.clone(),
         addr,
@@ -109,16 +147,28 @@ async fn spawn_on(
         storefront: root.join("dist"),
         config,
         smtp: None,
+        statements: std::sync::Arc::clone(&statements),
         back_office,
     })
     .await?;
     Ok(TestApp {
+        statements,
         base: format!("http://{addr}"),
-        db: NativeSqlite::open(&database).await?,
+        db: NativeStore::open(&database).await?,
         database,
         http: reqwest::Client::new(),
     })
 }
+
+/// The hot routes' statement budgets: how many statements (transaction
+/// control included; each one host call under Spin) one request may run,
+/// pinned by `e2e/tests/budgets.rs` and printed by the benchmark.
+pub const STATEMENT_BUDGETS: &[(&str, u64)] = &[
+    ("GET /api/catalog/products/{slug} (product page)", 3),
+    ("GET /api/catalog/products (catalog list)", 2),
+    ("GET /api/carts/{id} (cart read)", 4),
+    ("POST /api/checkout (checkout)", 12),
+];
 
 /// An HTTP answer: status and JSON body.
 #[derive(Debug)]
@@ -188,6 +238,49 @@ impl TestApp {
             cookie,
             set_cookie,
         })
+    }
+
+    /// Sends `method path` and counts the statements the shop ran for it
+    /// (start the shop with [`spawn_quiet_app`] so no background duty adds
+    /// its own, and send nothing else meanwhile).
+    pub async fn statements_for(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+    ) -> anyhow::Result<(Answer, u64)> {
+        use std::sync::atomic::Ordering;
+        let before = self.statements.load(Ordering::SeqCst);
+        let answer = self.call(method, path, body, &[]).await?;
+        Ok((answer, self.statements.load(Ordering::SeqCst) - before))
+    }
+
+    /// Each hot route once, on a quiet shop: (route, status, statements).
+    pub async fn hot_route_statements(&self) -> anyhow::Result<Vec<(&'static str, u16, u64)>> {
+        let cart = self.cart_with("TSL-BLEU-M", 1).await?;
+        let mut counted = Vec::new();
+        for (route, _) in STATEMENT_BUDGETS {
+            let (method, path, body) = match *route {
+                r if r.starts_with("GET /api/catalog/products/") => {
+                    ("GET", "/api/catalog/products/mariniere".to_owned(), None)
+                }
+                r if r.starts_with("GET /api/catalog/products") => {
+                    ("GET", "/api/catalog/products".to_owned(), None)
+                }
+                r if r.starts_with("GET /api/carts/") => {
+                    ("GET", format!("/api/carts/{cart}"), None)
+                }
+                r if r.starts_with("POST /api/checkout") => (
+                    "POST",
+                    "/api/checkout".to_owned(),
+                    Some(checkout_body(&cart).to_string()),
+                ),
+                other => anyhow::bail!("no request for {other}"),
+            };
+            let (answer, statements) = self.statements_for(method, &path, body).await?;
+            counted.push((*route, answer.status, statements));
+        }
+        Ok(counted)
     }
 
     /// GET.
@@ -489,13 +582,15 @@ impl TestApp {
     /// Every row of every table, by table: equal before and after a request
     /// proves it wrote nothing at all.
     pub async fn fingerprint(&self) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
-        let tables = self
-            .db
-            .query(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-                &[],
-            )
-            .await?;
+        let tables = match self.db.dialect() {
+            Dialect::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            }
+            Dialect::Postgres => {
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"
+            }
+        };
+        let tables = self.db.query(tables, &[]).await?;
         let mut all = std::collections::BTreeMap::new();
         for table in tables {
             let name = table.text(0)?.to_owned();
@@ -634,7 +729,7 @@ pub mod fake_mail_api;
 
 /// Starts the shop with `config` and without the native job timer.
 pub async fn spawn_quiet_app_with(config: Config) -> anyhow::Result<TestApp> {
-    spawn_on(fresh_dir()?.join("shop.db"), config, false).await
+    spawn_on(fresh_store().await?, config, false).await
 }
 
 impl TestApp {

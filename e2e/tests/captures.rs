@@ -715,13 +715,8 @@ async fn stripe_refunds_a_second_payment_through_its_own_payment_intent() -> any
 #[tokio::test]
 async fn the_migration_keeps_one_open_session_per_order_and_unpays_late_paid_cancelled_orders()
 -> anyhow::Result<()> {
-    let dir = std::env::temp_dir().join(format!(
-        "comptoir-migration-{}-{}",
-        std::process::id(),
-        now_ms()
-    ));
-    std::fs::create_dir_all(&dir)?;
-    let db = comptoir_host::sqlite::NativeSqlite::open(&dir.join("shop.db")).await?;
+    let db = comptoir_host::store::NativeStore::open(&comptoir_e2e::fresh_store().await?).await?;
+    let dialect = db.dialect();
     let (before, added): (Vec<_>, Vec<_>) =
         MIGRATIONS.iter().partition(|m| m.version < 20261129110000);
     assert_eq!(
@@ -731,13 +726,15 @@ async fn the_migration_keeps_one_open_session_per_order_and_unpays_late_paid_can
     );
     let mut tx = db.begin().await?;
     tx.query(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        &dialect.migration(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        ),
         &[],
     )
     .await?;
     for migration in before {
         for statement in statements(migration.sql) {
-            tx.query(statement, &[]).await?;
+            tx.query(&dialect.migration(statement), &[]).await?;
         }
         tx.query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, 0)",

@@ -16,6 +16,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod config;
+pub mod dialect;
 pub mod edge;
 pub mod error;
 pub mod extract;

@@ -136,8 +136,11 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
         .begin()
         .await
         .context("starting the migration transaction")?;
+    let dialect = db.dialect();
     tx.query(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        &dialect.migration(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+        ),
         &[],
     )
     .await?;
@@ -151,7 +154,7 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
         .int(0)?;
     for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
         for statement in statements(migration.sql) {
-            tx.query(statement, &[])
+            tx.query(&dialect.migration(statement), &[])
                 .await
                 .with_context(|| format!("applying {}", migration.name))?;
         }

@@ -160,10 +160,15 @@ pub trait Transaction: Executor {
     async fn commit(self: Box<Self>) -> anyhow::Result<()>;
 }
 
-/// The database. SQLite semantics: `begin` takes the write lock up front
-/// (`BEGIN IMMEDIATE`), so a transaction never fails half-way on a lock upgrade.
+/// The database. SQLite semantics on every store: `begin` takes the write
+/// lock up front (`Dialect::begin`), so a transaction never fails half-way on
+/// a lock upgrade and sees every earlier writer's commit.
 #[async_trait]
 pub trait Database: Send + Sync {
+    /// The SQL dialect the store speaks (the adapter rewrites statements
+    /// with it; migrations and a few tools ask).
+    fn dialect(&self) -> crate::dialect::Dialect;
+
     /// Runs one statement in autocommit mode.
     async fn query(&self, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>>;
 

@@ -1,10 +1,15 @@
 //! `cargo run --release -p comptoir-e2e --bin bench [-- SECONDS]`
 //!
-//! Starts the native host on a fresh database (127.0.0.1, free port) and
-//! measures, each for SECONDS (default 5) with 16 concurrent connections:
-//! the catalog listing, a product page, and whole guest checkouts
-//! (cart → add line → checkout → payment session → sandbox approval → paid).
-//! Reports requests (or checkouts) per second and p50/p99 latencies. Then,
+//! Starts the native host on a fresh database (127.0.0.1, free ports) three
+//! ways — one instance on SQLite, one on Postgres, three sharing one Postgres
+//! (connections spread across them) — and measures each for SECONDS (default
+//! 5) with 16 concurrent connections: the catalog listing, a product page,
+//! and whole guest checkouts (cart → add line → checkout → payment session →
+//! sandbox approval → paid). Reports requests (or checkouts) per second and
+//! p50/p99 latencies, a table side by side, and the hot routes' statement
+//! counts on each store against their budgets. Postgres: the server
+//! `COMPTOIR_TEST_POSTGRES` names, else a throwaway cluster started with
+//! `infra/postgres.sh` (Debian's postgresql must be installed). Then,
 //! on a second shop, a product page's latency idle and while waves of 100
 //! concurrent wrong sign-ins on 100 accounts (from 100 client addresses, so
 //! no throttle cuts the hashing short) run: password hashing must not stall
@@ -14,7 +19,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use comptoir_e2e::{TestApp, spawn_app, spawn_app_with};
+use comptoir_e2e::{STATEMENT_BUDGETS, TestApp, fresh_store_on, spawn_app_with, spawn_on};
 use comptoir_functions::config::Config;
 use comptoir_functions::port::Value;
 use futures::future::join_all;
@@ -29,6 +34,10 @@ struct Report {
 }
 
 impl Report {
+    fn rate(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
     fn print(mut self) {
         self.latencies.sort();
         let pct = |p: f64| {
@@ -79,6 +88,63 @@ where
     })
 }
 
+/// One deployment: its name and its instances (sharing one store).
+struct Setup {
+    name: &'static str,
+    shops: Vec<TestApp>,
+}
+
+impl Setup {
+    async fn start(
+        name: &'static str,
+        postgres: Option<&str>,
+        instances: usize,
+    ) -> anyhow::Result<Self> {
+        let store = fresh_store_on(postgres).await?;
+        let first = spawn_on(store, Config::from_lookup(|_| None)?, true).await?;
+        // Enough stock that checkouts measure the path, not a sell-out.
+        first
+            .execute("UPDATE stock SET on_hand = 1000000, reserved = 0", &[])
+            .await?;
+        let mut shops = vec![first];
+        for _ in 1..instances {
+            let next = shops[0]
+                .another_instance(Config::from_lookup(|_| None)?)
+                .await?;
+            shops.push(next);
+        }
+        Ok(Self { name, shops })
+    }
+
+    /// Worker `i`'s instance: connections spread evenly, as a balancer does.
+    fn shop(&self, worker: usize) -> &TestApp {
+        &self.shops[worker % self.shops.len()]
+    }
+}
+
+/// Starts a throwaway Postgres cluster with `infra/postgres.sh` unless
+/// `COMPTOIR_TEST_POSTGRES` names one; returns its URL and the folder to stop.
+fn postgres_server() -> anyhow::Result<(String, Option<std::path::PathBuf>)> {
+    if let Ok(url) = std::env::var("COMPTOIR_TEST_POSTGRES")
+        && !url.is_empty()
+    {
+        return Ok((url, None));
+    }
+    let dir = std::env::temp_dir().join(format!("comptoir-bench-pg-{}", std::process::id()));
+    let out = std::process::Command::new("bash")
+        .arg(comptoir_e2e::workspace().join("infra/postgres.sh"))
+        .arg("start")
+        .arg(&dir)
+        .output()
+        .context("starting Postgres")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "infra/postgres.sh start: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok((String::from_utf8(out.stdout)?.trim().to_owned(), Some(dir)))
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let seconds: u64 = std::env::args()
@@ -88,66 +154,129 @@ async fn main() -> anyhow::Result<()> {
         .context("SECONDS")?
         .unwrap_or(5);
     let duration = Duration::from_secs(seconds.clamp(1, 60));
-    let app = spawn_app().await?;
-    // Enough stock that checkouts measure the path, not a sell-out.
-    app.execute("UPDATE stock SET on_hand = 1000000, reserved = 0", &[])
-        .await?;
-    let skus: Vec<String> = {
-        let product: Json = app
-            .get("/api/catalog/products/t-shirt-lin")
-            .await?
-            .expect(200)?;
-        product["variants"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v["sku"].as_str().map(str::to_owned))
-            .collect()
-    };
+    let (postgres, cluster) = postgres_server()?;
     println!(
-        "Comptoir bench: native host at {}, {CONNECTIONS} connections, {seconds} s per scenario",
-        app.base
+        "Comptoir bench: native host, {CONNECTIONS} connections, {seconds} s per scenario, all on 127.0.0.1"
     );
-
-    let app = &app;
-    load("catalog list", duration, |_| async move {
-        app.get("/api/catalog/products")
-            .await?
-            .expect::<Json>(200)
-            .map(drop)
-    })
-    .await?
-    .print();
-    load("product page", duration, |_| async move {
-        app.get("/api/catalog/products/t-shirt-lin")
-            .await?
-            .expect::<Json>(200)
-            .map(drop)
-    })
-    .await?
-    .print();
-    let skus = &skus;
-    load(
-        "guest checkout, end to end",
-        duration,
-        |worker| async move {
-            let sku = &skus[worker % skus.len()];
-            let cart = app.cart_with(sku, 1).await?;
-            let placed: Json = app.checkout(&cart, None).await?.expect(201)?;
-            let order = placed["order_id"].as_str().context("order id")?;
-            let session = app.pay(order, true).await?;
-            anyhow::ensure!(session["state"] == json!("complete"), "not paid: {session}");
-            Ok(())
-        },
-    )
-    .await?
-    .print();
-    let paid = app
-        .scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'", &[])
-        .await?;
-    println!("paid orders in the database: {paid}");
+    let measured = measure_setups(&postgres, duration).await;
+    if let Some(dir) = cluster {
+        let _ = std::process::Command::new("bash")
+            .arg(comptoir_e2e::workspace().join("infra/postgres.sh"))
+            .arg("stop")
+            .arg(&dir)
+            .status();
+    }
+    measured?;
     signin_storm().await
 }
+
+/// The table: catalog list and product page req/s, checkouts/s, for one
+/// instance on SQLite, one on Postgres and three on one Postgres; then the
+/// hot routes' statement counts on each store.
+async fn measure_setups(postgres: &str, duration: Duration) -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    for (name, store, instances) in [
+        ("1 × SQLite", None, 1),
+        ("1 × Postgres", Some(postgres), 1),
+        ("3 × Postgres", Some(postgres), 3),
+    ] {
+        let setup = Setup::start(name, store, instances).await?;
+        println!(
+            "\n{name}: {}",
+            setup
+                .shops
+                .iter()
+                .map(|s| s.base.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let setup = &setup;
+        let catalog = load("catalog list", duration, |worker| async move {
+            setup
+                .shop(worker)
+                .get("/api/catalog/products")
+                .await?
+                .expect::<Json>(200)
+                .map(drop)
+        })
+        .await?;
+        let product = load("product page", duration, |worker| async move {
+            setup
+                .shop(worker)
+                .get("/api/catalog/products/t-shirt-lin")
+                .await?
+                .expect::<Json>(200)
+                .map(drop)
+        })
+        .await?;
+        let checkout = load(
+            "guest checkout, end to end",
+            duration,
+            |worker| async move {
+                // Each checkout's steps on one instance, as a sticky balancer
+                // would not guarantee: the next worker's go elsewhere.
+                let app = setup.shop(worker);
+                let sku = SKUS[worker % SKUS.len()];
+                let cart = app.cart_with(sku, 1).await?;
+                let placed: Json = app.checkout(&cart, None).await?.expect(201)?;
+                let order = placed["order_id"].as_str().context("order id")?;
+                let session = setup.shop(worker + 1).pay(order, true).await?;
+                anyhow::ensure!(session["state"] == json!("complete"), "not paid: {session}");
+                Ok(())
+            },
+        )
+        .await?;
+        let rates = (catalog.rate(), product.rate(), checkout.rate());
+        for report in [catalog, product, checkout] {
+            report.print();
+        }
+        let oversold = setup.shops[0]
+            .scalar(
+                "SELECT COUNT(*) FROM stock WHERE reserved > on_hand OR on_hand < 0",
+                &[],
+            )
+            .await?;
+        anyhow::ensure!(oversold == 0, "{name}: stock rows broken: {oversold}");
+        rows.push((setup.name, rates));
+    }
+    println!(
+        "\n{:<14} {:>16} {:>16} {:>14}",
+        "deployment", "catalog list /s", "product page /s", "checkouts /s"
+    );
+    for (name, (catalog, product, checkout)) in &rows {
+        println!("{name:<14} {catalog:>16.0} {product:>16.0} {checkout:>14.1}");
+    }
+    println!("\nstatements per request (budget), on a quiet shop");
+    let sqlite = comptoir_e2e::spawn_on(
+        fresh_store_on(None).await?,
+        Config::from_lookup(|_| None)?,
+        false,
+    )
+    .await?;
+    let pg = comptoir_e2e::spawn_on(
+        fresh_store_on(Some(postgres)).await?,
+        Config::from_lookup(|_| None)?,
+        false,
+    )
+    .await?;
+    let (on_sqlite, on_pg) = (
+        sqlite.hot_route_statements().await?,
+        pg.hot_route_statements().await?,
+    );
+    println!(
+        "{:<50} {:>7} {:>9} {:>7}",
+        "route", "SQLite", "Postgres", "budget"
+    );
+    for (((route, _, lite), (_, _, post)), (_, budget)) in
+        on_sqlite.iter().zip(&on_pg).zip(STATEMENT_BUDGETS)
+    {
+        println!("{route:<50} {lite:>7} {post:>9} {budget:>7}");
+    }
+    Ok(())
+}
+
+/// Variants of one product (t-shirt-lin), sold in turn by the checkouts.
+const SKUS: [&str; 3] = ["TSL-BLEU-S", "TSL-BLEU-M", "TSL-BLEU-L"];
 
 /// Product-page latencies of `count` requests, one after the other.
 async fn product_pages(app: &TestApp, count: usize) -> anyhow::Result<Vec<Duration>> {

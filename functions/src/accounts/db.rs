@@ -73,8 +73,8 @@ pub async fn customers(
                 (SELECT COUNT(*) FROM orders o WHERE o.customer_id = a.id), \
                 (SELECT COALESCE(SUM(o.total_cents), 0) FROM orders o WHERE o.customer_id = a.id AND o.paid_at IS NOT NULL), \
                 (SELECT MAX(o.created_at) FROM orders o WHERE o.customer_id = a.id) \
-         FROM accounts a WHERE a.role = 'customer' AND (?1 IS NULL OR a.id = ?1) \
-           AND (?2 IS NULL OR LOWER(a.email) LIKE ?2 ESCAPE '\\' OR LOWER(a.name) LIKE ?2 ESCAPE '\\') \
+         FROM accounts a WHERE a.role = 'customer' AND (CAST(?1 AS TEXT) IS NULL OR a.id = ?1) \
+           AND (CAST(?2 AS TEXT) IS NULL OR LOWER(a.email) LIKE ?2 ESCAPE '\\' OR LOWER(a.name) LIKE ?2 ESCAPE '\\') \
          ORDER BY a.created_at DESC, a.id LIMIT 200",
         params![id.map(OpaqueId::as_str), pattern],
     )

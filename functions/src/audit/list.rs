@@ -82,8 +82,8 @@ pub async fn handle(
         .auto()
         .query(
             "SELECT id, at_ms, actor_id, actor_email, action, target, detail FROM audit_log \
-             WHERE (?1 IS NULL OR actor_email = ?1) AND (?2 IS NULL OR action = ?2) \
-               AND (?3 IS NULL OR at_ms >= ?3) AND (?4 IS NULL OR at_ms < ?4) \
+             WHERE (CAST(?1 AS TEXT) IS NULL OR actor_email = ?1) AND (CAST(?2 AS TEXT) IS NULL OR action = ?2) \
+               AND (CAST(?3 AS BIGINT) IS NULL OR at_ms >= ?3) AND (CAST(?4 AS BIGINT) IS NULL OR at_ms < ?4) \
              ORDER BY at_ms DESC, id LIMIT ?5",
             params![
                 staff.as_ref().map(Email::as_str),

@@ -123,10 +123,10 @@ pub async fn rows(
             "SELECT o.id, o.status, o.email, o.total_cents, o.created_at, o.paid_at, \
                     (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.order_id = o.id) \
              FROM orders o \
-             WHERE (?1 IS NULL OR o.status = ?1) AND (?2 IS NULL OR o.created_at >= ?2) \
-               AND (?3 IS NULL OR o.created_at < ?3) AND (?4 IS NULL OR o.customer_id = ?4) \
-               AND (?5 IS NULL OR o.email = ?5) \
-               AND (?6 IS NULL OR o.id LIKE ?6 ESCAPE '\\' OR LOWER(o.email) LIKE ?6 ESCAPE '\\' \
+             WHERE (CAST(?1 AS TEXT) IS NULL OR o.status = ?1) AND (CAST(?2 AS BIGINT) IS NULL OR o.created_at >= ?2) \
+               AND (CAST(?3 AS BIGINT) IS NULL OR o.created_at < ?3) AND (CAST(?4 AS TEXT) IS NULL OR o.customer_id = ?4) \
+               AND (CAST(?5 AS TEXT) IS NULL OR o.email = ?5) \
+               AND (CAST(?6 AS TEXT) IS NULL OR o.id LIKE ?6 ESCAPE '\\' OR LOWER(o.email) LIKE ?6 ESCAPE '\\' \
                     OR LOWER(o.ship_name) LIKE ?6 ESCAPE '\\' OR LOWER(o.tracking_number) LIKE ?6 ESCAPE '\\') \
              ORDER BY o.created_at DESC, o.id LIMIT ?7 OFFSET ?8",
             params![

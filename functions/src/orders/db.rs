@@ -135,7 +135,7 @@ pub async fn close_sessions(
     tx.query(
         "UPDATE payment_sessions SET state = 'expired', \
              provider_expiry_due = CASE WHEN provider = 'sandbox' THEN 0 ELSE 1 END \
-         WHERE order_id = ?1 AND state = 'open' AND (?2 IS NULL OR id <> ?2) AND (?3 IS NULL OR provider <> ?3)",
+         WHERE order_id = ?1 AND state = 'open' AND (CAST(?2 AS TEXT) IS NULL OR id <> ?2) AND (CAST(?3 AS TEXT) IS NULL OR provider <> ?3)",
         params![order.as_str(), except_id, except_provider],
     )
     .await?;

@@ -67,7 +67,7 @@ pub async fn of_customer(
     let ids = db
         .query(
             "SELECT f.id FROM refunds f JOIN orders o ON o.id = f.order_id \
-             WHERE o.customer_id = ?1 AND (?2 IS NULL OR f.order_id = ?2) \
+             WHERE o.customer_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR f.order_id = ?2) \
              ORDER BY f.created_at DESC, f.id LIMIT 200",
             params![customer.as_str(), order.map(OpaqueId::as_str)],
         )

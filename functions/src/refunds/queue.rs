@@ -67,7 +67,7 @@ pub async fn handle(
         .transpose()?;
     let ids = db
         .query(
-            "SELECT id FROM refunds WHERE status = ?1 AND (?2 IS NULL OR order_id = ?2) ORDER BY created_at LIMIT 200",
+            "SELECT id FROM refunds WHERE status = ?1 AND (CAST(?2 AS TEXT) IS NULL OR order_id = ?2) ORDER BY created_at LIMIT 200",
             params![status.as_str(), order.as_ref().map(|o| o.as_str())],
         )
         .await?;

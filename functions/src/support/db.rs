@@ -55,9 +55,9 @@ pub struct Filter {
 /// Threads matching `filter`, latest activity first (at most 200).
 pub async fn list(db: &mut dyn Executor, filter: &Filter) -> anyhow::Result<Vec<ThreadSummary>> {
     let sql = format!(
-        "{SUMMARY} WHERE (?1 IS NULL OR t.customer_id = ?1) AND (?2 IS NULL OR t.status = ?2) \
-           AND (?3 IS NULL OR t.order_id = ?3) AND (?4 IS NULL OR t.customer_email = ?4) \
-           AND (?5 IS NULL OR LOWER(t.subject) LIKE ?5 ESCAPE '\\' OR EXISTS (SELECT 1 FROM support_messages q \
+        "{SUMMARY} WHERE (CAST(?1 AS TEXT) IS NULL OR t.customer_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR t.status = ?2) \
+           AND (CAST(?3 AS TEXT) IS NULL OR t.order_id = ?3) AND (CAST(?4 AS TEXT) IS NULL OR t.customer_email = ?4) \
+           AND (CAST(?5 AS TEXT) IS NULL OR LOWER(t.subject) LIKE ?5 ESCAPE '\\' OR EXISTS (SELECT 1 FROM support_messages q \
                 WHERE q.thread_id = t.id AND LOWER(q.body) LIKE ?5 ESCAPE '\\')) \
          {GROUP} ORDER BY MAX(m.at) DESC, t.id LIMIT 200"
     );
@@ -84,7 +84,9 @@ pub async fn load(
     id: &OpaqueId,
     owner: Option<&Account>,
 ) -> anyhow::Result<Option<SupportThread>> {
-    let sql = format!("{SUMMARY} WHERE t.id = ?1 AND (?2 IS NULL OR t.customer_id = ?2) {GROUP}");
+    let sql = format!(
+        "{SUMMARY} WHERE t.id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR t.customer_id = ?2) {GROUP}"
+    );
     let Some(row) = db
         .optional(&sql, params![id.as_str(), owner.map(|a| a.id.as_str())])
         .await?
@@ -206,7 +208,7 @@ pub async fn surveys(
 ) -> anyhow::Result<Vec<Survey>> {
     db.query(
         "SELECT order_id, csat, nps, comment, at FROM surveys \
-         WHERE (?1 IS NULL OR order_id = ?1) AND (?2 IS NULL OR customer_id = ?2) ORDER BY at DESC LIMIT 200",
+         WHERE (CAST(?1 AS TEXT) IS NULL OR order_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR customer_id = ?2) ORDER BY at DESC LIMIT 200",
         params![
             order.map(OpaqueId::as_str),
             customer.map(OpaqueId::as_str)

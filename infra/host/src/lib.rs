@@ -2,15 +2,15 @@
 //!
 //! It reads `spin.toml`, mounts each function's router at the route Spin
 //! would give it (full paths, no prefix stripping), serves the storefront
-//! files for the rest, and implements the host port on sqlx SQLite
-//! ([`sqlite::NativeSqlite`]), an HTTP client ([`http::ReqwestClient`]) and
+//! files for the rest, and implements the host port on sqlx SQLite or
+//! Postgres ([`store::NativeStore`]), an HTTP client ([`http::ReqwestClient`]) and
 //! the environment ([`config_from_env`]).
 
 pub mod api_docs;
 pub mod http;
 pub mod manifest;
 pub mod smtp;
-pub mod sqlite;
+pub mod store;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -29,8 +29,8 @@ pub use manifest::Route;
 /// Everything needed to start a shop.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// SQLite file (created if missing).
-    pub database: PathBuf,
+    /// The store: a SQLite file (created if missing) or Postgres.
+    pub database: store::Store,
     /// Where to listen.
     pub addr: SocketAddr,
     /// The Spin manifest whose routes are mounted.
@@ -43,6 +43,10 @@ pub struct Options {
     /// it, through the HTTP mail API if `mail_api_base` is configured, else
     /// notifications are kept for staff to read.
     pub smtp: Option<smtp::SmtpMailer>,
+    /// Counts every statement the shop's store runs (transaction control
+    /// included: each is one host call under Spin), for the statement
+    /// budgets of the tests and the benchmark.
+    pub statements: Arc<std::sync::atomic::AtomicU64>,
     /// Run the job runner (lapsed reservations, committed refunds, session
     /// expiries, outbox, housekeeping) every 2 s; off only for tests that
     /// must see the database still.
@@ -112,8 +116,17 @@ impl comptoir_functions::port::Cpu for BlockingPool {
 }
 
 /// Opens the database, applies migrations (and the demo seed), and builds the host port.
-pub async fn host(database: &Path, config: Config) -> anyhow::Result<Host> {
-    let db = sqlite::NativeSqlite::open(database).await?;
+pub async fn host(database: &store::Store, config: Config) -> anyhow::Result<Host> {
+    counting_host(database, config, Arc::default()).await
+}
+
+/// [`host`], adding every statement its store runs to `statements`.
+pub async fn counting_host(
+    database: &store::Store,
+    config: Config,
+    statements: Arc<std::sync::atomic::AtomicU64>,
+) -> anyhow::Result<Host> {
+    let db = store::NativeStore::counting(database, statements).await?;
     let host = Host {
         db: Arc::new(db),
         http: Arc::new(http::ReqwestClient::new()),
@@ -275,7 +288,7 @@ pub async fn start(
     options: Options,
 ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let routes = manifest::routes(&options.manifest)?;
-    let host = host(&options.database, options.config).await?;
+    let host = counting_host(&options.database, options.config, options.statements).await?;
     if options.back_office {
         spawn_job_timer(host.clone(), options.smtp);
     }

@@ -1,7 +1,8 @@
 //! `comptoir-host`: the shop on this machine, without Spin.
 //!
-//! Environment: `COMPTOIR_ADDR` (default `127.0.0.1:3000`), `COMPTOIR_DATABASE`
-//! (default `.data/comptoir.db`), `COMPTOIR_MANIFEST` (default `spin.toml`),
+//! Environment: `COMPTOIR_ADDR` (default `127.0.0.1:3000`), `COMPTOIR_DATABASE_URL`
+//! (a `postgres://` URL; unset: SQLite), `COMPTOIR_DATABASE` (the SQLite file,
+//! default `.data/comptoir.db`), `COMPTOIR_MANIFEST` (default `spin.toml`),
 //! `COMPTOIR_STOREFRONT` (default `dist`), `COMPTOIR_SMTP_ADDR` (outbox relay,
 //! `host:port`; unset, the outbox goes through the HTTP mail API when
 //! `COMPTOIR_MAIL_API_BASE` is set, else stays unsent for staff) and
@@ -25,7 +26,10 @@ async fn main() -> anyhow::Result<()> {
     let env =
         |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     let options = Options {
-        database: PathBuf::from(env("COMPTOIR_DATABASE", ".data/comptoir.db")),
+        database: comptoir_host::store::Store::choose(
+            std::env::var("COMPTOIR_DATABASE_URL").ok().as_deref(),
+            &PathBuf::from(env("COMPTOIR_DATABASE", ".data/comptoir.db")),
+        )?,
         addr: env("COMPTOIR_ADDR", "127.0.0.1:3000")
             .parse()
             .context("COMPTOIR_ADDR")?,
@@ -38,6 +42,7 @@ async fn main() -> anyhow::Result<()> {
                 from: env("COMPTOIR_SMTP_FROM", "boutique@comptoir.localhost"),
             }
         }),
+        statements: Default::default(),
         back_office: true,
     };
     let (addr, server) = start(options).await?;

@@ -1,0 +1,209 @@
+//! The SQL dialects of the shop's stores, named in this one place.
+//!
+//! The contexts write their SQL once, in the portable subset SQLite and
+//! Postgres share (`?`/`?N` placeholders, `ON CONFLICT`, `RETURNING`,
+//! integers for money, times and flags). What differs is rewritten here, and
+//! only here, for every adapter of that store alike (the native host's sqlx
+//! and Spin's `pg` interface run the same text):
+//!
+//! - placeholders: `?N` → `$N`, a bare `?` → the next number, as SQLite counts;
+//! - migrations' column types: `INTEGER` (SQLite's 64-bit integer) → `BIGINT`
+//!   (Postgres' `INTEGER` is 32 bits: unix milliseconds would overflow);
+//! - write transactions: SQLite's `BEGIN IMMEDIATE` takes the database's one
+//!   write lock up front. On Postgres, `READ COMMITTED` lets two transactions
+//!   read the same row and both write from what they read, so every write
+//!   transaction first takes one transaction-scoped advisory lock: writers
+//!   queue exactly as on SQLite, across every instance sharing the store, and
+//!   each statement of the holder sees every earlier writer's commit. Every
+//!   invariant proven on SQLite keeps its proof. Reads never wait for it.
+
+use std::borrow::Cow;
+
+/// A store's SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite: the embedded default (one file, one machine).
+    Sqlite,
+    /// Postgres: the store shared by several instances.
+    Postgres,
+}
+
+/// The advisory lock key every Postgres write transaction takes ("comptoir").
+pub const WRITE_LOCK_KEY: i64 = 0x636F_6D70_746F_6972;
+
+impl Dialect {
+    /// The statements that open a write transaction.
+    pub fn begin(self) -> &'static [&'static str] {
+        match self {
+            Self::Sqlite => &["BEGIN IMMEDIATE"],
+            Self::Postgres => &[
+                "BEGIN",
+                // `WRITE_LOCK_KEY`, spelled out: the statement is a constant.
+                "SELECT pg_advisory_xact_lock(7165065861926971762)",
+            ],
+        }
+    }
+
+    /// `sql` as this store takes it.
+    pub fn statement(self, sql: &str) -> Cow<'_, str> {
+        match self {
+            Self::Sqlite => Cow::Borrowed(sql),
+            Self::Postgres => rewrite(sql, Rewrite::Placeholders),
+        }
+    }
+
+    /// A migration's statement as this store takes it (its placeholders,
+    /// if any, are rewritten when it runs, like any statement's).
+    pub fn migration(self, sql: &str) -> Cow<'_, str> {
+        match self {
+            Self::Sqlite => Cow::Borrowed(sql),
+            Self::Postgres => rewrite(sql, Rewrite::Types),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Rewrite {
+    Placeholders,
+    Types,
+}
+
+/// Rewrites outside string literals, quoted identifiers and comments.
+fn rewrite(sql: &str, what: Rewrite) -> Cow<'_, str> {
+    let needed = match what {
+        Rewrite::Placeholders => sql.contains('?'),
+        Rewrite::Types => sql.to_ascii_uppercase().contains("INTEGER"),
+    };
+    if !needed {
+        return Cow::Borrowed(sql);
+    }
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = 0u32;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'\'' | b'"' => {
+                let end = closing(bytes, i + 1, c);
+                out.push_str(&sql[i..end]);
+                i = end;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                let end = sql[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                out.push_str(&sql[i..end]);
+                i = end;
+            }
+            b'?' if matches!(what, Rewrite::Placeholders) => {
+                let digits = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                let number = if digits == 0 {
+                    next + 1
+                } else {
+                    sql[i + 1..i + 1 + digits].parse().unwrap_or(next + 1)
+                };
+                next = next.max(number);
+                out.push('$');
+                out.push_str(&number.to_string());
+                i += 1 + digits;
+            }
+            _ if matches!(what, Rewrite::Types)
+                && word_at(bytes, i, b"INTEGER")
+                && (i == 0 || !is_word(bytes[i - 1])) =>
+            {
+                out.push_str("BIGINT");
+                i += "INTEGER".len();
+            }
+            _ => {
+                // Copy one whole character (SQL text may hold any UTF-8).
+                let len = sql[i..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&sql[i..i + len]);
+                i += len;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The index just past the quote closing the literal opened before `from`
+/// (a doubled quote escapes itself).
+fn closing(bytes: &[u8], from: usize, quote: u8) -> usize {
+    let mut i = from;
+    while i < bytes.len() {
+        if bytes[i] == quote {
+            if bytes.get(i + 1) == Some(&quote) {
+                i += 2;
+                continue;
+            }
+            return i + 1;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn word_at(bytes: &[u8], i: usize, word: &[u8]) -> bool {
+    bytes.len() >= i + word.len()
+        && bytes[i..i + word.len()].eq_ignore_ascii_case(word)
+        && bytes.get(i + word.len()).is_none_or(|b| !is_word(*b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_statements_are_left_alone() {
+        let sql = "SELECT a FROM t WHERE b = ?1 AND c = ?";
+        assert!(matches!(Dialect::Sqlite.statement(sql), Cow::Borrowed(_)));
+        assert_eq!(Dialect::Sqlite.migration("x INTEGER"), "x INTEGER");
+    }
+
+    #[test]
+    fn placeholders_are_numbered_as_sqlite_numbers_them() {
+        let pg = |sql| Dialect::Postgres.statement(sql).into_owned();
+        assert_eq!(pg("a = ? AND b = ?"), "a = $1 AND b = $2");
+        assert_eq!(
+            pg("a = ?2 AND b = ?1 AND c = ?2"),
+            "a = $2 AND b = $1 AND c = $2"
+        );
+        // A bare `?` after `?N` takes the largest number so far plus one.
+        assert_eq!(pg("a = ?3 AND b = ?"), "a = $3 AND b = $4");
+        assert_eq!(pg("?10, ?"), "$10, $11");
+    }
+
+    #[test]
+    fn quoted_text_and_comments_keep_their_question_marks() {
+        let pg = |sql| Dialect::Postgres.statement(sql).into_owned();
+        assert_eq!(
+            pg("SELECT 'why?', \"odd?name\", 'it''s ?' FROM t WHERE x = ? -- what?\n AND y = ?"),
+            "SELECT 'why?', \"odd?name\", 'it''s ?' FROM t WHERE x = $1 -- what?\n AND y = $2"
+        );
+        assert_eq!(pg("SELECT 'é?' || ?"), "SELECT 'é?' || $1");
+    }
+
+    #[test]
+    fn migrations_widen_integers_to_64_bits_and_nothing_else() {
+        let pg = |sql| Dialect::Postgres.migration(sql).into_owned();
+        assert_eq!(
+            pg(
+                "CREATE TABLE t (at INTEGER NOT NULL, integers_seen integer, note TEXT DEFAULT 'INTEGER')"
+            ),
+            "CREATE TABLE t (at BIGINT NOT NULL, integers_seen BIGINT, note TEXT DEFAULT 'INTEGER')"
+        );
+    }
+
+    #[test]
+    fn the_lock_statement_names_the_lock_key() {
+        assert_eq!(
+            Dialect::Postgres.begin()[1],
+            format!("SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        );
+    }
+}

@@ -1,0 +1,329 @@
+//! The native adapter of the database port: sqlx over SQLite (one file in
+//! WAL mode, the embedded default) or Postgres (the store several instances
+//! share). Statements are rewritten for the store by its
+//! [`Dialect`](comptoir_functions::dialect::Dialect), the one place dialects
+//! differ.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use async_trait::async_trait;
+use comptoir_functions::dialect::Dialect;
+use comptoir_functions::port::{Database, Executor, Row, Transaction, Value};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow, PgTypeInfo, types::Oid};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{PgPool, Postgres, Row as _, Sqlite, SqlitePool, TypeInfo as _, ValueRef as _};
+
+/// Where the shop keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Store {
+    /// A SQLite file (created if missing).
+    Sqlite(PathBuf),
+    /// A Postgres database, by its `postgres://` URL.
+    Postgres(String),
+}
+
+impl Store {
+    /// Postgres when `url` is set (`database_url`), else the SQLite `file`.
+    pub fn choose(url: Option<&str>, file: &Path) -> anyhow::Result<Self> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Ok(Self::Sqlite(file.to_path_buf())),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Self::Postgres(url.to_owned()))
+            }
+            Some(_) => anyhow::bail!("database_url must be a postgres:// URL"),
+        }
+    }
+}
+
+/// A pool of connections to the shop's store, counting the statements it
+/// runs (each one host call under Spin).
+pub struct NativeStore {
+    pool: Pool,
+    statements: Arc<AtomicU64>,
+}
+
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl NativeStore {
+    /// Connects to `store` (creating a SQLite file if needed).
+    pub async fn open(store: &Store) -> anyhow::Result<Self> {
+        Self::counting(store, Arc::default()).await
+    }
+
+    /// Connects to `store`, adding every statement run to `statements`.
+    pub async fn counting(store: &Store, statements: Arc<AtomicU64>) -> anyhow::Result<Self> {
+        let pool = match store {
+            Store::Sqlite(path) => Pool::Sqlite(open_sqlite(path).await?),
+            Store::Postgres(url) => {
+                let options = PgConnectOptions::from_str(url).context("parsing database_url")?;
+                Pool::Postgres(
+                    PgPoolOptions::new()
+                        .max_connections(16)
+                        .acquire_timeout(Duration::from_secs(10))
+                        .connect_with(options)
+                        .await
+                        .context("connecting to Postgres")?,
+                )
+            }
+        };
+        Ok(Self { pool, statements })
+    }
+}
+
+async fn open_sqlite(path: &Path) -> anyhow::Result<SqlitePool> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let options = SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .with_context(|| format!("opening {}", path.display()))
+}
+
+async fn run_sqlite<'c, E>(executor: E, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>>
+where
+    E: sqlx::Executor<'c, Database = Sqlite>,
+{
+    // The SQL text is the functions' own constant; values only ever come as binds.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
+    for param in params {
+        query = match param {
+            Value::Null => query.bind(None::<i64>),
+            Value::Integer(i) => query.bind(*i),
+            Value::Real(f) => query.bind(*f),
+            Value::Text(s) => query.bind(s.clone()),
+        };
+    }
+    let rows = query
+        .fetch_all(executor)
+        .await
+        .with_context(|| format!("executing {sql}"))?;
+    rows.iter().map(sqlite_row).collect()
+}
+
+fn sqlite_row(row: &SqliteRow) -> anyhow::Result<Row> {
+    let values: anyhow::Result<Vec<Value>> = (0..row.len())
+        .map(|i| {
+            let raw = row.try_get_raw(i)?;
+            if raw.is_null() {
+                return Ok(Value::Null);
+            }
+            let kind = raw.type_info().name().to_owned();
+            Ok(match kind.as_str() {
+                "INTEGER" | "BOOLEAN" => Value::Integer(row.try_get_unchecked(i)?),
+                "REAL" | "NUMERIC" => Value::Real(row.try_get_unchecked(i)?),
+                _ => Value::Text(row.try_get_unchecked(i)?),
+            })
+        })
+        .collect();
+    values.map(Row)
+}
+
+/// A NULL whose type Postgres infers from where it is used (parameter type
+/// 0, "unspecified"), as SQLite's untyped NULL goes anywhere.
+struct UntypedNull;
+
+impl sqlx::Type<Postgres> for UntypedNull {
+    fn type_info() -> PgTypeInfo {
+        PgTypeInfo::with_oid(Oid(0))
+    }
+}
+
+impl sqlx::Encode<'_, Postgres> for UntypedNull {
+    fn encode_by_ref(
+        &self,
+        _: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        Ok(sqlx::encode::IsNull::Yes)
+    }
+}
+
+async fn run_postgres<'c, E>(executor: E, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>>
+where
+    E: sqlx::Executor<'c, Database = Postgres>,
+{
+    let text = Dialect::Postgres.statement(sql).into_owned();
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(text));
+    for param in params {
+        query = match param {
+            Value::Null => query.bind(UntypedNull),
+            Value::Integer(i) => query.bind(*i),
+            Value::Real(f) => query.bind(*f),
+            Value::Text(s) => query.bind(s.clone()),
+        };
+    }
+    let rows = query
+        .fetch_all(executor)
+        .await
+        .with_context(|| format!("executing {sql}"))?;
+    rows.iter().map(postgres_row).collect()
+}
+
+/// Postgres' types back to the port's values: integers of every width and
+/// booleans as integers (SQLite's 0/1), `NUMERIC` (what `SUM` of integers
+/// gives) as an integer when whole.
+fn postgres_row(row: &PgRow) -> anyhow::Result<Row> {
+    let values: anyhow::Result<Vec<Value>> = (0..row.len())
+        .map(|i| {
+            let raw = row.try_get_raw(i)?;
+            if raw.is_null() {
+                return Ok(Value::Null);
+            }
+            let kind = raw.type_info().name().to_owned();
+            Ok(match kind.as_str() {
+                // What `pg_advisory_xact_lock` returns.
+                "VOID" => Value::Null,
+                "INT8" => Value::Integer(row.try_get::<i64, _>(i)?),
+                "INT4" => Value::Integer(i64::from(row.try_get::<i32, _>(i)?)),
+                "INT2" => Value::Integer(i64::from(row.try_get::<i16, _>(i)?)),
+                "BOOL" => Value::Integer(i64::from(row.try_get::<bool, _>(i)?)),
+                "FLOAT8" => Value::Real(row.try_get::<f64, _>(i)?),
+                "FLOAT4" => Value::Real(f64::from(row.try_get::<f32, _>(i)?)),
+                "NUMERIC" => {
+                    use rust_decimal::prelude::ToPrimitive as _;
+                    let n: rust_decimal::Decimal = row.try_get(i)?;
+                    match (n.fract().is_zero(), n.to_i64()) {
+                        (true, Some(whole)) => Value::Integer(whole),
+                        _ => Value::Real(n.to_f64().context("a NUMERIC out of range")?),
+                    }
+                }
+                "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "UNKNOWN" => {
+                    Value::Text(row.try_get::<String, _>(i)?)
+                }
+                other => {
+                    anyhow::bail!("column {i} has type {other}, which the port does not carry")
+                }
+            })
+        })
+        .collect();
+    values.map(Row)
+}
+
+#[async_trait]
+impl Database for NativeStore {
+    fn dialect(&self) -> Dialect {
+        match self.pool {
+            Pool::Sqlite(_) => Dialect::Sqlite,
+            Pool::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    async fn query(&self, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        match &self.pool {
+            Pool::Sqlite(pool) => run_sqlite(pool, sql, params).await,
+            Pool::Postgres(pool) => run_postgres(pool, sql, params).await,
+        }
+    }
+
+    async fn begin(&self) -> anyhow::Result<Box<dyn Transaction>> {
+        let mut tx = match &self.pool {
+            Pool::Sqlite(pool) => NativeTx {
+                conn: Some(Conn::Sqlite(
+                    pool.acquire().await.context("acquiring a connection")?,
+                )),
+                statements: Arc::clone(&self.statements),
+            },
+            Pool::Postgres(pool) => NativeTx {
+                conn: Some(Conn::Postgres(
+                    pool.acquire().await.context("acquiring a connection")?,
+                )),
+                statements: Arc::clone(&self.statements),
+            },
+        };
+        for statement in self.dialect().begin() {
+            tx.query(statement, &[]).await?;
+        }
+        Ok(Box::new(tx))
+    }
+}
+
+enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+/// A transaction holding its pooled connection.
+struct NativeTx {
+    conn: Option<Conn>,
+    statements: Arc<AtomicU64>,
+}
+
+#[async_trait]
+impl Executor for NativeTx {
+    async fn query(&mut self, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        match self.conn.as_mut().context("transaction already finished")? {
+            Conn::Sqlite(conn) => run_sqlite(&mut **conn, sql, params).await,
+            Conn::Postgres(conn) => run_postgres(&mut **conn, sql, params).await,
+        }
+    }
+}
+
+#[async_trait]
+impl Transaction for NativeTx {
+    async fn commit(mut self: Box<Self>) -> anyhow::Result<()> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        let conn = self.conn.take().context("transaction already finished")?;
+        // Never hand a connection with an open transaction back to the pool.
+        match conn {
+            Conn::Sqlite(mut conn) => {
+                let committed = run_sqlite(&mut *conn, "COMMIT", &[]).await.map(drop);
+                if committed.is_err() {
+                    conn.close_on_drop();
+                }
+                committed
+            }
+            Conn::Postgres(mut conn) => {
+                let committed = run_postgres(&mut *conn, "COMMIT", &[]).await.map(drop);
+                if committed.is_err() {
+                    conn.close_on_drop();
+                }
+                committed
+            }
+        }
+    }
+}
+
+impl Drop for NativeTx {
+    fn drop(&mut self) {
+        // Not committed: roll back before the connection goes back to the pool.
+        match self.conn.take() {
+            None => {}
+            Some(Conn::Sqlite(mut conn)) => {
+                tokio::spawn(async move {
+                    if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
+                        conn.close_on_drop();
+                    }
+                });
+            }
+            Some(Conn::Postgres(mut conn)) => {
+                tokio::spawn(async move {
+                    if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
+                        conn.close_on_drop();
+                    }
+                });
+            }
+        }
+    }
+}
