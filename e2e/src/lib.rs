@@ -721,3 +721,20 @@ pub fn checkout_body(cart: &str) -> serde_json::Value {
         }
     })
 }
+
+// Job runner tests (issue 10): the fake HTTP e-mail API, and instances
+// without the native timer, so only `POST /api/jobs/run` does the duties.
+
+pub mod fake_mail_api;
+
+/// Starts the shop with `config` and without the native job timer.
+pub async fn spawn_quiet_app_with(config: Config) -> anyhow::Result<TestApp> {
+    spawn_on(fresh_store().await?, config, false).await
+}
+
+impl TestApp {
+    /// Like [`TestApp::another_instance`], without the native job timer.
+    pub async fn another_quiet_instance(&self, config: Config) -> anyhow::Result<TestApp> {
+        spawn_on(self.database.clone(), config, false).await
+    }
+}

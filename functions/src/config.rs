@@ -41,6 +41,17 @@ pub struct Config {
     /// as a cluster's pod network): peers whose `X-Forwarded-For` names the
     /// client (for sign-in throttling).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `jobs_secret` (secret): what `POST /api/jobs/run` must be sent as
+    /// `Authorization: Bearer …`; unset, the route refuses every call.
+    pub jobs_secret: Option<String>,
+    /// `mail_api_base`: the root of an HTTP e-mail API in Resend's shape
+    /// (`https://api.resend.com`; `POST {base}/emails`); unset, the outbox
+    /// is not delivered by the job runner (staff read it).
+    pub mail_api_base: Option<String>,
+    /// `mail_api_key` (secret): the e-mail API's bearer key.
+    pub mail_api_key: String,
+    /// `mail_from`: the sender address of the shop's e-mails.
+    pub mail_from: String,
 }
 
 /// The origin (`scheme://host[:port]`, lower case, default port dropped) of
@@ -58,7 +69,7 @@ pub fn origin_of(url: &str) -> Option<String> {
 }
 
 /// The variable names, for hosts that must declare them (spin.toml).
-pub const VARIABLES: [&str; 11] = [
+pub const VARIABLES: [&str; 15] = [
     "admin_email",
     "admin_password",
     "payment_provider",
@@ -70,6 +81,10 @@ pub const VARIABLES: [&str; 11] = [
     "demo_catalog",
     "allowed_origins",
     "trusted_proxies",
+    "jobs_secret",
+    "mail_api_base",
+    "mail_api_key",
+    "mail_from",
 ];
 
 /// The webhook secret used when none is configured: good only for the
@@ -144,7 +159,27 @@ impl Config {
                     })
             })
             .collect::<anyhow::Result<_>>()?;
+        let mail_api_base = get("mail_api_base")
+            .map(|base| base.trim_end_matches('/').to_owned())
+            .map(|base| {
+                if origin_of(&base).is_some() {
+                    Ok(base)
+                } else {
+                    Err(anyhow::anyhow!(
+                        "mail_api_base must be an absolute http(s) URL, not {base:?}"
+                    ))
+                }
+            })
+            .transpose()?;
+        let mail_api_key = get("mail_api_key").unwrap_or_default();
+        if mail_api_base.is_some() && mail_api_key.is_empty() {
+            bail!("mail_api_key is required with mail_api_base");
+        }
         Ok(Self {
+            jobs_secret: get("jobs_secret"),
+            mail_api_base,
+            mail_api_key,
+            mail_from: get("mail_from").unwrap_or_else(|| "boutique@comptoir.localhost".to_owned()),
             payment_provider,
             webhook_secret,
             stripe_secret_key,
@@ -222,6 +257,25 @@ mod tests {
             );
         }
         assert!(Config::from_lookup(|n| (n == "trusted_proxies").then(|| "x".to_owned())).is_err());
+    }
+
+    #[test]
+    fn the_mail_api_needs_an_http_base_and_its_key() {
+        let c = Config::from_lookup(|_| None).unwrap();
+        assert_eq!((c.mail_api_base, c.jobs_secret), (None, None));
+        let set = |base: &'static str, key: &'static str| {
+            Config::from_lookup(move |n| match n {
+                "mail_api_base" => Some(base.to_owned()),
+                "mail_api_key" => Some(key.to_owned()),
+                "jobs_secret" => Some(" s3cret ".to_owned()),
+                _ => None,
+            })
+        };
+        let c = set("https://api.resend.com/", "re_x").unwrap();
+        assert_eq!(c.mail_api_base.as_deref(), Some("https://api.resend.com"));
+        assert_eq!(c.jobs_secret.as_deref(), Some("s3cret"));
+        assert!(set("https://api.resend.com", "").is_err(), "no key");
+        assert!(set("api.resend.com", "re_x").is_err(), "not a URL");
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         | ApiError::InvalidTransition { .. }
         | ApiError::Conflict { .. } => StatusCode::CONFLICT,
         ApiError::PaymentProviderUnavailable => StatusCode::BAD_GATEWAY,
+        ApiError::ServiceUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         // A variant added to the contract without a status here is a bug; be loud.
         _ => StatusCode::INTERNAL_SERVER_ERROR,

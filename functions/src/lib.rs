@@ -20,6 +20,7 @@ pub mod dialect;
 pub mod edge;
 pub mod error;
 pub mod extract;
+pub mod jobs;
 pub mod kpis;
 pub mod migrate;
 pub mod openapi;
@@ -40,9 +41,9 @@ pub use openapi::openapi;
 use crate::port::Host;
 
 /// The functions, by the component id `spin.toml` gives them.
-pub const FUNCTIONS: [&str; 10] = [
+pub const FUNCTIONS: [&str; 11] = [
     "catalog", "cart", "checkout", "payments", "orders", "accounts", "refunds", "stock", "support",
-    "kpis",
+    "kpis", "jobs",
 ];
 
 /// The documented routes of the function whose `spin.toml` component id is
@@ -60,6 +61,7 @@ pub fn api_for(name: &str) -> Option<utoipa_axum::router::OpenApiRouter<Host>> {
         "stock" => warehouse::api(),
         "support" => support::api(),
         "kpis" => kpis::api(),
+        "jobs" => jobs::api(),
         _ => return None,
     })
 }
@@ -80,6 +82,7 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "stock" => warehouse::router(host),
         "support" => support::router(host),
         "kpis" => kpis::router(host),
+        "jobs" => jobs::router(host),
         _ => return None,
     };
     Some(edge::guard(router, config))

@@ -1,6 +1,9 @@
 //! Schema migrations and the demo seed, applied by every host through the
-//! same code: the native host once at start-up, Spin components on each
-//! request behind an O(1) version check (Spin has no start-up hook).
+//! same code ([`ensure`]): the native host once at start-up; under Spin
+//! (no start-up hook) by the job runner's migrate step (`POST /api/jobs/run`),
+//! by the health probe (`GET /api/health`) when it finds the schema behind,
+//! and by a component that failed a request on a schema it did not expect —
+//! never as a per-request check.
 
 use anyhow::Context as _;
 
@@ -92,12 +95,29 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261129110000_create_payment_captures.sql",
         sql: include_str!("../../infra/migrations/20261129110000_create_payment_captures.sql"),
     },
+    Migration {
+        version: 20261129130000,
+        name: "20261129130000_create_job_leases.sql",
+        sql: include_str!("../../infra/migrations/20261129130000_create_job_leases.sql"),
+    },
 ];
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");
 
-fn latest() -> i64 {
+/// The version of the newest migration: what a current schema records.
+pub fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// The schema's version (the newest migration applied; 0 for an empty
+/// database): one indexed read. An error means the store is unreachable or
+/// has no schema yet.
+pub async fn version(db: &dyn Database) -> anyhow::Result<i64> {
+    db.auto()
+        .one("SELECT MAX(version) FROM schema_migrations", &[])
+        .await?
+        .opt_int(0)
+        .map(|v| v.unwrap_or(0))
 }
 
 /// Brings the schema up to date (and seeds a fresh database when configured).

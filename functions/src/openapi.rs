@@ -30,6 +30,9 @@ pub const DOCUMENT_PATH: &str = comptoir_shared::site::API_DOCUMENT_PATH;
 /// The security scheme of the session cookie, as operations name it.
 pub const SESSION: &str = "session";
 
+/// The security scheme of the job runner's bearer secret.
+pub const JOBS_SECRET: &str = "jobs_secret";
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -67,6 +70,7 @@ pub const SESSION: &str = "session";
         (name = "stock", description = "Stock levels, the movement ledger, receipts and adjustments."),
         (name = "support", description = "Support threads between customers and staff, and satisfaction surveys."),
         (name = "kpis", description = "Key figures of the back office and their cost inputs."),
+        (name = "jobs", description = "The periodic duties for schedulers, and the health probe."),
         (name = "meta", description = "This document."),
     )
 )]
@@ -89,6 +93,20 @@ impl Modify for SessionCookie {
                      `unauthorized` without a live one, and 403 `forbidden` to an account \
                      without one of the roles they name.",
                 ))),
+            );
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                JOBS_SECRET,
+                SecurityScheme::Http(
+                    utoipa::openapi::security::HttpBuilder::new()
+                        .scheme(utoipa::openapi::security::HttpAuthScheme::Bearer)
+                        .description(Some(
+                            "The `jobs_secret` variable, for schedulers calling the job runner.",
+                        ))
+                        .build(),
+                ),
             );
     }
 }
@@ -303,7 +321,7 @@ pub fn mount(router: Router<Host>, host: Host) -> Router {
 ///   that is unknown, repeated or invalid — operations without query
 ///   parameters refuse any);
 /// - path parameters: 404 `not_found`;
-/// - a required session: 401 `unauthorized`.
+/// - a required session: 401 `unauthorized` (other schemes document their own).
 pub struct CommonRefusals;
 
 impl Modify for CommonRefusals {
@@ -367,7 +385,10 @@ impl Modify for CommonRefusals {
                     "`malformed_request`: the body or a path segment cannot be read.",
                     true,
                 );
-                if !public && op.security.is_some() {
+                let session = op.security.iter().flatten().any(|requirement| {
+                    serde_json::to_value(requirement).is_ok_and(|v| v.get(SESSION).is_some())
+                });
+                if !public && session {
                     add(op, "401", "`unauthorized`: no live session.", true);
                 }
                 if changes_state && !exempt {
@@ -470,7 +491,9 @@ mod tests {
                 );
                 let description = op["description"].as_str().unwrap_or_default();
                 assert!(
-                    description.starts_with("Roles: ") || description.starts_with("Public"),
+                    description.starts_with("Roles: ")
+                        || description.starts_with("Public")
+                        || description.starts_with("Schedulers: "),
                     "{what}: the description starts with who may call it"
                 );
                 assert!(op["security"].is_array(), "{what}: security stated");

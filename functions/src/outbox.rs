@@ -1,9 +1,9 @@
 //! The outbox: notifications (order confirmed, shipped, refund settled) are
 //! written by [`enqueue`] inside the transaction that makes the change, so a
 //! change is never announced without happening nor happens unannounced.
-//! [`deliver_due`] sends them later through a [`Mailer`], claiming each row
-//! first so two deliverers never send the same message, and backing off on
-//! failure. Without a mailer they are kept, and staff read them
+//! [`deliver_due`] (the job runner's outbox duty, `crate::jobs`) sends them
+//! later through a [`Mailer`], claiming each row first so two deliverers
+//! never send the same message, and backing off on failure. Without a mailer they are kept, and staff read them
 //! (`GET /api/orders/notifications`).
 
 use async_trait::async_trait;
@@ -13,7 +13,8 @@ use comptoir_shared::notification::Notification;
 use crate::params;
 use crate::port::{Database, Executor, Row, new_id};
 
-/// Sends one message (SMTP in the native host when configured).
+/// Sends one message: SMTP in the native host when a relay is configured,
+/// else the HTTP e-mail API ([`crate::jobs::MailApi`]) when one is.
 #[async_trait]
 pub trait Mailer: Send + Sync {
     /// Delivers `message`; an error means "try again later".

@@ -103,6 +103,12 @@ pub enum ApiError {
     InvalidSignature,
     /// The payment provider could not be reached or refused; try again.
     PaymentProviderUnavailable,
+    /// The shop cannot serve right now (its store is unreachable or its
+    /// schema behind); try again later.
+    ServiceUnavailable {
+        /// What is not ready.
+        message: String,
+    },
     /// Something failed on our side; details are in the server logs.
     Internal,
 }
@@ -178,6 +184,9 @@ impl TryFrom<WireError> for ApiError {
             "invalid_credentials" => Self::InvalidCredentials,
             "invalid_signature" => Self::InvalidSignature,
             "payment_provider_unavailable" => Self::PaymentProviderUnavailable,
+            "service_unavailable" => Self::ServiceUnavailable {
+                message: need(w.message, "message")?,
+            },
             "internal" => Self::Internal,
             other => return Err(format!("unknown error `{other}`")),
         })
@@ -233,6 +242,7 @@ impl std::fmt::Display for ApiError {
             Self::InvalidCredentials => f.write_str("wrong e-mail or password"),
             Self::InvalidSignature => f.write_str("invalid signature"),
             Self::PaymentProviderUnavailable => f.write_str("the payment provider is unavailable"),
+            Self::ServiceUnavailable { message } => write!(f, "unavailable: {message}"),
             Self::Internal => f.write_str("internal error"),
         }
     }
@@ -336,6 +346,9 @@ mod tests {
             ApiError::InvalidCredentials,
             ApiError::InvalidSignature,
             ApiError::PaymentProviderUnavailable,
+            ApiError::ServiceUnavailable {
+                message: "schema behind".into(),
+            },
             ApiError::Internal,
         ];
         for e in all {

@@ -31,6 +31,7 @@ pub mod catalog_admin;
 pub mod checkout;
 pub mod error;
 pub mod ids;
+pub mod jobs;
 pub mod kpi;
 pub mod money;
 pub mod note;

@@ -5,6 +5,13 @@
 //! WASI clock. Each component's
 //! `#[http_service]` entry calls [`serve`] with its context's router, which
 //! runs behind the same [`comptoir_functions::edge`] as on the native host.
+//!
+//! No per-request schema check: the job runner and the health probe apply
+//! migrations, and a request that fails (500) triggers one version read —
+//! and the migrations when the schema is behind, after which a read
+//! (`GET`/`HEAD`, which writes nothing) is answered again. So a fresh
+//! database under `spin up` serves its first page, and a request on a
+//! current schema pays for nothing.
 
 use std::sync::Arc;
 
@@ -37,33 +44,87 @@ pub async fn serve(
         .with_ansi(false)
         .try_init();
     match prepare(request).await {
-        Ok((host, request, pg)) => {
-            let config = Arc::clone(&host.config);
-            let response = match comptoir_functions::edge::guard(router(host), config)
-                .call(request)
-                .await
-            {
-                Ok(response) => response,
-                Err(never) => match never {},
-            };
-            // Never leave a transaction open on a connection Spin may reuse.
-            if let Some(pg) = pg
-                && let Err(e) = pg.0.settle().await
-            {
-                tracing::error!(error = format!("{e:#}"), "rolling back");
+        Ok(Prepared {
+            host,
+            parts,
+            body,
+            pg,
+        }) => {
+            let again = matches!(parts.method, http::Method::GET | http::Method::HEAD)
+                .then(|| http::Request::from_parts(parts.clone(), Body::from(body.clone())));
+            let request = http::Request::from_parts(parts, Body::from(body));
+            let response = answer(&host, router, request, pg.as_ref()).await;
+            if response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+                return response;
             }
-            response
+            let caught_up = catch_up(&host).await;
+            settle(pg.as_ref()).await;
+            match (caught_up, again) {
+                (Ok(true), Some(request)) => answer(&host, router, request, pg.as_ref()).await,
+                (Err(e), _) => {
+                    tracing::error!(error = format!("{e:#}"), "migrating after a failed request");
+                    response
+                }
+                _ => response,
+            }
         }
         Err(refusal) => refusal,
     }
 }
 
+/// What [`prepare`] hands over: the host, the request with its body read,
+/// and the Postgres connection when the store is Postgres (settled after
+/// each answer).
+struct Prepared {
+    host: Host,
+    parts: http::request::Parts,
+    body: bytes::Bytes,
+    pg: Option<SpinPg>,
+}
+
+/// Never leave a transaction open on a connection Spin may reuse.
+async fn settle(pg: Option<&SpinPg>) {
+    if let Some(pg) = pg
+        && let Err(e) = pg.0.settle().await
+    {
+        tracing::error!(error = format!("{e:#}"), "rolling back");
+    }
+}
+
+async fn answer(
+    host: &Host,
+    router: fn(Host) -> axum::Router,
+    request: http::Request<Body>,
+    pg: Option<&SpinPg>,
+) -> axum::response::Response {
+    let config = Arc::clone(&host.config);
+    let response = match comptoir_functions::edge::guard(router(host.clone()), config)
+        .call(request)
+        .await
+    {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    settle(pg).await;
+    response
+}
+
+/// After a failed request: brings the schema up to date if it is behind
+/// (one version read when it is not); answers whether it migrated.
+async fn catch_up(host: &Host) -> anyhow::Result<bool> {
+    let db = host.db.as_ref();
+    if matches!(comptoir_functions::migrate::version(db).await, Ok(v) if v >= comptoir_functions::migrate::latest())
+    {
+        return Ok(false);
+    }
+    comptoir_functions::migrate::ensure(db, &host.config, host.clock.now_ms()).await?;
+    Ok(true)
+}
+
 /// The host and the request with its body read (at most the edge's limit),
 /// or the answer when that cannot be: a typed 413, or a 500 when the
-/// configuration or the database fails.
-async fn prepare(
-    request: spin_sdk::http::Request,
-) -> Result<(Host, http::Request<Body>, Option<SpinPg>), axum::response::Response> {
+/// configuration fails.
+async fn prepare(request: spin_sdk::http::Request) -> Result<Prepared, axum::response::Response> {
     let (host, pg) = host().await.map_err(|e| refusal(AppError::Internal(e)))?;
     // Buffer the body so the router sees an ordinary axum body; never more
     // than the edge accepts, whatever the client sends.
@@ -97,11 +158,12 @@ async fn prepare(
             .extensions
             .insert(comptoir_functions::edge::PeerAddr(peer.ip()));
     }
-    Ok((
+    Ok(Prepared {
         host,
-        http::Request::from_parts(parts, Body::from(bytes)),
+        parts,
+        body: bytes,
         pg,
-    ))
+    })
 }
 
 /// The host port for this request, and its Postgres connection when the
@@ -123,8 +185,6 @@ async fn host() -> anyhow::Result<(Host, Option<SpinPg>)> {
         // One request per instance: hashing in place stalls nobody else.
         cpu: Arc::new(InPlace),
     };
-    comptoir_functions::migrate::ensure(host.db.as_ref(), &host.config, host.clock.now_ms())
-        .await?;
     Ok((host, pg))
 }
 

@@ -166,14 +166,17 @@ pub async fn admit_signup(host: &Host, client: Option<IpAddr>) -> AppResult<()> 
     Ok(())
 }
 
-/// Forgets counters nobody failed on for [`FORGET_MS`] and no longer blocking.
-async fn prune(tx: &mut dyn Executor, now: i64) -> anyhow::Result<()> {
-    tx.query(
-        "DELETE FROM signin_throttle WHERE last_failure_at < ?1 AND blocked_until < ?2",
-        params![now - FORGET_MS, now],
-    )
-    .await?;
-    Ok(())
+/// Forgets counters nobody failed on for [`FORGET_MS`] and no longer
+/// blocking; answers how many. Each sign-in attempt runs it, and the job
+/// runner's housekeeping (for a shop nobody signs in to for a while).
+pub async fn prune(tx: &mut dyn Executor, now: i64) -> anyhow::Result<u32> {
+    let gone = tx
+        .query(
+            "DELETE FROM signin_throttle WHERE last_failure_at < ?1 AND blocked_until < ?2 RETURNING key",
+            params![now - FORGET_MS, now],
+        )
+        .await?;
+    Ok(u32::try_from(gone.len()).unwrap_or(u32::MAX))
 }
 
 /// The attempt signed in: the account's counter is cleared and the client's

@@ -51,7 +51,6 @@ pub async fn handle(
             .ok_or_else(|| ApiError::validation("shipping", "colissimo, relay or express"))?,
     };
     let id = path_id(&raw, "cart")?;
-    crate::orders::settle_expired(host.db.as_ref(), host.clock.now_ms()).await?;
     let mut db = host.db.auto();
     if !super::db::exists(&mut db, &id).await? {
         return Err(ApiError::not_found("cart").into());

@@ -31,7 +31,6 @@ pub async fn handle(
     Path(raw): Path<String>,
 ) -> AppResult<Json<Product>> {
     let id = ProductId::parse(&raw).map_err(|_| ApiError::not_found("product"))?;
-    crate::orders::settle_expired(host.db.as_ref(), host.clock.now_ms()).await?;
     let mut db = host.db.auto();
     let Some(row) = super::db::product(&mut db, &id).await? else {
         return Err(ApiError::not_found("product").into());

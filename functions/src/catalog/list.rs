@@ -16,8 +16,8 @@ use crate::error::AppResult;
 use crate::extract::ApiQuery;
 use crate::port::Host;
 
-/// Lists published products matching the query, availability as of now
-/// (lapsed reservations released first).
+/// Lists published products matching the query. A read: it writes nothing
+/// (lapsed reservations are released by the job runner, within seconds).
 #[utoipa::path(
     get,
     path = "/api/catalog/products",
@@ -27,7 +27,8 @@ use crate::port::Host;
     tag = "catalog",
     description = "Public. Published products matching the query, one page at a time, with the \
         number of matching products per category (counted without the category filter). \
-        Availability is as of now: lapsed stock reservations are released first.",
+        Availability counts the stock reservations of unpaid orders until the job runner \
+        releases the lapsed ones (every few seconds).",
     params(ProductQuery),
     security(()),
     responses(
@@ -47,7 +48,6 @@ pub async fn handle(
     {
         return Err(ApiError::validation("min_price", "above max_price").into());
     }
-    crate::orders::settle_expired(host.db.as_ref(), host.clock.now_ms()).await?;
     let cards = super::db::cards(&mut host.db.auto()).await?;
     Ok(Json(page(cards, &query)))
 }

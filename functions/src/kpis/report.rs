@@ -66,7 +66,6 @@ pub async fn handle(
     if from >= to || to - from > MAX_DAYS * DAY_MS {
         return Err(ApiError::validation("to", "after from, at most 366 days later").into());
     }
-    crate::orders::settle_expired(host.db.as_ref(), now).await?;
     let db = &mut host.db.auto();
     let costs = super::db::costs(db).await?;
 

@@ -206,22 +206,30 @@ pub async fn internal_notes(
 }
 
 /// Cancels every unpaid order whose reservation has lapsed and gives its stock
-/// back. Called at the start of stock-taking transactions, so expiry takes
-/// effect with no background process.
-pub async fn expire_reservations(tx: &mut dyn Executor, now_ms: i64) -> anyhow::Result<()> {
+/// back; answers how many. Called at the start of stock-taking transactions
+/// (so what they take is as of now) and by the job runner (for everyone
+/// else: reads take no write path). Each order is cancelled by a conditional
+/// update, so two transactions that both saw it lapse release it once.
+pub async fn expire_reservations(tx: &mut dyn Executor, now_ms: i64) -> anyhow::Result<u32> {
     let expired = tx
         .query(
             "SELECT id FROM orders WHERE status = 'pending_payment' AND reservation_expires_at <= ?1",
             params![now_ms],
         )
         .await?;
+    let mut released = 0;
     for row in expired {
         let id = row.parse(0, OrderId::parse)?;
-        tx.query(
-            "UPDATE orders SET status = 'cancelled' WHERE id = ?1",
-            params![id.as_str()],
-        )
-        .await?;
+        let cancelled = tx
+            .optional(
+                "UPDATE orders SET status = 'cancelled' WHERE id = ?1 AND status = 'pending_payment' RETURNING id",
+                params![id.as_str()],
+            )
+            .await?;
+        if cancelled.is_none() {
+            continue; // released by another transaction meanwhile
+        }
+        released += 1;
         insert_event(
             tx,
             &id,
@@ -234,12 +242,13 @@ pub async fn expire_reservations(tx: &mut dyn Executor, now_ms: i64) -> anyhow::
         close_payment_sessions(tx, &id).await?;
         crate::stock::release_order(tx, &id, now_ms).await?;
     }
-    Ok(())
+    Ok(released)
 }
 
-/// Releases lapsed reservations if there are any: one indexed read when
-/// there are none, so read paths can call it on every request.
-pub async fn settle_expired(db: &dyn Database, now_ms: i64) -> anyhow::Result<()> {
+/// Releases lapsed reservations if there are any (one indexed read when
+/// there are none); answers how many orders it cancelled. The job runner's
+/// duty, and a step of the few writes that need it as of now.
+pub async fn settle_expired(db: &dyn Database, now_ms: i64) -> anyhow::Result<u32> {
     let lapsed = db
         .auto()
         .optional(
@@ -248,11 +257,12 @@ pub async fn settle_expired(db: &dyn Database, now_ms: i64) -> anyhow::Result<()
         )
         .await?;
     if lapsed.is_none() {
-        return Ok(());
+        return Ok(0);
     }
     let mut tx = db.begin().await?;
-    expire_reservations(tx.as_mut(), now_ms).await?;
-    tx.commit().await
+    let released = expire_reservations(tx.as_mut(), now_ms).await?;
+    tx.commit().await?;
+    Ok(released)
 }
 
 /// The order as its buyer sees it.

@@ -265,29 +265,58 @@ pub async fn sync_order_status(
     }
 }
 
+/// How long a runner owns a committed refund it claimed to send: longer
+/// than a provider call may take (20 s timeout), so a second runner never
+/// sends it while the first is still waiting for the answer.
+const SEND_CLAIM_MS: i64 = 300_000;
+
 /// Executes committed refunds nobody sent yet (no provider id, older than
-/// `grace_ms`): the cancellation's refund, a capture's the order did not
-/// keep, or one whose provider call failed. What the job runner calls.
-/// Returns how many were sent; failures stay `pending` for the next pass.
-pub async fn execute_stale(host: &Host, grace_ms: i64) -> anyhow::Result<u32> {
+/// `grace_ms`), at most `limit`: the cancellation's refund, a capture's the
+/// order did not keep, or one whose provider call failed. The job runner's
+/// duty. Each is claimed by a conditional update first, so concurrent
+/// runners send each refund once; the provider call also carries the
+/// refund's idempotency key. Returns `(sent, failed)`; a failure gives the
+/// claim back and the refund stays `pending` for the next pass.
+pub async fn execute_stale(host: &Host, grace_ms: i64, limit: u32) -> anyhow::Result<(u32, u32)> {
+    let now = host.clock.now_ms();
     let stale = host
         .db
         .auto()
         .query(
             "SELECT id FROM refunds WHERE status = 'pending' AND provider_refund_id IS NULL AND decided_at <= ?1 \
-             ORDER BY decided_at LIMIT 50",
-            params![host.clock.now_ms() - grace_ms],
+             AND (send_claimed_until IS NULL OR send_claimed_until <= ?2) ORDER BY decided_at LIMIT ?3",
+            params![now - grace_ms, now, limit],
         )
         .await?;
-    let mut sent = 0;
+    let (mut sent, mut failed) = (0, 0);
     for row in stale {
         let id = row.parse(0, OpaqueId::parse)?;
+        let claimed = host
+            .db
+            .query(
+                "UPDATE refunds SET send_claimed_until = ?2 WHERE id = ?1 AND status = 'pending' \
+                 AND provider_refund_id IS NULL AND (send_claimed_until IS NULL OR send_claimed_until <= ?3) RETURNING id",
+                params![id.as_str(), now + SEND_CLAIM_MS, now],
+            )
+            .await?;
+        if claimed.is_empty() {
+            continue; // another runner has it, or it moved on
+        }
         match execute(host, &id).await {
             Ok(_) => sent += 1,
-            Err(e) => tracing::warn!(refund = %id, error = ?e, "refund still pending"),
+            Err(e) => {
+                tracing::warn!(refund = %id, error = ?e, "refund still pending");
+                host.db
+                    .query(
+                        "UPDATE refunds SET send_claimed_until = NULL WHERE id = ?1",
+                        params![id.as_str()],
+                    )
+                    .await?;
+                failed += 1;
+            }
         }
     }
-    Ok(sent)
+    Ok((sent, failed))
 }
 
 /// Sends a committed (`pending`) refund to the provider and records the

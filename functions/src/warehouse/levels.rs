@@ -46,7 +46,6 @@ pub async fn handle(
 ) -> AppResult<Json<Vec<StockLevel>>> {
     viewer.require(&[Role::Warehouse])?;
     let low_only = matches!(filter.low.as_deref(), Some("1" | "true"));
-    crate::orders::settle_expired(host.db.as_ref(), host.clock.now_ms()).await?;
     let rows = host
         .db
         .auto()

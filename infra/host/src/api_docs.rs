@@ -77,6 +77,9 @@ pub fn every_refusal() -> Vec<ApiError> {
         ApiError::InvalidCredentials,
         ApiError::InvalidSignature,
         ApiError::PaymentProviderUnavailable,
+        ApiError::ServiceUnavailable {
+            message: String::new(),
+        },
         ApiError::Internal,
     ]);
     all

@@ -41,14 +41,16 @@ pub struct Options {
     /// Parsed configuration.
     pub config: Config,
     /// Deliver the outbox through this relay (every few seconds); without
-    /// it, notifications are kept for staff to read.
+    /// it, through the HTTP mail API if `mail_api_base` is configured, else
+    /// notifications are kept for staff to read.
     pub smtp: Option<smtp::SmtpMailer>,
     /// Counts every statement the shop's store runs (transaction control
     /// included: each is one host call under Spin), for the statement
     /// budgets of the tests and the benchmark.
     pub statements: Arc<std::sync::atomic::AtomicU64>,
-    /// Run the background duties (committed refunds, outbox) every few
-    /// seconds; off only for tests that must see the database still.
+    /// Run the job runner (lapsed reservations, committed refunds, session
+    /// expiries, outbox, housekeeping) every 2 s; off only for tests that
+    /// must see the database still.
     pub back_office: bool,
 }
 
@@ -243,41 +245,26 @@ fn static_files(dir: &Path, config: &Arc<Config>, https: bool) -> Router {
     comptoir_functions::edge::guard(api, Arc::clone(config)).merge(pages)
 }
 
-/// The native host's background duties, every few seconds: execute refunds
-/// committed but never sent (a cancelled paid order's, a payment's the order
-/// did not keep), expire at the provider the payment sessions closed with
-/// their orders, and deliver the outbox when an SMTP relay is configured.
-/// (Under Spin, which has no background tasks, staff trigger
-/// `POST /api/refunds/{id}/execute`, and the payments function expires
-/// sessions when it next opens one.)
-fn spawn_back_office(host: Host, smtp: Option<smtp::SmtpMailer>) {
+/// The native host's timer: every 2 s, the same job runner
+/// `POST /api/jobs/run` calls ([`comptoir_functions::jobs`]), under the same
+/// leases, so several instances on one database never do a duty at once.
+/// The outbox goes out through the SMTP relay when one is configured, else
+/// through the HTTP mail API when `mail_api_base` is set, else stays unsent
+/// for staff to read.
+fn spawn_job_timer(host: Host, smtp: Option<smtp::SmtpMailer>) {
     tokio::spawn(async move {
+        let mail_api = comptoir_functions::jobs::MailApi::configured(&host);
+        let mailer: Option<&dyn comptoir_functions::outbox::Mailer> = match (&smtp, &mail_api) {
+            (Some(smtp), _) => Some(smtp),
+            (None, Some(api)) => Some(api),
+            (None, None) => None,
+        };
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match comptoir_functions::refunds::db::execute_stale(&host, 1_000).await {
-                Ok(0) => {}
-                Ok(sent) => tracing::info!(sent, "pending refunds executed"),
-                Err(e) => tracing::error!(error = format!("{e:#}"), "pending refunds"),
-            }
-            match comptoir_functions::payments::expire_due(&host, 50).await {
-                Ok(0) => {}
-                Ok(expired) => tracing::info!(expired, "payment sessions expired at the provider"),
-                Err(e) => tracing::error!(error = format!("{e:#}"), "payment session expiry"),
-            }
-            if let Some(mailer) = &smtp {
-                match comptoir_functions::outbox::deliver_due(
-                    host.db.as_ref(),
-                    mailer,
-                    host.clock.now_ms(),
-                    50,
-                )
-                .await
-                {
-                    Ok((0, 0)) => {}
-                    Ok((sent, failed)) => tracing::info!(sent, failed, "outbox delivery"),
-                    Err(e) => tracing::error!(error = format!("{e:#}"), "outbox delivery"),
-                }
+            if let Err(e) = comptoir_functions::jobs::run_with(&host, mailer).await {
+                tracing::error!(error = format!("{e:#}"), "job runner");
             }
         }
     });
@@ -304,7 +291,7 @@ pub async fn start(
     let routes = manifest::routes(&options.manifest)?;
     let host = counting_host(&options.database, options.config, options.statements).await?;
     if options.back_office {
-        spawn_back_office(host.clone(), options.smtp);
+        spawn_job_timer(host.clone(), options.smtp);
     }
     let app = app(host, routes, &options.storefront)?;
     let listener = tokio::net::TcpListener::bind(options.addr)

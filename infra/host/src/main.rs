@@ -4,8 +4,11 @@
 //! (a `postgres://` URL; unset: SQLite), `COMPTOIR_DATABASE` (the SQLite file,
 //! default `.data/comptoir.db`), `COMPTOIR_MANIFEST` (default `spin.toml`),
 //! `COMPTOIR_STOREFRONT` (default `dist`), `COMPTOIR_SMTP_ADDR` (outbox relay,
-//! `host:port`; unset keeps notifications unsent) and `COMPTOIR_SMTP_FROM`,
-//! and every Spin variable as `COMPTOIR_<NAME>` (see the README).
+//! `host:port`; unset, the outbox goes through the HTTP mail API when
+//! `COMPTOIR_MAIL_API_BASE` is set, else stays unsent for staff) and
+//! `COMPTOIR_SMTP_FROM`, and every Spin variable as `COMPTOIR_<NAME>` (see
+//! the README; `COMPTOIR_JOBS_SECRET` opens `POST /api/jobs/run` to a
+//! scheduler — the host's own timer needs none).
 
 use std::path::PathBuf;
 
