@@ -3,14 +3,18 @@
 # from a package registry at a pinned version, and skips what is already there:
 # rustup targets and rust-src, wasm-bindgen-cli (the exact version Cargo.lock holds),
 # binaryen's wasm-opt (npm; Debian's breaks the output), Schemathesis (PyPI, in a
-# venv under .tools/, for the API fuzzing run), and, with --browser (the test
-# command), Debian's chromium + chromium-driver for the browser test and
-# postgresql for the API suite's second store.
+# venv under .tools/, for the API fuzzing run), kubernetes-validate + jsonschema
+# (PyPI, in their own venv .tools/kube-venv, for the Kubernetes manifests'
+# check), and, with --browser (the test command), Debian's chromium +
+# chromium-driver for the browser test and postgresql for the API suite's
+# second store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BINARYEN_VERSION=132.0.0
 SCHEMATHESIS_VERSION=4.32.5
+KUBERNETES_VALIDATE_VERSION=1.37.0
+JSONSCHEMA_VERSION=4.26.0
 TOOLS="$PWD/.tools"
 
 rustup target add wasm32-wasip2 wasm32-unknown-unknown >/dev/null
@@ -36,6 +40,16 @@ if [ "$("$TOOLS/venv/bin/st" --version 2>/dev/null | awk '{print $NF}')" != "$SC
     mkdir -p "$TOOLS"
     python3 -m venv "$TOOLS/venv"
     "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+# Its own venv: its jsonschema pin must not move Schemathesis's.
+kube_tools() { "$TOOLS/kube-venv/bin/python" -c 'from importlib.metadata import version as v; print(v("jsonschema"), v("kubernetes-validate"))' 2>/dev/null; }
+if [ "$(kube_tools)" != "$JSONSCHEMA_VERSION $KUBERNETES_VALIDATE_VERSION" ]; then
+    echo "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION and jsonschema $JSONSCHEMA_VERSION (PyPI, into .tools/kube-venv)"
+    mkdir -p "$TOOLS"
+    python3 -m venv "$TOOLS/kube-venv"
+    "$TOOLS/kube-venv/bin/pip" install --quiet --disable-pip-version-check \
+        "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "jsonschema==$JSONSCHEMA_VERSION"
 fi
 
 if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1; then

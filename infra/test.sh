@@ -25,6 +25,9 @@ bash infra/install-tools.sh --browser
 step "format"
 cargo fmt --all --check
 
+step "Kubernetes manifests: SpinApp against its CRD, the rest with kubernetes-validate"
+.tools/kube-venv/bin/python infra/kubernetes/validate.py
+
 step "the contract crate stays pure: serde only (its OpenAPI schemas are behind a feature)"
 if cargo tree -p comptoir-shared -e normal --depth 1 --prefix none --target all | grep -vE '^(comptoir-shared|serde) '; then
     echo "comptoir-shared must depend on serde only without its openapi feature" >&2
