@@ -87,6 +87,21 @@ pub const VARIABLES: [&str; 15] = [
     "mail_from",
 ];
 
+/// The store's address (`postgres://…`; unset: SQLite), read by the hosts
+/// themselves to open the store, never by the functions.
+pub const DATABASE_URL: &str = "database_url";
+
+/// The variables holding secrets: `secret = true` in spin.toml (Spin keeps
+/// them out of logs), `valueFrom.secretKeyRef` in the SpinApp.
+pub const SECRETS: [&str; 6] = [
+    DATABASE_URL,
+    "webhook_secret",
+    "stripe_secret_key",
+    "admin_password",
+    "jobs_secret",
+    "mail_api_key",
+];
+
 /// The webhook secret used when none is configured: good only for the
 /// sandbox, refused with Stripe.
 pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_comptoir_sandbox_only";

@@ -221,7 +221,7 @@ async fn load_config() -> anyhow::Result<Config> {
 /// The Postgres address, when the component is given one: the secret
 /// `database_url` variable (its host must be in `allowed_outbound_hosts`).
 async fn database_url() -> anyhow::Result<Option<String>> {
-    match spin_sdk::variables::get("database_url").await {
+    match spin_sdk::variables::get(comptoir_functions::config::DATABASE_URL).await {
         Ok(url) if url.trim().is_empty() => Ok(None),
         Ok(url) => Ok(Some(url)),
         Err(

@@ -83,29 +83,12 @@ mod tests {
 
     use super::*;
 
-    /// The variables whose values are secrets: declared `secret = true` in
-    /// spin.toml (Spin then keeps them out of logs), and no others.
-    const SECRET_VARIABLES: [&str; 6] = [
-        "database_url",
-        "webhook_secret",
-        "stripe_secret_key",
-        "admin_password",
-        "jobs_secret",
-        "mail_api_key",
-    ];
+    use comptoir_functions::config::{DATABASE_URL, SECRETS as SECRET_VARIABLES};
 
     /// Variables components read besides those of
     /// [`comptoir_functions::config::VARIABLES`]: the files component reads
-    /// `public_base_url` itself; the store and job runner settings of issue 10
-    /// until `Config` lists them (a name may be in both).
-    const READ_OUTSIDE_CONFIG: [&str; 6] = [
-        "public_base_url",
-        "database_url",
-        "jobs_secret",
-        "mail_api_base",
-        "mail_api_key",
-        "mail_from",
-    ];
+    /// `public_base_url` itself, the Spin adapter the store's address.
+    const READ_OUTSIDE_CONFIG: [&str; 2] = ["public_base_url", DATABASE_URL];
 
     fn root() -> &'static Path {
         Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
@@ -458,8 +441,9 @@ mod tests {
             .collect();
         let functions: BTreeSet<&str> = comptoir_functions::FUNCTIONS.into_iter().collect();
         assert_eq!(spin, functions, "spin.toml components against FUNCTIONS");
-        let database =
+        let file =
             std::env::temp_dir().join(format!("comptoir-manifest-test-{}.db", std::process::id()));
+        let database = crate::store::Store::Sqlite(file.clone());
         let config = comptoir_functions::config::Config::from_lookup(|_| None).unwrap();
         let host = crate::host(&database, config).await.unwrap();
         for id in &spin {
@@ -475,7 +459,7 @@ mod tests {
             &root().join("dist"),
         );
         for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
         }
         let _app = mounted.expect("the native host refuses this spin.toml");
     }
