@@ -44,6 +44,17 @@ impl Dialect {
         }
     }
 
+    /// What a store keeps once set, set after migrating: SQLite's
+    /// write-ahead log (readers never wait for the writer, one fsync per
+    /// commit), which the file keeps for every later connection — Spin opens
+    /// one per request and sets nothing itself. Postgres needs nothing.
+    pub fn after_migrating(self) -> Option<&'static str> {
+        match self {
+            Self::Sqlite => Some("PRAGMA journal_mode = WAL"),
+            Self::Postgres => None,
+        }
+    }
+
     /// `sql` as this store takes it.
     pub fn statement(self, sql: &str) -> Cow<'_, str> {
         match self {

@@ -171,7 +171,15 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
                 .context("seeding the demo catalog")?;
         }
     }
-    tx.commit().await.context("committing migrations")
+    tx.commit().await.context("committing migrations")?;
+    if let Some(setting) = dialect.after_migrating() {
+        // Outside any transaction, as SQLite requires. Only speed depends on
+        // it: a store that cannot switch now (busy) still works.
+        if let Err(e) = db.query(setting, &[]).await {
+            tracing::warn!(error = format!("{e:#}"), "could not set {setting}");
+        }
+    }
+    Ok(())
 }
 
 /// Splits a SQL file into statements at each `;` that ends a line; `--`
