@@ -158,7 +158,10 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "Comptoir bench: native host, {CONNECTIONS} connections, {seconds} s per scenario, all on 127.0.0.1"
     );
-    let measured = measure_setups(&postgres, duration).await;
+    let measured = match measure_setups(&postgres, duration).await {
+        Ok(()) => signin_storm().await,
+        Err(e) => Err(e),
+    };
     if let Some(dir) = cluster {
         let _ = std::process::Command::new("bash")
             .arg(comptoir_e2e::workspace().join("infra/postgres.sh"))
@@ -166,8 +169,8 @@ async fn main() -> anyhow::Result<()> {
             .arg(&dir)
             .status();
     }
-    measured?;
-    signin_storm().await
+    // The shops' servers are tasks of this process: they end with it.
+    measured.map(|()| std::process::exit(0))
 }
 
 /// The table: catalog list and product page req/s, checkouts/s, for one
