@@ -87,7 +87,7 @@ impl Modify for SessionCookie {
             .add_security_scheme(
                 SESSION,
                 SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                    crate::accounts::auth::COOKIE,
+                    crate::identity::COOKIE,
                     "The session, set by sign-up and sign-in (HttpOnly; SameSite=Strict for \
                      staff, Lax for customers). Operations that need it answer 401 \
                      `unauthorized` without a live one, and 403 `forbidden` to an account \

@@ -14,9 +14,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::{OrderStatus, OrderSummary, StatusChange};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id, text};
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Host, new_id};
 

@@ -11,6 +11,8 @@
 //! - `POST /api/orders/{id}/abandon` — the shopper left the payment page ([`abandon`])
 //! - `GET /api/orders/stuck?hours=N` — paid, not shipped after N hours ([`stuck`])
 //! - `GET /api/orders/notifications?unsent=1` — the outbox ([`notifications`])
+//! - `GET /api/accounts/me/orders` — the customer's own orders ([`mine`];
+//!   served by the accounts function)
 
 pub mod abandon;
 pub mod add_note;
@@ -19,6 +21,7 @@ pub mod change_status;
 mod db;
 pub mod export;
 pub mod get;
+pub mod mine;
 pub mod notifications;
 pub mod staff_view;
 pub mod stuck;

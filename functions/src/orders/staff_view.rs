@@ -10,9 +10,9 @@ use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::{BillingError, PaymentInfo, PaymentSessionInfo, StaffOrderView};
 use comptoir_shared::{ApiError, Money};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::path_id;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor as _, Host};
 

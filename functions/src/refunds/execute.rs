@@ -10,9 +10,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::refund::Refund;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::path_id;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Executes the refund and answers its state.

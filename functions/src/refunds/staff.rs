@@ -9,9 +9,9 @@ use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
 use comptoir_shared::refund::{Refund, StaffRefund};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Host, new_id};
 

@@ -7,9 +7,9 @@ use comptoir_shared::account::Role;
 use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::{Receipt, StockMovement};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Adds the units and writes a `receipt` ledger row.
