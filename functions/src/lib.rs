@@ -17,6 +17,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backoffice;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -51,7 +52,7 @@ use crate::port::Host;
 /// only those before it, so no two import each other, however indirectly.
 /// The other modules (the port, configuration, errors, extractors, the edge,
 /// migrations, the API document) are the ground every context stands on.
-pub const LAYERS: [&str; 17] = [
+pub const LAYERS: [&str; 18] = [
     "identity",
     "audit",
     "outbox",
@@ -63,6 +64,7 @@ pub const LAYERS: [&str; 17] = [
     "cart",
     "refunds",
     "payments",
+    "backoffice",
     "checkout",
     "warehouse",
     "support",
@@ -86,9 +88,9 @@ pub fn api_for(name: &str) -> Option<utoipa_axum::router::OpenApiRouter<Host>> {
         "cart" => cart::api(),
         "checkout" => checkout::api(),
         "payments" => payments::api(),
-        "orders" => orders::api(),
+        "orders" => tables::orders::api(),
         "accounts" => tables::accounts::api(),
-        "refunds" => refunds::api(),
+        "refunds" => tables::refunds::api(),
         "stock" => warehouse::api(),
         "support" => support::api(),
         "kpis" => kpis::api(),
@@ -107,9 +109,9 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "cart" => cart::router(host),
         "checkout" => checkout::router(host),
         "payments" => payments::router(host),
-        "orders" => orders::router(host),
+        "orders" => tables::orders::router(host),
         "accounts" => tables::accounts::router(host),
-        "refunds" => refunds::router(host),
+        "refunds" => tables::refunds::router(host),
         "stock" => warehouse::router(host),
         "support" => support::router(host),
         "kpis" => kpis::router(host),
@@ -140,6 +142,38 @@ pub mod tables {
             [customers::get::handle]
             [customers::add_note::handle]
             [audit::list::handle]
+        }
+    }
+
+    /// The `orders` function: orders, and staff's view and status changes.
+    pub mod orders {
+        use crate::{backoffice, orders};
+
+        crate::openapi::api_routes! {
+            [orders::board::handle]
+            [orders::export::handle]
+            [orders::stuck::handle]
+            [orders::notifications::handle]
+            [orders::get::handle]
+            [backoffice::order_status::handle]
+            [orders::abandon::handle]
+            [backoffice::order_view::handle]
+            [orders::add_note::handle]
+        }
+    }
+
+    /// The `refunds` function: requests and decisions, and the decisions
+    /// that send at once.
+    pub mod refunds {
+        use crate::{backoffice, refunds};
+
+        crate::openapi::api_routes! {
+            [refunds::queue::handle, refunds::request::handle]
+            [refunds::mine::handle]
+            [backoffice::direct_refund::handle]
+            [backoffice::approve_refund::handle]
+            [backoffice::execute_refund::handle]
+            [refunds::decline::handle]
         }
     }
 }

@@ -57,48 +57,47 @@ fn named_modules(code: &str) -> BTreeSet<String> {
 
 /// `(module, file, contexts it names)` for every source file but the crate
 /// root (which wires everything together).
-fn sources() -> Vec<(String, String, BTreeSet<String>)> {
-    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
+fn sources() -> std::io::Result<Vec<(String, String, BTreeSet<String>)>> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
             if path.is_dir() {
-                walk(&path, out);
+                walk(&path, out)?;
             } else if path.extension().is_some_and(|e| e == "rs") {
                 out.push(path);
             }
         }
+        Ok(())
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    walk(&root, &mut files);
+    walk(&root, &mut files)?;
     files.sort();
-    files
-        .into_iter()
-        .filter(|f| f != &root.join("lib.rs"))
-        .map(|f| {
-            let relative = f
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            let module = relative
-                .split('/')
-                .next()
-                .unwrap()
-                .trim_end_matches(".rs")
-                .to_owned();
-            let named = named_modules(&std::fs::read_to_string(&f).unwrap())
-                .into_iter()
-                .filter(|m| *m != module && LAYERS.contains(&m.as_str()))
-                .collect();
-            (module, relative, named)
-        })
-        .collect()
+    let mut sources = Vec::new();
+    for file in files.into_iter().filter(|f| f != &root.join("lib.rs")) {
+        let relative = file
+            .strip_prefix(&root)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .into_owned();
+        let module = relative
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".rs")
+            .to_owned();
+        let named = named_modules(&std::fs::read_to_string(&file)?)
+            .into_iter()
+            .filter(|m| *m != module && LAYERS.contains(&m.as_str()))
+            .collect();
+        sources.push((module, relative, named));
+    }
+    Ok(sources)
 }
 
 #[test]
 fn every_module_is_a_context_or_ground() {
-    for (module, file, _) in sources() {
+    for (module, file, _) in sources().unwrap() {
         assert!(
             LAYERS.contains(&module.as_str()) || GROUND.contains(&module.as_str()),
             "{file}: module `{module}` is neither in LAYERS nor ground"
@@ -109,7 +108,7 @@ fn every_module_is_a_context_or_ground() {
 #[test]
 fn contexts_import_only_the_contexts_below_them() {
     let mut wrong = Vec::new();
-    for (module, file, named) in sources() {
+    for (module, file, named) in sources().unwrap() {
         let Some(level) = LAYERS.iter().position(|l| *l == module) else {
             continue;
         };

@@ -50,7 +50,7 @@ pub async fn handle(
     }
     let reason = crate::extract::text("reason", &body.reason, 200, true)?;
     let note = format!("{reason} ({})", staff.email);
-    crate::stock::move_on_hand(&host, staff, &sku, "adjustment", body.delta, &note)
+    super::move_on_hand(&host, staff, &sku, "adjustment", body.delta, &note)
         .await
         .map(Json)
 }

@@ -49,7 +49,7 @@ pub async fn handle(
         if note.is_empty() { "receipt" } else { &note },
         staff.email
     );
-    crate::stock::move_on_hand(&host, staff, &sku, "receipt", body.quantity, &note)
+    super::move_on_hand(&host, staff, &sku, "receipt", body.quantity, &note)
         .await
         .map(Json)
 }
