@@ -548,7 +548,7 @@ mod tests {
     #[test]
     fn the_webhook_is_documented_where_the_edge_exempts_it() {
         let doc = doc();
-        assert!(doc["paths"][crate::payments::WEBHOOK_PATH]["post"].is_object());
+        assert!(doc["paths"][crate::edge::WEBHOOK_PATH]["post"].is_object());
         assert!(doc["paths"][DOCUMENT_PATH]["get"].is_object());
     }
 }

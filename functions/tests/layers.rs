@@ -1,8 +1,9 @@
 //! The contexts import one another downwards only: each module of
 //! `functions/src` names (`crate::<context>`) only the contexts below it in
-//! [`LAYERS`], so no two contexts depend on each other, however indirectly.
+//! [`LAYERS`], so no two contexts depend on each other, however indirectly;
+//! and no module, the ground's included, reaches itself through others.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use comptoir_functions::LAYERS;
@@ -55,7 +56,12 @@ fn named_modules(code: &str) -> BTreeSet<String> {
     names
 }
 
-/// `(module, file, contexts it names)` for every source file but the crate
+/// Whether `name` is one of the crate's modules (a context or ground).
+fn is_module(name: &str) -> bool {
+    LAYERS.contains(&name) || GROUND.contains(&name)
+}
+
+/// `(module, file, modules it names)` for every source file but the crate
 /// root (which wires everything together).
 fn sources() -> std::io::Result<Vec<(String, String, BTreeSet<String>)>> {
     fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
@@ -88,7 +94,7 @@ fn sources() -> std::io::Result<Vec<(String, String, BTreeSet<String>)>> {
             .to_owned();
         let named = named_modules(&std::fs::read_to_string(&file)?)
             .into_iter()
-            .filter(|m| *m != module && LAYERS.contains(&m.as_str()))
+            .filter(|m| *m != module && is_module(m))
             .collect();
         sources.push((module, relative, named));
     }
@@ -113,12 +119,37 @@ fn contexts_import_only_the_contexts_below_them() {
             continue;
         };
         for name in named {
-            if !LAYERS[..level].contains(&name.as_str()) {
+            if !LAYERS[..level].contains(&name.as_str()) && !GROUND.contains(&name.as_str()) {
                 wrong.push(format!("{file}: {module} imports {name}, above it"));
             }
         }
     }
     assert!(wrong.is_empty(), "imports upwards:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn no_module_depends_on_itself_through_others() {
+    // The ground included: a context reached from the ground it stands on
+    // would be a loop too.
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, _, named) in sources().unwrap() {
+        uses.entry(module).or_default().extend(named);
+    }
+    fn reaches(
+        uses: &BTreeMap<String, BTreeSet<String>>,
+        from: &str,
+        target: &str,
+        seen: &mut BTreeSet<String>,
+    ) -> bool {
+        uses.get(from).into_iter().flatten().any(|next| {
+            next == target || (seen.insert(next.clone()) && reaches(uses, next, target, seen))
+        })
+    }
+    let looping: Vec<&String> = uses
+        .keys()
+        .filter(|m| reaches(&uses, m, m, &mut BTreeSet::new()))
+        .collect();
+    assert!(looping.is_empty(), "modules in a loop: {looping:?}");
 }
 
 #[test]

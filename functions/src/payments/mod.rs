@@ -24,9 +24,6 @@ pub mod webhook;
 
 pub use expire::expire_due;
 
-/// Where the provider posts its events.
-pub const WEBHOOK_PATH: &str = "/api/payments/webhook";
-
 // The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
 // group per path: `api()` with their documentation, `router(host)`.
 crate::openapi::api_routes! {
