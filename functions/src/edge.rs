@@ -38,9 +38,12 @@ use crate::error::AppError;
 /// Largest request body any function reads.
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// Where the payment provider posts its events (`crate::payments::webhook`).
+pub const WEBHOOK_PATH: &str = "/api/payments/webhook";
+
 /// Paths exempt from the origin and media-type rule: called by servers, not
 /// pages, and authenticated by their own signature.
-pub const EXEMPT: [&str; 1] = [crate::payments::WEBHOOK_PATH];
+pub const EXEMPT: [&str; 1] = [WEBHOOK_PATH];
 
 /// `router` behind the edge.
 pub fn guard(router: Router, config: Arc<Config>) -> Router {

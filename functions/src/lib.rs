@@ -8,18 +8,26 @@
 //!
 //! Each context declares its routes once, annotated for the published API
 //! document ([`openapi()`], built from the routers themselves; see
-//! [`openapi`](mod@openapi)).
+//! [`openapi`](mod@openapi)). A function that serves routes of contexts at
+//! different layers has its route table here, in [`tables`], above them all.
+//!
+//! Contexts import only contexts below them (identity and the audit log at
+//! the bottom, the customer seen whole and the job runner at the top): the
+//! order is [`LAYERS`], and a test holds every module to it.
 
 pub mod accounts;
 pub mod audit;
+pub mod backoffice;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod config;
+pub mod customers;
 pub mod dialect;
 pub mod edge;
 pub mod error;
 pub mod extract;
+pub mod identity;
 pub mod jobs;
 pub mod kpis;
 pub mod migrate;
@@ -40,6 +48,31 @@ pub use openapi::openapi;
 
 use crate::port::Host;
 
+/// The contexts from the bottom up: each may import (`crate::<context>`)
+/// only those before it, so no two import each other, however indirectly.
+/// The other modules (the port, configuration, errors, extractors, the edge,
+/// migrations, the API document) are the ground every context stands on.
+pub const LAYERS: [&str; 18] = [
+    "identity",
+    "audit",
+    "outbox",
+    "promotions",
+    "stock",
+    "accounts",
+    "catalog",
+    "orders",
+    "cart",
+    "refunds",
+    "payments",
+    "backoffice",
+    "checkout",
+    "warehouse",
+    "support",
+    "kpis",
+    "customers",
+    "jobs",
+];
+
 /// The functions, by the component id `spin.toml` gives them.
 pub const FUNCTIONS: [&str; 11] = [
     "catalog", "cart", "checkout", "payments", "orders", "accounts", "refunds", "stock", "support",
@@ -55,9 +88,9 @@ pub fn api_for(name: &str) -> Option<utoipa_axum::router::OpenApiRouter<Host>> {
         "cart" => cart::api(),
         "checkout" => checkout::api(),
         "payments" => payments::api(),
-        "orders" => orders::api(),
-        "accounts" => accounts::api(),
-        "refunds" => refunds::api(),
+        "orders" => tables::orders::api(),
+        "accounts" => tables::accounts::api(),
+        "refunds" => tables::refunds::api(),
         "stock" => warehouse::api(),
         "support" => support::api(),
         "kpis" => kpis::api(),
@@ -76,9 +109,9 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "cart" => cart::router(host),
         "checkout" => checkout::router(host),
         "payments" => payments::router(host),
-        "orders" => orders::router(host),
-        "accounts" => accounts::router(host),
-        "refunds" => refunds::router(host),
+        "orders" => tables::orders::router(host),
+        "accounts" => tables::accounts::router(host),
+        "refunds" => tables::refunds::router(host),
         "stock" => warehouse::router(host),
         "support" => support::router(host),
         "kpis" => kpis::router(host),
@@ -86,4 +119,61 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         _ => return None,
     };
     Some(edge::guard(router, config))
+}
+
+/// The route tables of the functions that serve more than one context, one
+/// path per group in the order the document lists them.
+pub mod tables {
+    /// The `accounts` function: accounts, the customer's own orders, the
+    /// customers seen by staff and the audit log.
+    pub mod accounts {
+        use crate::{accounts, audit, customers, orders};
+
+        crate::openapi::api_routes! {
+            [accounts::signup::handle]
+            [accounts::signin::handle]
+            [accounts::signout::handle]
+            [accounts::me::handle]
+            [orders::mine::handle]
+            [accounts::change_password::handle]
+            [accounts::list_staff::handle, accounts::create_staff::handle]
+            [accounts::update_staff::handle]
+            [customers::list::handle]
+            [customers::get::handle]
+            [customers::add_note::handle]
+            [audit::list::handle]
+        }
+    }
+
+    /// The `orders` function: orders, and staff's view and status changes.
+    pub mod orders {
+        use crate::{backoffice, orders};
+
+        crate::openapi::api_routes! {
+            [orders::board::handle]
+            [orders::export::handle]
+            [orders::stuck::handle]
+            [orders::notifications::handle]
+            [orders::get::handle]
+            [backoffice::order_status::handle]
+            [orders::abandon::handle]
+            [backoffice::order_view::handle]
+            [orders::add_note::handle]
+        }
+    }
+
+    /// The `refunds` function: requests and decisions, and the decisions
+    /// that send at once.
+    pub mod refunds {
+        use crate::{backoffice, refunds};
+
+        crate::openapi::api_routes! {
+            [refunds::queue::handle, refunds::request::handle]
+            [refunds::mine::handle]
+            [backoffice::direct_refund::handle]
+            [backoffice::approve_refund::handle]
+            [backoffice::execute_refund::handle]
+            [refunds::decline::handle]
+        }
+    }
 }

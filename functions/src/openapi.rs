@@ -87,7 +87,7 @@ impl Modify for SessionCookie {
             .add_security_scheme(
                 SESSION,
                 SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                    crate::accounts::auth::COOKIE,
+                    crate::identity::COOKIE,
                     "The session, set by sign-up and sign-in (HttpOnly; SameSite=Strict for \
                      staff, Lax for customers). Operations that need it answer 401 \
                      `unauthorized` without a live one, and 403 `forbidden` to an account \
@@ -548,7 +548,7 @@ mod tests {
     #[test]
     fn the_webhook_is_documented_where_the_edge_exempts_it() {
         let doc = doc();
-        assert!(doc["paths"][crate::payments::WEBHOOK_PATH]["post"].is_object());
+        assert!(doc["paths"][crate::edge::WEBHOOK_PATH]["post"].is_object());
         assert!(doc["paths"][DOCUMENT_PATH]["get"].is_object());
     }
 }

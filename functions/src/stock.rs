@@ -105,18 +105,17 @@ pub async fn restock(
 }
 
 /// A receipt or an adjustment: `delta` units on the shelf, with its ledger
-/// row, in one transaction. On hand never drops below what is reserved.
+/// and audit rows, in the caller's transaction. On hand never drops below
+/// what is reserved.
 pub async fn move_on_hand(
-    host: &crate::port::Host,
+    tx: &mut dyn Executor,
     staff: &Account,
     sku: &Sku,
     kind: &str,
     delta: i64,
     note: &str,
+    now: i64,
 ) -> crate::error::AppResult<comptoir_shared::stock::StockMovement> {
-    let now = host.clock.now_ms();
-    let mut tx = host.db.begin().await?;
-    crate::orders::expire_reservations(tx.as_mut(), now).await?;
     let moved = tx
         .optional(
             "UPDATE stock SET on_hand = on_hand + ?2 WHERE sku = ?1 AND on_hand + ?2 >= reserved RETURNING sku",
@@ -149,8 +148,7 @@ pub async fn move_on_hand(
         AuditAction::StockAdjustment
     };
     let detail = format!("{delta:+}: {note}");
-    crate::audit::record(tx.as_mut(), staff, action, sku.as_str(), &detail, now).await?;
-    tx.commit().await?;
+    crate::audit::record(tx, staff, action, sku.as_str(), &detail, now).await?;
     Ok(comptoir_shared::stock::StockMovement {
         kind: kind.to_owned(),
         quantity: delta,

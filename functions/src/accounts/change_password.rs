@@ -11,10 +11,9 @@ use comptoir_shared::account::ChangePassword;
 use crate::edge::ClientAddr;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::Host;
-
-use super::Viewer;
 
 /// Checks the current password, stores the new hash, ends every session and
 /// opens a fresh one for the caller.
@@ -45,7 +44,8 @@ pub async fn handle(
 ) -> AppResult<(StatusCode, HeaderMap)> {
     let account = viewer.signed_in()?;
     let attempt = super::throttle::admit(&host, &account.email, client).await?;
-    let Some((_, phc)) = super::auth::by_email(&mut host.db.auto(), &account.email).await? else {
+    let Some((_, phc)) = crate::identity::by_email(&mut host.db.auto(), &account.email).await?
+    else {
         return Err(ApiError::Unauthorized.into());
     };
     let cpu = host.cpu.as_ref();
@@ -65,7 +65,7 @@ pub async fn handle(
         params![account.id.as_str()],
     )
     .await?;
-    let cookie = super::auth::open_session(tx.as_mut(), &host, account, None).await?;
+    let cookie = crate::identity::open_session(tx.as_mut(), &host, account, None).await?;
     tx.commit().await?;
     let mut headers = HeaderMap::new();
     headers.insert(header::SET_COOKIE, cookie);

@@ -10,9 +10,8 @@ use comptoir_shared::audit::AuditAction;
 
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::port::Host;
-
-use super::Viewer;
 
 /// Creates the account; 422 for the customer role, 409 when the e-mail is taken.
 #[utoipa::path(
@@ -48,7 +47,7 @@ pub async fn handle(
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
     let Some(account) =
-        super::auth::create(tx.as_mut(), &body.email, &hash, &name, body.role, now).await?
+        crate::identity::create(tx.as_mut(), &body.email, &hash, &name, body.role, now).await?
     else {
         return Err(ApiError::Conflict {
             message: "an account already uses this e-mail".into(),

@@ -6,9 +6,8 @@ use comptoir_shared::ApiError;
 use comptoir_shared::account::{Role, StaffMember};
 
 use crate::error::AppResult;
+use crate::identity::Viewer;
 use crate::port::Host;
-
-use super::Viewer;
 
 /// Lists staff accounts, disabled ones included.
 #[utoipa::path(

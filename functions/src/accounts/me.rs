@@ -4,8 +4,7 @@ use axum::Json;
 use comptoir_shared::account::Account;
 
 use crate::error::AppResult;
-
-use super::Viewer;
+use crate::identity::Viewer;
 
 /// The signed-in account.
 #[utoipa::path(

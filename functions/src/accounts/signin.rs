@@ -16,9 +16,8 @@ use subtle::ConstantTimeEq as _;
 use crate::edge::ClientAddr;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::port::Host;
-
-use super::Viewer;
 
 /// Checks the credentials (401 `invalid_credentials` either way, 429
 /// `too_many_attempts` while throttled) and opens a session.
@@ -49,7 +48,7 @@ pub async fn handle(
 ) -> AppResult<(HeaderMap, Json<Account>)> {
     let attempt = super::throttle::admit(&host, &body.email, client).await?;
     let cpu = host.cpu.as_ref();
-    let account = match super::auth::by_email(&mut host.db.auto(), &body.email).await? {
+    let account = match crate::identity::by_email(&mut host.db.auto(), &body.email).await? {
         Some((account, phc)) if super::password::verify(cpu, &body.password, &phc).await? => {
             account
         }
@@ -67,7 +66,7 @@ pub async fn handle(
     let mut tx = host.db.begin().await?;
     let replacing = viewer.session_hash();
     let cookie =
-        super::auth::open_session(tx.as_mut(), &host, &account, replacing.as_deref()).await?;
+        crate::identity::open_session(tx.as_mut(), &host, &account, replacing.as_deref()).await?;
     tx.commit().await?;
     let mut headers = HeaderMap::new();
     headers.insert(header::SET_COOKIE, cookie);
@@ -92,7 +91,7 @@ async fn bootstrap_admin(host: &Host, body: &SignIn) -> AppResult<Option<Account
     {
         return Ok(None);
     }
-    let created = super::auth::create(
+    let created = crate::identity::create(
         tx.as_mut(),
         &body.email,
         &hash,

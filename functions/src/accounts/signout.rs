@@ -4,10 +4,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 
 use crate::error::AppResult;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor as _, Host};
-
-use super::Viewer;
 
 /// Deletes the session (if any) and expires the cookie.
 #[utoipa::path(
@@ -35,6 +34,6 @@ pub async fn handle(
             .await?;
     }
     let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, super::auth::expired_cookie(&host)?);
+    headers.insert(header::SET_COOKIE, crate::identity::expired_cookie(&host)?);
     Ok((StatusCode::NO_CONTENT, headers))
 }

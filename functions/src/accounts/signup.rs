@@ -59,7 +59,7 @@ pub async fn handle(
     // Hash before taking the write lock: it is the slow part.
     let hash = super::password::hash(host.cpu.as_ref(), body.password.expose()).await?;
     let mut tx = host.db.begin().await?;
-    let Some(account) = super::auth::create(
+    let Some(account) = crate::identity::create(
         tx.as_mut(),
         &body.email,
         &hash,
@@ -71,7 +71,7 @@ pub async fn handle(
     else {
         return taken();
     };
-    let cookie = super::auth::open_session(tx.as_mut(), &host, &account, None).await?;
+    let cookie = crate::identity::open_session(tx.as_mut(), &host, &account, None).await?;
     tx.commit().await?;
     let mut headers = HeaderMap::new();
     headers.insert(header::SET_COOKIE, cookie);

@@ -11,10 +11,9 @@ use comptoir_shared::ids::OpaqueId;
 
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id};
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::Host;
-
-use super::Viewer;
 
 /// Applies the change and answers the account as it now is.
 #[utoipa::path(

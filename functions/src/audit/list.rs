@@ -11,9 +11,9 @@ use comptoir_shared::audit::{AuditAction, AuditEntry};
 use comptoir_shared::ids::{Email, OpaqueId};
 use serde::Deserialize;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiQuery, int_param};
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor as _, Host};
 

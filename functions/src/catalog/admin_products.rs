@@ -7,8 +7,8 @@ use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::catalog_admin::AdminProduct;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Lists the whole catalog.

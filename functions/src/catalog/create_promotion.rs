@@ -10,9 +10,9 @@ use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
 use comptoir_shared::pricing::Promotion;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Stores the code; 422 for terms that make no sense, 409 when it exists.

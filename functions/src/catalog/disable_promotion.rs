@@ -9,8 +9,8 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::PromoCode;
 use comptoir_shared::pricing::Promotion;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Disables the code and answers its terms.

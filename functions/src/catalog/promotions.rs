@@ -6,8 +6,8 @@ use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::catalog_admin::PromotionListing;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Lists the codes, by code.

@@ -10,9 +10,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::catalog_admin::{AdminProduct, ProductInput};
 use comptoir_shared::ids::ProductId;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Saves the product and answers it as admins see it.

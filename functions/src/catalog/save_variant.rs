@@ -12,9 +12,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::catalog_admin::{AdminProduct, VariantInput};
 use comptoir_shared::ids::{ProductId, Sku};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Saves the variant and answers its product.

@@ -9,9 +9,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::catalog_admin::{AdminProduct, SetPublished};
 use comptoir_shared::ids::ProductId;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::Host;
 

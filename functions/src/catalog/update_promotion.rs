@@ -9,9 +9,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::PromoCode;
 use comptoir_shared::pricing::Promotion;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Replaces the terms; 404 for an unknown code.

@@ -19,9 +19,9 @@ use comptoir_shared::pricing::Totals;
 use comptoir_shared::{Currency, Money};
 use sha2::{Digest, Sha256};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, MaybeIdempotencyKey};
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor, Host, new_id};
 use crate::{cart, orders, promotions, stock};

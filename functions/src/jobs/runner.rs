@@ -52,7 +52,7 @@ pub async fn run_with(host: &Host, mailer: Option<&dyn Mailer>) -> anyhow::Resul
     );
     duties.push(
         guarded(host, Duty::Refunds, holder, || {
-            crate::refunds::db::execute_stale(host, REFUND_GRACE_MS, BATCH)
+            crate::payments::refund::execute_stale(host, REFUND_GRACE_MS, BATCH)
         })
         .await,
     );

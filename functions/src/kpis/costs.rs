@@ -6,8 +6,8 @@ use axum::extract::State;
 use comptoir_shared::ApiError;
 use comptoir_shared::kpi::CostSettings;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Reads the inputs.

@@ -11,9 +11,9 @@ use comptoir_shared::kpi::{
 use comptoir_shared::{ApiError, Money};
 use serde::Deserialize;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiQuery, int_param};
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// The longest period one report covers.

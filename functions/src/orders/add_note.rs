@@ -9,9 +9,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::note::{NewNote, StaffNote};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id};
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Adds the note and answers it.

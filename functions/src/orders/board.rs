@@ -11,9 +11,9 @@ use comptoir_shared::order::{OrderRow, OrderStatus};
 use comptoir_shared::{ApiError, Money};
 use serde::Deserialize;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiQuery, contains_pattern, int_param};
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor, Host};
 

@@ -11,9 +11,9 @@ use comptoir_shared::ApiError;
 use comptoir_shared::calendar::iso_datetime;
 use comptoir_shared::order::OrderRow;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiQuery;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 use super::board::{Filter, Params};

@@ -5,39 +5,28 @@
 //! - `GET /api/orders?status=&from=&to=&customer=&q=&page=` — the staff board ([`board`])
 //! - `GET /api/orders/export.csv?…` — the same, as CSV ([`export`])
 //! - `GET /api/orders/{id}` — the order as its buyer sees it ([`get`])
-//! - `GET /api/orders/{id}/staff` — everything staff know about it ([`staff_view`])
 //! - `POST /api/orders/{id}/notes` — an internal note ([`add_note`])
-//! - `POST /api/orders/{id}/status` — staff move it on ([`change_status`])
 //! - `POST /api/orders/{id}/abandon` — the shopper left the payment page ([`abandon`])
 //! - `GET /api/orders/stuck?hours=N` — paid, not shipped after N hours ([`stuck`])
 //! - `GET /api/orders/notifications?unsent=1` — the outbox ([`notifications`])
+//! - `GET /api/accounts/me/orders` — the customer's own orders ([`mine`];
+//!   served by the accounts function)
+//!
+//! The orders function also serves staff's order view and status changes,
+//! which reach refunds and payments ([`crate::backoffice`]): its route table
+//! is in the crate root.
 
 pub mod abandon;
 pub mod add_note;
 pub mod board;
-pub mod change_status;
 mod db;
 pub mod export;
 pub mod get;
+pub mod mine;
 pub mod notifications;
-pub mod staff_view;
 pub mod stuck;
 
 pub use db::{
     OrderHead, SessionsToClose, close_sessions, expire_reservations, head, insert_event,
     insert_internal_note, internal_notes, is_owner, settle_expired, summary, transition,
 };
-
-// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
-// group per path: `api()` with their documentation, `router(host)`.
-crate::openapi::api_routes! {
-    [board::handle]
-    [export::handle]
-    [stuck::handle]
-    [notifications::handle]
-    [get::handle]
-    [change_status::handle]
-    [abandon::handle]
-    [staff_view::handle]
-    [add_note::handle]
-}

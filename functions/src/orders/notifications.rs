@@ -8,9 +8,9 @@ use comptoir_shared::account::Role;
 use comptoir_shared::notification::Notification;
 use serde::Deserialize;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiQuery;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// `?unsent=1` keeps only what is not sent yet.

@@ -8,9 +8,9 @@ use comptoir_shared::ids::{Email, OrderId};
 use comptoir_shared::order::{OrderStatus, StuckOrder};
 use serde::Deserialize;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiQuery;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor, Host};
 

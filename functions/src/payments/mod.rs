@@ -11,20 +11,18 @@
 //! capture is refunded in full in the transaction that records it
 //! ([`webhook`]). Work owed after a commit that a job runner can repeat:
 //! [`expire_due`] (sessions to expire at the provider) and
-//! `refunds::db::execute_stale` (committed refunds to send).
+//! [`refund::execute_stale`] (committed refunds to send).
 
 pub mod db;
 pub mod expire;
 pub mod provider;
+pub mod refund;
 pub mod sandbox;
 pub mod session;
 pub mod signature;
 pub mod webhook;
 
 pub use expire::expire_due;
-
-/// Where the provider posts its events.
-pub const WEBHOOK_PATH: &str = "/api/payments/webhook";
 
 // The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
 // group per path: `api()` with their documentation, `router(host)`.

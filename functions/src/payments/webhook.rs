@@ -260,7 +260,7 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
     // Money that must go back (a capture not kept) goes back now; if the
     // provider is down the refund stays `pending` for `execute_stale`.
     for refund in refunds_due {
-        if let Err(e) = crate::refunds::db::execute(host, &refund).await {
+        if let Err(e) = super::refund::execute(host, &refund).await {
             tracing::error!(%refund, error = ?e, "refund not executed yet");
         }
     }

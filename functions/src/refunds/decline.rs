@@ -8,9 +8,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::refund::{DeclineRefund, Refund};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id};
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::Host;
 

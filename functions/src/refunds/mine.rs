@@ -8,9 +8,9 @@ use comptoir_shared::ids::OrderId;
 use comptoir_shared::refund::Refund;
 use serde::Deserialize;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiQuery, path_id};
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// `?order=` narrows to one order.

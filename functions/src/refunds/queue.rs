@@ -10,9 +10,9 @@ use comptoir_shared::refund::{RefundQueueItem, RefundStatus};
 use comptoir_shared::{ApiError, Money};
 use serde::Deserialize;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiQuery;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor as _, Host};
 

@@ -12,9 +12,9 @@ use comptoir_shared::ApiError;
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::refund::{Refund, RefundRequest};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Host, new_id};
 

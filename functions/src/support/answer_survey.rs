@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use comptoir_shared::ApiError;
 use comptoir_shared::support::{Survey, SurveyAnswer};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::Host;
 

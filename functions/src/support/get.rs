@@ -7,9 +7,9 @@ use comptoir_shared::ApiError;
 use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::support::SupportThread;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::path_id;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 use super::Side;

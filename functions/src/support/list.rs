@@ -10,9 +10,9 @@ use comptoir_shared::ids::OrderId;
 use comptoir_shared::support::{ThreadStatus, ThreadSummary};
 use serde::Deserialize;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiQuery, contains_pattern, path_id};
+use crate::identity::Viewer;
 use crate::port::Host;
 
 use super::Side;

@@ -26,7 +26,7 @@ pub mod survey;
 use comptoir_shared::ApiError;
 use comptoir_shared::account::{Account, Role};
 
-use crate::accounts::Viewer;
+use crate::identity::Viewer;
 
 // The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
 // group per path: `api()` with their documentation, `router(host)`.

@@ -8,9 +8,9 @@ use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::support::{MessageAuthor, NewThread, SupportThread};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Creates the thread (status `open`); 404 `order` for an order not theirs.

@@ -9,9 +9,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::support::{MessageAuthor, NewMessage, SupportThread};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id};
+use crate::identity::Viewer;
 use crate::port::Host;
 
 use super::Side;

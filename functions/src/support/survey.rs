@@ -7,9 +7,9 @@ use comptoir_shared::ApiError;
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::support::Survey;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::path_id;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Reads the answer; 404 when there is none (or it is someone else's).

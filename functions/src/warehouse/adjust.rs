@@ -8,9 +8,9 @@ use comptoir_shared::account::Role;
 use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::{Adjustment, StockMovement};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Applies the delta (409 if it would uncover reservations) with an `adjustment` row.
@@ -50,7 +50,7 @@ pub async fn handle(
     }
     let reason = crate::extract::text("reason", &body.reason, 200, true)?;
     let note = format!("{reason} ({})", staff.email);
-    crate::stock::move_on_hand(&host, staff, &sku, "adjustment", body.delta, &note)
+    super::move_on_hand(&host, staff, &sku, "adjustment", body.delta, &note)
         .await
         .map(Json)
 }

@@ -8,9 +8,9 @@ use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::StockLevel;
 use serde::Deserialize;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiQuery;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor as _, Host};
 

@@ -8,8 +8,8 @@ use comptoir_shared::ids::OrderId;
 use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::StockMovement;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor as _, Host};
 

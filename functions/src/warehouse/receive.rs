@@ -7,9 +7,9 @@ use comptoir_shared::account::Role;
 use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::{Receipt, StockMovement};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Adds the units and writes a `receipt` ledger row.
@@ -49,7 +49,7 @@ pub async fn handle(
         if note.is_empty() { "receipt" } else { &note },
         staff.email
     );
-    crate::stock::move_on_hand(&host, staff, &sku, "receipt", body.quantity, &note)
+    super::move_on_hand(&host, staff, &sku, "receipt", body.quantity, &note)
         .await
         .map(Json)
 }

@@ -1,10 +1,10 @@
 //! Spin component for the `orders` function: hands every request on its route
-//! to [`comptoir_functions::orders::router`].
+//! to [`comptoir_functions::tables::orders::router`].
 
 use spin_sdk::http::Request;
 use spin_sdk::http_service;
 
 #[http_service]
 async fn handle(request: Request) -> axum::response::Response {
-    comptoir_spin_host::serve(request, comptoir_functions::orders::router).await
+    comptoir_spin_host::serve(request, comptoir_functions::tables::orders::router).await
 }

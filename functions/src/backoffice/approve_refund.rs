@@ -9,9 +9,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::refund::{ApproveRefund, Refund, RefundStatus};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id};
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Commits the amount (409 past the capture), restocks if asked, pays back.
@@ -47,7 +47,7 @@ pub async fn handle(
     let id = path_id(&raw, "refund")?;
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
-    let refund = super::db::load(tx.as_mut(), &id)
+    let refund = crate::refunds::db::load(tx.as_mut(), &id)
         .await?
         .ok_or_else(|| ApiError::not_found("refund"))?;
     if refund.status != RefundStatus::Requested {
@@ -62,7 +62,7 @@ pub async fn handle(
             ApiError::validation("amount", "positive, at most the requested amount").into(),
         );
     }
-    super::db::commit_amount(
+    crate::refunds::db::commit_amount(
         tx.as_mut(),
         &id,
         &refund.order_id,
@@ -98,5 +98,5 @@ pub async fn handle(
         .await?;
     }
     tx.commit().await?;
-    super::db::execute(&host, &id).await.map(Json)
+    crate::payments::refund::execute(&host, &id).await.map(Json)
 }

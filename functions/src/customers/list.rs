@@ -9,9 +9,8 @@ use serde::Deserialize;
 
 use crate::error::AppResult;
 use crate::extract::{ApiQuery, contains_pattern};
+use crate::identity::Viewer;
 use crate::port::Host;
-
-use super::Viewer;
 
 /// `?q=` narrows the list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -14,9 +14,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::{OrderStatus, OrderSummary, StatusChange};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id, text};
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Host, new_id};
 
@@ -88,10 +88,10 @@ pub async fn handle(
     };
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
-    let head = super::head(tx.as_mut(), &id)
+    let head = crate::orders::head(tx.as_mut(), &id)
         .await?
         .ok_or_else(|| ApiError::not_found("order"))?;
-    super::transition(tx.as_mut(), &id, body.to, staff.email.as_str(), note, now).await?;
+    crate::orders::transition(tx.as_mut(), &id, body.to, staff.email.as_str(), note, now).await?;
     crate::audit::record(
         tx.as_mut(),
         staff,
@@ -155,7 +155,7 @@ pub async fn handle(
         _ => {}
     }
     tx.commit().await?;
-    let summary = super::summary(&mut host.db.auto(), &id)
+    let summary = crate::orders::summary(&mut host.db.auto(), &id)
         .await?
         .ok_or_else(|| ApiError::not_found("order"))?;
     Ok(Json(summary))

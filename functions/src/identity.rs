@@ -1,9 +1,13 @@
-//! Sessions and authorization. A session is a random 256-bit token in an
-//! HttpOnly cookie — `SameSite=Strict` for staff, `Lax` for customers (who
-//! come back signed in from the payment provider's page) — and the database
-//! keeps only its SHA-256. Cross-origin state changes are refused at the
-//! [`crate::edge`] whatever the cookie says.
-//! Every handler that needs an account takes a [`Viewer`] and asks it.
+//! Identity: who is asking, below every context. The [`Viewer`] extractor
+//! every handler that needs an account takes and asks; sessions, opened at
+//! sign-in and ended at sign-out; the account rows sign-in reads and sign-up
+//! writes.
+//!
+//! A session is a random 256-bit token in an HttpOnly cookie —
+//! `SameSite=Strict` for staff, `Lax` for customers (who come back signed in
+//! from the payment provider's page) — and the database keeps only its
+//! SHA-256. Cross-origin state changes are refused at the [`crate::edge`]
+//! whatever the cookie says.
 
 use anyhow::Context as _;
 use axum::extract::FromRequestParts;

@@ -10,9 +10,9 @@ use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::OpaqueId;
 use comptoir_shared::refund::Refund;
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::path_id;
+use crate::identity::Viewer;
 use crate::port::Host;
 
 /// Executes the refund and answers its state.
@@ -46,7 +46,7 @@ pub async fn handle(
     // The provider call runs outside any transaction (no lock over the
     // network), so the request to send is what gets logged, in its own.
     let mut tx = host.db.begin().await?;
-    let refund = super::db::load(tx.as_mut(), &id)
+    let refund = crate::refunds::db::load(tx.as_mut(), &id)
         .await?
         .ok_or_else(|| ApiError::not_found("refund"))?;
     crate::audit::record(
@@ -59,5 +59,5 @@ pub async fn handle(
     )
     .await?;
     tx.commit().await?;
-    super::db::execute(&host, &id).await.map(Json)
+    crate::payments::refund::execute(&host, &id).await.map(Json)
 }

@@ -10,9 +10,9 @@ use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::{BillingError, PaymentInfo, PaymentSessionInfo, StaffOrderView};
 use comptoir_shared::{ApiError, Money};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::path_id;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor as _, Host};
 
@@ -44,7 +44,7 @@ pub async fn handle(
     viewer.staff()?;
     let id = path_id(&raw, "order")?;
     let mut db = host.db.auto();
-    let order = super::summary(&mut db, &id)
+    let order = crate::orders::summary(&mut db, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("order"))?;
     let money = db
@@ -124,7 +124,7 @@ pub async fn handle(
             captures: crate::payments::db::captures_of(&mut db, &id).await?,
         },
         refunds,
-        notes: super::internal_notes(&mut db, &id).await?,
+        notes: crate::orders::internal_notes(&mut db, &id).await?,
         billing_errors,
         order,
     }))

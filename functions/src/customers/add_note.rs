@@ -12,10 +12,9 @@ use comptoir_shared::note::{NewNote, StaffNote};
 
 use crate::error::AppResult;
 use crate::extract::{ApiJson, path_id};
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Host, new_id};
-
-use super::Viewer;
 
 /// Adds the note and answers it; 404 for an unknown customer.
 #[utoipa::path(

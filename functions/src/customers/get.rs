@@ -10,9 +10,8 @@ use comptoir_shared::ids::OpaqueId;
 
 use crate::error::AppResult;
 use crate::extract::path_id;
+use crate::identity::Viewer;
 use crate::port::Host;
-
-use super::Viewer;
 
 /// Gathers everything about the customer; 404 for an unknown (or staff) id.
 #[utoipa::path(

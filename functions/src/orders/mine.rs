@@ -8,10 +8,9 @@ use comptoir_shared::ids::OrderId;
 use comptoir_shared::order::OrderSummary;
 
 use crate::error::AppResult;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor as _, Host};
-
-use super::Viewer;
 
 /// Lists the customer's orders.
 #[utoipa::path(
@@ -41,8 +40,7 @@ pub async fn handle(
         .await?;
     let mut orders = Vec::with_capacity(ids.len());
     for row in ids {
-        if let Some(order) = crate::orders::summary(&mut db, &row.parse(0, OrderId::parse)?).await?
-        {
+        if let Some(order) = super::summary(&mut db, &row.parse(0, OrderId::parse)?).await? {
             orders.push(order);
         }
     }

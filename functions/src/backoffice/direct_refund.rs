@@ -9,9 +9,9 @@ use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
 use comptoir_shared::refund::{Refund, StaffRefund};
 
-use crate::accounts::Viewer;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
+use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Host, new_id};
 
@@ -60,7 +60,7 @@ pub async fn handle(
         params![id.as_str(), order.as_str(), body.amount.amount, &reason, staff.email.as_str(), now],
     )
     .await?;
-    super::db::commit_amount(
+    crate::refunds::db::commit_amount(
         tx.as_mut(),
         &id,
         &order,
@@ -81,6 +81,6 @@ pub async fn handle(
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
-        Json(super::db::execute(&host, &id).await?),
+        Json(crate::payments::refund::execute(&host, &id).await?),
     ))
 }
