@@ -203,6 +203,11 @@ def before_call(ctx, case, kwargs):
     if SESSION["token"]:
         case.cookies["comptoir_session"] = SESSION["token"]
 
+    # The scheduler's bearer on the job runner, except in the anonymous run
+    # (which sees it refused).
+    if label == "POST /api/jobs/run" and ROLE != "anonymous":
+        case.headers = dict(case.headers or {}, Authorization=f"Bearer {os.environ['COMPTOIR_JOBS_SECRET']}")
+
     if label == "POST /api/payments/webhook" and isinstance(case.body, (dict, list)):
         raw = json.dumps(case.body, separators=(",", ":")).encode()
         stamp = int(time.time())

@@ -31,6 +31,8 @@ trap cleanup EXIT
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 export COMPTOIR_ADMIN_EMAIL=admin@fuzz.test COMPTOIR_ADMIN_PASSWORD="administrateur du fuzzing"
+# The job runner's bearer: every run but the anonymous one sends it (hooks.py).
+export COMPTOIR_JOBS_SECRET="secret du planificateur de fuzzing"
 COMPTOIR_DATABASE="$WORK/shop.db" COMPTOIR_ADDR="127.0.0.1:$PORT" COMPTOIR_PUBLIC_BASE_URL="$BASE" \
     COMPTOIR_STOREFRONT="$WORK/dist" RUST_LOG="${RUST_LOG:-warn}" "$HOST_BIN" >"$WORK/host.log" 2>&1 &
 HOST_PID=$!
