@@ -1,4 +1,6 @@
-// Boots one browser bundle. A file, not an inline script, so the pages'
-// Content-Security-Policy allows scripts from the shop's origin only.
-import init from "/pkg/BUNDLE.js";
-init({ module_or_path: "/pkg/BUNDLE_bg.wasm" });
+// Boots one client-rendered bundle (the account or staff area). A file, not
+// an inline script, so the pages' Content-Security-Policy allows scripts
+// from the shop's origin only. The build names it and the files it imports
+// by their content hashes.
+import init from "/pkg/BUNDLE_JS";
+init({ module_or_path: "/pkg/BUNDLE_WASM" });

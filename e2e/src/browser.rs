@@ -28,6 +28,16 @@ impl Browser {
     /// Starts chromedriver and opens a headless session; screenshots of
     /// `test` go to `e2e/screenshots/<test>/`.
     pub async fn start(test: &str) -> anyhow::Result<Self> {
+        Self::launch(test, true).await
+    }
+
+    /// The same, with JavaScript turned off: what a crawler without
+    /// scripts, or a shopper before the bundle arrives, sees.
+    pub async fn start_without_scripts(test: &str) -> anyhow::Result<Self> {
+        Self::launch(test, false).await
+    }
+
+    async fn launch(test: &str, scripts: bool) -> anyhow::Result<Self> {
         let slot = SLOTS.acquire().await?;
         let port = crate::free_port()?;
         let driver = Command::new("chromedriver")
@@ -47,7 +57,8 @@ impl Browser {
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-dev-shm-usage", "--window-size=1280,900",
                     format!("--user-data-dir={}", profile.display()),
-                ]
+                ],
+                "prefs": { "profile.managed_default_content_settings.javascript": if scripts { 1 } else { 2 } }
             }
         });
         let caps = match caps {
@@ -136,10 +147,24 @@ impl Browser {
         Ok(())
     }
 
-    /// Opens `path` on `base`.
+    /// Opens `path` on `base`; on a server-rendered shop page, waits (up to
+    /// 10 s) until its islands are awake, so clicks reach their handlers.
     pub async fn open(&self, base: &str, path: &str) -> anyhow::Result<()> {
         self.client.goto(&format!("{base}{path}")).await?;
-        Ok(())
+        self.awake().await
+    }
+
+    /// Waits until the page's islands (if any) are awake.
+    pub async fn awake(&self) -> anyhow::Result<()> {
+        const AWAKE: &str = "return !document.querySelector('leptos-island') \
+            || document.documentElement.dataset.islands === 'awake'";
+        for _ in 0..100 {
+            if self.client.execute(AWAKE, vec![]).await?.as_bool() == Some(true) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("the page's islands did not wake up within 10 s")
     }
 
     /// Ends the test: a `failure` screenshot when `journey` failed, then the
@@ -170,7 +195,13 @@ impl Browser {
             .flatten()
             .filter_map(|entry| entry.get("message").and_then(serde_json::Value::as_str))
             .filter(|m| {
-                m.contains("Content Security Policy") || m.contains("Content-Security-Policy")
+                m.contains("Content Security Policy")
+                    || m.contains("Content-Security-Policy")
+                    // A page whose islands cannot wake (hydration error,
+                    // missing island code, a panic in the bundle).
+                    || m.contains("hydrat")
+                    || m.contains("island")
+                    || m.contains("RuntimeError")
             })
             .map(str::to_owned)
             .collect())

@@ -323,13 +323,19 @@ async fn the_language_switch_turns_the_shop_english_and_stays_so() -> anyhow::Re
             .await?;
         b.click("#lang-switch").await?;
         b.wait_text("#results-count", "30 products").await?;
+        anyhow::ensure!(
+            b.client.current_url().await?.path() == "/en/",
+            "the English shop lives under /en/"
+        );
         b.wait_contains(".product-card .price", "from €35.00")
             .await?;
+        b.awake().await?;
         b.wait_contains("#mini-cart", "Cart").await?;
         b.shot("1-english").await?;
         b.client.refresh().await?;
         b.wait_text("#results-count", "30 products").await?;
-        b.click("a[href='/produits/t-shirt-lin']").await?;
+        b.click("a[href='/en/produits/t-shirt-lin']").await?;
+        b.awake().await?;
         b.click(&format!("input[value='{SKU}']")).await?;
         b.wait_text("#availability", "In stock").await?;
         b.open(&app.base, "/compte/connexion").await?;

@@ -34,6 +34,7 @@ pub mod migrate;
 pub mod openapi;
 pub mod orders;
 pub mod outbox;
+pub mod pages;
 pub mod payments;
 pub mod port;
 pub mod promotions;
@@ -52,7 +53,7 @@ use crate::port::Host;
 /// only those before it, so no two import each other, however indirectly.
 /// The other modules (the port, configuration, errors, extractors, the edge,
 /// migrations, the API document) are the ground every context stands on.
-pub const LAYERS: [&str; 18] = [
+pub const LAYERS: [&str; 19] = [
     "identity",
     "audit",
     "outbox",
@@ -71,6 +72,7 @@ pub const LAYERS: [&str; 18] = [
     "kpis",
     "customers",
     "jobs",
+    "pages",
 ];
 
 /// The functions, by the component id `spin.toml` gives them.

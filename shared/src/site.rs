@@ -32,6 +32,20 @@ pub fn index_for(path: &str) -> &'static str {
     }
 }
 
+/// How long a cache may keep a storefront file: the bundles and the
+/// stylesheet under `/pkg/` are named by their content hash, so forever;
+/// images a day; anything else (the account and staff pages) is revalidated.
+pub fn cache_policy(path: &str) -> &'static str {
+    let path = path.trim_start_matches('/');
+    if path.starts_with("pkg/") {
+        "public, max-age=31536000, immutable"
+    } else if path.starts_with("img/") {
+        "public, max-age=86400"
+    } else {
+        "no-cache"
+    }
+}
+
 /// The Content-Security-Policy of the storefront's pages: everything from
 /// the shop's own origin, WebAssembly compiled by the bundles
 /// (`'wasm-unsafe-eval'`), no inline script or style, no plugin, no framing,
@@ -89,6 +103,16 @@ mod tests {
             serde_json::to_string(&crate::ApiError::not_found("route")).unwrap(),
             NO_ROUTE_JSON
         );
+    }
+
+    #[test]
+    fn hashed_files_are_kept_forever_and_pages_revalidated() {
+        assert_eq!(
+            cache_policy("/pkg/comptoir_shop_bg.0123456789abcdef.wasm"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_policy("img/products/a.svg"), "public, max-age=86400");
+        assert_eq!(cache_policy("/compte/index.html"), "no-cache");
     }
 
     #[test]

@@ -31,17 +31,26 @@ pub async fn handle(
     Path(raw): Path<String>,
 ) -> AppResult<Json<Product>> {
     let id = ProductId::parse(&raw).map_err(|_| ApiError::not_found("product"))?;
+    match read(&host, &id).await? {
+        Some(product) => Ok(Json(product)),
+        None => Err(ApiError::not_found("product").into()),
+    }
+}
+
+/// A published product with its variants' live availability, if there is
+/// one with this slug (the product page renders the same).
+pub async fn read(host: &Host, id: &ProductId) -> anyhow::Result<Option<Product>> {
     let mut db = host.db.auto();
-    let Some(row) = super::db::product(&mut db, &id).await? else {
-        return Err(ApiError::not_found("product").into());
+    let Some(row) = super::db::product(&mut db, id).await? else {
+        return Ok(None);
     };
-    let variants = super::db::variants(&mut db, &id).await?;
-    Ok(Json(Product {
+    let variants = super::db::variants(&mut db, id).await?;
+    Ok(Some(Product {
         name: row.text(0)?.to_owned(),
         description: row.text(1)?.to_owned(),
         category: row.text(2)?.to_owned(),
         image: row.text(3)?.to_owned(),
-        id,
+        id: id.clone(),
         variants,
     }))
 }

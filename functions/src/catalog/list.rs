@@ -40,6 +40,12 @@ pub async fn handle(
     State(host): State<Host>,
     ApiQuery(query): ApiQuery<ProductQuery>,
 ) -> AppResult<Json<ProductPage>> {
+    Ok(Json(search(&host, &query).await?))
+}
+
+/// One page of the published catalog for `query` (the catalog page renders
+/// the same), or the `validation` refusal of a query it cannot answer.
+pub async fn search(host: &Host, query: &ProductQuery) -> AppResult<ProductPage> {
     if query.q.chars().count() > 100 {
         return Err(ApiError::validation("q", "at most 100 characters").into());
     }
@@ -49,7 +55,7 @@ pub async fn handle(
         return Err(ApiError::validation("min_price", "above max_price").into());
     }
     let cards = super::db::cards(&mut host.db.auto()).await?;
-    Ok(Json(page(cards, &query)))
+    Ok(page(cards, query))
 }
 
 /// Applies the query to every published card (in the shop's order).

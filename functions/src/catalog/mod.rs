@@ -22,6 +22,7 @@ pub mod promotions;
 pub mod save_product;
 pub mod save_variant;
 pub mod set_published;
+pub mod sitemap;
 pub mod update_promotion;
 
 pub use db::{VariantRow, variant_by_sku};

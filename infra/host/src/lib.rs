@@ -149,6 +149,11 @@ pub fn app(host: Host, routes: Vec<Route>, storefront: &Path) -> anyhow::Result<
     for route in routes {
         let router = if route.component == "files" {
             static_files(storefront, &host.config, https)
+        } else if route.component == "pages" {
+            comptoir_functions::pages::router(
+                host.clone(),
+                comptoir_functions::pages::assets_in(storefront),
+            )
         } else {
             comptoir_functions::router_for(&route.component, host.clone()).with_context(|| {
                 format!(
@@ -167,6 +172,9 @@ pub fn app(host: Host, routes: Vec<Route>, storefront: &Path) -> anyhow::Result<
             let table = Arc::clone(&table);
             async move { dispatch(&table, request).await }
         })
+        // What a shop's proxy or CDN would do: text, JSON and WebAssembly
+        // go out gzipped to a client that accepts it.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             move |_: Box<dyn std::any::Any + Send + 'static>| panicked(https),
         )))
@@ -231,7 +239,19 @@ fn static_files(dir: &Path, config: &Arc<Config>, https: bool) -> Router {
     let serve = tower_http::services::ServeDir::new(dir)
         .append_index_html_on_directories(false)
         .fallback(page);
-    let pages = with_page_headers(Router::new().fallback_service(serve), https);
+    let pages = with_page_headers(Router::new().fallback_service(serve), https).layer(
+        axum::middleware::from_fn(|request: Request, next: axum::middleware::Next| async move {
+            let policy = comptoir_shared::site::cache_policy(request.uri().path());
+            let mut response = next.run(request).await;
+            if response.status().is_success() {
+                response.headers_mut().insert(
+                    axum::http::header::CACHE_CONTROL,
+                    axum::http::HeaderValue::from_static(policy),
+                );
+            }
+            response
+        }),
+    );
     // An API path no function serves is a typed 404, behind the same edge;
     // the API document (a `files` route in spin.toml) is the in-process one.
     let no_route = axum::routing::any(comptoir_functions::error::no_route);

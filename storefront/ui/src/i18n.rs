@@ -1,8 +1,12 @@
-//! French first, English on a switch that persists.
+//! French first, English on a switch.
 //!
-//! The language is one global signal, so any text read inside a reactive
-//! closure follows the switch without a reload. Copy stays where it is used,
-//! as a French/English pair: `{t("Panier", "Cart")}`.
+//! In the account and staff bundles the language is one global signal that
+//! persists, so any text read inside a reactive closure follows the switch
+//! without a reload. Shop pages carry their language in the URL (`/` French,
+//! `/en/…` English): they provide it as context, which [`lang`] reads first
+//! (on the server, where there is no browser storage, and in the islands).
+//! Copy stays where it is used, as a French/English pair:
+//! `{t("Panier", "Cart")}`.
 
 use std::sync::OnceLock;
 
@@ -13,7 +17,7 @@ use crate::state::storage;
 const KEY: &str = "comptoir.lang";
 
 /// A language the shop speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
     /// The default.
     Fr,
@@ -28,6 +32,30 @@ impl Lang {
             Self::Fr => "fr-FR",
             Self::En => "en-GB",
         }
+    }
+
+    /// The short tag of URLs, `hreflang` and `<html lang>`: `fr`, `en`.
+    pub fn code(self) -> &'static str {
+        self.pick("fr", "en")
+    }
+
+    /// The shop's path prefix for this language: nothing for French, `/en`.
+    pub fn prefix(self) -> &'static str {
+        self.pick("", "/en")
+    }
+
+    /// The shop page `path` (French form, starting with `/`) in this language.
+    pub fn path(self, path: &str) -> String {
+        match (self, path) {
+            (Self::Fr, _) => path.to_owned(),
+            (Self::En, "/") => "/en/".to_owned(),
+            (Self::En, _) => format!("/en{path}"),
+        }
+    }
+
+    /// The other language.
+    pub fn other(self) -> Self {
+        self.pick(Self::En, Self::Fr)
     }
 
     /// The French or the English of something.
@@ -64,9 +92,10 @@ fn mark_document(lang: Lang) {
     }
 }
 
-/// The current language (tracked: a closure reading it re-runs on a switch).
+/// The current language: the page's (context) when it has one, else the
+/// persisted switch (tracked: a closure reading it re-runs on a switch).
 pub fn lang() -> Lang {
-    signal().get()
+    use_context::<Lang>().unwrap_or_else(|| signal().get())
 }
 
 /// Switches language and remembers it for the next visit.
@@ -76,6 +105,14 @@ pub fn set_lang(lang: Lang) {
     }
     mark_document(lang);
     signal().set(lang);
+}
+
+/// Remembers the language a shop page is in, so the account area (a
+/// client-rendered bundle without the language in its URL) follows it.
+pub fn remember(lang: Lang) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(KEY, lang.code());
+    }
 }
 
 /// A French/English pair as reactive text.

@@ -51,6 +51,26 @@ impl CartState {
         state
     }
 
+    /// The cart shared by a shop page's islands (the mini-cart, the product
+    /// page's button, the cart page): one per browser page, restored from
+    /// storage once (what it shows arrives later, so the server's HTML and
+    /// the first browser render agree). Off the browser (the server
+    /// rendering a page), an empty one of its own.
+    pub fn shared() -> Self {
+        #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+        {
+            thread_local! {
+                static SHARED: std::cell::OnceCell<CartState> = const { std::cell::OnceCell::new() };
+            }
+            SHARED.with(|cell| *cell.get_or_init(Self::load))
+        }
+        #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+        Self {
+            id: RwSignal::new(None),
+            count: RwSignal::new(0),
+        }
+    }
+
     /// Records a cart the functions answered with.
     pub fn show(&self, cart: &Cart) {
         if self.id.get_untracked().as_ref() != Some(&cart.id) {

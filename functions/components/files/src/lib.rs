@@ -1,8 +1,9 @@
 //! Spin component serving the storefront's static files from the folder
-//! `spin.toml` mounts at `/storefront`. Paths without a file extension that
-//! match no file get the page booting their bundle (`index.html`, or
-//! `compte/index.html` under `/compte`), so the client-side router owns them —
-//! except under `/api/`, where a miss is the functions' typed JSON 404.
+//! `spin.toml` mounts at `/storefront` (its routes: `/pkg/`, `/img/`,
+//! `/compte/`, `/admin/`; the shop's pages are the `pages` component's).
+//! Paths without a file extension that match no file get the page booting
+//! their bundle (`compte/index.html` under `/compte`, `admin/index.html`
+//! under `/admin`), so the client-side router owns them.
 //! The API document is served at `site::API_DOCUMENT_PATH` from the committed
 //! `docs/openapi.json` (mounted at `site::API_DOCUMENT_FILE`).
 //! Every answer carries the storefront's CSP and the shared security headers
@@ -75,7 +76,7 @@ fn read(path: &str) -> Option<(Vec<u8>, &'static str, &'static str)> {
         relative
     };
     if let Ok(bytes) = std::fs::read(format!("{ROOT}/{file}")) {
-        return Some((bytes, content_type(file), cache_policy(file)));
+        return Some((bytes, content_type(file), site::cache_policy(file)));
     }
     let last = relative.rsplit('/').next().unwrap_or_default();
     // No file, no page: asset-looking paths and unrouted API paths are 404s.
@@ -98,14 +99,6 @@ fn content_type(file: &str) -> &'static str {
         "ico" => "image/x-icon",
         "json" => "application/json",
         _ => "application/octet-stream",
-    }
-}
-
-fn cache_policy(file: &str) -> &'static str {
-    if file.starts_with("img/") {
-        "public, max-age=86400"
-    } else {
-        "no-cache"
     }
 }
 

@@ -1,0 +1,224 @@
+//! The shop's server-rendered pages, black-box over HTTP: complete HTML in
+//! both languages, real 404s, structured data that agrees with the API,
+//! validators and cache policy, the sitemap and robots.txt.
+
+use comptoir_e2e::spawn_app;
+use comptoir_functions::port::Value;
+use serde_json::Value as Json;
+
+/// Status, headers and body of a GET.
+async fn page(
+    app: &comptoir_e2e::TestApp,
+    path: &str,
+    if_none_match: Option<&str>,
+) -> anyhow::Result<(u16, reqwest::header::HeaderMap, String)> {
+    let mut request = app.http.get(format!("{}{path}", app.base));
+    if let Some(etag) = if_none_match {
+        request = request.header("if-none-match", etag);
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    Ok((status, headers, response.text().await?))
+}
+
+fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// Every JSON-LD block of a page.
+fn structured_data(html: &str) -> anyhow::Result<Vec<Json>> {
+    const OPEN: &str = "<script type=\"application/ld+json\">";
+    html.split(OPEN)
+        .skip(1)
+        .map(|rest| {
+            let block = rest.split("</script>").next().unwrap_or_default();
+            Ok(serde_json::from_str(block)?)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn shop_pages_come_complete_from_the_server_in_both_languages() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let (status, headers, home) = page(&app, "/", None).await?;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "content-type"), "text/html; charset=utf-8");
+    assert!(home.starts_with("<!DOCTYPE html><html lang=\"fr\">"), "{home:.80}");
+    assert!(home.contains("<p id=\"results-count\" class=\"muted\">30 produits</p>"));
+    assert!(home.contains("T-shirt en lin") && home.contains("35,00\u{a0}€"));
+    assert!(home.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"http://127.0.0.1"));
+    assert!(home.contains("<link rel=\"canonical\" href=\""));
+    assert!(!home.contains("noindex"), "the home page is indexable");
+
+    let (_, headers, english) = page(&app, "/en/", None).await?;
+    assert_eq!(header(&headers, "content-language"), "en");
+    assert!(english.contains("<html lang=\"en\">") && english.contains(">30 products<"));
+    assert!(english.contains("from <!-- -->€35.00") || english.contains("from <!>€35.00"));
+
+    let (_, _, search) = page(&app, "/?q=tee+shirt", None).await?;
+    assert!(search.contains(">2 produits<"), "tee shirt finds both T-shirts");
+    assert!(search.contains("<meta name=\"robots\" content=\"noindex, follow\">"));
+    // The form's prices are whole euros; the page reads them.
+    let (_, _, cheap) = page(&app, "/?prix_max=30&sort=price_asc", None).await?;
+    assert!(cheap.contains("value=\"30\""), "the form shows what was asked");
+
+    let (status, _, product) = page(&app, "/produits/t-shirt-lin", None).await?;
+    assert_eq!(status, 200);
+    assert!(product.contains("<title>T-shirt en lin — Comptoir</title>"));
+    assert!(product.contains("id=\"availability\""));
+    assert!(product.contains("<leptos-island data-component=\"AddToCart_"));
+    assert!(product.contains("property=\"og:type\" content=\"product\""));
+    Ok(())
+}
+
+#[tokio::test]
+async fn unknown_pages_and_products_answer_a_real_404_page() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    for (path, words) in [
+        ("/produits/nexiste-pas", "Page introuvable"),
+        ("/produits/BAD%20ID", "Page introuvable"),
+        ("/nulle-part", "Page introuvable"),
+        ("/en/nowhere", "Page not found"),
+    ] {
+        let (status, headers, html) = page(&app, path, None).await?;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(header(&headers, "content-type"), "text/html; charset=utf-8");
+        assert!(html.contains(words) && html.contains("noindex"), "{path}");
+        assert!(html.contains("name=\"q\""), "{path}: a search to go on with");
+    }
+    let (status, headers, body) = page(&app, "/api/nothing-here", None).await?;
+    assert_eq!(status, 404);
+    assert_eq!(header(&headers, "content-type"), "application/json");
+    assert_eq!(body, r#"{"error":"not_found","resource":"route"}"#);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_product_json_ld_agrees_with_the_api_price_and_live_availability() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    // Sell out one variant: both the API and the page must say so.
+    app.execute(
+        "UPDATE stock SET on_hand = 0 WHERE sku = ?1",
+        &[Value::Text("TSL-BLEU-M".into())],
+    )
+    .await?;
+    let api: Json = app
+        .get("/api/catalog/products/t-shirt-lin")
+        .await?
+        .expect(200)?;
+    let (_, _, html) = page(&app, "/produits/t-shirt-lin", None).await?;
+    let data = structured_data(&html)?;
+    let product = data
+        .iter()
+        .flat_map(|d| d.as_array().cloned().unwrap_or_else(|| vec![d.clone()]))
+        .find(|d| d["@type"] == "Product")
+        .ok_or_else(|| anyhow::anyhow!("no Product in {data:?}"))?;
+    assert_eq!(product["name"], api["name"]);
+    let offers = product["offers"].as_array().cloned().unwrap_or_default();
+    let variants = api["variants"].as_array().cloned().unwrap_or_default();
+    assert_eq!(offers.len(), variants.len());
+    for (offer, variant) in offers.iter().zip(&variants) {
+        assert_eq!(offer["sku"], variant["sku"]);
+        let cents = variant["price"]["amount"].as_i64().unwrap_or(-1);
+        assert_eq!(
+            offer["price"].as_str(),
+            Some(format!("{}.{:02}", cents / 100, cents % 100).as_str())
+        );
+        assert_eq!(offer["priceCurrency"], "EUR");
+        let expected = match variant["availability"]["state"].as_str() {
+            Some("in_stock") => "https://schema.org/InStock",
+            Some("low") => "https://schema.org/LimitedAvailability",
+            _ => "https://schema.org/OutOfStock",
+        };
+        assert_eq!(offer["availability"], expected, "{}", variant["sku"]);
+    }
+    let sold_out = offers
+        .iter()
+        .find(|o| o["sku"] == "TSL-BLEU-M")
+        .map(|o| o["availability"].clone());
+    assert_eq!(
+        sold_out,
+        Some(Json::from("https://schema.org/OutOfStock"))
+    );
+    let crumbs = data
+        .iter()
+        .flat_map(|d| d.as_array().cloned().unwrap_or_else(|| vec![d.clone()]))
+        .find(|d| d["@type"] == "BreadcrumbList")
+        .ok_or_else(|| anyhow::anyhow!("no BreadcrumbList"))?;
+    assert_eq!(crumbs["itemListElement"][1]["name"], "Hauts");
+    assert_eq!(crumbs["itemListElement"][2]["name"], "T-shirt en lin");
+    Ok(())
+}
+
+#[tokio::test]
+async fn pages_carry_validators_and_a_shared_cache_policy() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    for path in ["/", "/produits/t-shirt-lin", "/en/panier"] {
+        let (status, headers, _) = page(&app, path, None).await?;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(
+            header(&headers, "cache-control"),
+            "public, max-age=60, stale-while-revalidate=600"
+        );
+        assert!(header(&headers, "set-cookie").is_empty(), "{path}: no cookie");
+        assert!(header(&headers, "content-security-policy").contains("script-src 'self'"));
+        let etag = header(&headers, "etag").to_owned();
+        assert!(etag.starts_with('"') && etag.len() > 10, "{path}: {etag}");
+        let (again, headers, body) = page(&app, path, Some(&etag)).await?;
+        assert_eq!((again, body.as_str()), (304, ""), "{path}");
+        assert_eq!(header(&headers, "etag"), etag);
+        let (changed, _, _) = page(&app, path, Some("\"something-else\"")).await?;
+        assert_eq!(changed, 200, "{path}");
+    }
+    // A page changes when the catalog does: a new validator.
+    let (_, headers, _) = page(&app, "/produits/t-shirt-lin", None).await?;
+    let before = header(&headers, "etag").to_owned();
+    app.execute(
+        "UPDATE products SET description = 'Lin lavé, coupe ample.' WHERE id = 't-shirt-lin'",
+        &[],
+    )
+    .await?;
+    let (status, headers, _) = page(&app, "/produits/t-shirt-lin", Some(&before)).await?;
+    assert_eq!(status, 200);
+    assert_ne!(header(&headers, "etag"), before);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_sitemap_lists_every_published_product_and_category_and_robots_names_it()
+-> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    app.execute(
+        "UPDATE products SET published = 0 WHERE id = 'mariniere'",
+        &[],
+    )
+    .await?;
+    let (status, headers, xml) = page(&app, "/sitemap.xml", None).await?;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "content-type"), "application/xml; charset=utf-8");
+    let published = app
+        .scalar("SELECT COUNT(*) FROM products WHERE published = 1", &[])
+        .await?;
+    let categories = app
+        .scalar(
+            "SELECT COUNT(DISTINCT category) FROM products WHERE published = 1",
+            &[],
+        )
+        .await?;
+    // Home, categories and products, each in French and English.
+    let urls = xml.matches("<url>").count() as i64;
+    assert_eq!(urls, 2 * (1 + categories + published));
+    assert!(xml.contains("/produits/t-shirt-lin</loc>"));
+    assert!(xml.contains("/en/produits/t-shirt-lin</loc>"));
+    assert!(xml.contains("/?category=Hauts</loc>"));
+    assert!(!xml.contains("mariniere"), "unpublished products are not listed");
+    let (_, _, robots) = page(&app, "/robots.txt", None).await?;
+    for line in ["Disallow: /admin", "Disallow: /compte", "Disallow: /api/", "Sitemap: http"] {
+        assert!(robots.contains(line), "{line} in {robots}");
+    }
+    Ok(())
+}
