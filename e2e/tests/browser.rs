@@ -347,3 +347,44 @@ async fn the_language_switch_turns_the_shop_english_and_stays_so() -> anyhow::Re
     .await;
     b.finish(journey).await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_the_shop_shows_products_prices_and_availability() -> anyhow::Result<()>
+{
+    let app = app().await?;
+    let b = Browser::start_without_scripts("without_javascript").await?;
+    let journey = async {
+        b.client.goto(&format!("{}/", app.base)).await?;
+        b.wait_text("#results-count", "30 produits").await?;
+        b.wait_contains(".product-card .price", "dès 35,00\u{a0}€")
+            .await?;
+        b.shot("1-catalog").await?;
+        // The search form is a plain GET form: it works without a script.
+        b.fill("#search", "tee shirt").await?;
+        b.click("#apply-filters").await?;
+        b.wait_text("#results-count", "2 produits").await?;
+        anyhow::ensure!(
+            b.client
+                .current_url()
+                .await?
+                .query()
+                .is_some_and(|q| q.starts_with("q=tee+shirt")),
+            "the search is in the URL"
+        );
+        b.client
+            .goto(&format!("{}/produits/t-shirt-lin", app.base))
+            .await?;
+        b.wait_contains(".price-large", "35,00\u{a0}€").await?;
+        b.wait_text("#availability", "En stock").await?;
+        b.wait_contains("label.variant-out", "Rupture de stock")
+            .await?;
+        b.shot("2-product").await?;
+        b.client.goto(&format!("{}/en/", app.base)).await?;
+        b.wait_text("#results-count", "30 products").await?;
+        b.wait_contains(".product-card .price", "from €35.00")
+            .await?;
+        b.shot("3-english").await
+    }
+    .await;
+    b.finish(journey).await
+}

@@ -47,7 +47,10 @@ async fn shop_pages_come_complete_from_the_server_in_both_languages() -> anyhow:
     let (status, headers, home) = page(&app, "/", None).await?;
     assert_eq!(status, 200);
     assert_eq!(header(&headers, "content-type"), "text/html; charset=utf-8");
-    assert!(home.starts_with("<!DOCTYPE html><html lang=\"fr\">"), "{home:.80}");
+    assert!(
+        home.starts_with("<!DOCTYPE html><html lang=\"fr\">"),
+        "{home:.80}"
+    );
     assert!(home.contains("<p id=\"results-count\" class=\"muted\">30 produits</p>"));
     assert!(home.contains("T-shirt en lin") && home.contains("35,00\u{a0}€"));
     assert!(home.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"http://127.0.0.1"));
@@ -60,11 +63,17 @@ async fn shop_pages_come_complete_from_the_server_in_both_languages() -> anyhow:
     assert!(english.contains("from <!-- -->€35.00") || english.contains("from <!>€35.00"));
 
     let (_, _, search) = page(&app, "/?q=tee+shirt", None).await?;
-    assert!(search.contains(">2 produits<"), "tee shirt finds both T-shirts");
+    assert!(
+        search.contains(">2 produits<"),
+        "tee shirt finds both T-shirts"
+    );
     assert!(search.contains("<meta name=\"robots\" content=\"noindex, follow\">"));
     // The form's prices are whole euros; the page reads them.
     let (_, _, cheap) = page(&app, "/?prix_max=30&sort=price_asc", None).await?;
-    assert!(cheap.contains("value=\"30\""), "the form shows what was asked");
+    assert!(
+        cheap.contains("value=\"30\""),
+        "the form shows what was asked"
+    );
 
     let (status, _, product) = page(&app, "/produits/t-shirt-lin", None).await?;
     assert_eq!(status, 200);
@@ -88,7 +97,10 @@ async fn unknown_pages_and_products_answer_a_real_404_page() -> anyhow::Result<(
         assert_eq!(status, 404, "{path}");
         assert_eq!(header(&headers, "content-type"), "text/html; charset=utf-8");
         assert!(html.contains(words) && html.contains("noindex"), "{path}");
-        assert!(html.contains("name=\"q\""), "{path}: a search to go on with");
+        assert!(
+            html.contains("name=\"q\""),
+            "{path}: a search to go on with"
+        );
     }
     let (status, headers, body) = page(&app, "/api/nothing-here", None).await?;
     assert_eq!(status, 404);
@@ -98,7 +110,8 @@ async fn unknown_pages_and_products_answer_a_real_404_page() -> anyhow::Result<(
 }
 
 #[tokio::test]
-async fn the_product_json_ld_agrees_with_the_api_price_and_live_availability() -> anyhow::Result<()> {
+async fn the_product_json_ld_agrees_with_the_api_price_and_live_availability() -> anyhow::Result<()>
+{
     let app = spawn_app().await?;
     // Sell out one variant: both the API and the page must say so.
     app.execute(
@@ -140,10 +153,7 @@ async fn the_product_json_ld_agrees_with_the_api_price_and_live_availability() -
         .iter()
         .find(|o| o["sku"] == "TSL-BLEU-M")
         .map(|o| o["availability"].clone());
-    assert_eq!(
-        sold_out,
-        Some(Json::from("https://schema.org/OutOfStock"))
-    );
+    assert_eq!(sold_out, Some(Json::from("https://schema.org/OutOfStock")));
     let crumbs = data
         .iter()
         .flat_map(|d| d.as_array().cloned().unwrap_or_else(|| vec![d.clone()]))
@@ -164,7 +174,10 @@ async fn pages_carry_validators_and_a_shared_cache_policy() -> anyhow::Result<()
             header(&headers, "cache-control"),
             "public, max-age=60, stale-while-revalidate=600"
         );
-        assert!(header(&headers, "set-cookie").is_empty(), "{path}: no cookie");
+        assert!(
+            header(&headers, "set-cookie").is_empty(),
+            "{path}: no cookie"
+        );
         assert!(header(&headers, "content-security-policy").contains("script-src 'self'"));
         let etag = header(&headers, "etag").to_owned();
         assert!(etag.starts_with('"') && etag.len() > 10, "{path}: {etag}");
@@ -199,7 +212,10 @@ async fn the_sitemap_lists_every_published_product_and_category_and_robots_names
     .await?;
     let (status, headers, xml) = page(&app, "/sitemap.xml", None).await?;
     assert_eq!(status, 200);
-    assert_eq!(header(&headers, "content-type"), "application/xml; charset=utf-8");
+    assert_eq!(
+        header(&headers, "content-type"),
+        "application/xml; charset=utf-8"
+    );
     let published = app
         .scalar("SELECT COUNT(*) FROM products WHERE published = 1", &[])
         .await?;
@@ -215,9 +231,17 @@ async fn the_sitemap_lists_every_published_product_and_category_and_robots_names
     assert!(xml.contains("/produits/t-shirt-lin</loc>"));
     assert!(xml.contains("/en/produits/t-shirt-lin</loc>"));
     assert!(xml.contains("/?category=Hauts</loc>"));
-    assert!(!xml.contains("mariniere"), "unpublished products are not listed");
+    assert!(
+        !xml.contains("mariniere"),
+        "unpublished products are not listed"
+    );
     let (_, _, robots) = page(&app, "/robots.txt", None).await?;
-    for line in ["Disallow: /admin", "Disallow: /compte", "Disallow: /api/", "Sitemap: http"] {
+    for line in [
+        "Disallow: /admin",
+        "Disallow: /compte",
+        "Disallow: /api/",
+        "Sitemap: http",
+    ] {
         assert!(robots.contains(line), "{line} in {robots}");
     }
     Ok(())

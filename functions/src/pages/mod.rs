@@ -143,7 +143,13 @@ async fn not_found(state: Shared, uri: Uri, headers: HeaderMap) -> Response {
     } else {
         Lang::Fr
     };
-    answer(&state, lang, Page::NotFound, StatusCode::NOT_FOUND, &headers)
+    answer(
+        &state,
+        lang,
+        Page::NotFound,
+        StatusCode::NOT_FOUND,
+        &headers,
+    )
 }
 
 /// A catalog page's query, read leniently (a page never refuses its URL):
@@ -193,7 +199,13 @@ pub fn page_query(raw: &str) -> ProductQuery {
 
 /// The page's HTML with its validators and cache policy, or 304 when the
 /// browser or cache already holds this very page.
-fn answer(state: &Pages, lang: Lang, page: Page, status: StatusCode, headers: &HeaderMap) -> Response {
+fn answer(
+    state: &Pages,
+    lang: Lang,
+    page: Page,
+    status: StatusCode,
+    headers: &HeaderMap,
+) -> Response {
     let html = comptoir_shop::render(Document {
         lang,
         page,
@@ -256,7 +268,9 @@ mod tests {
 
     #[test]
     fn a_page_reads_its_url_leniently() {
-        let q = page_query("q=lin&prix_min=10&prix_max=5&in_stock=true&sort=price_asc&page=0&utm_source=x");
+        let q = page_query(
+            "q=lin&prix_min=10&prix_max=5&in_stock=true&sort=price_asc&page=0&utm_source=x",
+        );
         assert_eq!(q.q, "lin");
         assert_eq!(q.min_price, Some(1000));
         assert_eq!(q.max_price, None, "below the minimum: dropped");
@@ -279,7 +293,8 @@ mod tests {
         assert!(!matches_etag(&headers, &etag));
         headers.insert(
             header::IF_NONE_MATCH,
-            HeaderValue::from_str(&format!("\"other\", W/{etag}")).unwrap_or(HeaderValue::from_static("")),
+            HeaderValue::from_str(&format!("\"other\", W/{etag}"))
+                .unwrap_or(HeaderValue::from_static("")),
         );
         assert!(matches_etag(&headers, &etag));
         assert_ne!(etag_of(b"page"), etag_of(b"page!"));

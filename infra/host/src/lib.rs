@@ -240,17 +240,19 @@ fn static_files(dir: &Path, config: &Arc<Config>, https: bool) -> Router {
         .append_index_html_on_directories(false)
         .fallback(page);
     let pages = with_page_headers(Router::new().fallback_service(serve), https).layer(
-        axum::middleware::from_fn(|request: Request, next: axum::middleware::Next| async move {
-            let policy = comptoir_shared::site::cache_policy(request.uri().path());
-            let mut response = next.run(request).await;
-            if response.status().is_success() {
-                response.headers_mut().insert(
-                    axum::http::header::CACHE_CONTROL,
-                    axum::http::HeaderValue::from_static(policy),
-                );
-            }
-            response
-        }),
+        axum::middleware::from_fn(
+            |request: Request, next: axum::middleware::Next| async move {
+                let policy = comptoir_shared::site::cache_policy(request.uri().path());
+                let mut response = next.run(request).await;
+                if response.status().is_success() {
+                    response.headers_mut().insert(
+                        axum::http::header::CACHE_CONTROL,
+                        axum::http::HeaderValue::from_static(policy),
+                    );
+                }
+                response
+            },
+        ),
     );
     // An API path no function serves is a typed 404, behind the same edge;
     // the API document (a `files` route in spin.toml) is the in-process one.

@@ -181,9 +181,7 @@ pub fn Head(document: Document) -> impl IntoView {
 /// a category page.
 pub fn structured_data(page: &Page, lang: Lang, base: &str) -> Option<Value> {
     let home = url(base, lang, paths::CATALOG);
-    let crumb = |position: usize, name: &str, item: &str| {
-        json!({"@type": "ListItem", "position": position, "name": name, "item": item})
-    };
+    let crumb = |position: usize, name: &str, item: &str| json!({"@type": "ListItem", "position": position, "name": name, "item": item});
     let catalogue = lang.pick("Catalogue", "Catalogue");
     let category_url = |category: &str| {
         url(

@@ -13,10 +13,11 @@
 pub mod head;
 pub mod islands;
 pub mod pages;
-mod shell;
+pub mod shell;
 
 use comptoir_shared::catalog::{Product, ProductPage, ProductQuery};
 pub use comptoir_ui::i18n::Lang;
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
 /// A shop page and what the functions read for it.
@@ -69,9 +70,7 @@ pub fn render(document: Document) -> String {
     use std::sync::Arc;
     // Rendering is synchronous; the executor only has to exist.
     let _ = any_spawner::Executor::init_futures_executor();
-    let owner = Owner::new_root(Some(Arc::new(
-        hydration_context::SsrSharedContext::new(),
-    )));
+    let owner = Owner::new_root(Some(Arc::new(hydration_context::SsrSharedContext::new())));
     let html = owner.with(|| {
         provide_context(document.lang);
         view! { <!DOCTYPE html> <Html document/> }.to_html()

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::Page;
 use crate::islands::CartBadge;
 
+/// Every shop page's frame around its `children`.
 #[component]
 pub fn Shell(lang: Lang, page: Page, children: Children) -> impl IntoView {
     let l = lang;
