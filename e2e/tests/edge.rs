@@ -573,7 +573,7 @@ async fn every_answer_carries_the_security_headers() -> anyhow::Result<()> {
         ("/api/nowhere", None),
         ("/", None),
         ("/produits/t-shirt-lin", None),
-        ("/style.css", None),
+        ("/img/products/t-shirt-lin.svg", None),
     ] {
         let r = get(path, cookie).await?;
         assert_eq!(header(&r, "x-content-type-options"), "nosniff", "{path}");
