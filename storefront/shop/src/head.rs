@@ -144,6 +144,11 @@ pub fn Head(document: Document) -> impl IntoView {
         view! { <script type="application/ld+json" inner_html=text></script> }
     });
     let (title, description) = (page.title(lang), page.description(lang));
+    let boot = if matches!(page, Page::Cart) {
+        assets.cart_boot
+    } else {
+        assets.boot
+    };
     let og_type = if matches!(page, Page::Product(_)) {
         "product"
     } else {
@@ -168,9 +173,9 @@ pub fn Head(document: Document) -> impl IntoView {
             {image.map(|i| og("og:image", i))}
             <link rel="stylesheet" href=assets.css/>
             {lcp_image.map(|i| leptos::html::link().rel("preload").r#as("image").href(i).fetchpriority("high"))}
-            <link rel="modulepreload" href=assets.boot.clone()/>
+            <link rel="modulepreload" href=boot.clone()/>
             <link rel="icon" href="data:,"/>
-            <script type="module" src=assets.boot></script>
+            <script type="module" src=boot></script>
             {ld}
         </head>
     }

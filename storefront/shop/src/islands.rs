@@ -162,7 +162,12 @@ fn query_param(key: &str) -> Option<String> {
 /// `/panier`: lines with quantities bounded by availability, promo codes,
 /// server totals. `?paiement=refuse` after a declined payment,
 /// `?paiement=annule&commande=…` after an abandoned one.
-#[island]
+///
+/// The biggest island, so it ships only to the cart page: the catalog's and
+/// product pages' bundle is built without the `cart-island` feature (this
+/// is then a server-only component nothing calls), the cart page's with it.
+#[cfg_attr(feature = "cart-island", island)]
+#[cfg_attr(not(feature = "cart-island"), component)]
 pub fn CartView(lang: Lang) -> impl IntoView {
     provide_context(lang);
     let state = CartState::shared();

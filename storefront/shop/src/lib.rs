@@ -44,10 +44,11 @@ pub enum Page {
 pub struct Assets {
     /// The stylesheet, `/pkg/style.<hash>.css`.
     pub css: String,
-    /// The module that wakes the islands, `/pkg/comptoir_shop_boot.<hash>.js`.
+    /// The module that wakes the islands of every page but the cart,
+    /// `/pkg/comptoir_shop_boot.<hash>.js`.
     pub boot: String,
-    /// The islands' WebAssembly, preloaded.
-    pub wasm: String,
+    /// The cart page's, whose bundle also carries the cart's island.
+    pub cart_boot: String,
 }
 
 /// Everything a page's HTML depends on.
