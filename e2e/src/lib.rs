@@ -165,7 +165,10 @@ pub async fn spawn_on(
 /// pinned by `e2e/tests/budgets.rs` and printed by the benchmark.
 pub const STATEMENT_BUDGETS: &[(&str, u64)] = &[
     ("GET /api/catalog/products/{slug} (product page)", 2),
-    ("GET /api/catalog/products (catalog list)", 1),
+    // The page, then the category counts (whose sum is the total): the
+    // store filters, orders and pages through its indexes instead of the
+    // shop reading every product (issue 11).
+    ("GET /api/catalog/products (catalog list)", 2),
     ("GET /api/carts/{id} (cart read)", 3),
     // Postgres' write lock is one statement more than SQLite's.
     ("POST /api/checkout (checkout)", 12),
