@@ -742,3 +742,27 @@ impl TestApp {
         spawn_on(self.database.clone(), config, false).await
     }
 }
+
+// Catalog at scale (issue 11): a shop holding a generated catalog.
+
+/// Starts a shop whose catalog is the first `products` generated products
+/// (`comptoir_host::seed`: ten variants each; no demo catalog) on a fresh
+/// store; returns it and the products, which are also the expected answers.
+/// 10 000 products take a few seconds to write.
+pub async fn spawn_generated_catalog(
+    products: usize,
+) -> anyhow::Result<(TestApp, Vec<comptoir_host::seed::GeneratedProduct>)> {
+    spawn_generated_catalog_on(fresh_store().await?, products).await
+}
+
+/// [`spawn_generated_catalog`] on `store`.
+pub async fn spawn_generated_catalog_on(
+    store: Store,
+    products: usize,
+) -> anyhow::Result<(TestApp, Vec<comptoir_host::seed::GeneratedProduct>)> {
+    let mut config = Config::from_lookup(|_| None)?;
+    config.demo_catalog = false;
+    let app = spawn_on(store, config, true).await?;
+    let generated = comptoir_host::seed::fill(&app.db, products).await?;
+    Ok((app, generated))
+}
