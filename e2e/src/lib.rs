@@ -755,6 +755,17 @@ pub async fn spawn_generated_catalog(
     spawn_generated_catalog_on(fresh_store().await?, products).await
 }
 
+impl TestApp {
+    /// Adds the first `products` generated products to this shop's catalog
+    /// (`comptoir_host::seed::fill`), after its own.
+    pub async fn fill_catalog(
+        &self,
+        products: usize,
+    ) -> anyhow::Result<Vec<comptoir_host::seed::GeneratedProduct>> {
+        comptoir_host::seed::fill(&self.db, products).await
+    }
+}
+
 /// [`spawn_generated_catalog`] on `store`.
 pub async fn spawn_generated_catalog_on(
     store: Store,
@@ -763,6 +774,6 @@ pub async fn spawn_generated_catalog_on(
     let mut config = Config::from_lookup(|_| None)?;
     config.demo_catalog = false;
     let app = spawn_on(store, config, true).await?;
-    let generated = comptoir_host::seed::fill(&app.db, products).await?;
+    let generated = app.fill_catalog(products).await?;
     Ok((app, generated))
 }

@@ -32,8 +32,18 @@ CREATE INDEX products_by_price ON products (published, price_from, position, id)
 
 CREATE INDEX products_by_name ON products (published, name_key, position, id);
 
--- The category counts read this index only.
-CREATE INDEX products_by_category ON products (published, category, price_from);
+-- The category counts read this index only (unless a search or the stock
+-- filter asks for more).
+CREATE INDEX products_by_category ON products (published, category, price_from, position);
+
+-- The unfiltered listing's category counts, kept with the listing columns
+-- (listed products: published, with a variant): the shop's first page reads
+-- a handful of rows rather than counting the whole catalog.
+CREATE TABLE catalog_categories (
+    category       TEXT PRIMARY KEY,
+    products       INTEGER NOT NULL,
+    first_position INTEGER NOT NULL
+);
 
 -- SQLite: an FTS5 index of the pre-folded tokens. The `ascii` tokenizer
 -- splits at spaces only (every non-ASCII character is part of a word), so

@@ -21,17 +21,20 @@ pub struct Filters<'a> {
 }
 
 /// The published products `filters` keep, bound as [`bind`] lists them
-/// (`?1` to `?3`, and the search as `?{search_param}`): what the page and
+/// (`?1` and `?2`, and the search as `?{search_param}`): what the page and
 /// the counts share. A product without variants is never listed. Availability is
 /// live: a variant whose stock is all reserved cannot be bought.
 fn matching(dialect: Dialect, filters: &Filters<'_>, search_param: u8) -> String {
     let mut sql = String::from(
         "p.published = 1 AND p.price_from IS NOT NULL \
          AND (CAST(?1 AS BIGINT) IS NULL OR p.price_from >= ?1) \
-         AND (CAST(?2 AS BIGINT) IS NULL OR p.price_from <= ?2) \
-         AND (?3 = 0 OR EXISTS (SELECT 1 FROM variants v JOIN stock s ON s.sku = v.sku \
-                                WHERE v.product_id = p.id AND s.on_hand > s.reserved))",
+         AND (CAST(?2 AS BIGINT) IS NULL OR p.price_from <= ?2)",
     );
+    // Only when asked: under an `OR`, the planners would rather build the
+    // whole stock's answer up front than ask per product.
+    if filters.in_stock {
+        sql.push_str(&format!(" AND {AVAILABLE}"));
+    }
     if filters.search.is_some() {
         sql.push_str(" AND ");
         sql.push_str(
@@ -43,13 +46,16 @@ fn matching(dialect: Dialect, filters: &Filters<'_>, search_param: u8) -> String
     sql
 }
 
-/// The values of [`matching`]'s `?1` to `?3`: the price bounds and the
-/// stock flag (the search, if any, is bound last by each query).
+/// Whether product `p` has a unit that can be bought now.
+const AVAILABLE: &str = "EXISTS (SELECT 1 FROM variants v JOIN stock s ON s.sku = v.sku \
+                         WHERE v.product_id = p.id AND s.on_hand > s.reserved)";
+
+/// The values of [`matching`]'s `?1` and `?2`: the price bounds (the
+/// search, if any, is bound last by each query).
 fn bind(filters: &Filters<'_>) -> Vec<Value> {
     vec![
         filters.min_price.map_or(Value::Null, Value::Integer),
         filters.max_price.map_or(Value::Null, Value::Integer),
-        Value::from(filters.in_stock),
     ]
 }
 
@@ -74,11 +80,10 @@ pub async fn page(
     // The statement is assembled from constant parts only; every value is bound.
     let sql = format!(
         "SELECT p.id, p.name, p.category, p.image, p.price_from, \
-                CASE WHEN EXISTS (SELECT 1 FROM variants v JOIN stock s ON s.sku = v.sku \
-                                  WHERE v.product_id = p.id AND s.on_hand > s.reserved) THEN 1 ELSE 0 END \
-         FROM products p WHERE {} AND (?4 = '' OR p.category = ?4) \
-         ORDER BY {order} LIMIT ?5 OFFSET ?6",
-        matching(dialect, filters, 7)
+                CASE WHEN {AVAILABLE} THEN 1 ELSE 0 END \
+         FROM products p WHERE {} AND (?3 = '' OR p.category = ?3) \
+         ORDER BY {order} LIMIT ?4 OFFSET ?5",
+        matching(dialect, filters, 6)
     );
     let mut params = bind(filters);
     params.extend([
@@ -102,6 +107,26 @@ pub async fn page(
         .collect()
 }
 
+/// How many products are listed in each category, unfiltered, in the order
+/// the categories first appear in the shop: a handful of rows kept by
+/// [`super::index`].
+pub async fn listed_per_category(db: &mut dyn Executor) -> anyhow::Result<Vec<CategoryCount>> {
+    let rows = db
+        .query(
+            "SELECT category, products FROM catalog_categories ORDER BY first_position, category",
+            &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CategoryCount {
+                name: r.text(0)?.to_owned(),
+                count: u32::try_from(r.int(1)?)?,
+            })
+        })
+        .collect()
+}
+
 /// How many published products `filters` keep in each category, in the
 /// order the categories first appear in the shop: one grouped query.
 pub async fn category_counts(
@@ -112,7 +137,7 @@ pub async fn category_counts(
     let sql = format!(
         "SELECT p.category, COUNT(*) FROM products p WHERE {} \
          GROUP BY p.category ORDER BY MIN(p.position), p.category",
-        matching(dialect, filters, 4)
+        matching(dialect, filters, 3)
     );
     let mut params = bind(filters);
     params.extend(filters.search.map(|s| Value::Text(s.to_owned())));

@@ -8,6 +8,8 @@
 //! order) and `price_from` (its lowest variant price). On SQLite the tokens
 //! are also the one row of the product in the FTS5 table `product_search`;
 //! on Postgres the GIN index over `search_tokens` follows by itself.
+//! The unfiltered listing's category counts are kept in
+//! `catalog_categories`, recounted by the same writes.
 //! Availability is not stored: it moves with every reservation, and the
 //! listing reads it live from `stock`.
 
@@ -30,7 +32,8 @@ pub fn name_key(name: &str) -> String {
 }
 
 /// Recomputes one product's listing columns and search entry from its
-/// fields and variants (after the product or one of its variants changed).
+/// fields and variants, and the category counts (after the product, its
+/// publication or one of its variants changed).
 pub async fn refresh(
     tx: &mut dyn Executor,
     dialect: Dialect,
@@ -66,6 +69,19 @@ pub async fn refresh(
         )
         .await?;
     }
+    recount(tx).await
+}
+
+/// Recounts the listed products per category (`catalog_categories`).
+async fn recount(tx: &mut dyn Executor) -> anyhow::Result<()> {
+    tx.query("DELETE FROM catalog_categories", &[]).await?;
+    tx.query(
+        "INSERT INTO catalog_categories (category, products, first_position) \
+         SELECT category, COUNT(*), MIN(position) FROM products \
+         WHERE published = 1 AND price_from IS NOT NULL GROUP BY category",
+        &[],
+    )
+    .await?;
     Ok(())
 }
 
@@ -90,8 +106,8 @@ pub async fn reindex_all(tx: &mut dyn Executor, dialect: Dialect) -> anyhow::Res
     rebuild(tx, dialect).await
 }
 
-/// Recomputes every product's `price_from` from its variants and rebuilds
-/// the search index from the stored `search_tokens`: what a bulk load (the
+/// Recomputes every product's `price_from` from its variants, rebuilds the
+/// search index from the stored `search_tokens` and recounts the categories: what a bulk load (the
 /// demo seed, a generated catalog, a copied store) runs once at its end.
 pub async fn rebuild(tx: &mut dyn Executor, dialect: Dialect) -> anyhow::Result<()> {
     tx.query(
@@ -108,7 +124,7 @@ pub async fn rebuild(tx: &mut dyn Executor, dialect: Dialect) -> anyhow::Result<
         )
         .await?;
     }
-    Ok(())
+    recount(tx).await
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //! page it answers, not the catalog's size: two statements, one for the
 //! page (filtered, ordered along an index, `LIMIT`/`OFFSET`), one grouped
 //! count per category (without the category filter; the total is read from
-//! it). Search forgives accents, hyphens and plurals the same way on every
+//! it), which for the unfiltered catalog is read from the counts kept when
+//! products are written. Search forgives accents, hyphens and plurals the same way on every
 //! store: products are tokenized once, when written
 //! (`comptoir_shared::search::tokens`, kept in `products.search_tokens` by
 //! [`super::index`]); the query's tokens must each start one of them, which
@@ -65,7 +66,15 @@ pub async fn handle(
     let (page, per_page) = (query.page(), query.per_page());
     let offset = u64::from(page - 1) * u64::from(per_page);
     let mut db = host.db.auto();
-    let categories = super::db::category_counts(&mut db, dialect, &filters).await?;
+    let unfiltered = terms.is_none()
+        && query.min_price.is_none()
+        && query.max_price.is_none()
+        && !query.in_stock;
+    let categories = if unfiltered {
+        super::db::listed_per_category(&mut db).await?
+    } else {
+        super::db::category_counts(&mut db, dialect, &filters).await?
+    };
     let total = if query.category.is_empty() {
         categories
             .iter()

@@ -327,7 +327,8 @@ pub async fn fill(db: &dyn Database, n: usize) -> anyhow::Result<Vec<GeneratedPr
         .context("committing the generated catalog")?;
     if db.dialect() == Dialect::Postgres {
         // Statistics for the planner now, rather than after autovacuum's turn.
-        db.query("ANALYZE products, variants, stock", &[]).await?;
+        db.query("VACUUM ANALYZE products, variants, stock", &[])
+            .await?;
     }
     Ok(products)
 }
