@@ -66,19 +66,24 @@ impl Dialect {
         }
     }
 
-    /// The condition "product `p` matches the search bound as `?1`", with
-    /// `?1` the text [`Dialect::search_terms`] builds. Every term must be
-    /// the prefix of one of the product's tokens: what
-    /// `comptoir_shared::search::matches` decides, answered by an index.
-    pub fn product_search(self) -> &'static str {
+    /// Products `p` matching the search bound as `?1` (the text
+    /// [`Dialect::search_terms`] builds): what to select from, and the
+    /// condition. Every term must be the prefix of one of the product's
+    /// tokens: what `comptoir_shared::search::matches` decides, answered by
+    /// an index. SQLite starts from the FTS5 matches (`CROSS JOIN` keeps
+    /// that order: without statistics its planner would rather walk every
+    /// product and look each one up); Postgres' planner chooses itself.
+    pub fn product_search(self) -> (&'static str, &'static str) {
         match self {
-            Self::Sqlite => {
-                "p.id IN (SELECT product_id FROM product_search WHERE product_search MATCH ?1)"
-            }
+            Self::Sqlite => (
+                "product_search CROSS JOIN products p ON p.id = product_search.product_id",
+                "product_search MATCH ?1",
+            ),
             // The expression of the `products_search` GIN index, verbatim.
-            Self::Postgres => {
-                "array_to_tsvector(string_to_array(p.search_tokens, ' ')) @@ CAST(CAST(?1 AS TEXT) AS tsquery)"
-            }
+            Self::Postgres => (
+                "products p",
+                "array_to_tsvector(string_to_array(p.search_tokens, ' ')) @@ CAST(CAST(?1 AS TEXT) AS tsquery)",
+            ),
         }
     }
 

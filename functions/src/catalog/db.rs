@@ -20,28 +20,28 @@ pub struct Filters<'a> {
     pub in_stock: bool,
 }
 
-/// The published products `filters` keep, bound as [`bind`] lists them
-/// (`?1` and `?2`, and the search as `?{search_param}`): what the page and
-/// the counts share. A product without variants is never listed. Availability is
+/// `FROM … WHERE …` of the published products `filters` keep, bound as
+/// [`bind`] lists them (`?1` and `?2`, and the search as `?{search_param}`):
+/// what the page and the counts share. A product without variants is never listed. Availability is
 /// live: a variant whose stock is all reserved cannot be bought.
 fn matching(dialect: Dialect, filters: &Filters<'_>, search_param: u8) -> String {
-    let mut sql = String::from(
-        "p.published = 1 AND p.price_from IS NOT NULL \
+    let (from, search) = match filters.search {
+        Some(_) => dialect.product_search(),
+        None => ("products p", ""),
+    };
+    let mut sql = format!(
+        "{from} WHERE p.published = 1 AND p.price_from IS NOT NULL \
          AND (CAST(?1 AS BIGINT) IS NULL OR p.price_from >= ?1) \
-         AND (CAST(?2 AS BIGINT) IS NULL OR p.price_from <= ?2)",
+         AND (CAST(?2 AS BIGINT) IS NULL OR p.price_from <= ?2)"
     );
     // Only when asked: under an `OR`, the planners would rather build the
     // whole stock's answer up front than ask per product.
     if filters.in_stock {
         sql.push_str(&format!(" AND {AVAILABLE}"));
     }
-    if filters.search.is_some() {
+    if !search.is_empty() {
         sql.push_str(" AND ");
-        sql.push_str(
-            &dialect
-                .product_search()
-                .replace("?1", &format!("?{search_param}")),
-        );
+        sql.push_str(&search.replace("?1", &format!("?{search_param}")));
     }
     sql
 }
@@ -77,12 +77,17 @@ pub async fn page(
         ProductSort::PriceDesc => "p.price_from DESC, p.position, p.id",
         ProductSort::Name => "p.name_key, p.position, p.id",
     };
-    // The statement is assembled from constant parts only; every value is bound.
+    // The statement is assembled from constant parts only; every value is
+    // bound. Availability is asked of the page's rows only, outside the
+    // ordered, limited selection (else a planner may compute it for every
+    // product it sorts).
     let sql = format!(
         "SELECT p.id, p.name, p.category, p.image, p.price_from, \
                 CASE WHEN {AVAILABLE} THEN 1 ELSE 0 END \
-         FROM products p WHERE {} AND (?3 = '' OR p.category = ?3) \
-         ORDER BY {order} LIMIT ?4 OFFSET ?5",
+         FROM (SELECT p.id, p.name, p.category, p.image, p.price_from, p.position, p.name_key \
+               FROM {} AND (?3 = '' OR p.category = ?3) \
+               ORDER BY {order} LIMIT ?4 OFFSET ?5) p \
+         ORDER BY {order}",
         matching(dialect, filters, 6)
     );
     let mut params = bind(filters);
@@ -135,7 +140,7 @@ pub async fn category_counts(
     filters: &Filters<'_>,
 ) -> anyhow::Result<Vec<CategoryCount>> {
     let sql = format!(
-        "SELECT p.category, COUNT(*) FROM products p WHERE {} \
+        "SELECT p.category, COUNT(*) FROM {} \
          GROUP BY p.category ORDER BY MIN(p.position), p.category",
         matching(dialect, filters, 3)
     );
