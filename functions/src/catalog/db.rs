@@ -34,8 +34,8 @@ fn matching(dialect: Dialect, filters: &Filters<'_>, search_param: u8) -> String
          AND (CAST(?1 AS BIGINT) IS NULL OR p.price_from >= ?1) \
          AND (CAST(?2 AS BIGINT) IS NULL OR p.price_from <= ?2)"
     );
-    // Only when asked: under an `OR`, the planners would rather build the
-    // whole stock's answer up front than ask per product.
+    // Only when asked: under an `OR`, a planner may build the whole
+    // stock's answer up front rather than ask per product.
     if filters.in_stock {
         sql.push_str(&format!(" AND {AVAILABLE}"));
     }
@@ -46,9 +46,12 @@ fn matching(dialect: Dialect, filters: &Filters<'_>, search_param: u8) -> String
     sql
 }
 
-/// Whether product `p` has a unit that can be bought now.
-const AVAILABLE: &str = "EXISTS (SELECT 1 FROM variants v JOIN stock s ON s.sku = v.sku \
-                         WHERE v.product_id = p.id AND s.on_hand > s.reserved)";
+/// Whether product `p` has a unit that can be bought now (as the listing
+/// always said: its best variant's stock minus reservations). A scalar
+/// subquery, asked per product: SQLite would turn an `EXISTS` into an `IN`
+/// over every variant's stock.
+const AVAILABLE: &str = "(SELECT MAX(s.on_hand - s.reserved) FROM variants v JOIN stock s ON s.sku = v.sku \
+                         WHERE v.product_id = p.id) > 0";
 
 /// The values of [`matching`]'s `?1` and `?2`: the price bounds (the
 /// search, if any, is bound last by each query).
