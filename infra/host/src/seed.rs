@@ -158,7 +158,7 @@ pub fn product(i: usize) -> GeneratedProduct {
     // Prices from the garment and the material, give or take, in whole euros.
     let price = base + surcharge + i64::try_from(hash % 21).unwrap_or(0) * 100 - 1000;
     // One product in nine is sold out; otherwise some shelves are empty.
-    let sold_out = hash % 9 == 0;
+    let sold_out = hash.is_multiple_of(9);
     let first_colour = usize::try_from((hash >> 8) % COLOURS.len() as u64).unwrap_or(0);
     let mut variants = Vec::with_capacity(10);
     for c in 0..2 {
@@ -166,7 +166,7 @@ pub fn product(i: usize) -> GeneratedProduct {
         for (s, size) in SIZES.iter().enumerate() {
             let n = (c * SIZES.len() + s) as u64;
             let stock_hash = mix(hash ^ n);
-            let on_hand = if sold_out || stock_hash % 5 == 0 {
+            let on_hand = if sold_out || stock_hash.is_multiple_of(5) {
                 0
             } else {
                 i64::try_from(stock_hash % 60).unwrap_or(0) + 1
