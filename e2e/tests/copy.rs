@@ -40,8 +40,9 @@ fn config() -> anyhow::Result<Config> {
 async fn tables(store: &Store) -> anyhow::Result<BTreeMap<String, Vec<String>>> {
     let db = NativeStore::open(store).await?;
     let list = match db.dialect() {
+        // Not the FTS5 search index (a virtual table and its shadow tables).
         Dialect::Sqlite => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'"
         }
         Dialect::Postgres => {
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'"

@@ -15,7 +15,10 @@
 //!   transaction first takes one transaction-scoped advisory lock: writers
 //!   queue exactly as on SQLite, across every instance sharing the store, and
 //!   each statement of the holder sees every earlier writer's commit. Every
-//!   invariant proven on SQLite keeps its proof. Reads never wait for it.
+//!   invariant proven on SQLite keeps its proof. Reads never wait for it;
+//! - catalog search: the same pre-folded tokens (`products.search_tokens`),
+//!   indexed by SQLite's FTS5 or by a Postgres GIN index over a `tsvector`,
+//!   queried with prefix terms ([`Dialect::product_search`]).
 
 use std::borrow::Cow;
 
@@ -61,6 +64,52 @@ impl Dialect {
             Self::Sqlite => Cow::Borrowed(sql),
             Self::Postgres => rewrite(sql, Rewrite::Placeholders),
         }
+    }
+
+    /// Products `p` matching the search bound as `?1` (the text
+    /// [`Dialect::search_terms`] builds): what to select from, and the
+    /// condition. Every term must be the prefix of one of the product's
+    /// tokens: what `comptoir_shared::search::matches` decides, answered by
+    /// an index. SQLite starts from the FTS5 matches (`CROSS JOIN` keeps
+    /// that order: without statistics its planner would rather walk every
+    /// product and look each one up); Postgres' planner chooses itself.
+    pub fn product_search(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Sqlite => (
+                "product_search CROSS JOIN products p ON p.id = product_search.product_id",
+                "product_search MATCH ?1",
+            ),
+            // The expression of the `products_search` GIN index, verbatim.
+            Self::Postgres => (
+                "products p",
+                "array_to_tsvector(string_to_array(p.search_tokens, ' ')) @@ CAST(CAST(?1 AS TEXT) AS tsquery)",
+            ),
+        }
+    }
+
+    /// The search text for [`Dialect::product_search`] from query tokens
+    /// (`comptoir_shared::search::tokens`, so only letters and digits):
+    /// every token as a prefix term, all required. `None` for no tokens
+    /// (no search: everything matches).
+    pub fn search_terms(self, tokens: &[String]) -> Option<String> {
+        if tokens.is_empty() {
+            return None;
+        }
+        // Quoted all the same, so no token can read as query syntax.
+        let terms: Vec<String> = match self {
+            Self::Sqlite => tokens
+                .iter()
+                .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
+                .collect(),
+            Self::Postgres => tokens
+                .iter()
+                .map(|t| format!("'{}':*", t.replace('\\', "\\\\").replace('\'', "''")))
+                .collect(),
+        };
+        Some(match self {
+            Self::Sqlite => terms.join(" AND "),
+            Self::Postgres => terms.join(" & "),
+        })
     }
 
     /// A migration's statement as this store takes it (its placeholders,
@@ -207,6 +256,36 @@ mod tests {
                 "CREATE TABLE t (at INTEGER NOT NULL, integers_seen integer, note TEXT DEFAULT 'INTEGER')"
             ),
             "CREATE TABLE t (at BIGINT NOT NULL, integers_seen BIGINT, note TEXT DEFAULT 'INTEGER')"
+        );
+    }
+
+    #[test]
+    fn search_terms_are_quoted_prefixes_all_required() {
+        let tokens = |words: &[&str]| words.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
+        assert_eq!(Dialect::Sqlite.search_terms(&[]), None);
+        assert_eq!(Dialect::Postgres.search_terms(&[]), None);
+        assert_eq!(
+            Dialect::Sqlite
+                .search_terms(&tokens(&["chemi", "lin"]))
+                .as_deref(),
+            Some("\"chemi\"* AND \"lin\"*")
+        );
+        assert_eq!(
+            Dialect::Postgres
+                .search_terms(&tokens(&["chemi", "lin"]))
+                .as_deref(),
+            Some("'chemi':* & 'lin':*")
+        );
+        // Not produced by the tokenizer, but harmless if ever given.
+        assert_eq!(
+            Dialect::Sqlite.search_terms(&tokens(&["a\"b"])).as_deref(),
+            Some("\"a\"\"b\"*")
+        );
+        assert_eq!(
+            Dialect::Postgres
+                .search_terms(&tokens(&["a'b\\"]))
+                .as_deref(),
+            Some("'a''b\\\\':*")
         );
     }
 

@@ -8,6 +8,7 @@
 use anyhow::Context as _;
 
 use crate::config::Config;
+use crate::dialect::Dialect;
 use crate::params;
 use crate::port::{Database, Executor};
 
@@ -100,7 +101,18 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261129130000_create_job_leases.sql",
         sql: include_str!("../../infra/migrations/20261129130000_create_job_leases.sql"),
     },
+    Migration {
+        version: SEARCH_INDEX,
+        name: "20261201090000_create_catalog_search.sql",
+        sql: include_str!("../../infra/migrations/20261201090000_create_catalog_search.sql"),
+    },
 ];
+
+/// The migration that added the catalog's search index and denormalised
+/// listing columns: a store migrated from before it has every product
+/// reindexed ([`crate::catalog::index::reindex_all`]) in the same transaction,
+/// as has a freshly seeded demo catalog.
+const SEARCH_INDEX: i64 = 20261201090000;
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");
 
@@ -153,7 +165,7 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
         .await?
         .int(0)?;
     for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
-        for statement in statements(migration.sql) {
+        for statement in statements_for(migration.sql, dialect) {
             tx.query(&dialect.migration(statement), &[])
                 .await
                 .with_context(|| format!("applying {}", migration.name))?;
@@ -170,6 +182,14 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
                 .await
                 .context("seeding the demo catalog")?;
         }
+    }
+    if current < SEARCH_INDEX {
+        // The tokens are computed in Rust (`comptoir_shared::search`), so
+        // no SQL file can fill them: every product already there (or just
+        // seeded) is indexed here, before the commit.
+        crate::catalog::index::reindex_all(tx.as_mut(), dialect)
+            .await
+            .context("indexing the catalog for search")?;
     }
     tx.commit().await.context("committing migrations")?;
     if let Some(setting) = dialect.after_migrating() {
@@ -192,9 +212,68 @@ pub fn statements(sql: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The statements of a migration that apply to `dialect`: a statement
+/// whose comment lines include exactly `-- sqlite only` or `-- postgres only`
+/// is kept for that store alone (DDL the two cannot share: SQLite's FTS5
+/// virtual table, Postgres' GIN index, a column collation); every other
+/// statement applies to both.
+pub fn statements_for(sql: &str, dialect: Dialect) -> impl Iterator<Item = &str> {
+    statements(sql).filter(move |statement| {
+        let marked = |marker: &str| statement.lines().any(|l| l.trim() == marker);
+        match dialect {
+            Dialect::Sqlite => !marked("-- postgres only"),
+            Dialect::Postgres => !marked("-- sqlite only"),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marked_statements_apply_to_their_store_only() {
+        let sql = "-- a file comment naming `-- sqlite only` in passing\n\
+                   CREATE TABLE both_stores (x TEXT);\n\
+                   -- why\n-- sqlite only\nCREATE VIRTUAL TABLE s USING fts5 (x);\n\
+                   -- postgres only\nCREATE INDEX p ON both_stores USING GIN (x);\n\
+                   ALTER TABLE both_stores ADD COLUMN y TEXT;\n";
+        let on = |dialect| {
+            statements_for(sql, dialect)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let (lite, pg) = (on(Dialect::Sqlite), on(Dialect::Postgres));
+        assert_eq!(lite.len(), 3);
+        assert_eq!(pg.len(), 3);
+        assert!(lite[1].ends_with("CREATE VIRTUAL TABLE s USING fts5 (x)"));
+        assert!(pg[1].ends_with("CREATE INDEX p ON both_stores USING GIN (x)"));
+        for both in [&lite, &pg] {
+            assert!(both[0].ends_with("CREATE TABLE both_stores (x TEXT)"));
+            assert!(both[2].starts_with("ALTER TABLE"));
+        }
+    }
+
+    #[test]
+    fn the_search_migration_differs_by_store_only_where_marked() {
+        let sql = MIGRATIONS
+            .iter()
+            .find(|m| m.version == SEARCH_INDEX)
+            .map(|m| m.sql)
+            .unwrap_or_default();
+        let lite: Vec<&str> = statements_for(sql, Dialect::Sqlite).collect();
+        let pg: Vec<&str> = statements_for(sql, Dialect::Postgres).collect();
+        assert_eq!(lite.len(), pg.len());
+        assert_eq!(lite.iter().filter(|s| s.contains("fts5")).count(), 1);
+        assert!(!pg.iter().any(|s| s.contains("fts5")));
+        assert_eq!(pg.iter().filter(|s| s.contains("GIN")).count(), 1);
+        assert!(!lite.iter().any(|s| s.contains("GIN")));
+        assert_eq!(
+            lite.iter().filter(|s| s.contains("name_key TEXT")).count(),
+            1
+        );
+        assert_eq!(pg.iter().filter(|s| s.contains("name_key TEXT")).count(), 1);
+    }
 
     #[test]
     fn splits_at_line_ending_semicolons_only() {

@@ -13,8 +13,11 @@
 //! on a second shop, a product page's latency idle and while waves of 100
 //! concurrent wrong sign-ins on 100 accounts (from 100 client addresses, so
 //! no throttle cuts the hashing short) run: password hashing must not stall
-//! the shop. A benchmark, not a test: it asserts nothing but that every call
-//! succeeded.
+//! the shop. Then the catalog at scale: the catalog routes ([`CATALOG_ROUTES`])
+//! on the demo catalog and on the demo plus 10 000 generated products
+//! (100 000 variants, `comptoir_host::seed`), on each store, side by side.
+//! `bench -- SECONDS catalog` runs only that last table. A benchmark, not a
+//! test: it asserts nothing but that every call succeeded.
 
 use std::time::{Duration, Instant};
 
@@ -36,6 +39,13 @@ struct Report {
 impl Report {
     fn rate(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn p99(&self) -> f64 {
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        let i = ((sorted.len() as f64 - 1.0) * 0.99).round() as usize;
+        sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     }
 
     fn print(mut self) {
@@ -158,9 +168,17 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "Comptoir bench: native host, {CONNECTIONS} connections, {seconds} s per scenario, all on 127.0.0.1"
     );
-    let measured = match measure_setups(&postgres, duration).await {
-        Ok(()) => signin_storm().await,
-        Err(e) => Err(e),
+    let only_catalog = std::env::args().nth(2).as_deref() == Some("catalog");
+    let measured = if only_catalog {
+        catalog_at_scale(&postgres, duration).await
+    } else {
+        match measure_setups(&postgres, duration).await {
+            Ok(()) => match signin_storm().await {
+                Ok(()) => catalog_at_scale(&postgres, duration).await,
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        }
     };
     if let Some(dir) = cluster {
         let _ = std::process::Command::new("bash")
@@ -388,6 +406,88 @@ async fn signin_storm() -> anyhow::Result<()> {
         p99 / idle_p99.max(f64::MIN_POSITIVE),
         took.as_secs_f64()
     );
+    Ok(())
+}
+
+/// The catalog routes measured at both catalog sizes, one row each: its
+/// name and the path requested (every product of the demo catalog is in
+/// both catalogs). A row more is one line more.
+const CATALOG_ROUTES: &[(&str, &str)] = &[
+    ("catalog list (JSON)", "/api/catalog/products"),
+    (
+        "search ?q=chemise lin",
+        "/api/catalog/products?q=chemise%20lin",
+    ),
+    (
+        "search + filters, by price",
+        "/api/catalog/products?q=coton&in_stock=true&max_price=9000&sort=price_asc",
+    ),
+    (
+        "catalog page 40, by name",
+        "/api/catalog/products?sort=name&page=40",
+    ),
+    ("product JSON", "/api/catalog/products/t-shirt-lin"),
+];
+
+/// Products added to the demo catalog for the large one.
+const GENERATED: usize = 10_000;
+
+/// The catalog routes on the demo catalog and on the demo catalog plus
+/// [`GENERATED`] products, on SQLite and on Postgres: req/s and p99 side by side.
+async fn catalog_at_scale(postgres: &str, duration: Duration) -> anyhow::Result<()> {
+    let mut table = Vec::new();
+    for (store, server) in [("SQLite", None), ("Postgres", Some(postgres))] {
+        let demo = spawn_on(
+            fresh_store_on(server).await?,
+            Config::from_lookup(|_| None)?,
+            true,
+        )
+        .await?;
+        let large = spawn_on(
+            fresh_store_on(server).await?,
+            Config::from_lookup(|_| None)?,
+            true,
+        )
+        .await?;
+        let started = Instant::now();
+        large.fill_catalog(GENERATED).await?;
+        println!(
+            "\n{store}: {GENERATED} products ({} variants) generated in {:.1} s",
+            GENERATED * 10,
+            started.elapsed().as_secs_f64()
+        );
+        for (route, path) in CATALOG_ROUTES {
+            let mut measured = Vec::new();
+            for app in [&demo, &large] {
+                // Warm up, then measure.
+                app.get(path).await?.expect::<Json>(200)?;
+                let report = load(route, duration, |_| async move {
+                    app.get(path).await?.expect::<Json>(200).map(drop)
+                })
+                .await?;
+                measured.push((report.rate(), report.p99()));
+            }
+            table.push((store, *route, measured));
+        }
+    }
+    println!(
+        "\ncatalog at scale, {CONNECTIONS} connections: demo catalog (30 products) vs demo + {GENERATED} products"
+    );
+    println!(
+        "{:<9} {:<28} {:>10} {:>9}   {:>10} {:>9}   {:>8}",
+        "store", "route", "demo /s", "p99 ms", "10k /s", "p99 ms", "10k/demo"
+    );
+    for (store, route, measured) in &table {
+        let (demo, large) = (measured[0], measured[1]);
+        println!(
+            "{store:<9} {route:<28} {:>10.0} {:>9.2}   {:>10.0} {:>9.2}   {:>7.2}x",
+            demo.0,
+            demo.1,
+            large.0,
+            large.1,
+            large.0 / demo.0.max(f64::MIN_POSITIVE)
+        );
+    }
     Ok(())
 }
 

@@ -1,50 +1,161 @@
 //! Catalog SQL.
 
 use comptoir_shared::Money;
-use comptoir_shared::catalog::{Availability, ProductSummary, Variant};
+use comptoir_shared::catalog::{Availability, CategoryCount, ProductSort, ProductSummary, Variant};
 use comptoir_shared::ids::{ProductId, Sku};
 
+use crate::dialect::Dialect;
 use crate::params;
-use crate::port::{Executor, Row};
+use crate::port::{Executor, Row, Value};
 
-/// A product card with the search tokens of its name, category and description.
-pub struct Card {
-    /// What the listing shows.
-    pub summary: ProductSummary,
-    /// `comptoir_shared::search::tokens` of its texts.
-    pub tokens: Vec<String>,
+/// A listing's filters, as bound to [`page`] and [`category_counts`].
+pub struct Filters<'a> {
+    /// [`Dialect::search_terms`] of the query's tokens; `None`: no search.
+    pub search: Option<&'a str>,
+    /// Lowest `price_from`, minor units.
+    pub min_price: Option<i64>,
+    /// Highest `price_from`, minor units.
+    pub max_price: Option<i64>,
+    /// Only products with a variant available now.
+    pub in_stock: bool,
 }
 
-/// Every published product, in display order, with its lowest price and
-/// whether any unit is available.
-pub async fn cards(db: &mut dyn Executor) -> anyhow::Result<Vec<Card>> {
-    let rows = db
-        .query(
-            "SELECT p.id, p.name, p.category, p.image, MIN(v.price_cents), \
-                    MAX(s.on_hand - s.reserved), p.description \
-             FROM products p JOIN variants v ON v.product_id = p.id JOIN stock s ON s.sku = v.sku \
-             WHERE p.published = 1 GROUP BY p.id, p.name, p.category, p.image, p.position, p.description \
-             ORDER BY p.position",
-            &[],
-        )
-        .await?;
+/// `FROM … WHERE …` of the published products `filters` keep, bound as
+/// [`bind`] lists them (`?1` and `?2`, and the search as `?{search_param}`):
+/// what the page and the counts share. A product without variants is never listed. Availability is
+/// live: a variant whose stock is all reserved cannot be bought.
+fn matching(dialect: Dialect, filters: &Filters<'_>, search_param: u8) -> String {
+    let (from, search) = match filters.search {
+        Some(_) => dialect.product_search(),
+        None => ("products p", ""),
+    };
+    let mut sql = format!(
+        "{from} WHERE p.published = 1 AND p.price_from IS NOT NULL \
+         AND (CAST(?1 AS BIGINT) IS NULL OR p.price_from >= ?1) \
+         AND (CAST(?2 AS BIGINT) IS NULL OR p.price_from <= ?2)"
+    );
+    // Only when asked: under an `OR`, a planner may build the whole
+    // stock's answer up front rather than ask per product.
+    if filters.in_stock {
+        sql.push_str(&format!(" AND {AVAILABLE}"));
+    }
+    if !search.is_empty() {
+        sql.push_str(" AND ");
+        sql.push_str(&search.replace("?1", &format!("?{search_param}")));
+    }
+    sql
+}
+
+/// Whether product `p` has a unit that can be bought now (as the listing
+/// always said: its best variant's stock minus reservations). A scalar
+/// subquery, asked per product: SQLite would turn an `EXISTS` into an `IN`
+/// over every variant's stock.
+const AVAILABLE: &str = "(SELECT MAX(s.on_hand - s.reserved) FROM variants v JOIN stock s ON s.sku = v.sku \
+                         WHERE v.product_id = p.id) > 0";
+
+/// The values of [`matching`]'s `?1` and `?2`: the price bounds (the
+/// search, if any, is bound last by each query).
+fn bind(filters: &Filters<'_>) -> Vec<Value> {
+    vec![
+        filters.min_price.map_or(Value::Null, Value::Integer),
+        filters.max_price.map_or(Value::Null, Value::Integer),
+    ]
+}
+
+/// One page of the published products `filters` keep in `category` (empty:
+/// all), in `sort` order (ties in the shop's order), with their lowest
+/// price and whether any unit is available: one indexed query.
+pub async fn page(
+    db: &mut dyn Executor,
+    dialect: Dialect,
+    filters: &Filters<'_>,
+    category: &str,
+    sort: ProductSort,
+    limit: u32,
+    offset: u64,
+) -> anyhow::Result<Vec<ProductSummary>> {
+    let order = match sort {
+        ProductSort::Featured => "p.position, p.id",
+        ProductSort::PriceAsc => "p.price_from, p.position, p.id",
+        ProductSort::PriceDesc => "p.price_from DESC, p.position, p.id",
+        ProductSort::Name => "p.name_key, p.position, p.id",
+    };
+    // The statement is assembled from constant parts only; every value is
+    // bound. Availability is asked of the page's rows only, outside the
+    // ordered, limited selection (else a planner may compute it for every
+    // product it sorts).
+    let sql = format!(
+        "SELECT p.id, p.name, p.category, p.image, p.price_from, \
+                CASE WHEN {AVAILABLE} THEN 1 ELSE 0 END \
+         FROM (SELECT p.id, p.name, p.category, p.image, p.price_from, p.position, p.name_key \
+               FROM {} AND (?3 = '' OR p.category = ?3) \
+               ORDER BY {order} LIMIT ?4 OFFSET ?5) p \
+         ORDER BY {order}",
+        matching(dialect, filters, 6)
+    );
+    let mut params = bind(filters);
+    params.extend([
+        Value::Text(category.to_owned()),
+        Value::from(i64::from(limit)),
+        Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)),
+    ]);
+    params.extend(filters.search.map(|s| Value::Text(s.to_owned())));
+    let rows = db.query(&sql, &params).await?;
     rows.iter()
         .map(|r| {
-            let summary = ProductSummary {
+            Ok(ProductSummary {
                 id: r.parse(0, ProductId::parse)?,
                 name: r.text(1)?.to_owned(),
                 category: r.text(2)?.to_owned(),
                 image: r.text(3)?.to_owned(),
                 price_from: Money::eur(r.int(4)?),
-                in_stock: r.int(5)? > 0,
-            };
-            let tokens = comptoir_shared::search::tokens(&format!(
-                "{} {} {}",
-                summary.name,
-                summary.category,
-                r.text(6)?
-            ));
-            Ok(Card { summary, tokens })
+                in_stock: r.int(5)? != 0,
+            })
+        })
+        .collect()
+}
+
+/// How many products are listed in each category, unfiltered, in the order
+/// the categories first appear in the shop: a handful of rows kept by
+/// [`super::index`].
+pub async fn listed_per_category(db: &mut dyn Executor) -> anyhow::Result<Vec<CategoryCount>> {
+    let rows = db
+        .query(
+            "SELECT category, products FROM catalog_categories ORDER BY first_position, category",
+            &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CategoryCount {
+                name: r.text(0)?.to_owned(),
+                count: u32::try_from(r.int(1)?)?,
+            })
+        })
+        .collect()
+}
+
+/// How many published products `filters` keep in each category, in the
+/// order the categories first appear in the shop: one grouped query.
+pub async fn category_counts(
+    db: &mut dyn Executor,
+    dialect: Dialect,
+    filters: &Filters<'_>,
+) -> anyhow::Result<Vec<CategoryCount>> {
+    let sql = format!(
+        "SELECT p.category, COUNT(*) FROM {} \
+         GROUP BY p.category ORDER BY MIN(p.position), p.category",
+        matching(dialect, filters, 3)
+    );
+    let mut params = bind(filters);
+    params.extend(filters.search.map(|s| Value::Text(s.to_owned())));
+    let rows = db.query(&sql, &params).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CategoryCount {
+                name: r.text(0)?.to_owned(),
+                count: u32::try_from(r.int(1)?)?,
+            })
         })
         .collect()
 }

@@ -1,15 +1,22 @@
 //! `GET /api/catalog/products`: the published catalog, searched, filtered,
 //! sorted and paged (see [`ProductQuery`]).
 //!
-//! Matching is done here rather than in SQL so search forgives accents,
-//! hyphens and plurals the same way on every database (the rules are in
-//! `comptoir_shared::search`); one query reads every published product's
-//! card, which stays cheap for a catalog of a few thousand products.
+//! The store does the work through its indexes, so a request costs the
+//! page it answers, not the catalog's size: two statements, one for the
+//! page (filtered, ordered along an index, `LIMIT`/`OFFSET`), one grouped
+//! count per category (without the category filter; the total is read from
+//! it), which for the unfiltered catalog is read from the counts kept when
+//! products are written. Search forgives accents, hyphens and plurals the same way on every
+//! store: products are tokenized once, when written
+//! (`comptoir_shared::search::tokens`, kept in `products.search_tokens` by
+//! [`super::index`]); the query's tokens must each start one of them, which
+//! SQLite answers with FTS5 prefix terms and Postgres with a GIN-indexed
+//! `tsvector` ([`crate::dialect::Dialect::product_search`]).
 
 use axum::Json;
 use axum::extract::State;
 use comptoir_shared::ApiError;
-use comptoir_shared::catalog::{CategoryCount, ProductPage, ProductQuery, ProductSort};
+use comptoir_shared::catalog::{ProductPage, ProductQuery};
 use comptoir_shared::search;
 
 use crate::error::AppResult;
@@ -54,61 +61,57 @@ pub async fn search(host: &Host, query: &ProductQuery) -> AppResult<ProductPage>
     {
         return Err(ApiError::validation("min_price", "above max_price").into());
     }
-    let cards = super::db::cards(&mut host.db.auto()).await?;
-    Ok(page(cards, query))
-}
-
-/// Applies the query to every published card (in the shop's order).
-fn page(cards: Vec<super::db::Card>, query: &ProductQuery) -> ProductPage {
-    let wanted = search::tokens(&query.q);
-    let mut matching: Vec<super::db::Card> = cards
-        .into_iter()
-        .filter(|c| {
-            let s = &c.summary;
-            search::matches(&wanted, &c.tokens)
-                && query.min_price.is_none_or(|min| s.price_from.amount >= min)
-                && query.max_price.is_none_or(|max| s.price_from.amount <= max)
-                && (!query.in_stock || s.in_stock)
-        })
-        .collect();
-    let mut categories: Vec<CategoryCount> = Vec::new();
-    for card in &matching {
-        match categories
-            .iter_mut()
-            .find(|c| c.name == card.summary.category)
-        {
-            Some(c) => c.count += 1,
-            None => categories.push(CategoryCount {
-                name: card.summary.category.clone(),
-                count: 1,
-            }),
-        }
-    }
-    if !query.category.is_empty() {
-        matching.retain(|c| c.summary.category == query.category);
-    }
-    match query.sort {
-        ProductSort::Featured => {}
-        ProductSort::PriceAsc => matching.sort_by_key(|c| c.summary.price_from.amount),
-        ProductSort::PriceDesc => {
-            matching.sort_by_key(|c| std::cmp::Reverse(c.summary.price_from.amount));
-        }
-        ProductSort::Name => matching.sort_by_key(|c| search::fold(&c.summary.name)),
-    }
+    let dialect = host.db.dialect();
+    let terms = dialect.search_terms(&search::tokens(&query.q));
+    let filters = super::db::Filters {
+        search: terms.as_deref(),
+        min_price: query.min_price,
+        max_price: query.max_price,
+        in_stock: query.in_stock,
+    };
     let (page, per_page) = (query.page(), query.per_page());
-    let total = u32::try_from(matching.len()).unwrap_or(u32::MAX);
-    let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
-    let items = matching
-        .into_iter()
-        .skip(skip)
-        .take(per_page as usize)
-        .map(|c| c.summary)
-        .collect();
-    ProductPage {
+    let offset = u64::from(page - 1) * u64::from(per_page);
+    let mut db = host.db.auto();
+    let unfiltered = terms.is_none()
+        && query.min_price.is_none()
+        && query.max_price.is_none()
+        && !query.in_stock;
+    let categories = if unfiltered {
+        super::db::listed_per_category(&mut db).await?
+    } else {
+        super::db::category_counts(&mut db, dialect, &filters).await?
+    };
+    let total = if query.category.is_empty() {
+        categories
+            .iter()
+            .map(|c| c.count)
+            .fold(0, u32::saturating_add)
+    } else {
+        categories
+            .iter()
+            .find(|c| c.name == query.category)
+            .map_or(0, |c| c.count)
+    };
+    // A page past the end is empty: no need to ask.
+    let items = if offset < u64::from(total) {
+        super::db::page(
+            &mut db,
+            dialect,
+            &filters,
+            &query.category,
+            query.sort,
+            per_page,
+            offset,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
+    Ok(ProductPage {
         items,
         total,
         page,
         per_page,
         categories,
-    }
+    })
 }

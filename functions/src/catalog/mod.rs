@@ -17,6 +17,7 @@ pub mod create_promotion;
 mod db;
 pub mod disable_promotion;
 pub mod get;
+pub mod index;
 pub mod list;
 pub mod promotions;
 pub mod save_product;

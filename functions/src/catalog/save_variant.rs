@@ -72,6 +72,8 @@ pub async fn handle(
         owner => owner.is_some(),
     };
     super::admin_db::save_variant(tx.as_mut(), &product, &sku, &body, exists).await?;
+    // Its price may have changed the product's lowest price.
+    super::index::refresh(tx.as_mut(), host.db.dialect(), &product).await?;
     let detail = format!(
         "{product}: {}{}",
         body.price.format_decimal(),

@@ -61,6 +61,8 @@ pub async fn handle(
         params![id.as_str(), body.published],
     )
     .await?;
+    // The listing's category counts count published products.
+    super::index::refresh(tx.as_mut(), host.db.dialect(), &id).await?;
     let detail = if body.published {
         "published"
     } else {

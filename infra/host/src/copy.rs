@@ -17,6 +17,10 @@
 //! side to name the first difference. Tables are read in pages along their
 //! primary key, so memory stays bounded whatever their size.
 //!
+//! The catalog's search index (SQLite's FTS5 table, Postgres' GIN index) is
+//! no table of the shop's: it is rebuilt in the target from the copied
+//! products before the commit.
+//!
 //! A target found with no tables is migrated first (outside the copy's
 //! transaction): a copy that then fails leaves it empty and current, ready
 //! for another try.
@@ -399,8 +403,11 @@ async fn seeded_rows() -> anyhow::Result<BTreeMap<String, Vec<Row>>> {
 /// Every table of the store's schema, by name.
 async fn tables_of(db: &dyn Database) -> anyhow::Result<Vec<String>> {
     let sql = match db.dialect() {
+        // Plain tables only: a virtual table (the FTS5 search index) and
+        // its shadow tables are an index, rebuilt after the copy.
         Dialect::Sqlite => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
+             AND name NOT LIKE 'sqlite_%' ORDER BY name"
         }
         Dialect::Postgres => {
             "SELECT table_name::text FROM information_schema.tables \
@@ -726,6 +733,11 @@ async fn copy_tables(
         }
         copied.push((table.clone(), rows, started.elapsed()));
     }
+    // The search index is not a table of the shop's (SQLite's FTS5 table is
+    // skipped, Postgres' index follows by itself): built from the copied rows.
+    comptoir_functions::catalog::index::rebuild(writing.as_mut(), target.dialect())
+        .await
+        .context("indexing the copied catalog for search")?;
     writing
         .commit()
         .await

@@ -10,6 +10,7 @@ pub mod api_docs;
 pub mod copy;
 pub mod http;
 pub mod manifest;
+pub mod seed;
 pub mod smtp;
 pub mod store;
 
