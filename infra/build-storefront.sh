@@ -53,8 +53,9 @@ hashed() {
     mv "$file" "$OUT/pkg/$name.$h.$ext"
     echo "$name.$h.$ext"
 }
-cp storefront/style.css "$OUT/pkg/style.css"
+cp storefront/style.css storefront/app.css "$OUT/pkg/"
 STYLE=$(hashed "$OUT/pkg/style.css")
+APPSTYLE=$(hashed "$OUT/pkg/app.css")
 for b in "${BUNDLES[@]}"; do
     source="$WASM/$b.wasm"
     case "$b" in comptoir_shop*) source="$WASM/islands/$b.wasm" ;; esac
@@ -72,7 +73,7 @@ for b in "${BUNDLES[@]}"; do
 done
 page() { # bundle, title
     local wasm="WASM_$1" boot="BOOT_$1"
-    sed -e "s/BUNDLE_WASM/${!wasm}/" -e "s/BOOT/${!boot}/" -e "s/STYLE/$STYLE/" -e "s/TITLE/$2/" storefront/index.html
+    sed -e "s/BUNDLE_WASM/${!wasm}/" -e "s/BOOT/${!boot}/" -e "s/APPSTYLE/$APPSTYLE/" -e "s/STYLE/$STYLE/" -e "s/TITLE/$2/" storefront/index.html
 }
 page comptoir_account "Comptoir — mon compte" > "$OUT/compte/index.html"
 page comptoir_admin "Comptoir — personnel" > "$OUT/admin/index.html"

@@ -246,3 +246,55 @@ async fn the_sitemap_lists_every_published_product_and_category_and_robots_names
     }
     Ok(())
 }
+
+/// gzip -9 size of some bytes (what the build's budget counts).
+fn gzipped(bytes: &[u8]) -> anyhow::Result<usize> {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("gzip")
+        .arg("-9c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("gzip's stdin"))?
+        .write_all(bytes)?;
+    Ok(child.wait_with_output()?.stdout.len())
+}
+
+#[tokio::test]
+async fn a_shop_page_first_load_stays_within_120_kb_gzip() -> anyhow::Result<()> {
+    const BUDGET: usize = 120 * 1024;
+    let dist = comptoir_e2e::workspace().join("dist");
+    anyhow::ensure!(
+        dist.join("assets.json").exists(),
+        "build the storefront first: infra/build-storefront.sh"
+    );
+    let app = spawn_app().await?;
+    let assets: Json = serde_json::from_slice(&std::fs::read(dist.join("assets.json"))?)?;
+    let file = |url: &str| std::fs::read(dist.join(url.trim_start_matches('/')));
+    let boot_url = assets["boot"].as_str().unwrap_or_default();
+    let boot = file(boot_url)?;
+    // The boot module names the bundle's glue and WebAssembly.
+    let imported: Vec<String> = String::from_utf8_lossy(&boot)
+        .split('"')
+        .filter(|s| s.starts_with("/pkg/"))
+        .map(str::to_owned)
+        .collect();
+    anyhow::ensure!(imported.len() == 2, "boot imports {imported:?}");
+    let mut files = gzipped(&file(assets["css"].as_str().unwrap_or_default())?)?;
+    files += gzipped(&boot)?;
+    for url in &imported {
+        files += gzipped(&file(url)?)?;
+    }
+    for path in ["/", "/?category=Hauts", "/produits/t-shirt-lin", "/en/"] {
+        let (status, _, html) = page(&app, path, None).await?;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains(boot_url), "{path} boots the shop bundle");
+        let total = gzipped(html.as_bytes())? + files;
+        println!("{path}: first load {total} B gzip (html + css + js + wasm)");
+        assert!(total <= BUDGET, "{path}: {total} B gzip, over {BUDGET} B");
+    }
+    Ok(())
+}

@@ -427,7 +427,22 @@ const CATALOG_ROUTES: &[(&str, &str)] = &[
         "/api/catalog/products?sort=name&page=40",
     ),
     ("product JSON", "/api/catalog/products/t-shirt-lin"),
+    ("catalog page (HTML)", "/"),
+    ("search page (HTML)", "/?q=chemise%20lin"),
+    ("product page (HTML)", "/produits/t-shirt-lin"),
 ];
+
+/// One call of a catalog route: JSON under `/api`, a server-rendered page
+/// (read whole) elsewhere; anything but 200 fails.
+async fn fetch(app: &TestApp, path: &str) -> anyhow::Result<()> {
+    if path.starts_with("/api") {
+        return app.get(path).await?.expect::<Json>(200).map(drop);
+    }
+    let response = app.http.get(format!("{}{path}", app.base)).send().await?;
+    anyhow::ensure!(response.status() == 200, "{path}: {}", response.status());
+    response.bytes().await?;
+    Ok(())
+}
 
 /// Products added to the demo catalog for the large one.
 const GENERATED: usize = 10_000;
@@ -460,11 +475,8 @@ async fn catalog_at_scale(postgres: &str, duration: Duration) -> anyhow::Result<
             let mut measured = Vec::new();
             for app in [&demo, &large] {
                 // Warm up, then measure.
-                app.get(path).await?.expect::<Json>(200)?;
-                let report = load(route, duration, |_| async move {
-                    app.get(path).await?.expect::<Json>(200).map(drop)
-                })
-                .await?;
+                fetch(app, path).await?;
+                let report = load(route, duration, |_| fetch(app, path)).await?;
                 measured.push((report.rate(), report.p99()));
             }
             table.push((store, *route, measured));

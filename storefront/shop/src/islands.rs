@@ -96,7 +96,12 @@ pub fn AddToCart(lang: Lang, variants: Vec<Variant>) -> impl IntoView {
                     <a href=lang.path(paths::CART)>{lang.pick("Voir le panier", "View cart")}</a>
                 </p>
             }.into_any(),
-            Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+            Err(e) => view! {
+                <p class="notice notice-error" role="alert">{text::shelf_refusal(&e).unwrap_or_else(|| lang.pick(
+                    "L'article n'a pas pu être ajouté au panier. Réessayez.",
+                    "The item could not be added to the cart. Try again.",
+                ).to_owned())}</p>
+            }.into_any(),
         })}
     }
 }
@@ -122,7 +127,7 @@ fn variant_option(v: &Variant, selected: RwSignal<Option<Sku>>) -> AnyView {
 /// Adds `wanted` units to what the cart already holds for `sku`.
 async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32) -> CallResult<()> {
     let id = cart.ensure().await?;
-    let current = api::cart(&id).await?;
+    let current: api::HeldCart = api::cart(&id).await?;
     let held = current
         .lines
         .iter()
@@ -130,7 +135,7 @@ async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32) -> CallResult<()> 
         .map_or(0, |l| l.quantity.get());
     let quantity =
         Quantity::parse(i64::from(held + wanted)).map_err(|e| CallError::Api(e.on("quantity")))?;
-    let updated = api::set_line(
+    let updated: api::HeldCart = api::set_line(
         &id,
         &SetCartLine {
             sku: sku.clone(),
@@ -138,7 +143,7 @@ async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32) -> CallResult<()> 
         },
     )
     .await?;
-    cart.show(&updated);
+    cart.show(&updated.id, updated.item_count);
     Ok(())
 }
 
@@ -193,19 +198,19 @@ pub fn CartView(lang: Lang) -> impl IntoView {
             if let Some(order) = abandoning {
                 let _ = api::abandon(&order).await;
             }
-            let loaded = match id {
+            let loaded: CallResult<Cart> = match id {
                 Some(id) => api::cart(&id).await,
                 None => api::create_cart().await,
             };
             if let Ok(c) = &loaded {
-                state.show(c);
+                state.show(&c.id, c.item_count);
             }
             cart.set(Some(loaded));
         });
     });
     let apply = move |result: CallResult<Cart>| match result {
         Ok(c) => {
-            state.show(&c);
+            state.show(&c.id, c.item_count);
             error.set(None);
             cart.set(Some(Ok(c)));
         }

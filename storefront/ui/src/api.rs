@@ -85,13 +85,35 @@ pub async fn product(id: &ProductId) -> CallResult<Product> {
     get(&format!("/api/catalog/products/{id}")).await
 }
 
-/// A new empty cart.
-pub async fn create_cart() -> CallResult<Cart> {
+/// What the mini-cart and "add to cart" read of a cart: any cart answer
+/// reads as one (the other fields are skipped), and a bundle that needs no
+/// more carries no code to parse more.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct HeldCart {
+    /// The cart.
+    pub id: CartId,
+    /// Units in it.
+    pub item_count: u32,
+    /// What it holds of each SKU.
+    pub lines: Vec<HeldLine>,
+}
+
+/// A line of a [`HeldCart`].
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct HeldLine {
+    /// The SKU.
+    pub sku: Sku,
+    /// Units of it.
+    pub quantity: comptoir_shared::ids::Quantity,
+}
+
+/// A new empty cart (a [`Cart`], or any view of it such as [`HeldCart`]).
+pub async fn create_cart<T: DeserializeOwned>() -> CallResult<T> {
     answer(Request::post("/api/carts").send().await).await
 }
 
-/// A cart, priced now.
-pub async fn cart(id: &CartId) -> CallResult<Cart> {
+/// A cart, priced now (a [`Cart`] or a [`HeldCart`]).
+pub async fn cart<T: DeserializeOwned>(id: &CartId) -> CallResult<T> {
     get(&format!("/api/carts/{id}")).await
 }
 
@@ -119,8 +141,8 @@ pub async fn remove_promo(id: &CartId, code: &PromoCode) -> CallResult<Cart> {
     .await
 }
 
-/// Sets a SKU's quantity in the cart.
-pub async fn set_line(id: &CartId, line: &SetCartLine) -> CallResult<Cart> {
+/// Sets a SKU's quantity in the cart (answered as a [`Cart`] or a [`HeldCart`]).
+pub async fn set_line<T: DeserializeOwned>(id: &CartId, line: &SetCartLine) -> CallResult<T> {
     send(Request::put(&format!("/api/carts/{id}/items")), line).await
 }
 

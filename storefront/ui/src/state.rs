@@ -3,7 +3,6 @@
 //! signed-in account, read from the session cookie through `/api/accounts/me`.
 
 use comptoir_shared::account::Account;
-use comptoir_shared::cart::Cart;
 use comptoir_shared::ids::CartId;
 use leptos::prelude::*;
 
@@ -40,8 +39,8 @@ impl CartState {
                 // The cart may have been forgotten meanwhile (its order just
                 // got paid): never bring it back.
                 let still = |s: &Self| s.id.get_untracked().as_ref() == Some(&id);
-                match crate::api::cart(&id).await {
-                    Ok(cart) if still(&state) => state.show(&cart),
+                match crate::api::cart::<crate::api::HeldCart>(&id).await {
+                    Ok(cart) if still(&state) => state.show(&cart.id, cart.item_count),
                     Ok(_) => {}
                     Err(_) if still(&state) => state.forget(),
                     Err(_) => {}
@@ -71,15 +70,15 @@ impl CartState {
         }
     }
 
-    /// Records a cart the functions answered with.
-    pub fn show(&self, cart: &Cart) {
-        if self.id.get_untracked().as_ref() != Some(&cart.id) {
+    /// Records a cart the functions answered with: its id and unit count.
+    pub fn show(&self, id: &CartId, item_count: u32) {
+        if self.id.get_untracked().as_ref() != Some(id) {
             if let Some(s) = storage() {
-                let _ = s.set_item(KEY, cart.id.as_str());
+                let _ = s.set_item(KEY, id.as_str());
             }
-            self.id.set(Some(cart.id.clone()));
+            self.id.set(Some(id.clone()));
         }
-        self.count.set(cart.item_count);
+        self.count.set(item_count);
     }
 
     /// Remembers that this cart became `order`, whose payment is now open.
@@ -113,8 +112,8 @@ impl CartState {
         if let Some(id) = self.id.get_untracked() {
             return Ok(id);
         }
-        let cart = crate::api::create_cart().await?;
-        self.show(&cart);
+        let cart: crate::api::HeldCart = crate::api::create_cart().await?;
+        self.show(&cart.id, cart.item_count);
         Ok(cart.id)
     }
 }

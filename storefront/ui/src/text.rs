@@ -175,41 +175,52 @@ fn field(name: &str) -> &'static str {
     }
 }
 
+/// What the shelf refused (sold out, fewer left, no longer sold) in words,
+/// or the network's silence; `None` for any other refusal. On its own so
+/// the product page's island need not carry every other message.
+pub fn shelf_refusal(e: &CallError) -> Option<String> {
+    let l = lang();
+    Some(match e {
+        CallError::Network(_) => l
+            .pick(
+                "La boutique ne répond pas. Vérifiez votre connexion et réessayez.",
+                "The shop is not answering. Check your connection and try again.",
+            )
+            .into(),
+        CallError::Api(ApiError::InsufficientStock { available: 0, .. }) => l
+            .pick(
+                "Cet article vient d'être épuisé.",
+                "This item has just sold out.",
+            )
+            .into(),
+        CallError::Api(ApiError::InsufficientStock { available, .. }) => l.pick(
+            format!("Il n'en reste que {available} en stock."),
+            format!("Only {available} left in stock."),
+        ),
+        CallError::Api(ApiError::UnknownSku { .. }) => l
+            .pick(
+                "Cet article n'est plus vendu.",
+                "This item is no longer sold.",
+            )
+            .into(),
+        CallError::Api(_) => return None,
+    })
+}
+
 /// What to tell the shopper when a call fails.
 pub fn error(e: &CallError) -> String {
     let l = lang();
-    let api = match e {
-        CallError::Network(_) => {
-            return l
-                .pick(
-                    "La boutique ne répond pas. Vérifiez votre connexion et réessayez.",
-                    "The shop is not answering. Check your connection and try again.",
-                )
-                .into();
-        }
-        CallError::Api(api) => api,
+    if let Some(said) = shelf_refusal(e) {
+        return said;
+    }
+    let CallError::Api(api) = e else {
+        return String::new();
     };
     match api {
         ApiError::Validation { field: f, .. } => l.pick(
             format!("Vérifiez {}.", field(f)),
             format!("Check {}.", field(f)),
         ),
-        ApiError::InsufficientStock { available: 0, .. } => l
-            .pick(
-                "Cet article vient d'être épuisé.",
-                "This item has just sold out.",
-            )
-            .into(),
-        ApiError::InsufficientStock { available, .. } => l.pick(
-            format!("Il n'en reste que {available} en stock."),
-            format!("Only {available} left in stock."),
-        ),
-        ApiError::UnknownSku { .. } => l
-            .pick(
-                "Cet article n'est plus vendu.",
-                "This item is no longer sold.",
-            )
-            .into(),
         ApiError::EmptyCart => l
             .pick("Votre panier est vide.", "Your cart is empty.")
             .into(),
