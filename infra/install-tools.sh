@@ -6,8 +6,9 @@
 # venv under .tools/, for the API fuzzing run), kubernetes-validate + jsonschema
 # (PyPI, in their own venv .tools/kube-venv, for the Kubernetes manifests'
 # check), and, with --browser (the test command), Debian's chromium +
-# chromium-driver for the browser test and postgresql for the API suite's
-# second store.
+# chromium-driver for the browser test, Lighthouse (npm, in its own prefix
+# .tools/lighthouse) for the shop pages' audits, and postgresql for the API
+# suite's second store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ BINARYEN_VERSION=132.0.0
 SCHEMATHESIS_VERSION=4.32.5
 KUBERNETES_VALIDATE_VERSION=1.37.0
 JSONSCHEMA_VERSION=4.26.0
+LIGHTHOUSE_VERSION=13.5.0
 TOOLS="$PWD/.tools"
 
 rustup target add wasm32-wasip2 wasm32-unknown-unknown >/dev/null
@@ -50,6 +52,13 @@ if [ "$(kube_tools)" != "$JSONSCHEMA_VERSION $KUBERNETES_VALIDATE_VERSION" ]; th
     python3 -m venv "$TOOLS/kube-venv"
     "$TOOLS/kube-venv/bin/pip" install --quiet --disable-pip-version-check \
         "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "jsonschema==$JSONSCHEMA_VERSION"
+fi
+
+if [ "${1:-}" = "--browser" ] && \
+   [ "$(node -p "require('$TOOLS/lighthouse/node_modules/lighthouse/package.json').version" 2>/dev/null)" != "$LIGHTHOUSE_VERSION" ]; then
+    echo "installing lighthouse $LIGHTHOUSE_VERSION from npm (into .tools/lighthouse)"
+    mkdir -p "$TOOLS/lighthouse"
+    npm install --prefix "$TOOLS/lighthouse" --no-save --no-audit --no-fund --silent "lighthouse@$LIGHTHOUSE_VERSION"
 fi
 
 if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1; then

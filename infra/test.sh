@@ -70,6 +70,9 @@ step "tests: unit, API (native host, fresh database) and browser (headless Chrom
 cargo build --workspace --bins
 cargo test --workspace
 
+step "Lighthouse: the shop's home, category and product pages (mobile, simulated throttling)"
+bash e2e/lighthouse/run.sh
+
 step "the API suite again, on Postgres (a throwaway cluster; the same test binaries)"
 PG_DIR=$(mktemp -d /tmp/comptoir-pg-XXXXXX)
 trap 'bash infra/postgres.sh stop "$PG_DIR"; summary' EXIT

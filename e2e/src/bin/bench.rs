@@ -16,7 +16,8 @@
 //! the shop. Then the catalog at scale: the catalog routes ([`CATALOG_ROUTES`])
 //! on the demo catalog and on the demo plus 10 000 generated products
 //! (100 000 variants, `comptoir_host::seed`), on each store, side by side.
-//! `bench -- SECONDS catalog` runs only that last table. A benchmark, not a
+//! Last, the Lighthouse figures of the shop pages (`e2e/lighthouse/run.sh`).
+//! `bench -- SECONDS catalog` runs only the catalog table. A benchmark, not a
 //! test: it asserts nothing but that every call succeeded.
 
 use std::time::{Duration, Instant};
@@ -174,7 +175,10 @@ async fn main() -> anyhow::Result<()> {
     } else {
         match measure_setups(&postgres, duration).await {
             Ok(()) => match signin_storm().await {
-                Ok(()) => catalog_at_scale(&postgres, duration).await,
+                Ok(()) => match catalog_at_scale(&postgres, duration).await {
+                    Ok(()) => lighthouse(),
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(e),
             },
             Err(e) => Err(e),
@@ -189,6 +193,31 @@ async fn main() -> anyhow::Result<()> {
     }
     // The shops' servers are tasks of this process: they end with it.
     measured.map(|()| std::process::exit(0))
+}
+
+/// The shop pages' Lighthouse figures (performance, LCP, CLS per page), by
+/// `e2e/lighthouse/run.sh`, when Lighthouse and the built storefront are
+/// there.
+fn lighthouse() -> anyhow::Result<()> {
+    let root = comptoir_e2e::workspace();
+    if !root
+        .join(".tools/lighthouse/node_modules/.bin/lighthouse")
+        .exists()
+        || !root.join("dist/assets.json").exists()
+    {
+        println!(
+            "\nLighthouse: skipped (run infra/install-tools.sh --browser and infra/build-storefront.sh)"
+        );
+        return Ok(());
+    }
+    println!(
+        "\nLighthouse 13, mobile, simulated throttling (targets: perf >= 95, LCP <= 1.5 s, CLS <= 0.05)"
+    );
+    let status = std::process::Command::new("bash")
+        .arg(root.join("e2e/lighthouse/run.sh"))
+        .status()?;
+    anyhow::ensure!(status.success(), "the Lighthouse audit failed");
+    Ok(())
 }
 
 /// The table: catalog list and product page req/s, checkouts/s, for one
