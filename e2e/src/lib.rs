@@ -588,7 +588,10 @@ impl TestApp {
     pub async fn fingerprint(&self) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
         let tables = match self.db.dialect() {
             Dialect::Sqlite => {
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                // Plain tables: the search index's virtual table and its
+                // shadow tables (binary pages) follow `products`, which is here.
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' ORDER BY name"
             }
             Dialect::Postgres => {
                 "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"

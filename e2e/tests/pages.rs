@@ -165,9 +165,15 @@ async fn the_product_json_ld_agrees_with_the_api_price_and_live_availability() -
 }
 
 #[tokio::test]
-async fn pages_carry_validators_and_a_shared_cache_policy() -> anyhow::Result<()> {
+async fn pages_and_catalog_json_carry_validators_and_a_shared_cache_policy() -> anyhow::Result<()> {
     let app = spawn_app().await?;
-    for path in ["/", "/produits/t-shirt-lin", "/en/panier"] {
+    for path in [
+        "/",
+        "/produits/t-shirt-lin",
+        "/en/panier",
+        "/api/catalog/products?q=lin",
+        "/api/catalog/products/t-shirt-lin",
+    ] {
         let (status, headers, _) = page(&app, path, None).await?;
         assert_eq!(status, 200, "{path}");
         assert_eq!(
@@ -178,7 +184,12 @@ async fn pages_carry_validators_and_a_shared_cache_policy() -> anyhow::Result<()
             header(&headers, "set-cookie").is_empty(),
             "{path}: no cookie"
         );
-        assert!(header(&headers, "content-security-policy").contains("script-src 'self'"));
+        let csp = header(&headers, "content-security-policy");
+        if path.starts_with("/api/") {
+            assert_eq!(csp, "default-src 'none'; frame-ancestors 'none'", "{path}");
+        } else {
+            assert!(csp.contains("script-src 'self'"), "{path}");
+        }
         let etag = header(&headers, "etag").to_owned();
         assert!(etag.starts_with('"') && etag.len() > 10, "{path}: {etag}");
         let (again, headers, body) = page(&app, path, Some(&etag)).await?;

@@ -18,6 +18,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backoffice;
+pub mod cache;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

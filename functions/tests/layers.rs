@@ -9,8 +9,8 @@ use std::path::Path;
 use comptoir_functions::LAYERS;
 
 /// The modules every context may use: not contexts.
-const GROUND: [&str; 8] = [
-    "config", "dialect", "edge", "error", "extract", "migrate", "openapi", "port",
+const GROUND: [&str; 9] = [
+    "cache", "config", "dialect", "edge", "error", "extract", "migrate", "openapi", "port",
 ];
 
 /// The crate's modules that `code` names as `crate::x` or in `crate::{x, …}`,

@@ -1,7 +1,8 @@
 //! `GET /api/catalog/products/{id}`: one product with its variants.
 
-use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use comptoir_shared::ApiError;
 use comptoir_shared::catalog::Product;
 use comptoir_shared::ids::ProductId;
@@ -21,18 +22,20 @@ use crate::port::Host;
     params(("id" = ProductId, Path, description = "The product's slug.")),
     security(()),
     responses(
-        (status = 200, description = "The product.", body = Product),
+        (status = 200, description = "The product, with an `ETag` and a short public `Cache-Control`.", body = Product),
+        (status = 304, description = "Not modified: `If-None-Match` names the product's current `ETag`."),
         (status = 404, description = "`not_found` (`product`): no published product has this slug.", body = ApiError),
     )
 )]
 pub async fn handle(
     _: crate::extract::NoQuery,
     State(host): State<Host>,
+    headers: HeaderMap,
     Path(raw): Path<String>,
-) -> AppResult<Json<Product>> {
+) -> AppResult<Response> {
     let id = ProductId::parse(&raw).map_err(|_| ApiError::not_found("product"))?;
     match read(&host, &id).await? {
-        Some(product) => Ok(Json(product)),
+        Some(product) => crate::cache::json(&headers, &product),
         None => Err(ApiError::not_found("product").into()),
     }
 }

@@ -13,8 +13,9 @@
 //! SQLite answers with FTS5 prefix terms and Postgres with a GIN-indexed
 //! `tsvector` ([`crate::dialect::Dialect::product_search`]).
 
-use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use comptoir_shared::ApiError;
 use comptoir_shared::catalog::{ProductPage, ProductQuery};
 use comptoir_shared::search;
@@ -39,15 +40,17 @@ use crate::port::Host;
     params(ProductQuery),
     security(()),
     responses(
-        (status = 200, description = "The page.", body = ProductPage),
+        (status = 200, description = "The page, with an `ETag` and a short public `Cache-Control`.", body = ProductPage),
+        (status = 304, description = "Not modified: `If-None-Match` names the page's current `ETag`."),
         (status = 422, description = "`validation`: `q` over 100 characters, `min_price` above `max_price`, or a parameter that does not parse.", body = ApiError),
     )
 )]
 pub async fn handle(
     State(host): State<Host>,
+    headers: HeaderMap,
     ApiQuery(query): ApiQuery<ProductQuery>,
-) -> AppResult<Json<ProductPage>> {
-    Ok(Json(search(&host, &query).await?))
+) -> AppResult<Response> {
+    crate::cache::json(&headers, &search(&host, &query).await?)
 }
 
 /// One page of the published catalog for `query` (the catalog page renders

@@ -5,10 +5,10 @@
 //! anything else, and `/sitemap.xml` and `/robots.txt`.
 //!
 //! A page reads no cookie and depends only on its URL and the catalog, so
-//! it carries an `ETag` and a short shared `Cache-Control` with
-//! `stale-while-revalidate`: a CDN or the browser serves repeats, and a
-//! matching `If-None-Match` gets 304. Personal parts (the cart, its count)
-//! are filled in by the browser's islands.
+//! it is answered like the catalog's JSON ([`crate::cache::public`]): an
+//! `ETag`, a short shared `Cache-Control` with `stale-while-revalidate`, 304
+//! on a matching `If-None-Match`. Personal parts (the cart, its count) are
+//! filled in by the browser's islands.
 
 mod sitemap;
 
@@ -23,15 +23,10 @@ use comptoir_shared::catalog::{ProductQuery, ProductSort};
 use comptoir_shared::ids::ProductId;
 use comptoir_shared::site;
 use comptoir_shop::{Assets, Document, Lang, Page};
-use sha2::{Digest, Sha256};
 
 use crate::catalog;
 use crate::error::AppResult;
 use crate::port::Host;
-
-/// How long any cache may serve a page without asking (availability shown
-/// on it is at most this old), then serve it stale while it revalidates.
-pub const PAGE_CACHE: &str = "public, max-age=60, stale-while-revalidate=600";
 
 struct Pages {
     host: Host,
@@ -212,26 +207,16 @@ fn answer(
         base_url: state.host.config.public_base_url.clone(),
         assets: state.assets.clone(),
     });
-    let etag = etag_of(html.as_bytes());
-    let fresh = status == StatusCode::OK && matches_etag(headers, &etag);
-    let mut response = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        (status, html).into_response()
-    };
-    let out = response.headers_mut();
-    out.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
+    let mut response = crate::cache::public(
+        headers,
+        status,
+        "text/html; charset=utf-8",
+        html.into_bytes(),
     );
-    out.insert(
+    response.headers_mut().insert(
         header::CONTENT_LANGUAGE,
         HeaderValue::from_static(lang.code()),
     );
-    out.insert(header::CACHE_CONTROL, HeaderValue::from_static(PAGE_CACHE));
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        out.insert(header::ETAG, value);
-    }
     page_headers(state, &mut response);
     response
 }
@@ -243,23 +228,6 @@ fn page_headers(state: &Pages, response: &mut Response) {
         site::PAGE_CSP,
         state.host.config.public_base_url.starts_with("https://"),
     );
-}
-
-/// A strong validator: the SHA-256 of the body, shortened.
-pub fn etag_of(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    format!("\"{}\"", hex::encode(&digest[..16]))
-}
-
-/// Whether `If-None-Match` names `etag` (or `*`).
-pub fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|v| v.trim().trim_start_matches("W/"))
-        .any(|v| v == "*" || v == etag)
 }
 
 #[cfg(test)]
@@ -284,19 +252,5 @@ mod tests {
         );
         assert_eq!(page_query(&format!("q={}", "a".repeat(300))).q.len(), 100);
         assert_eq!(page_query("prix_min=99999999999999999").min_price, None);
-    }
-
-    #[test]
-    fn if_none_match_is_compared_as_a_list() {
-        let etag = etag_of(b"page");
-        let mut headers = HeaderMap::new();
-        assert!(!matches_etag(&headers, &etag));
-        headers.insert(
-            header::IF_NONE_MATCH,
-            HeaderValue::from_str(&format!("\"other\", W/{etag}"))
-                .unwrap_or(HeaderValue::from_static("")),
-        );
-        assert!(matches_etag(&headers, &etag));
-        assert_ne!(etag_of(b"page"), etag_of(b"page!"));
     }
 }

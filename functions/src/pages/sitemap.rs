@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use comptoir_shared::catalog::ProductQuery;
 use comptoir_shop::Lang;
 
-use super::{PAGE_CACHE, Shared, page_headers};
+use super::{Shared, page_headers};
 use crate::catalog;
 use crate::error::AppResult;
 
@@ -75,7 +75,10 @@ fn text(state: &super::Pages, content_type: &'static str, body: String) -> Respo
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PAGE_CACHE));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(crate::cache::PUBLIC),
+    );
     page_headers(state, &mut response);
     response
 }
