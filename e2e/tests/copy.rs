@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use comptoir_e2e::{TestApp, fresh_store, spawn_on};
 use comptoir_functions::config::Config;
 use comptoir_functions::dialect::Dialect;
-use comptoir_functions::migrate::{MIGRATIONS, statements};
+use comptoir_functions::migrate::{MIGRATIONS, statements_for};
 use comptoir_functions::port::{Database, Value};
 use comptoir_host::copy::{CopyOptions, PAGE_ROWS, compare, copy};
 use comptoir_host::store::{NativeStore, Store};
@@ -260,7 +260,7 @@ async fn the_copy_refuses_a_source_whose_schema_is_not_current_unless_told_to_mi
     .await?;
     let (last, behind) = MIGRATIONS.split_last().ok_or(anyhow::anyhow!("none"))?;
     for migration in behind {
-        for statement in statements(migration.sql) {
+        for statement in statements_for(migration.sql, Dialect::Sqlite) {
             old.query(statement, &[]).await?;
         }
         old.query(

@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261201090000_create_catalog_search.sql",
         sql: include_str!("../../infra/migrations/20261201090000_create_catalog_search.sql"),
     },
+    Migration {
+        version: UPDATED_AT,
+        name: "20261202090000_add_product_updated_at.sql",
+        sql: include_str!("../../infra/migrations/20261202090000_add_product_updated_at.sql"),
+    },
 ];
 
 /// The migration that added the catalog's search index and denormalised
@@ -113,6 +118,10 @@ pub const MIGRATIONS: &[Migration] = &[
 /// reindexed ([`crate::catalog::index::reindex_all`]) in the same transaction,
 /// as has a freshly seeded demo catalog.
 const SEARCH_INDEX: i64 = 20261201090000;
+
+/// The migration that added `products.updated_at`: the products already
+/// there (or just seeded) are dated when it is applied.
+const UPDATED_AT: i64 = 20261202090000;
 
 const DEMO_CATALOG: &str = include_str!("../../infra/seed/demo_catalog.sql");
 
@@ -190,6 +199,13 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
         crate::catalog::index::reindex_all(tx.as_mut(), dialect)
             .await
             .context("indexing the catalog for search")?;
+    }
+    if current < UPDATED_AT {
+        tx.query(
+            "UPDATE products SET updated_at = ?1 WHERE updated_at = 0",
+            params![now_ms],
+        )
+        .await?;
     }
     tx.commit().await.context("committing migrations")?;
     if let Some(setting) = dialect.after_migrating() {

@@ -32,12 +32,14 @@ pub fn name_key(name: &str) -> String {
 }
 
 /// Recomputes one product's listing columns and search entry from its
-/// fields and variants, and the category counts (after the product, its
-/// publication or one of its variants changed).
+/// fields and variants, and the category counts, and dates the change
+/// (`now_ms`, the sitemap's `lastmod`): after the product, its publication
+/// or one of its variants changed.
 pub async fn refresh(
     tx: &mut dyn Executor,
     dialect: Dialect,
     id: &ProductId,
+    now_ms: i64,
 ) -> anyhow::Result<()> {
     let Some(row) = tx
         .optional(
@@ -51,10 +53,10 @@ pub async fn refresh(
     let (name, category, description) = (row.text(0)?, row.text(1)?, row.text(2)?);
     let tokens = search_tokens(name, category, description);
     tx.query(
-        "UPDATE products SET search_tokens = ?2, name_key = ?3, \
+        "UPDATE products SET search_tokens = ?2, name_key = ?3, updated_at = ?4, \
              price_from = (SELECT MIN(v.price_cents) FROM variants v WHERE v.product_id = products.id) \
          WHERE id = ?1",
-        params![id.as_str(), tokens.as_str(), name_key(name).as_str()],
+        params![id.as_str(), tokens.as_str(), name_key(name).as_str(), now_ms],
     )
     .await?;
     if dialect == Dialect::Sqlite {
