@@ -41,6 +41,8 @@ step "clippy, wasm32-wasip2 (functions and Spin components)"
 cargo clippy --target wasm32-wasip2 $(packages comptoir-shared comptoir-functions comptoir-spin-host "${COMPONENTS[@]}") -- -D warnings
 step "clippy, wasm32-unknown-unknown (storefront)"
 cargo clippy --target wasm32-unknown-unknown -p comptoir-shared -p comptoir-ui -p comptoir-shop -p comptoir-account -p comptoir-admin -- -D warnings
+# The shop as the browser gets it: its islands, woken (hydrate).
+cargo clippy --target wasm32-unknown-unknown -p comptoir-shop --features hydrate,cart-island -- -D warnings
 
 step "a shopper never downloads staff code"
 if cargo tree -p comptoir-shop -e normal --prefix none --target wasm32-unknown-unknown | grep -E '^comptoir-(functions|admin) '; then
