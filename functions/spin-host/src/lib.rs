@@ -4,7 +4,9 @@
 //! Spin variables for [`Config`], `wasi:http` outbound for [`HttpClient`], the
 //! WASI clock. Each component's
 //! `#[http_service]` entry calls [`serve`] with its context's router, which
-//! runs behind the same [`comptoir_functions::edge`] as on the native host.
+//! runs behind the same [`comptoir_functions::edge`] as on the native host
+//! (the shop's pages, HTML with their own headers, call [`serve_pages`]:
+//! not behind the API's edge, as on the native host).
 //!
 //! No per-request schema check: the job runner and the health probe apply
 //! migrations, and a request that fails (500) triggers one version read —
@@ -32,10 +34,39 @@ use spin_sdk::{pg, sqlite};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tower_service::Service as _;
 
-/// Runs one request through `router` with a Spin-backed [`Host`].
+/// Runs one request through `router`, behind the API's edge, with a
+/// Spin-backed [`Host`].
 pub async fn serve(
     request: spin_sdk::http::Request,
     router: fn(Host) -> axum::Router,
+) -> axum::response::Response {
+    serve_behind(request, router, Edge::Api).await
+}
+
+/// Runs one request for the shop's pages through `router`: GET pages that
+/// set their own headers (the page CSP, their cache policy) and answer
+/// their own 404 page, so not behind the API's edge (which would type every
+/// refusal as JSON).
+pub async fn serve_pages(
+    request: spin_sdk::http::Request,
+    router: fn(Host) -> axum::Router,
+) -> axum::response::Response {
+    serve_behind(request, router, Edge::Pages).await
+}
+
+/// What stands between a request and a router.
+#[derive(Clone, Copy)]
+enum Edge {
+    /// [`comptoir_functions::edge::guard`].
+    Api,
+    /// Nothing more: the pages' router sets its own headers.
+    Pages,
+}
+
+async fn serve_behind(
+    request: spin_sdk::http::Request,
+    router: fn(Host) -> axum::Router,
+    edge: Edge,
 ) -> axum::response::Response {
     // Spin keeps a component's stderr as its log; errors are logged there.
     let _ = tracing_subscriber::fmt()
@@ -53,14 +84,16 @@ pub async fn serve(
             let again = matches!(parts.method, http::Method::GET | http::Method::HEAD)
                 .then(|| http::Request::from_parts(parts.clone(), Body::from(body.clone())));
             let request = http::Request::from_parts(parts, Body::from(body));
-            let response = answer(&host, router, request, pg.as_ref()).await;
+            let response = answer(&host, router, edge, request, pg.as_ref()).await;
             if response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
                 return response;
             }
             let caught_up = catch_up(&host).await;
             settle(pg.as_ref()).await;
             match (caught_up, again) {
-                (Ok(true), Some(request)) => answer(&host, router, request, pg.as_ref()).await,
+                (Ok(true), Some(request)) => {
+                    answer(&host, router, edge, request, pg.as_ref()).await
+                }
                 (Err(e), _) => {
                     tracing::error!(error = format!("{e:#}"), "migrating after a failed request");
                     response
@@ -94,14 +127,15 @@ async fn settle(pg: Option<&SpinPg>) {
 async fn answer(
     host: &Host,
     router: fn(Host) -> axum::Router,
+    edge: Edge,
     request: http::Request<Body>,
     pg: Option<&SpinPg>,
 ) -> axum::response::Response {
-    let config = Arc::clone(&host.config);
-    let response = match comptoir_functions::edge::guard(router(host.clone()), config)
-        .call(request)
-        .await
-    {
+    let mut router = router(host.clone());
+    if let Edge::Api = edge {
+        router = comptoir_functions::edge::guard(router, Arc::clone(&host.config));
+    }
+    let response = match router.call(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     };
