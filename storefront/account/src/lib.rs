@@ -3,6 +3,10 @@
 //! portal (sign up / in / out, password, order history, returns, support
 //! thread, post-delivery survey).
 
+// Natively (tests, clippy) leptos is built with `ssr` for the functions,
+// whose async rendering types nest deeper than the default limit allows.
+#![recursion_limit = "256"]
+
 pub mod pages;
 
 use comptoir_ui::Bundle;

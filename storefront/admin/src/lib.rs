@@ -6,6 +6,10 @@
 //! guard. Pages are in [`pages`], the staff calls in [`api`], the SVG
 //! charts in [`chart`].
 
+// Natively (tests, clippy) leptos is built with `ssr` for the functions,
+// whose async rendering types nest deeper than the default limit allows.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod chart;
 pub mod pages;

@@ -42,12 +42,12 @@ pub fn AddToCart(lang: Lang, variants: Vec<Variant>) -> impl IntoView {
         .find(|v| v.availability.can_buy())
         .or(variants.first())
         .map(|v| v.sku.clone());
-    let selected = RwSignal::new(first);
+    let selected = RwSignal::new(first.clone());
     let quantity = RwSignal::new(1u32);
     let message = RwSignal::new(None::<Result<Variant, CallError>>);
     let options = variants
         .iter()
-        .map(|v| variant_option(v, selected))
+        .map(|v| variant_option(v, selected, first.as_ref()))
         .collect_view();
     let variants = StoredValue::new(variants);
     let current = move || {
@@ -77,7 +77,7 @@ pub fn AddToCart(lang: Lang, variants: Vec<Variant>) -> impl IntoView {
         </p>
         <label class="field field-inline">
             {lang.pick("Quantité", "Quantity")}
-            <input type="number" id="quantity" min="1" max=Quantity::MAX.to_string()
+            <input type="number" id="quantity" min="1" max=Quantity::MAX.to_string() value="1"
                 prop:value=move || quantity.get().to_string()
                 on:input=move |ev| {
                     if let Ok(n) = event_target_value(&ev).parse::<u32>() {
@@ -106,16 +106,19 @@ pub fn AddToCart(lang: Lang, variants: Vec<Variant>) -> impl IntoView {
     }
 }
 
-fn variant_option(v: &Variant, selected: RwSignal<Option<Sku>>) -> AnyView {
+/// One variant's radio button; `initial` is checked in the server's HTML
+/// too (a property alone would show only once the island is awake).
+fn variant_option(v: &Variant, selected: RwSignal<Option<Sku>>, initial: Option<&Sku>) -> AnyView {
     let sku = v.sku.clone();
     let checked = {
         let sku = sku.clone();
         move || selected.get().as_ref() == Some(&sku)
     };
     let out = !v.availability.can_buy();
+    let initially = initial == Some(&v.sku);
     view! {
         <label class="variant" class:variant-out=out>
-            <input type="radio" name="variant" value=sku.to_string() prop:checked=checked
+            <input type="radio" name="variant" value=sku.to_string() checked=initially prop:checked=checked
                 on:change=move |_| selected.set(Some(sku.clone()))/>
             <span>{v.label()}</span>
             <small>{text::availability(v.availability)}</small>
