@@ -309,3 +309,49 @@ async fn a_shop_page_first_load_stays_within_120_kb_gzip() -> anyhow::Result<()>
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn hostile_urls_get_a_page_never_a_panic_or_an_escape() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    // Past the end, up to the integer's limit: an empty listing.
+    for page_number in ["4294967295", "4294967296", "99999999999"] {
+        let (status, _, html) = page(&app, &format!("/?page={page_number}"), None).await?;
+        assert_eq!(status, 200, "page={page_number}");
+        assert!(html.contains("</html>"), "page={page_number}");
+    }
+    // A category that would open an HTML comment and a script inside the
+    // JSON-LD block: it stays data, and the page after it survives.
+    let (status, _, html) =
+        page(&app, "/?category=%3C!--%3Cscript%3E%3C%2Fscript%3E", None).await?;
+    assert_eq!(status, 200);
+    let data = structured_data(&html)?;
+    assert_eq!(
+        data.first()
+            .map(|d| d["itemListElement"][1]["name"].clone()),
+        Some(Json::from("<!--<script></script>"))
+    );
+    let block = html
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap_or_default();
+    assert!(!block.contains('<') && !block.contains('>'), "{block}");
+    assert!(html.contains("<footer"), "the body is still there");
+    // A slug that is not text, and a method pages do not take: page headers.
+    for (method, path, expected) in [
+        ("GET", "/produits/%FF", 404),
+        ("POST", "/", 405),
+        ("GET", "/en/produits/%C3%28", 404),
+    ] {
+        let response = app
+            .http
+            .request(method.parse()?, format!("{}{path}", app.base))
+            .send()
+            .await?;
+        assert_eq!(response.status().as_u16(), expected, "{method} {path}");
+        let csp = header(response.headers(), "content-security-policy").to_owned();
+        assert!(csp.contains("script-src 'self'"), "{method} {path}: {csp}");
+        assert_eq!(header(response.headers(), "x-frame-options"), "DENY");
+    }
+    Ok(())
+}

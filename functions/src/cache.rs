@@ -8,9 +8,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-/// How long any cache may serve a public answer without asking (the
-/// availability it shows is at most this old), then serve it stale while it
-/// revalidates.
+/// How long any cache may serve a public answer without asking (a minute),
+/// then how long it may still serve it while it revalidates in the
+/// background (ten more): the availability a cached page shows may be that
+/// old; the cart and checkout always ask the functions.
 pub const PUBLIC: &str = "public, max-age=60, stale-while-revalidate=600";
 
 /// A strong validator of `body`.

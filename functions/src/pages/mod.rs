@@ -53,7 +53,11 @@ pub fn assets_in(dir: impl AsRef<std::path::Path>) -> Assets {
 }
 
 /// The pages' router (GET and HEAD; any other method on a page is 405).
+/// Every answer it gives — pages, a failure, a 405 — carries the page CSP
+/// and the security headers (HSTS over https), unless it set the API's
+/// (the typed 404 under `/api`).
 pub fn router(host: Host, assets: Assets) -> Router {
+    let https = host.config.public_base_url.starts_with("https://");
     let state = Arc::new(Pages { host, assets });
     Router::new()
         .route("/", get(catalog_fr))
@@ -67,6 +71,21 @@ pub fn router(host: Host, assets: Assets) -> Router {
         .route("/robots.txt", get(sitemap::robots))
         .fallback(not_found)
         .with_state(state)
+        .layer(axum::middleware::map_response(
+            move |mut response: Response| async move {
+                if !response
+                    .headers()
+                    .contains_key(header::CONTENT_SECURITY_POLICY)
+                {
+                    crate::edge::insert_security_headers(
+                        response.headers_mut(),
+                        site::PAGE_CSP,
+                        https,
+                    );
+                }
+                response
+            },
+        ))
 }
 
 async fn catalog_fr(state: Shared, query: RawQuery, headers: HeaderMap) -> AppResult<Response> {
@@ -77,12 +96,15 @@ async fn catalog_en(state: Shared, query: RawQuery, headers: HeaderMap) -> AppRe
     listing(&state, Lang::En, query, &headers).await
 }
 
-async fn product_fr(state: Shared, id: Path<String>, headers: HeaderMap) -> AppResult<Response> {
-    product(&state, Lang::Fr, &id, &headers).await
+/// A slug that is not even text (`/produits/%FF`) is a product that does not exist.
+type Slug = Result<Path<String>, axum::extract::rejection::PathRejection>;
+
+async fn product_fr(state: Shared, id: Slug, headers: HeaderMap) -> AppResult<Response> {
+    product(&state, Lang::Fr, id.ok(), &headers).await
 }
 
-async fn product_en(state: Shared, id: Path<String>, headers: HeaderMap) -> AppResult<Response> {
-    product(&state, Lang::En, &id, &headers).await
+async fn product_en(state: Shared, id: Slug, headers: HeaderMap) -> AppResult<Response> {
+    product(&state, Lang::En, id.ok(), &headers).await
 }
 
 async fn cart_fr(state: Shared, headers: HeaderMap) -> Response {
@@ -110,10 +132,15 @@ async fn listing(
     ))
 }
 
-async fn product(state: &Pages, lang: Lang, raw: &str, headers: &HeaderMap) -> AppResult<Response> {
-    let found = match ProductId::parse(raw) {
-        Ok(id) => catalog::get::read(&state.host, &id).await?,
-        Err(_) => None,
+async fn product(
+    state: &Pages,
+    lang: Lang,
+    raw: Option<Path<String>>,
+    headers: &HeaderMap,
+) -> AppResult<Response> {
+    let found = match raw.map(|Path(raw)| ProductId::parse(&raw)) {
+        Some(Ok(id)) => catalog::get::read(&state.host, &id).await?,
+        _ => None,
     };
     Ok(match found {
         Some(p) => answer(state, lang, Page::Product(p), StatusCode::OK, headers),
@@ -147,6 +174,9 @@ async fn not_found(state: Shared, uri: Uri, headers: HeaderMap) -> Response {
     )
 }
 
+/// The highest page number a catalog page reads from its URL.
+const MAX_PAGE: u32 = 100_000;
+
 /// A catalog page's query, read leniently (a page never refuses its URL):
 /// the API's parameters, plus the form's prices in whole euros
 /// (`prix_min`, `prix_max`); unknown ones (`utm_source`…) ignored; a search
@@ -179,7 +209,15 @@ pub fn page_query(raw: &str) -> ProductQuery {
                     .find(|s| s.as_str() == value)
                     .unwrap_or_default();
             }
-            "page" => query.page = value.parse().ok().filter(|p| *p >= 1),
+            // Past any real catalog's end (an empty page), but never near
+            // the integer's limit.
+            "page" => {
+                query.page = value
+                    .parse()
+                    .ok()
+                    .filter(|p| *p >= 1)
+                    .map(|p: u32| p.min(MAX_PAGE))
+            }
             "per_page" => query.per_page = value.parse().ok(),
             _ => {}
         }
@@ -217,17 +255,7 @@ fn answer(
         header::CONTENT_LANGUAGE,
         HeaderValue::from_static(lang.code()),
     );
-    page_headers(state, &mut response);
     response
-}
-
-/// The page CSP and the shared security headers (HSTS over https).
-fn page_headers(state: &Pages, response: &mut Response) {
-    crate::edge::insert_security_headers(
-        response.headers_mut(),
-        site::PAGE_CSP,
-        state.host.config.public_base_url.starts_with("https://"),
-    );
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use comptoir_shared::catalog::ProductQuery;
 use comptoir_shop::Lang;
 
-use super::{Shared, page_headers};
+use super::Shared;
 use crate::catalog;
 use crate::error::AppResult;
 
@@ -62,7 +62,7 @@ pub(super) async fn sitemap(State(state): Shared) -> AppResult<Response> {
         }
     }
     xml.push_str("</urlset>\n");
-    Ok(text(&state, "application/xml; charset=utf-8", xml))
+    Ok(text("application/xml; charset=utf-8", xml))
 }
 
 /// `YYYY-MM-DD` (UTC) of a Unix-ms time; `None` for 0 (unknown).
@@ -83,10 +83,10 @@ pub(super) async fn robots(State(state): Shared) -> Response {
          \n\
          Sitemap: {base}/sitemap.xml\n"
     );
-    text(&state, "text/plain; charset=utf-8", body)
+    text("text/plain; charset=utf-8", body)
 }
 
-fn text(state: &super::Pages, content_type: &'static str, body: String) -> Response {
+fn text(content_type: &'static str, body: String) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -94,7 +94,6 @@ fn text(state: &super::Pages, content_type: &'static str, body: String) -> Respo
         header::CACHE_CONTROL,
         HeaderValue::from_static(crate::cache::PUBLIC),
     );
-    page_headers(state, &mut response);
     response
 }
 

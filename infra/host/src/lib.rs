@@ -255,16 +255,13 @@ fn static_files(dir: &Path, config: &Arc<Config>, https: bool) -> Router {
             },
         ),
     );
-    // An API path no function serves is a typed 404, behind the same edge;
-    // the API document (a `files` route in spin.toml) is the in-process one.
-    let no_route = axum::routing::any(comptoir_functions::error::no_route);
-    let api = Router::new()
-        .route(
-            comptoir_functions::openapi::DOCUMENT_PATH,
-            axum::routing::get(comptoir_functions::openapi::document),
-        )
-        .route("/api", no_route.clone())
-        .route("/api/{*rest}", no_route);
+    // The API document (a `files` route in spin.toml) is the in-process one,
+    // behind the API's edge. (Other unrouted API paths reach the pages
+    // function, which answers the typed 404.)
+    let api = Router::new().route(
+        comptoir_functions::openapi::DOCUMENT_PATH,
+        axum::routing::get(comptoir_functions::openapi::document),
+    );
     comptoir_functions::edge::guard(api, Arc::clone(config)).merge(pages)
 }
 

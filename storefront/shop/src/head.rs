@@ -139,8 +139,13 @@ pub fn Head(document: Document) -> impl IntoView {
         _ => None,
     };
     let ld = structured_data(&page, lang, &base_url).map(|data| {
-        // A data block, never run: `</` cannot close it early.
-        let text = data.to_string().replace("</", "<\\/");
+        // A data block, never run; with `<`, `>` and `&` as JSON escapes,
+        // no text (`</script>`, `<!--<script>`) can end or swallow it.
+        let text = data
+            .to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026");
         view! { <script type="application/ld+json" inner_html=text></script> }
     });
     let (title, description) = (page.title(lang), page.description(lang));

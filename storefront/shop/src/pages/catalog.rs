@@ -141,7 +141,7 @@ fn Results(page: ProductPage, query: ProductQuery) -> impl IntoView {
             },
         )
     };
-    let (previous, next) = (at(current.saturating_sub(1)), at(current + 1));
+    let (previous, next) = (at(current.saturating_sub(1)), at(current.saturating_add(1)));
     let count = l.pick(
         match total {
             0 => "Aucun produit ne correspond.".to_owned(),
