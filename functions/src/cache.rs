@@ -1,6 +1,7 @@
 //! Answers any cache may keep: what the public catalog serves (its JSON and
 //! the shop's pages) depends only on the URL and the catalog, so it carries
-//! a strong `ETag` (SHA-256 of the body, shortened) and a short shared
+//! a weak `ETag` (SHA-256 of the body, shortened; weak because a proxy or
+//! the native host may gzip the body it names) and a short shared
 //! `Cache-Control` with `stale-while-revalidate`; a matching
 //! `If-None-Match` gets `304 Not Modified` and no body.
 
@@ -14,10 +15,10 @@ use sha2::{Digest, Sha256};
 /// old; the cart and checkout always ask the functions.
 pub const PUBLIC: &str = "public, max-age=60, stale-while-revalidate=600";
 
-/// A strong validator of `body`.
+/// A weak validator of `body` (same content, whatever its encoding).
 pub fn etag_of(body: &[u8]) -> String {
     let digest = Sha256::digest(body);
-    format!("\"{}\"", hex::encode(&digest[..16]))
+    format!("W/\"{}\"", hex::encode(&digest[..16]))
 }
 
 /// Whether `If-None-Match` names `etag` (or `*`), weak or strong.
@@ -28,7 +29,7 @@ pub fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(|v| v.trim().trim_start_matches("W/"))
-        .any(|v| v == "*" || v == etag)
+        .any(|v| v == "*" || v == etag.trim_start_matches("W/"))
 }
 
 /// `body` with `status`, its type, `ETag` and the [`PUBLIC`] policy — or
@@ -75,7 +76,7 @@ mod tests {
         assert!(!matches_etag(&headers, &etag));
         headers.insert(
             header::IF_NONE_MATCH,
-            HeaderValue::from_str(&format!("\"other\", W/{etag}"))
+            HeaderValue::from_str(&format!("\"other\", {}", etag.trim_start_matches("W/")))
                 .unwrap_or(HeaderValue::from_static("")),
         );
         assert!(matches_etag(&headers, &etag));

@@ -17,14 +17,18 @@ pub fn Header() -> impl IntoView {
         _ => lang().pick("Mon compte", "My account"),
     };
     let switch = move |_| set_lang(lang().pick(Lang::En, Lang::Fr));
+    // The shop's pages carry their language in the URL: link to the one
+    // this area speaks.
+    let shop = move || lang().path(paths::CATALOG);
+    let cart_page = move || lang().path(paths::CART);
     view! {
         <a class="skip-link" href="#contenu">{t("Aller au contenu", "Skip to content")}</a>
         <header class="site-header">
-            <a href=paths::CATALOG rel=rel(paths::CATALOG) class="brand">"Comptoir"</a>
+            <a href=shop rel=rel(paths::CATALOG) class="brand">"Comptoir"</a>
             <nav aria-label=t("Navigation principale", "Main navigation")>
-                <a href=paths::CATALOG rel=rel(paths::CATALOG)>{t("Catalogue", "Catalogue")}</a>
+                <a href=shop rel=rel(paths::CATALOG)>{t("Catalogue", "Catalogue")}</a>
                 <a href=paths::ACCOUNT rel=rel(paths::ACCOUNT) id="account-link">{account_label}</a>
-                <a href=paths::CART rel=rel(paths::CART) class="mini-cart" id="mini-cart">
+                <a href=cart_page rel=rel(paths::CART) class="mini-cart" id="mini-cart">
                     {t("Panier", "Cart")} " "
                     <span class="badge">{move || cart.count.get()}</span>
                     <span class="sr-only">{t(" articles", " items")}</span>
