@@ -125,14 +125,7 @@ pub async fn listed_per_category(db: &mut dyn Executor) -> anyhow::Result<Vec<Ca
             &[],
         )
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CategoryCount {
-                name: r.text(0)?.to_owned(),
-                count: u32::try_from(r.int(1)?)?,
-            })
-        })
-        .collect()
+    counts(&rows)
 }
 
 /// How many published products `filters` keep in each category, in the
@@ -150,6 +143,11 @@ pub async fn category_counts(
     let mut params = bind(filters);
     params.extend(filters.search.map(|s| Value::Text(s.to_owned())));
     let rows = db.query(&sql, &params).await?;
+    counts(&rows)
+}
+
+/// `(category, count)` rows as the listing's counts.
+fn counts(rows: &[Row]) -> anyhow::Result<Vec<CategoryCount>> {
     rows.iter()
         .map(|r| {
             Ok(CategoryCount {
