@@ -43,9 +43,21 @@ failed=0
 printf '%-26s %6s %8s %7s %6s %6s %9s\n' page perf "LCP s" CLS a11y SEO "bytes"
 for path in / "/?category=Hauts" /produits/t-shirt-lin; do
     report="$WORK/report.json"
-    CHROME_PATH=/usr/bin/chromium "$LH" "$BASE$path" --quiet --output=json --output-path="$report" \
-        --only-categories=performance,accessibility,seo --chrome-flags="$FLAGS" >/dev/null 2>"$WORK/lighthouse.log" \
-        || { cat "$WORK/lighthouse.log" >&2; exit 1; }
+    # Lighthouse sometimes fails to record the trace of a load (NO_NAVSTART,
+    # a known flake of headless Chromium); such a run measured nothing, so it
+    # is tried again, up to three times, with a fresh profile.
+    for attempt in 1 2 3; do
+        rm -rf "$WORK/profile"
+        if CHROME_PATH=/usr/bin/chromium "$LH" "$BASE$path" --quiet --output=json --output-path="$report" \
+            --only-categories=performance,accessibility,seo --chrome-flags="$FLAGS" >/dev/null 2>"$WORK/lighthouse.log"; then
+            break
+        fi
+        if [ "$attempt" = 3 ] || ! grep -q "Runtime error encountered" "$WORK/lighthouse.log"; then
+            cat "$WORK/lighthouse.log" >&2
+            exit 1
+        fi
+        echo "  $path: Lighthouse could not record the load ($(grep -o '([A-Z_]*)' "$WORK/lighthouse.log" | head -1)); again" >&2
+    done
     node -e '
         const r = require(process.argv[1]);
         const c = r.categories, a = r.audits;
