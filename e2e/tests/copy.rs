@@ -40,12 +40,14 @@ fn config() -> anyhow::Result<Config> {
 async fn tables(store: &Store) -> anyhow::Result<BTreeMap<String, Vec<String>>> {
     let db = NativeStore::open(store).await?;
     let list = match db.dialect() {
-        // Not the FTS5 search index (a virtual table and its shadow tables).
+        // Not the search index, rebuilt by the copy (on SQLite an FTS5
+        // virtual table and its shadow tables).
         Dialect::Sqlite => {
             "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'"
         }
         Dialect::Postgres => {
-            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'"
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' \
+             AND table_name <> 'product_search'"
         }
     };
     let mut all = BTreeMap::new();

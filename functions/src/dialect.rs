@@ -16,11 +16,13 @@
 //!   queue exactly as on SQLite, across every instance sharing the store, and
 //!   each statement of the holder sees every earlier writer's commit. Every
 //!   invariant proven on SQLite keeps its proof. Reads never wait for it;
-//! - catalog search: the same pre-folded tokens (`products.search_tokens`),
+//! - catalog search: the same pre-folded tokens (`product_search.tokens`),
 //!   indexed by SQLite's FTS5 or by a Postgres GIN index over a `tsvector`,
 //!   queried with prefix terms ([`Dialect::product_search`]).
 
 use std::borrow::Cow;
+
+use comptoir_shared::lang::Lang;
 
 /// A store's SQL dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,23 +68,29 @@ impl Dialect {
         }
     }
 
-    /// Products `p` matching the search bound as `?1` (the text
-    /// [`Dialect::search_terms`] builds): what to select from, and the
-    /// condition. Every term must be the prefix of one of the product's
-    /// tokens: what `comptoir_shared::search::matches` decides, answered by
-    /// an index. SQLite starts from the FTS5 matches (`CROSS JOIN` keeps
-    /// that order: without statistics its planner would rather walk every
-    /// product and look each one up); Postgres' planner chooses itself.
-    pub fn product_search(self) -> (&'static str, &'static str) {
+    /// Products `p` whose search row in `lang` matches the search bound as
+    /// `?1` (the text [`Dialect::search_terms`] builds): what to select
+    /// from, and the condition. Every term must be the prefix of one of the
+    /// product's tokens in that language: what
+    /// `comptoir_shared::search::matches` decides, answered by an index.
+    /// SQLite starts from the FTS5 matches (`CROSS JOIN` keeps that order:
+    /// without statistics its planner would rather walk every product and
+    /// look each one up); Postgres' planner chooses itself. The language is
+    /// one of the shop's constant codes, written into the statement.
+    pub fn product_search(self, lang: Lang) -> (&'static str, String) {
+        let lang = lang.code();
         match self {
             Self::Sqlite => (
-                "product_search CROSS JOIN products p ON p.id = product_search.product_id",
-                "product_search MATCH ?1",
+                "product_search s CROSS JOIN products p ON p.id = s.product_id",
+                format!("product_search MATCH ?1 AND s.lang = '{lang}'"),
             ),
-            // The expression of the `products_search` GIN index, verbatim.
+            // The expression of the `product_search_tokens` GIN index, verbatim.
             Self::Postgres => (
-                "products p",
-                "array_to_tsvector(string_to_array(p.search_tokens, ' ')) @@ CAST(CAST(?1 AS TEXT) AS tsquery)",
+                "product_search s JOIN products p ON p.id = s.product_id",
+                format!(
+                    "array_to_tsvector(string_to_array(s.tokens, ' ')) @@ CAST(CAST(?1 AS TEXT) AS tsquery) \
+                     AND s.lang = '{lang}'"
+                ),
             ),
         }
     }

@@ -102,7 +102,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../infra/migrations/20261129130000_create_job_leases.sql"),
     },
     Migration {
-        version: SEARCH_INDEX,
+        version: 20261201090000,
         name: "20261201090000_create_catalog_search.sql",
         sql: include_str!("../../infra/migrations/20261201090000_create_catalog_search.sql"),
     },
@@ -111,13 +111,19 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261202090000_add_product_updated_at.sql",
         sql: include_str!("../../infra/migrations/20261202090000_add_product_updated_at.sql"),
     },
+    Migration {
+        version: SEARCH_INDEX,
+        name: "20261203090000_create_catalog_translations.sql",
+        sql: include_str!("../../infra/migrations/20261203090000_create_catalog_translations.sql"),
+    },
 ];
 
-/// The migration that added the catalog's search index and denormalised
-/// listing columns: a store migrated from before it has every product
-/// reindexed ([`crate::catalog::index::reindex_all`]) in the same transaction,
-/// as has a freshly seeded demo catalog.
-const SEARCH_INDEX: i64 = 20261201090000;
+/// The latest migration that changed the catalog's search index (the
+/// per-language index of the catalog translations; the listing columns
+/// before it): a store migrated from before it has every product
+/// reindexed ([`crate::catalog::index::rebuild`]) in the same
+/// transaction, as has a freshly seeded demo catalog.
+const SEARCH_INDEX: i64 = 20261203090000;
 
 /// The migration that added `products.updated_at`: the products already
 /// there (or just seeded) are dated when it is applied.
@@ -196,7 +202,7 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
         // The tokens are computed in Rust (`comptoir_shared::search`), so
         // no SQL file can fill them: every product already there (or just
         // seeded) is indexed here, before the commit.
-        crate::catalog::index::reindex_all(tx.as_mut(), dialect)
+        crate::catalog::index::rebuild(tx.as_mut())
             .await
             .context("indexing the catalog for search")?;
     }
@@ -274,7 +280,7 @@ mod tests {
     fn the_search_migration_differs_by_store_only_where_marked() {
         let sql = MIGRATIONS
             .iter()
-            .find(|m| m.version == SEARCH_INDEX)
+            .find(|m| m.version == 20261201090000)
             .map(|m| m.sql)
             .unwrap_or_default();
         let lite: Vec<&str> = statements_for(sql, Dialect::Sqlite).collect();

@@ -50,6 +50,8 @@ pub const JOBS_SECRET: &str = "jobs_secret";
     components(schemas(
         ApiError,
         comptoir_shared::catalog::ProductSort,
+        comptoir_shared::lang::Lang,
+        comptoir_shared::catalog_admin::Label,
         comptoir_shared::pricing::ShippingMethodCode,
         comptoir_shared::order::OrderStatus,
         comptoir_shared::refund::RefundStatus,

@@ -44,6 +44,42 @@ PRODUCTS = [
     ("bottines", "BOT", "Bottines en cuir", "Chaussures", 15900, ["Noir", "Camel"], ["37", "38", "39", "40", "41", "42"], "Cuir lisse, semelle cousue Goodyear."),
 ]
 
+# English names and descriptions, by product id; and the categories' names.
+ENGLISH = {
+    "t-shirt-lin": ("Linen T-shirt", "Washed linen, straight cut, made in Portugal."),
+    "t-shirt-coton-bio": ("Organic cotton T-shirt", "Organic cotton jersey, 180 g/m²."),
+    "mariniere": ("Breton striped top", "The Breton stripe, in heavy cotton."),
+    "chemise-oxford": ("Oxford shirt", "Oxford cloth, button-down collar."),
+    "chemise-lin": ("Linen shirt", "French linen, light for summer."),
+    "polo-pique": ("Piqué polo shirt", "Piqué knit, three-button placket."),
+    "sweat-col-rond": ("Crew-neck sweatshirt", "Brushed fleece, ribbed trims."),
+    "hoodie": ("Hooded sweatshirt", "Lined hood, kangaroo pocket."),
+    "pull-laine": ("Merino wool jumper", "Extra-fine merino, crew neck."),
+    "cardigan": ("Cardigan", "Ribbed knit, corozo buttons."),
+    "jean-droit": ("Straight-leg jeans", "13 oz denim, straight cut."),
+    "chino": ("Chino trousers", "Cotton twill, tapered cut."),
+    "short-lin": ("Linen shorts", "Elasticated waist, two pockets."),
+    "jupe-plissee": ("Pleated skirt", "Permanent pleats, midi length."),
+    "robe-ete": ("Summer dress", "Floral viscose, adjustable straps."),
+    "robe-chemise": ("Shirt dress", "Cotton poplin, tie belt."),
+    "robe-pull": ("Jumper dress", "Soft knit, high neck."),
+    "veste-travail": ("Work jacket", "The blue work jacket, in moleskin."),
+    "trench": ("Trench coat", "Water-repellent gabardine, belted."),
+    "cire": ("Raincoat", "The Breton raincoat, taped seams."),
+    "doudoune-legere": ("Light puffer jacket", "Recycled filling, packs into its own pocket."),
+    "casquette": ("Cap", "Washed cotton, adjustable size."),
+    "bonnet": ("Beanie", "Ribbed wool, turn-up."),
+    "echarpe": ("Wool scarf", "Lambswool, fringed."),
+    "tote-bag": ("Tote bag", "Heavy canvas, long handles."),
+    "ceinture-cuir": ("Leather belt", "Full-grain leather, brass buckle."),
+    "chaussettes": ("Socks (pack of 3)", "Combed cotton, reinforced heel."),
+    "espadrilles": ("Espadrilles", "Jute sole, made in the Basque Country."),
+    "baskets-toile": ("Canvas trainers", "Cotton canvas, vulcanised sole."),
+    "bottines": ("Leather ankle boots", "Smooth leather, Goodyear-welted sole."),
+}
+CATEGORIES_EN = {"Hauts": "Tops", "Maille": "Knitwear", "Bas": "Bottoms", "Robes": "Dresses",
+                 "Vestes": "Jackets", "Accessoires": "Accessories", "Chaussures": "Shoes"}
+
 def q(s):
     return "NULL" if s is None else "'" + s.replace("'", "''") + "'"
 
@@ -76,6 +112,10 @@ def main():
         (img_dir / f"{pid}.svg").write_text(svg(name, [COLOURS[c][1] for c in colours], cat))
         out.append(f"INSERT INTO products (id, name, description, category, image, position) VALUES "
                    f"({q(pid)}, {q(name)}, {q(desc)}, {q(cat)}, {q(image)}, {pos});")
+        # name_key is computed by the functions when they index the catalog.
+        en_name, en_desc = ENGLISH[pid]
+        out.append(f"INSERT INTO product_translations (product_id, lang, name, description) VALUES "
+                   f"({q(pid)}, 'en', {q(en_name)}, {q(en_desc)});")
         vpos = 0
         for colour in colours:
             for size in sizes:
@@ -90,6 +130,8 @@ def main():
                     out.append(f"INSERT INTO stock_movements (id, sku, kind, quantity, note, at) VALUES "
                                f"({q('seed-' + sku)}, {q(sku)}, 'receipt', {on_hand}, 'demo catalog', 0);")
                 vpos += 1
+    for cat, en in CATEGORIES_EN.items():
+        out.append(f"INSERT INTO category_translations (category, lang, name) VALUES ({q(cat)}, 'en', {q(en)});")
     # Promotion codes (times are unix ms; 1767225600000 = 2026-01-01, 1830297600000 = 2028-01-01).
     out += [
         "INSERT INTO promotions (code, kind, value, min_subtotal_cents, starts_at, ends_at, per_customer_limit, stackable, created_at) "

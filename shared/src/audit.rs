@@ -32,6 +32,8 @@ pub enum AuditAction {
     ProductUpdate,
     /// Created or changed a variant.
     VariantSave,
+    /// Changed a category's translations.
+    CategoryUpdate,
     /// Created a promotion code.
     PromotionCreate,
     /// Changed or disabled a promotion code.
@@ -52,7 +54,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::OrderStatus,
         Self::OrderNote,
         Self::RefundApprove,
@@ -64,6 +66,7 @@ impl AuditAction {
         Self::ProductCreate,
         Self::ProductUpdate,
         Self::VariantSave,
+        Self::CategoryUpdate,
         Self::PromotionCreate,
         Self::PromotionUpdate,
         Self::StaffCreate,
@@ -88,6 +91,7 @@ impl AuditAction {
             Self::ProductCreate => "product_create",
             Self::ProductUpdate => "product_update",
             Self::VariantSave => "variant_save",
+            Self::CategoryUpdate => "category_update",
             Self::PromotionCreate => "promotion_create",
             Self::PromotionUpdate => "promotion_update",
             Self::StaffCreate => "staff_create",
@@ -119,7 +123,7 @@ pub struct AuditEntry {
     pub actor_email: String,
     /// What was done.
     pub action: AuditAction,
-    /// To what: an order, refund, SKU, product, code, account or thread id.
+    /// To what: an order, refund, SKU, product, category, code, account or thread id.
     pub target: String,
     /// The particulars (new status, amount, delta…).
     pub detail: String,

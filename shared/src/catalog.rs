@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ProductId, Sku};
+use crate::lang::Lang;
 use crate::money::Money;
 
 /// What the shop can promise about a variant right now.
@@ -69,10 +70,12 @@ impl Availability {
 pub struct ProductSummary {
     /// Slug.
     pub id: ProductId,
-    /// Display name.
+    /// Display name, in the language asked for (French where untranslated).
     pub name: String,
-    /// Category name.
+    /// Category key: its French name, as `category=` filters by.
     pub category: String,
+    /// Category name in the language asked for.
+    pub category_label: String,
     /// Lowest variant price, VAT included.
     pub price_from: Money,
     /// Path of the main image.
@@ -87,12 +90,14 @@ pub struct ProductSummary {
 pub struct Product {
     /// Slug.
     pub id: ProductId,
-    /// Display name.
+    /// Display name, in the language asked for (French where untranslated).
     pub name: String,
-    /// Longer text.
+    /// Longer text, in the language asked for (French where untranslated).
     pub description: String,
-    /// Category name.
+    /// Category key: its French name, as `category=` filters by.
     pub category: String,
+    /// Category name in the language asked for.
+    pub category_label: String,
     /// Path of the main image.
     pub image: String,
     /// Every sellable variant, in display order.
@@ -203,7 +208,7 @@ pub struct ProductQuery {
     /// case, accents, hyphens and plurals do not matter; at most 100 characters.
     #[cfg_attr(feature = "openapi", param(max_length = 100))]
     pub q: String,
-    /// Only this category (its display name); empty for all.
+    /// Only this category (its key, the French name); empty for all.
     pub category: String,
     /// Lowest `price_from`, minor units.
     pub min_price: Option<i64>,
@@ -219,6 +224,20 @@ pub struct ProductQuery {
     /// Products per page (default 12; 1 to 48: more is served as 48).
     #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, maximum = 4_294_967_295_u64))]
     pub per_page: Option<u32>,
+    /// Language of names and descriptions (default `fr`).
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub lang: Lang,
+}
+
+/// Query of reads that carry catalog text (a product, a cart): its language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(default, deny_unknown_fields)]
+pub struct LangQuery {
+    /// Language of names and descriptions (default `fr`; French where untranslated).
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub lang: Lang,
 }
 
 impl ProductQuery {
@@ -239,8 +258,8 @@ impl ProductQuery {
             .clamp(1, Self::MAX_PER_PAGE)
     }
 
-    /// The query string the storefront sends and keeps in its own URL
-    /// (defaults left out).
+    /// The query string the storefront keeps in its own URL (defaults left
+    /// out; the language is not in it: a shop page has it in its path).
     pub fn to_query_string(&self) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if !self.q.trim().is_empty() {
@@ -292,8 +311,10 @@ fn encode(value: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryCount {
-    /// Display name.
+    /// Key: the French name, as `category=` filters by.
     pub name: String,
+    /// Name in the language asked for.
+    pub label: String,
     /// Matching products.
     pub count: u32,
 }
@@ -318,5 +339,14 @@ impl ProductPage {
     /// How many pages the query has (at least 1).
     pub fn pages(&self) -> u32 {
         self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+
+    /// The name, in the page's language, of the category whose key is
+    /// `key` (the key itself when the page does not list it).
+    pub fn category_label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.categories
+            .iter()
+            .find(|c| c.name == key)
+            .map_or(key, |c| c.label.as_str())
     }
 }

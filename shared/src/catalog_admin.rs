@@ -2,10 +2,13 @@
 //! variants; the bodies that create or change them; promotion listings.
 //! (The shopper's view is [`crate::catalog`].)
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::ValidationError;
 use crate::ids::{ProductId, Sku, string_newtype, typed_text};
+use crate::lang::Lang;
 use crate::money::{Currency, Money};
 use crate::pricing::{Promotion, TaxClass};
 
@@ -82,6 +85,59 @@ pub struct ProductInput {
     /// Listing order (default: after the others).
     #[serde(default)]
     pub position: Option<u32>,
+    /// Name and description in other languages, by code (`en`); a language
+    /// left out is served in French. Replaces the product's translations.
+    #[serde(default)]
+    pub translations: BTreeMap<Lang, ProductText>,
+}
+
+/// A product's name and description in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProductText {
+    /// Display name.
+    pub name: Label,
+    /// Longer text (empty: the French one is shown).
+    #[serde(default)]
+    pub description: Description,
+}
+
+/// Refuses a translation into French, the language of a product's or
+/// category's own text, under `field`.
+pub fn check_translations<T>(
+    translations: &BTreeMap<Lang, T>,
+) -> Result<(), (&'static str, ValidationError)> {
+    if translations.contains_key(&Lang::Fr) {
+        return Err((
+            "translations",
+            ValidationError("French is the text itself, not a translation".into()),
+        ));
+    }
+    Ok(())
+}
+
+/// Body of `PUT /api/catalog/admin/categories/{name}`: a category's name in
+/// other languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CategoryInput {
+    /// The category's name by language code (`en`); a language left out is
+    /// served in French. Replaces the category's translations.
+    pub translations: BTreeMap<Lang, Label>,
+}
+
+/// A category as admins see it: every category a product names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminCategory {
+    /// Its key: the French name products carry.
+    pub name: String,
+    /// Products in it, published or not.
+    pub products: u32,
+    /// Its name in other languages.
+    pub translations: BTreeMap<Lang, String>,
 }
 
 /// Body of `POST /api/catalog/admin/products/{id}/published`.
@@ -170,6 +226,8 @@ pub struct AdminProduct {
     pub published: bool,
     /// Listing order.
     pub position: i64,
+    /// Name and description in other languages.
+    pub translations: BTreeMap<Lang, ProductText>,
     /// Every variant, in display order.
     pub variants: Vec<AdminVariant>,
 }
@@ -208,5 +266,21 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(input.check().map_err(|(f, _)| f), Err("price"));
+        let input: ProductInput = serde_json::from_value(serde_json::json!({
+            "name": "T-shirt en lin", "category": "Hauts", "image": "/img/x.svg",
+            "translations": {"en": {"name": "Linen T-shirt"}}
+        }))
+        .unwrap();
+        assert_eq!(input.translations[&Lang::En].name.as_str(), "Linen T-shirt");
+        assert!(check_translations(&input.translations).is_ok());
+        let french: CategoryInput =
+            serde_json::from_value(serde_json::json!({"translations": {"fr": "Hauts"}})).unwrap();
+        assert!(check_translations(&french.translations).is_err());
+        assert!(
+            serde_json::from_value::<CategoryInput>(
+                serde_json::json!({"translations": {"de": "Oberteile"}})
+            )
+            .is_err()
+        );
     }
 }

@@ -12,6 +12,7 @@
 //!   [`catalog_admin`]: the catalog and promotions as admins edit them.
 //! - [`calendar`]: UTC days and ISO 8601 dates of unix-ms instants.
 //! - [`kpi`]: the back office's key figures and their pure arithmetic.
+//! - [`lang`]: the languages the shop speaks (French first, English).
 //! - [`text`]: the one rule for text people type (visible, no direction tricks).
 //!
 //! With the `openapi` feature (the functions turn it on; the browser bundles
@@ -33,6 +34,7 @@ pub mod error;
 pub mod ids;
 pub mod jobs;
 pub mod kpi;
+pub mod lang;
 pub mod money;
 pub mod note;
 pub mod notification;

@@ -5,10 +5,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::{ApplyPromoCode, Cart};
+use comptoir_shared::catalog::LangQuery;
 use comptoir_shared::ids::CartId;
 
 use crate::error::AppResult;
-use crate::extract::{ApiJson, path_id};
+use crate::extract::{ApiJson, ApiQuery, path_id};
 use crate::params;
 use crate::port::Host;
 
@@ -22,17 +23,17 @@ use crate::port::Host;
     tag = "cart",
     description = "Public (whoever holds the id). Adds a promotion code if it applies to the cart \
         as it is; otherwise says why and keeps nothing.",
-    params(("id" = CartId, Path, description = "The cart's id.")),
+    params(("id" = CartId, Path, description = "The cart's id."), LangQuery),
     request_body = ApplyPromoCode,
     security(()),
     responses(
         (status = 200, description = "The priced cart.", body = Cart),
         (status = 404, description = "`not_found` (`cart`).", body = ApiError),
-        (status = 422, description = "`promotion_refused`: the code does not apply (`refusal` says why); `validation`: not a code.", body = ApiError),
+        (status = 422, description = "`promotion_refused`: the code does not apply (`refusal` says why); `validation`: not a code; `validation` (`lang`): not a language the shop speaks.", body = ApiError),
     )
 )]
 pub async fn handle(
-    _: crate::extract::NoQuery,
+    ApiQuery(query): ApiQuery<LangQuery>,
     State(host): State<Host>,
     Path(raw): Path<String>,
     ApiJson(body): ApiJson<ApplyPromoCode>,
@@ -43,7 +44,7 @@ pub async fn handle(
     if !super::db::exists(tx.as_mut(), &id).await? {
         return Err(ApiError::not_found("cart").into());
     }
-    let lines: Vec<_> = super::db::lines(tx.as_mut(), &id)
+    let lines: Vec<_> = super::db::lines(tx.as_mut(), &id, query.lang)
         .await?
         .iter()
         .map(super::db::CartLineRow::quote_line)
@@ -67,7 +68,7 @@ pub async fn handle(
         params![id.as_str(), body.code.as_str(), now],
     )
     .await?;
-    let cart = super::db::priced(tx.as_mut(), &id, now).await?;
+    let cart = super::db::priced(tx.as_mut(), &id, query.lang, now).await?;
     tx.commit().await?;
     Ok(Json(cart))
 }

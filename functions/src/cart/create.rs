@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use comptoir_shared::cart::Cart;
+use comptoir_shared::lang::Lang;
 
 use crate::error::AppResult;
 use crate::params;
@@ -35,6 +36,6 @@ pub async fn handle(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(super::db::priced(&mut db, &id, now).await?),
+        Json(super::db::priced(&mut db, &id, Lang::default(), now).await?),
     ))
 }

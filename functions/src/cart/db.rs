@@ -5,6 +5,7 @@ use comptoir_shared::Money;
 use comptoir_shared::cart::{Cart, CartLine, RefusedCode};
 use comptoir_shared::catalog::Availability;
 use comptoir_shared::ids::{CartId, ProductId, PromoCode, Quantity, Sku};
+use comptoir_shared::lang::Lang;
 use comptoir_shared::pricing::{QuoteLine, ShippingMethodCode, TaxClass};
 
 use crate::params;
@@ -40,15 +41,22 @@ pub async fn exists(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<bool> 
         .is_some())
 }
 
-/// The cart's lines at today's prices, in the order they were added.
-pub async fn lines(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<Vec<CartLineRow>> {
+/// The cart's lines at today's prices, in the order they were added, with
+/// product names in `lang` (French where untranslated).
+pub async fn lines(
+    db: &mut dyn Executor,
+    id: &CartId,
+    lang: Lang,
+) -> anyhow::Result<Vec<CartLineRow>> {
     let rows = db
         .query(
-            "SELECT l.sku, l.quantity, p.id, p.name, p.image, v.size, v.colour, v.price_cents, \
+            "SELECT l.sku, l.quantity, p.id, COALESCE(t.name, p.name), p.image, v.size, v.colour, v.price_cents, \
                     s.on_hand - s.reserved, s.low_threshold, p.tax_class \
              FROM cart_lines l JOIN variants v ON v.sku = l.sku JOIN products p ON p.id = v.product_id \
-             JOIN stock s ON s.sku = l.sku WHERE l.cart_id = ?1 ORDER BY l.added_at, l.sku",
-            params![id.as_str()],
+             JOIN stock s ON s.sku = l.sku \
+             LEFT JOIN product_translations t ON t.product_id = p.id AND t.lang = ?2 \
+             WHERE l.cart_id = ?1 ORDER BY l.added_at, l.sku",
+            params![id.as_str(), lang.code()],
         )
         .await?;
     rows.iter()
@@ -93,10 +101,15 @@ pub async fn codes(db: &mut dyn Executor, id: &CartId) -> anyhow::Result<Vec<Pro
     .collect()
 }
 
-/// The cart as the shopper sees it, priced by the shared rules with its codes
-/// and standard shipping.
-pub async fn priced(db: &mut dyn Executor, id: &CartId, now_ms: i64) -> anyhow::Result<Cart> {
-    priced_with(db, id, ShippingMethodCode::default(), now_ms).await
+/// The cart as the shopper sees it in `lang`, priced by the shared rules
+/// with its codes and standard shipping.
+pub async fn priced(
+    db: &mut dyn Executor,
+    id: &CartId,
+    lang: Lang,
+    now_ms: i64,
+) -> anyhow::Result<Cart> {
+    priced_with(db, id, ShippingMethodCode::default(), lang, now_ms).await
 }
 
 /// The cart priced with a chosen shipping method.
@@ -104,9 +117,10 @@ pub async fn priced_with(
     db: &mut dyn Executor,
     id: &CartId,
     shipping: ShippingMethodCode,
+    lang: Lang,
     now_ms: i64,
 ) -> anyhow::Result<Cart> {
-    let rows = lines(db, id).await?;
+    let rows = lines(db, id, lang).await?;
     let codes = codes(db, id).await?;
     let quote_lines: Vec<QuoteLine> = rows.iter().map(CartLineRow::quote_line).collect();
     let quote = promotions::quote(db, &quote_lines, &codes, shipping, None, now_ms).await?;

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::Cart;
 use comptoir_shared::ids::CartId;
+use comptoir_shared::lang::Lang;
 use comptoir_shared::pricing::ShippingMethodCode;
 use serde::Deserialize;
 
@@ -12,11 +13,14 @@ use crate::error::AppResult;
 use crate::extract::{ApiQuery, path_id};
 use crate::port::Host;
 
-/// `?shipping=relay` prices the cart with that shipping method.
+/// `?shipping=relay` prices the cart with that shipping method;
+/// `?lang=en` names its products in English.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Options {
     shipping: Option<String>,
+    #[serde(default)]
+    lang: Lang,
 }
 
 /// Reads a cart.
@@ -32,12 +36,13 @@ pub struct Options {
     params(
         ("id" = CartId, Path, description = "The cart's id."),
         ("shipping" = Option<ShippingMethodCode>, Query, description = "Price with this shipping method (default `colissimo`)."),
+        ("lang" = Option<Lang>, Query, description = "Language of product names (default `fr`; French where untranslated)."),
     ),
     security(()),
     responses(
         (status = 200, description = "The priced cart.", body = Cart),
         (status = 404, description = "`not_found` (`cart`).", body = ApiError),
-        (status = 422, description = "`validation` (`shipping`): not a shipping method.", body = ApiError),
+        (status = 422, description = "`validation` (`shipping`, `lang`): not a shipping method, not a language the shop speaks.", body = ApiError),
     )
 )]
 pub async fn handle(
@@ -56,6 +61,6 @@ pub async fn handle(
         return Err(ApiError::not_found("cart").into());
     }
     Ok(Json(
-        super::db::priced_with(&mut db, &id, shipping, host.clock.now_ms()).await?,
+        super::db::priced_with(&mut db, &id, shipping, options.lang, host.clock.now_ms()).await?,
     ))
 }

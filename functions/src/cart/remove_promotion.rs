@@ -4,11 +4,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::Cart;
+use comptoir_shared::catalog::LangQuery;
 use comptoir_shared::ids::CartId;
 use comptoir_shared::ids::PromoCode;
 
 use crate::error::AppResult;
-use crate::extract::path_id;
+use crate::extract::{ApiQuery, path_id};
 use crate::params;
 use crate::port::Host;
 
@@ -24,16 +25,17 @@ use crate::port::Host;
     params(
         ("id" = CartId, Path, description = "The cart's id."),
         ("code" = PromoCode, Path, description = "The code to drop."),
+        LangQuery,
     ),
     security(()),
     responses(
         (status = 200, description = "The priced cart.", body = Cart),
         (status = 404, description = "`not_found` (`cart`).", body = ApiError),
-        (status = 422, description = "`validation` (`code`): not a promotion code.", body = ApiError),
+        (status = 422, description = "`validation` (`code`): not a promotion code; `validation` (`lang`): not a language the shop speaks.", body = ApiError),
     )
 )]
 pub async fn handle(
-    _: crate::extract::NoQuery,
+    ApiQuery(query): ApiQuery<LangQuery>,
     State(host): State<Host>,
     Path((raw, code)): Path<(String, String)>,
 ) -> AppResult<Json<Cart>> {
@@ -49,7 +51,7 @@ pub async fn handle(
         params![id.as_str(), code.as_str()],
     )
     .await?;
-    let cart = super::db::priced(tx.as_mut(), &id, now).await?;
+    let cart = super::db::priced(tx.as_mut(), &id, query.lang, now).await?;
     tx.commit().await?;
     Ok(Json(cart))
 }

@@ -4,10 +4,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::{Cart, SetCartLine};
+use comptoir_shared::catalog::LangQuery;
 use comptoir_shared::ids::CartId;
 
 use crate::error::AppResult;
-use crate::extract::{ApiJson, path_id};
+use crate::extract::{ApiJson, ApiQuery, path_id};
 use crate::params;
 use crate::port::Host;
 
@@ -21,18 +22,18 @@ use crate::port::Host;
     tag = "cart",
     description = "Public (whoever holds the id). Sets how many units of a SKU the cart holds, \
         within what is available now.",
-    params(("id" = CartId, Path, description = "The cart's id.")),
+    params(("id" = CartId, Path, description = "The cart's id."), LangQuery),
     request_body = SetCartLine,
     security(()),
     responses(
         (status = 200, description = "The priced cart.", body = Cart),
         (status = 404, description = "`not_found` (`cart`).", body = ApiError),
         (status = 409, description = "`insufficient_stock`: fewer units are available (`available`).", body = ApiError),
-        (status = 422, description = "`unknown_sku`: the SKU is not sold here; `validation`: a field is invalid.", body = ApiError),
+        (status = 422, description = "`unknown_sku`: the SKU is not sold here; `validation`: a field is invalid; `validation` (`lang`): not a language the shop speaks.", body = ApiError),
     )
 )]
 pub async fn handle(
-    _: crate::extract::NoQuery,
+    ApiQuery(query): ApiQuery<LangQuery>,
     State(host): State<Host>,
     Path(raw): Path<String>,
     ApiJson(body): ApiJson<SetCartLine>,
@@ -68,7 +69,7 @@ pub async fn handle(
         params![id.as_str(), now],
     )
     .await?;
-    let cart = super::db::priced(tx.as_mut(), &id, now).await?;
+    let cart = super::db::priced(tx.as_mut(), &id, query.lang, now).await?;
     tx.commit().await?;
     Ok(Json(cart))
 }

@@ -1,10 +1,16 @@
 //! Catalog SQL for admins: every product with its variants and shelves, and
 //! the writes behind the admin routes.
 
+use std::collections::BTreeMap;
+
 use anyhow::Context as _;
 use comptoir_shared::Money;
-use comptoir_shared::catalog_admin::{AdminProduct, AdminVariant, ProductInput, VariantInput};
+use comptoir_shared::catalog_admin::{
+    AdminCategory, AdminProduct, AdminVariant, Description, Label, ProductInput, ProductText,
+    VariantInput,
+};
 use comptoir_shared::ids::{ProductId, Sku};
+use comptoir_shared::lang::Lang;
 use comptoir_shared::pricing::TaxClass;
 
 use crate::params;
@@ -35,6 +41,23 @@ async fn product(db: &mut dyn Executor, r: &Row) -> anyhow::Result<AdminProduct>
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut translations = BTreeMap::new();
+    for t in db
+        .query(
+            "SELECT lang, name, description FROM product_translations WHERE product_id = ?1",
+            params![id.as_str()],
+        )
+        .await?
+    {
+        let Some(lang) = Lang::from_code(t.text(0)?) else {
+            continue;
+        };
+        let text = ProductText {
+            name: Label::parse(t.text(1)?).context("stored translated name")?,
+            description: Description::parse(t.text(2)?).context("stored translated description")?,
+        };
+        translations.insert(lang, text);
+    }
     Ok(AdminProduct {
         id,
         name: r.text(1)?.to_owned(),
@@ -44,6 +67,7 @@ async fn product(db: &mut dyn Executor, r: &Row) -> anyhow::Result<AdminProduct>
         tax_class: TaxClass::parse(r.text(5)?).context("stored tax class")?,
         published: r.int(6)? != 0,
         position: r.int(7)?,
+        translations,
         variants,
     })
 }
@@ -113,6 +137,81 @@ pub async fn save_product(
                 input.published,
                 position
             ],
+        )
+        .await?;
+    }
+    tx.query(
+        "DELETE FROM product_translations WHERE product_id = ?1",
+        params![id.as_str()],
+    )
+    .await?;
+    for (lang, text) in &input.translations {
+        // `name_key` is set by the index refresh that follows every save.
+        tx.query(
+            "INSERT INTO product_translations (product_id, lang, name, description) \
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                id.as_str(),
+                lang.code(),
+                text.name.as_str(),
+                text.description.as_str()
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every category a product names (published or not), with its product
+/// count and translations, in the shop's order.
+pub async fn categories(db: &mut dyn Executor) -> anyhow::Result<Vec<AdminCategory>> {
+    let rows = db
+        .query(
+            "SELECT category, COUNT(*) FROM products GROUP BY category ORDER BY MIN(position), category",
+            &[],
+        )
+        .await?;
+    let translations = db
+        .query(
+            "SELECT category, lang, name FROM category_translations",
+            &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let name = r.text(0)?;
+            let mut names = BTreeMap::new();
+            for t in &translations {
+                if t.text(0)? == name
+                    && let Some(lang) = Lang::from_code(t.text(1)?)
+                {
+                    names.insert(lang, t.text(2)?.to_owned());
+                }
+            }
+            Ok(AdminCategory {
+                name: name.to_owned(),
+                products: u32::try_from(r.int(1)?)?,
+                translations: names,
+            })
+        })
+        .collect()
+}
+
+/// Replaces a category's translations.
+pub async fn save_category(
+    tx: &mut dyn Executor,
+    category: &str,
+    translations: &BTreeMap<Lang, Label>,
+) -> anyhow::Result<()> {
+    tx.query(
+        "DELETE FROM category_translations WHERE category = ?1",
+        params![category],
+    )
+    .await?;
+    for (lang, name) in translations {
+        tx.query(
+            "INSERT INTO category_translations (category, lang, name) VALUES (?1, ?2, ?3)",
+            params![category, lang.code(), name.as_str()],
         )
         .await?;
     }

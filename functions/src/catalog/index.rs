@@ -1,28 +1,35 @@
 //! The catalog's search index and listing columns, kept in step with the
 //! products in the same transaction as every write that changes them.
 //!
-//! A product row carries what the listing filters and orders by, computed
-//! once when it is written rather than on every request: `search_tokens`
-//! (`comptoir_shared::search::tokens` of its name, category and
-//! description, space-separated), `name_key` (its folded name, the A-to-Z
-//! order) and `price_from` (its lowest variant price). On SQLite the tokens
-//! are also the one row of the product in the FTS5 table `product_search`;
-//! on Postgres the GIN index over `search_tokens` follows by itself.
+//! What the listing filters and orders by is computed once, when a product
+//! is written, rather than on every request:
+//! - `product_search`: one row per product and language the shop speaks,
+//!   the `comptoir_shared::search::tokens` of its name, category and
+//!   description in that language (French for what is not translated),
+//!   space-separated; on SQLite an FTS5 table, on Postgres a table with a
+//!   GIN index. A search reads its shopper's language only, so a prefix
+//!   never matches across languages.
+//! - `products.name_key`, `product_translations.name_key`: the folded
+//!   names, the A-to-Z order in each language;
+//! - `products.price_from`: the lowest variant price.
+//!
 //! The unfiltered listing's category counts are kept in
-//! `catalog_categories`, recounted by the same writes.
-//! Availability is not stored: it moves with every reservation, and the
-//! listing reads it live from `stock`.
+//! `catalog_categories`, recounted by the same writes. Availability is not
+//! stored: it moves with every reservation, and the listing reads it live
+//! from `stock`.
+
+use std::collections::BTreeMap;
 
 use comptoir_shared::ids::ProductId;
+use comptoir_shared::lang::Lang;
 use comptoir_shared::search;
 
-use crate::dialect::Dialect;
 use crate::params;
-use crate::port::Executor;
+use crate::port::{Executor, Row};
 
-/// `search_tokens` of a product: the tokens of its texts, space-separated.
-pub fn search_tokens(name: &str, category: &str, description: &str) -> String {
-    search::tokens(&format!("{name} {category} {description}")).join(" ")
+/// The tokens of a product's texts, space-separated.
+pub fn search_tokens(texts: &[&str]) -> String {
+    search::tokens(&texts.join(" ")).join(" ")
 }
 
 /// `name_key` of a product: its folded name (lower case, no accents), by
@@ -31,47 +38,177 @@ pub fn name_key(name: &str) -> String {
     search::fold(name)
 }
 
-/// Recomputes one product's listing columns and search entry from its
-/// fields and variants, and the category counts, and dates the change
-/// (`now_ms`, the sitemap's `lastmod`): after the product, its publication
-/// or one of its variants changed.
-pub async fn refresh(
+/// A product's texts as written: its own (French) and its translations.
+#[derive(Debug, Default)]
+struct Texts {
+    name: String,
+    category: String,
+    description: String,
+    /// Translated name and description (empty: the French one), by language.
+    translations: BTreeMap<Lang, (String, String)>,
+    /// The category's name by language.
+    category_names: BTreeMap<Lang, String>,
+}
+
+impl Texts {
+    /// What a search in `lang` matches: the texts in that language, French
+    /// for what is not translated.
+    fn tokens(&self, lang: Lang) -> String {
+        let (name, description) = match self.translations.get(&lang) {
+            Some((name, d)) if d.is_empty() => (name, &self.description),
+            Some((name, description)) => (name, description),
+            None => (&self.name, &self.description),
+        };
+        let category = self.category_names.get(&lang).unwrap_or(&self.category);
+        search_tokens(&[name, category, description])
+    }
+}
+
+/// Recomputes one product's listing columns and search rows from its
+/// fields, translations and variants, and the category counts, and dates
+/// the change (`now_ms`, the sitemap's `lastmod`): after the product, its
+/// publication or one of its variants changed.
+pub async fn refresh(tx: &mut dyn Executor, id: &ProductId, now_ms: i64) -> anyhow::Result<()> {
+    if !retokenize(tx, id).await? {
+        return Ok(());
+    }
+    tx.query(
+        "UPDATE products SET updated_at = ?2, \
+             price_from = (SELECT MIN(v.price_cents) FROM variants v WHERE v.product_id = products.id) \
+         WHERE id = ?1",
+        params![id.as_str(), now_ms],
+    )
+    .await?;
+    recount(tx).await
+}
+
+/// Re-indexes every product of `category` and dates them (`now_ms`): after
+/// the category's translations changed (a shopper finds its products by
+/// the category's name in their language).
+pub async fn refresh_category(
     tx: &mut dyn Executor,
-    dialect: Dialect,
-    id: &ProductId,
+    category: &str,
     now_ms: i64,
 ) -> anyhow::Result<()> {
-    let Some(row) = tx
+    let rows = tx
+        .query(
+            "SELECT id FROM products WHERE category = ?1",
+            params![category],
+        )
+        .await?;
+    for row in &rows {
+        retokenize(tx, &row.parse(0, ProductId::parse)?).await?;
+    }
+    tx.query(
+        "UPDATE products SET updated_at = ?2 WHERE category = ?1",
+        params![category, now_ms],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Re-indexes one product from its texts; `false` when there is no such
+/// product.
+async fn retokenize(tx: &mut dyn Executor, id: &ProductId) -> anyhow::Result<bool> {
+    let Some(own) = tx
         .optional(
-            "SELECT name, category, description FROM products WHERE id = ?1",
+            "SELECT id, name, category, description FROM products WHERE id = ?1",
             params![id.as_str()],
         )
         .await?
     else {
-        return Ok(());
+        return Ok(false);
     };
-    let (name, category, description) = (row.text(0)?, row.text(1)?, row.text(2)?);
-    let tokens = search_tokens(name, category, description);
-    tx.query(
-        "UPDATE products SET search_tokens = ?2, name_key = ?3, updated_at = ?4, \
-             price_from = (SELECT MIN(v.price_cents) FROM variants v WHERE v.product_id = products.id) \
-         WHERE id = ?1",
-        params![id.as_str(), tokens.as_str(), name_key(name).as_str(), now_ms],
-    )
-    .await?;
-    if dialect == Dialect::Sqlite {
-        tx.query(
-            "DELETE FROM product_search WHERE product_id = ?1",
+    let translations = tx
+        .query(
+            "SELECT product_id, lang, name, description FROM product_translations WHERE product_id = ?1",
             params![id.as_str()],
         )
         .await?;
+    let categories = tx
+        .query(
+            "SELECT category, lang, name FROM category_translations WHERE category = ?1",
+            params![own.text(2)?],
+        )
+        .await?;
+    let texts = texts(std::slice::from_ref(&own), &translations, &categories)?;
+    tx.query(
+        "DELETE FROM product_search WHERE product_id = ?1",
+        params![id.as_str()],
+    )
+    .await?;
+    for (id, texts) in &texts {
+        write(tx, id, texts).await?;
+    }
+    Ok(true)
+}
+
+/// Every product's texts from rows of `products` (id, name, category,
+/// description), `product_translations` (product id, lang, name,
+/// description) and `category_translations` (category, lang, name).
+fn texts(
+    products: &[Row],
+    translations: &[Row],
+    categories: &[Row],
+) -> anyhow::Result<BTreeMap<String, Texts>> {
+    let mut category_names: BTreeMap<&str, BTreeMap<Lang, String>> = BTreeMap::new();
+    for row in categories {
+        if let Some(lang) = Lang::from_code(row.text(1)?) {
+            category_names
+                .entry(row.text(0)?)
+                .or_default()
+                .insert(lang, row.text(2)?.to_owned());
+        }
+    }
+    let mut all = BTreeMap::new();
+    for row in products {
+        let category = row.text(2)?;
+        all.insert(
+            row.text(0)?.to_owned(),
+            Texts {
+                name: row.text(1)?.to_owned(),
+                category: category.to_owned(),
+                description: row.text(3)?.to_owned(),
+                translations: BTreeMap::new(),
+                category_names: category_names.get(category).cloned().unwrap_or_default(),
+            },
+        );
+    }
+    for row in translations {
+        if let (Some(texts), Some(lang)) =
+            (all.get_mut(row.text(0)?), Lang::from_code(row.text(1)?))
+        {
+            texts
+                .translations
+                .insert(lang, (row.text(2)?.to_owned(), row.text(3)?.to_owned()));
+        }
+    }
+    Ok(all)
+}
+
+/// Writes one product's name keys and its search rows (after its old rows,
+/// if any, were deleted).
+async fn write(tx: &mut dyn Executor, id: &str, texts: &Texts) -> anyhow::Result<()> {
+    tx.query(
+        "UPDATE products SET name_key = ?2 WHERE id = ?1",
+        params![id, name_key(&texts.name).as_str()],
+    )
+    .await?;
+    for (lang, (name, _)) in &texts.translations {
         tx.query(
-            "INSERT INTO product_search (product_id, tokens) VALUES (?1, ?2)",
-            params![id.as_str(), tokens.as_str()],
+            "UPDATE product_translations SET name_key = ?3 WHERE product_id = ?1 AND lang = ?2",
+            params![id, lang.code(), name_key(name).as_str()],
         )
         .await?;
     }
-    recount(tx).await
+    for lang in Lang::ALL {
+        tx.query(
+            "INSERT INTO product_search (product_id, lang, tokens) VALUES (?1, ?2, ?3)",
+            params![id, lang.code(), texts.tokens(lang).as_str()],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Recounts the listed products per category (`catalog_categories`).
@@ -87,44 +224,35 @@ async fn recount(tx: &mut dyn Executor) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Recomputes every product's listing columns and rebuilds the search index:
-/// after a migration from a store without them, and after seeding.
-pub async fn reindex_all(tx: &mut dyn Executor, dialect: Dialect) -> anyhow::Result<()> {
-    let rows = tx
-        .query("SELECT id, name, category, description FROM products", &[])
-        .await?;
-    for row in &rows {
-        let (name, category, description) = (row.text(1)?, row.text(2)?, row.text(3)?);
-        tx.query(
-            "UPDATE products SET search_tokens = ?2, name_key = ?3 WHERE id = ?1",
-            params![
-                row.text(0)?,
-                search_tokens(name, category, description).as_str(),
-                name_key(name).as_str()
-            ],
-        )
-        .await?;
-    }
-    rebuild(tx, dialect).await
-}
-
-/// Recomputes every product's `price_from` from its variants, rebuilds the
-/// search index from the stored `search_tokens` and recounts the categories: what a bulk load (the
-/// demo seed, a generated catalog, a copied store) runs once at its end.
-pub async fn rebuild(tx: &mut dyn Executor, dialect: Dialect) -> anyhow::Result<()> {
+/// Recomputes every product's listing columns and search rows and the
+/// category counts: what a migration that changed them and a bulk load
+/// (the demo seed, a generated catalog, a copied store) run once at their
+/// end. Three reads, then a few writes per product.
+pub async fn rebuild(tx: &mut dyn Executor) -> anyhow::Result<()> {
     tx.query(
         "UPDATE products SET price_from = \
              (SELECT MIN(v.price_cents) FROM variants v WHERE v.product_id = products.id)",
         &[],
     )
     .await?;
-    if dialect == Dialect::Sqlite {
-        tx.query("DELETE FROM product_search", &[]).await?;
-        tx.query(
-            "INSERT INTO product_search (product_id, tokens) SELECT id, search_tokens FROM products",
+    let products = tx
+        .query("SELECT id, name, category, description FROM products", &[])
+        .await?;
+    let translations = tx
+        .query(
+            "SELECT product_id, lang, name, description FROM product_translations",
             &[],
         )
         .await?;
+    let categories = tx
+        .query(
+            "SELECT category, lang, name FROM category_translations",
+            &[],
+        )
+        .await?;
+    tx.query("DELETE FROM product_search", &[]).await?;
+    for (id, texts) in &texts(&products, &translations, &categories)? {
+        write(tx, id, texts).await?;
     }
     recount(tx).await
 }
@@ -134,11 +262,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_cover_name_category_and_description_once_folded() {
+    fn tokens_are_folded_and_each_language_reads_its_own_texts() {
         assert_eq!(
-            search_tokens("T-shirt en lin", "Hauts", "Lin lavé, l'été."),
+            search_tokens(&["T-shirt en lin", "Hauts", "Lin lavé, l'été."]),
             "tshirt en lin haut lin lave l ete"
         );
         assert_eq!(name_key("Écharpe en laine"), "echarpe en laine");
+        let mut texts = Texts {
+            name: "Sweat à capuche".into(),
+            category: "Maille".into(),
+            description: "Capuche doublée.".into(),
+            ..Texts::default()
+        };
+        // Untranslated: French in every language.
+        assert_eq!(texts.tokens(Lang::En), texts.tokens(Lang::Fr));
+        texts.category_names.insert(Lang::En, "Knitwear".into());
+        assert_eq!(
+            texts.tokens(Lang::En),
+            "sweat a capuche knitwear capuche doublee"
+        );
+        texts
+            .translations
+            .insert(Lang::En, ("Hooded sweatshirt".into(), "Lined hood.".into()));
+        assert_eq!(
+            texts.tokens(Lang::En),
+            "hooded sweatshirt knitwear lined hood"
+        );
+        assert_eq!(
+            texts.tokens(Lang::Fr),
+            "sweat a capuche maille capuche doublee"
+        );
+        // An empty translated description reads the French one.
+        texts
+            .translations
+            .insert(Lang::En, ("Hoodie".into(), String::new()));
+        assert_eq!(texts.tokens(Lang::En), "hoodie knitwear capuche doublee");
     }
 }

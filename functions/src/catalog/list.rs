@@ -7,11 +7,13 @@
 //! count per category (without the category filter; the total is read from
 //! it), which for the unfiltered catalog is read from the counts kept when
 //! products are written. Search forgives accents, hyphens and plurals the same way on every
-//! store: products are tokenized once, when written
-//! (`comptoir_shared::search::tokens`, kept in `products.search_tokens` by
-//! [`super::index`]); the query's tokens must each start one of them, which
-//! SQLite answers with FTS5 prefix terms and Postgres with a GIN-indexed
-//! `tsvector` ([`crate::dialect::Dialect::product_search`]).
+//! store: products are tokenized once per language, when written
+//! (`comptoir_shared::search::tokens`, kept in `product_search` by
+//! [`super::index`]); the query's tokens must each start one of the tokens
+//! in the shopper's language (`lang`), which SQLite answers with FTS5
+//! prefix terms and Postgres with a GIN-indexed `tsvector`
+//! ([`crate::dialect::Dialect::product_search`]). Names come in that
+//! language, French where a product or category is not translated.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -71,6 +73,7 @@ pub async fn search(host: &Host, query: &ProductQuery) -> AppResult<ProductPage>
         min_price: query.min_price,
         max_price: query.max_price,
         in_stock: query.in_stock,
+        lang: query.lang,
     };
     let (page, per_page) = (query.page(), query.per_page());
     let offset = u64::from(page - 1) * u64::from(per_page);
@@ -80,7 +83,7 @@ pub async fn search(host: &Host, query: &ProductQuery) -> AppResult<ProductPage>
         && query.max_price.is_none()
         && !query.in_stock;
     let categories = if unfiltered {
-        super::db::listed_per_category(&mut db).await?
+        super::db::listed_per_category(&mut db, query.lang).await?
     } else {
         super::db::category_counts(&mut db, dialect, &filters).await?
     };

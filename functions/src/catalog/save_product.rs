@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
-use comptoir_shared::catalog_admin::{AdminProduct, ProductInput};
+use comptoir_shared::catalog_admin::{AdminProduct, ProductInput, check_translations};
 use comptoir_shared::ids::ProductId;
 
 use crate::error::AppResult;
@@ -23,8 +23,8 @@ use crate::port::Host;
 
     summary = "Create or replace a product",
     tag = "catalog",
-    description = "Roles: admin. Creates the product under this slug, or replaces its fields. \
-        Publishing needs a variant first.",
+    description = "Roles: admin. Creates the product under this slug, or replaces its fields \
+        and translations. Publishing needs a variant first.",
     params(("id" = ProductId, Path, description = "The product's slug.")),
     request_body = ProductInput,
     security(("session" = [])),
@@ -33,7 +33,7 @@ use crate::port::Host;
         (status = 201, description = "Created; the product as admins see it.", body = AdminProduct),
         (status = 403, description = "`forbidden`: not an admin.", body = ApiError),
         (status = 409, description = "`conflict`: published without a variant.", body = ApiError),
-        (status = 422, description = "`validation`: the slug (`id`) or a field is invalid.", body = ApiError),
+        (status = 422, description = "`validation`: the slug (`id`) or a field is invalid, or `translations` names French.", body = ApiError),
     )
 )]
 pub async fn handle(
@@ -45,6 +45,7 @@ pub async fn handle(
 ) -> AppResult<(StatusCode, Json<AdminProduct>)> {
     let admin = viewer.require(&[Role::Admin])?;
     let id = ProductId::parse(&raw).map_err(|e| e.on("id"))?;
+    check_translations(&body.translations).map_err(|(field, e)| e.on(field))?;
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
     let exists = super::admin_db::product_by_id(tx.as_mut(), &id)
@@ -57,7 +58,7 @@ pub async fn handle(
         .into());
     }
     super::admin_db::save_product(tx.as_mut(), &id, &body, exists).await?;
-    super::index::refresh(tx.as_mut(), host.db.dialect(), &id, host.clock.now_ms()).await?;
+    super::index::refresh(tx.as_mut(), &id, host.clock.now_ms()).await?;
     let (action, status) = if exists {
         (AuditAction::ProductUpdate, StatusCode::OK)
     } else {

@@ -14,6 +14,7 @@ use comptoir_shared::ApiError;
 use comptoir_shared::checkout::{Address, CheckoutRequest, CheckoutResult};
 use comptoir_shared::ids::IdempotencyKey;
 use comptoir_shared::ids::OrderId;
+use comptoir_shared::lang::Lang;
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::pricing::Totals;
 use comptoir_shared::{Currency, Money};
@@ -86,7 +87,8 @@ pub async fn handle(
     if !cart::exists(tx.as_mut(), &request.cart_id).await? {
         return Err(ApiError::not_found("cart").into());
     }
-    let lines = cart::lines(tx.as_mut(), &request.cart_id).await?;
+    // Orders keep the products' names in the shop's reference language.
+    let lines = cart::lines(tx.as_mut(), &request.cart_id, Lang::Fr).await?;
     if lines.is_empty() {
         return Err(ApiError::EmptyCart.into());
     }

@@ -121,7 +121,10 @@ async fn listing(
     RawQuery(raw): RawQuery,
     headers: &HeaderMap,
 ) -> AppResult<Response> {
-    let query = page_query(raw.as_deref().unwrap_or_default());
+    let query = ProductQuery {
+        lang,
+        ..page_query(raw.as_deref().unwrap_or_default())
+    };
     let page = catalog::list::search(&state.host, &query).await?;
     Ok(answer(
         state,
@@ -139,7 +142,7 @@ async fn product(
     headers: &HeaderMap,
 ) -> AppResult<Response> {
     let found = match raw.map(|Path(raw)| ProductId::parse(&raw)) {
-        Some(Ok(id)) => catalog::get::read(&state.host, &id).await?,
+        Some(Ok(id)) => catalog::get::read(&state.host, &id, lang).await?,
         _ => None,
     };
     Ok(match found {

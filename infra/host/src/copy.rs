@@ -402,16 +402,18 @@ async fn seeded_rows() -> anyhow::Result<BTreeMap<String, Vec<Row>>> {
 
 /// Every table of the store's schema, by name.
 async fn tables_of(db: &dyn Database) -> anyhow::Result<Vec<String>> {
+    // The search index (`product_search`: an FTS5 virtual table and its
+    // shadow tables on SQLite, a plain table on Postgres) is not copied:
+    // it is rebuilt from the copied rows.
     let sql = match db.dialect() {
-        // Plain tables only: a virtual table (the FTS5 search index) and
-        // its shadow tables are an index, rebuilt after the copy.
         Dialect::Sqlite => {
             "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
              AND name NOT LIKE 'sqlite_%' ORDER BY name"
         }
         Dialect::Postgres => {
             "SELECT table_name::text FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+             AND table_name <> 'product_search' ORDER BY 1"
         }
     };
     db.query(sql, &[])
@@ -733,9 +735,9 @@ async fn copy_tables(
         }
         copied.push((table.clone(), rows, started.elapsed()));
     }
-    // The search index is not a table of the shop's (SQLite's FTS5 table is
-    // skipped, Postgres' index follows by itself): built from the copied rows.
-    comptoir_functions::catalog::index::rebuild(writing.as_mut(), target.dialect())
+    // The search index is rebuilt from the copied rows (SQLite's FTS5 table
+    // is not copied; Postgres' plain one is, and is rebuilt the same way).
+    comptoir_functions::catalog::index::rebuild(writing.as_mut())
         .await
         .context("indexing the copied catalog for search")?;
     writing

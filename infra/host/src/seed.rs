@@ -248,8 +248,6 @@ pub async fn fill(db: &dyn Database, n: usize) -> anyhow::Result<Vec<GeneratedPr
             "image",
             "position",
             "published",
-            "search_tokens",
-            "name_key",
         ],
         products.iter().zip(first..).map(|(p, position)| {
             vec![
@@ -260,8 +258,6 @@ pub async fn fill(db: &dyn Database, n: usize) -> anyhow::Result<Vec<GeneratedPr
                 text("/img/products/t-shirt-lin.svg"),
                 Value::Integer(position),
                 Value::Integer(1),
-                text(&index::search_tokens(&p.name, p.category, &p.description)),
-                text(&index::name_key(&p.name)),
             ]
         }),
     )
@@ -321,7 +317,7 @@ pub async fn fill(db: &dyn Database, n: usize) -> anyhow::Result<Vec<GeneratedPr
             }),
     )
     .await?;
-    index::rebuild(tx.as_mut(), db.dialect()).await?;
+    index::rebuild(tx.as_mut()).await?;
     tx.commit()
         .await
         .context("committing the generated catalog")?;

@@ -4,7 +4,8 @@
 use comptoir_shared::account::{Customer360, CustomerRow, NewStaff, StaffMember, UpdateStaff};
 use comptoir_shared::audit::AuditEntry;
 use comptoir_shared::catalog_admin::{
-    AdminProduct, ProductInput, PromotionListing, SetPublished, VariantInput,
+    AdminCategory, AdminProduct, CategoryInput, ProductInput, PromotionListing, SetPublished,
+    VariantInput,
 };
 use comptoir_shared::ids::{OpaqueId, OrderId, ProductId, PromoCode, Sku};
 use comptoir_shared::kpi::{CostSettings, KpiReport};
@@ -115,6 +116,21 @@ pub async fn products() -> CallResult<Vec<AdminProduct>> {
 pub async fn save_product(id: &ProductId, body: &ProductInput) -> CallResult<AdminProduct> {
     send(
         Request::put(&format!("/api/catalog/admin/products/{id}")),
+        body,
+    )
+    .await
+}
+
+/// Every category the products name, with its translations.
+pub async fn categories() -> CallResult<Vec<AdminCategory>> {
+    get("/api/catalog/admin/categories").await
+}
+
+/// Replaces a category's translations.
+pub async fn save_category(name: &str, body: &CategoryInput) -> CallResult<AdminCategory> {
+    let name = String::from(js_sys::encode_uri_component(name));
+    send(
+        Request::put(&format!("/api/catalog/admin/categories/{name}")),
         body,
     )
     .await

@@ -58,8 +58,8 @@ impl Page {
                 format!("Recherche « {} » — Comptoir", query.q.trim()),
                 format!("Search “{}” — Comptoir", query.q.trim()),
             ),
-            Self::Catalog { query, .. } if !query.category.is_empty() => {
-                format!("{} — Comptoir", query.category)
+            Self::Catalog { query, page } if !query.category.is_empty() => {
+                format!("{} — Comptoir", page.category_label(&query.category))
             }
             Self::Catalog { .. } => l
                 .pick(
@@ -78,16 +78,15 @@ impl Page {
     fn description(&self, l: Lang) -> String {
         match self {
             Self::Product(p) => format!("{} — {}", p.name, p.description),
-            Self::Catalog { query, .. } if !query.category.is_empty() => l.pick(
-                format!(
-                    "{} : la sélection Comptoir, prix TTC, livraison en France.",
-                    query.category
-                ),
-                format!(
-                    "{}: the Comptoir selection, prices include VAT, delivery in France.",
-                    query.category
-                ),
-            ),
+            Self::Catalog { query, page } if !query.category.is_empty() => {
+                let category = page.category_label(&query.category);
+                l.pick(
+                    format!("{category} : la sélection Comptoir, prix TTC, livraison en France."),
+                    format!(
+                        "{category}: the Comptoir selection, prices include VAT, delivery in France."
+                    ),
+                )
+            }
             _ => l
                 .pick(
                     "Comptoir, boutique de vêtements et accessoires : lin, coton bio, maille. Prix TTC, livraison en France.",
@@ -217,18 +216,18 @@ pub fn structured_data(page: &Page, lang: Lang, base: &str) -> Option<Value> {
                     "@type": "BreadcrumbList",
                     "itemListElement": [
                         crumb(1, catalogue, &home),
-                        crumb(2, &p.category, &category_url(&p.category)),
+                        crumb(2, &p.category_label, &category_url(&p.category)),
                         crumb(3, &p.name, &here),
                     ],
                 }
             ]))
         }
-        Page::Catalog { query, .. } if !query.category.is_empty() => Some(json!({
+        Page::Catalog { query, page } if !query.category.is_empty() => Some(json!({
             "@context": "https://schema.org",
             "@type": "BreadcrumbList",
             "itemListElement": [
                 crumb(1, catalogue, &home),
-                crumb(2, &query.category, &category_url(&query.category)),
+                crumb(2, page.category_label(&query.category), &category_url(&query.category)),
             ],
         })),
         _ => None,
@@ -257,7 +256,7 @@ fn product_data(p: &Product, here: &str, base: &str) -> Value {
         "productID": p.id.to_string(),
         "name": p.name,
         "description": p.description,
-        "category": p.category,
+        "category": p.category_label,
         "image": format!("{}{}", base.trim_end_matches('/'), p.image),
         "url": here,
         "brand": {"@type": "Brand", "name": "Comptoir"},

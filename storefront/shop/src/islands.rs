@@ -59,7 +59,7 @@ pub fn AddToCart(lang: Lang, variants: Vec<Variant>) -> impl IntoView {
         let wanted = quantity.get_untracked();
         leptos::task::spawn_local(async move {
             message.set(Some(
-                add_to_cart(cart, &variant.sku, wanted)
+                add_to_cart(cart, &variant.sku, wanted, lang)
                     .await
                     .map(|()| variant),
             ));
@@ -128,9 +128,9 @@ fn variant_option(v: &Variant, selected: RwSignal<Option<Sku>>, initial: Option<
 }
 
 /// Adds `wanted` units to what the cart already holds for `sku`.
-async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32) -> CallResult<()> {
+async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32, lang: Lang) -> CallResult<()> {
     let id = cart.ensure().await?;
-    let current: api::HeldCart = api::cart(&id).await?;
+    let current: api::HeldCart = api::cart(&id, lang).await?;
     let held = current
         .lines
         .iter()
@@ -144,6 +144,7 @@ async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32) -> CallResult<()> 
             sku: sku.clone(),
             quantity,
         },
+        lang,
     )
     .await?;
     cart.show(&updated.id, updated.item_count);
@@ -202,7 +203,7 @@ pub fn CartView(lang: Lang) -> impl IntoView {
                 let _ = api::abandon(&order).await;
             }
             let loaded: CallResult<Cart> = match id {
-                Some(id) => api::cart(&id).await,
+                Some(id) => api::cart(&id, lang).await,
                 None => api::create_cart().await,
             };
             if let Ok(c) = &loaded {
@@ -289,13 +290,13 @@ fn line_row(
             };
             let (id, sku) = (id.clone(), sku.clone());
             leptos::task::spawn_local(async move {
-                apply(api::set_line(&id, &SetCartLine { sku, quantity }).await);
+                apply(api::set_line(&id, &SetCartLine { sku, quantity }, lang).await);
             });
         }
     };
     let remove = move |_| {
         let (id, sku) = (id.clone(), sku.clone());
-        leptos::task::spawn_local(async move { apply(api::remove_line(&id, &sku).await) });
+        leptos::task::spawn_local(async move { apply(api::remove_line(&id, &sku, lang).await) });
     };
     let label = format!(
         "{} {} {}",
@@ -357,7 +358,7 @@ fn PromoCodes(
             }
         };
         leptos::task::spawn_local(async move {
-            match api::add_promo(&id.get_value(), code).await {
+            match api::add_promo(&id.get_value(), code, lang).await {
                 Ok(c) => {
                     refused.set(None);
                     typed.set(String::new());
@@ -378,7 +379,7 @@ fn PromoCodes(
                             <button class="button-link" aria-label=format!("{} {code}", lang.pick("Retirer le code", "Remove code"))
                                 on:click=move |_| {
                                     let code = code.clone();
-                                    leptos::task::spawn_local(async move { apply(api::remove_promo(&id.get_value(), &code).await) });
+                                    leptos::task::spawn_local(async move { apply(api::remove_promo(&id.get_value(), &code, lang).await) });
                                 }>"×"</button>
                         </li>
                     }

@@ -3,9 +3,9 @@
 use comptoir_shared::ApiError;
 use comptoir_shared::account::{Account, ChangePassword, SignIn, SignUp};
 use comptoir_shared::cart::{ApplyPromoCode, Cart, SetCartLine};
-use comptoir_shared::catalog::{Product, ProductPage, ProductQuery};
 use comptoir_shared::checkout::{CheckoutRequest, CheckoutResult};
-use comptoir_shared::ids::{CartId, OpaqueId, OrderId, ProductId, PromoCode, Sku};
+use comptoir_shared::ids::{CartId, OpaqueId, OrderId, PromoCode, Sku};
+use comptoir_shared::lang::Lang;
 use comptoir_shared::order::OrderSummary;
 use comptoir_shared::payment::{
     PaymentSession, PaymentSessionRequest, SandboxDecision, SandboxSession,
@@ -71,20 +71,6 @@ pub async fn send<T: DeserializeOwned>(
     }
 }
 
-/// One page of the catalog for a search, filters and sort.
-pub async fn products(query: &ProductQuery) -> CallResult<ProductPage> {
-    get(&format!(
-        "/api/catalog/products?{}",
-        query.to_query_string()
-    ))
-    .await
-}
-
-/// One product with live availability.
-pub async fn product(id: &ProductId) -> CallResult<Product> {
-    get(&format!("/api/catalog/products/{id}")).await
-}
-
 /// What the mini-cart and "add to cart" read of a cart: any cart answer
 /// reads as one (the other fields are skipped), and a bundle that needs no
 /// more carries no code to parse more.
@@ -112,44 +98,61 @@ pub async fn create_cart<T: DeserializeOwned>() -> CallResult<T> {
     answer(Request::post("/api/carts").send().await).await
 }
 
-/// A cart, priced now (a [`Cart`] or a [`HeldCart`]).
-pub async fn cart<T: DeserializeOwned>(id: &CartId) -> CallResult<T> {
-    get(&format!("/api/carts/{id}")).await
+/// A cart, priced now, its products named in `lang` (a [`Cart`] or a
+/// [`HeldCart`]). Every cart call below names them in a language too.
+pub async fn cart<T: DeserializeOwned>(id: &CartId, lang: Lang) -> CallResult<T> {
+    get(&format!("/api/carts/{id}?lang={}", lang.code())).await
 }
 
 /// A cart priced with a shipping method.
-pub async fn cart_shipped(id: &CartId, method: ShippingMethodCode) -> CallResult<Cart> {
-    get(&format!("/api/carts/{id}?shipping={}", method.as_str())).await
+pub async fn cart_shipped(id: &CartId, method: ShippingMethodCode, lang: Lang) -> CallResult<Cart> {
+    get(&format!(
+        "/api/carts/{id}?shipping={}&lang={}",
+        method.as_str(),
+        lang.code()
+    ))
+    .await
 }
 
 /// Adds a promotion code, or says why it does not apply.
-pub async fn add_promo(id: &CartId, code: PromoCode) -> CallResult<Cart> {
+pub async fn add_promo(id: &CartId, code: PromoCode, lang: Lang) -> CallResult<Cart> {
     send(
-        Request::put(&format!("/api/carts/{id}/promotions")),
+        Request::put(&format!("/api/carts/{id}/promotions?lang={}", lang.code())),
         &ApplyPromoCode { code },
     )
     .await
 }
 
 /// Drops a promotion code.
-pub async fn remove_promo(id: &CartId, code: &PromoCode) -> CallResult<Cart> {
+pub async fn remove_promo(id: &CartId, code: &PromoCode, lang: Lang) -> CallResult<Cart> {
     answer(
-        Request::delete(&format!("/api/carts/{id}/promotions/{code}"))
-            .send()
-            .await,
+        Request::delete(&format!(
+            "/api/carts/{id}/promotions/{code}?lang={}",
+            lang.code()
+        ))
+        .send()
+        .await,
     )
     .await
 }
 
 /// Sets a SKU's quantity in the cart (answered as a [`Cart`] or a [`HeldCart`]).
-pub async fn set_line<T: DeserializeOwned>(id: &CartId, line: &SetCartLine) -> CallResult<T> {
-    send(Request::put(&format!("/api/carts/{id}/items")), line).await
+pub async fn set_line<T: DeserializeOwned>(
+    id: &CartId,
+    line: &SetCartLine,
+    lang: Lang,
+) -> CallResult<T> {
+    send(
+        Request::put(&format!("/api/carts/{id}/items?lang={}", lang.code())),
+        line,
+    )
+    .await
 }
 
 /// Removes a SKU from the cart.
-pub async fn remove_line(id: &CartId, sku: &Sku) -> CallResult<Cart> {
+pub async fn remove_line(id: &CartId, sku: &Sku, lang: Lang) -> CallResult<Cart> {
     answer(
-        Request::delete(&format!("/api/carts/{id}/items/{sku}"))
+        Request::delete(&format!("/api/carts/{id}/items/{sku}?lang={}", lang.code()))
             .send()
             .await,
     )

@@ -16,56 +16,7 @@ use crate::state::storage;
 
 const KEY: &str = "comptoir.lang";
 
-/// A language the shop speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Lang {
-    /// The default.
-    Fr,
-    /// On the switch.
-    En,
-}
-
-impl Lang {
-    /// The BCP 47 tag, for `<html lang>` and `Intl`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Self::Fr => "fr-FR",
-            Self::En => "en-GB",
-        }
-    }
-
-    /// The short tag of URLs, `hreflang` and `<html lang>`: `fr`, `en`.
-    pub fn code(self) -> &'static str {
-        self.pick("fr", "en")
-    }
-
-    /// The shop's path prefix for this language: nothing for French, `/en`.
-    pub fn prefix(self) -> &'static str {
-        self.pick("", "/en")
-    }
-
-    /// The shop page `path` (French form, starting with `/`) in this language.
-    pub fn path(self, path: &str) -> String {
-        match (self, path) {
-            (Self::Fr, _) => path.to_owned(),
-            (Self::En, "/") => "/en/".to_owned(),
-            (Self::En, _) => format!("/en{path}"),
-        }
-    }
-
-    /// The other language.
-    pub fn other(self) -> Self {
-        self.pick(Self::En, Self::Fr)
-    }
-
-    /// The French or the English of something.
-    pub fn pick<T>(self, fr: T, en: T) -> T {
-        match self {
-            Self::Fr => fr,
-            Self::En => en,
-        }
-    }
-}
+pub use comptoir_shared::lang::Lang;
 
 /// Reference-counted rather than arena-owned: the first reader may run inside
 /// a short-lived reactive scope, and the language must outlive it.

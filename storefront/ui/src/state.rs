@@ -39,7 +39,9 @@ impl CartState {
                 // The cart may have been forgotten meanwhile (its order just
                 // got paid): never bring it back.
                 let still = |s: &Self| s.id.get_untracked().as_ref() == Some(&id);
-                match crate::api::cart::<crate::api::HeldCart>(&id).await {
+                // Only the count is read: the names' language does not matter.
+                let lang = crate::i18n::Lang::default();
+                match crate::api::cart::<crate::api::HeldCart>(&id, lang).await {
                     Ok(cart) if still(&state) => state.show(&cart.id, cart.item_count),
                     Ok(_) => {}
                     Err(_) if still(&state) => state.forget(),

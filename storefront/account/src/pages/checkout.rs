@@ -11,7 +11,7 @@ use leptos_router::hooks::use_navigate;
 
 use comptoir_ui::api::{self, CallError, CallResult};
 use comptoir_ui::components::{ErrorNotice, Loading, TotalsList};
-use comptoir_ui::i18n::t;
+use comptoir_ui::i18n::{lang, t};
 use comptoir_ui::state::{CartState, Session};
 use comptoir_ui::text;
 
@@ -135,9 +135,10 @@ pub fn CheckoutPage() -> impl IntoView {
     let cart = LocalResource::new(move || {
         let id = state.id.get();
         let method = method.get();
+        let lang = lang();
         async move {
             match id {
-                Some(id) => api::cart_shipped(&id, method).await.map(Some),
+                Some(id) => api::cart_shipped(&id, method, lang).await.map(Some),
                 None => Ok(None),
             }
         }

@@ -1,14 +1,18 @@
 //! Catalog and promotions (admin): products with their variants, prices,
-//! tax class, image, category and publication; promotion codes created,
+//! tax class, image, category and publication, their names and descriptions
+//! in English, and the categories' English names; promotion codes created,
 //! edited and disabled under the same shared `Promotion` rules checkout
 //! applies (the functions validate them with `Promotion::validate`).
 
 use comptoir_shared::Money;
+use std::collections::BTreeMap;
+
 use comptoir_shared::catalog_admin::{
-    AdminProduct, Description, ImagePath, Label, OptionLabel, ProductInput, PromotionListing,
-    VariantInput,
+    AdminCategory, AdminProduct, CategoryInput, Description, ImagePath, Label, OptionLabel,
+    ProductInput, ProductText, PromotionListing, VariantInput,
 };
 use comptoir_shared::ids::{ProductId, PromoCode, Sku};
+use comptoir_shared::lang::Lang;
 use comptoir_shared::pricing::{Promotion, PromotionKind, TaxClass};
 use comptoir_ui::api::CallError;
 use comptoir_ui::components::ErrorNotice;
@@ -73,6 +77,7 @@ pub fn CatalogPage() -> impl IntoView {
             </section>
             {move || editing.get().map(|p| view! { <ProductForm p editing reload/> })}
         </div>
+        <Categories version/>
         <Promotions/>
     }
 }
@@ -87,6 +92,7 @@ fn blank() -> AdminProduct {
         tax_class: TaxClass::Standard,
         published: false,
         position: 0,
+        translations: BTreeMap::new(),
         variants: Vec::new(),
     }
 }
@@ -104,20 +110,46 @@ fn ProductForm(
 ) -> impl IntoView {
     // A product keeps its slug: changing it would create another product.
     let is_new = p.name.is_empty();
+    let english = p.translations.get(&Lang::En);
     let fields = RwSignal::new([
         p.id.to_string(),
         p.name.clone(),
         p.description.clone(),
         p.category.clone(),
         p.image.clone(),
+        english.map(|t| t.name.to_string()).unwrap_or_default(),
+        english
+            .map(|t| t.description.to_string())
+            .unwrap_or_default(),
     ]);
     let tax = RwSignal::new(p.tax_class);
     let error = RwSignal::new(None::<CallError>);
     let saved = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let [id, name, description, category, image] = fields.get_untracked();
+        let [
+            id,
+            name,
+            description,
+            category,
+            image,
+            name_en,
+            description_en,
+        ] = fields.get_untracked();
         let parsed = (|| {
+            // English is optional: both fields empty leave the product
+            // French only (served in French to English shoppers).
+            let mut translations = BTreeMap::new();
+            if !(name_en.trim().is_empty() && description_en.trim().is_empty()) {
+                translations.insert(
+                    Lang::En,
+                    ProductText {
+                        name: Label::parse(&name_en).map_err(|e| e.on("translations.en.name"))?,
+                        description: Description::parse(&description_en)
+                            .map_err(|e| e.on("translations.en.description"))?,
+                    },
+                );
+            }
             Ok::<_, comptoir_shared::ApiError>((
                 ProductId::parse(&id).map_err(|e| e.on("id"))?,
                 ProductInput {
@@ -129,6 +161,7 @@ fn ProductForm(
                     tax_class: tax.get_untracked(),
                     published: p.published,
                     position: None,
+                    translations,
                 },
             ))
         })();
@@ -153,6 +186,8 @@ fn ProductForm(
         ("product-description", "Description"),
         ("product-category", "Catégorie"),
         ("product-image", "Image"),
+        ("product-name-en", "Nom en anglais"),
+        ("product-description-en", "Description en anglais"),
     ];
     let id = StoredValue::new(p.id.clone());
     view! {
@@ -188,6 +223,73 @@ fn ProductForm(
             </table>
             {(!is_new).then(|| view! { <VariantForm id=id.get_value() editing reload/> })}
         </section>
+    }
+}
+
+/// Every category with its English name, each saved on its own.
+#[component]
+fn Categories(version: RwSignal<u32>) -> impl IntoView {
+    let categories = load(move || {
+        version.track();
+        api::categories()
+    });
+    view! {
+        <section aria-labelledby="categories-title">
+            <h2 id="categories-title">"Catégories"</h2>
+            <p class="muted">"Le nom français est celui que portent les produits ; sans nom anglais, la boutique en anglais affiche le français."</p>
+            {shown(categories, move |list: Vec<AdminCategory>| view! {
+                <table class="cart-table" id="admin-categories">
+                    <thead><tr><th scope="col">"Catégorie"</th><th scope="col">"Produits"</th><th scope="col">"Nom en anglais"</th></tr></thead>
+                    <tbody>{list.into_iter().enumerate().map(|(i, c)| view! { <CategoryRow c i/> }).collect_view()}</tbody>
+                </table>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn CategoryRow(c: AdminCategory, i: usize) -> impl IntoView {
+    let english = RwSignal::new(c.translations.get(&Lang::En).cloned().unwrap_or_default());
+    let error = RwSignal::new(None::<CallError>);
+    let saved = RwSignal::new(false);
+    let name = StoredValue::new(c.name.clone());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = english.get_untracked();
+        let translations = if typed.trim().is_empty() {
+            Ok(BTreeMap::new())
+        } else {
+            Label::parse(&typed)
+                .map(|label| BTreeMap::from([(Lang::En, label)]))
+                .map_err(|e| e.on("translations.en"))
+        };
+        match translations {
+            Ok(translations) => leptos::task::spawn_local(async move {
+                match api::save_category(&name.get_value(), &CategoryInput { translations }).await {
+                    Ok(_) => {
+                        error.set(None);
+                        saved.set(true);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            }),
+            Err(e) => error.set(Some(CallError::Api(e))),
+        }
+    };
+    let field = format!("category-en-{i}");
+    view! {
+        <tr>
+            <td>{c.name.clone()}</td><td>{c.products}</td>
+            <td>
+                <form class="inline-form" on:submit=save>
+                    <label class="sr-only" for=field.clone()>{format!("Nom anglais de {}", c.name)}</label>
+                    <input id=field prop:value=move || english.get() on:input=move |ev| { saved.set(false); english.set(value(&ev)) }/>
+                    <button type="submit" class="button">"Enregistrer"</button>
+                    {move || saved.get().then(|| view! { <span class="notice-ok" role="status">"Enregistré."</span> })}
+                </form>
+                {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            </td>
+        </tr>
     }
 }
 

@@ -46,7 +46,7 @@ pub fn CatalogPage(query: ProductQuery, page: ProductPage) -> impl IntoView {
             format!("Search “{}”", query.q.trim()),
         )
     } else if !query.category.is_empty() {
-        query.category.clone()
+        page.category_label(&query.category).to_owned()
     } else {
         l.pick("Catalogue", "Catalogue").to_owned()
     };
@@ -128,7 +128,7 @@ fn Results(page: ProductPage, query: ProductQuery) -> impl IntoView {
             };
             let current = (query.category == c.name).then_some("page");
             view! {
-                <li><a href=href(l, &target) aria-current=current>{format!("{} ({})", c.name, c.count)}</a></li>
+                <li><a href=href(l, &target) aria-current=current>{format!("{} ({})", c.label, c.count)}</a></li>
             }
         })
         .collect_view();

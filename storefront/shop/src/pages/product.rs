@@ -25,7 +25,7 @@ pub fn ProductPage(product: Product) -> impl IntoView {
     view! {
         <nav class="breadcrumb" aria-label=l.pick("Fil d'Ariane", "Breadcrumb")>
             <a href=l.path(paths::CATALOG)>{l.pick("Catalogue", "Catalogue")}</a>" › "
-            <a href=category class="category">{product.category.clone()}</a>
+            <a href=category class="category">{product.category_label.clone()}</a>
         </nav>
         <article class="product-page">
             <img class="product-image" src=product.image.clone() alt=product.name.clone()
