@@ -198,6 +198,39 @@ async fn admin_sees_the_dashboard_move_after_a_new_paid_order() -> anyhow::Resul
     b.finish(journey).await
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_translates_a_product_and_a_category_for_the_english_shop() -> anyhow::Result<()> {
+    let app = app().await?;
+    let b = Browser::start("admin_translations").await?;
+    let journey = async {
+        sign_in(&b, &app, "admin").await?;
+        b.open(&app.base, "/admin/catalogue").await?;
+        // The shop's first product (the linen T-shirt) and first category.
+        b.click("#admin-products tbody tr:first-child .button-link")
+            .await?;
+        b.wait_text("#edit-title", "T-shirt en lin").await?;
+        b.fill("#product-name-en", "Linen tee").await?;
+        b.click("#save-product").await?;
+        b.wait_text(".panel .notice-ok", "Enregistré.").await?;
+        let row = "#admin-categories tbody tr:first-child";
+        b.wait_contains(row, "Hauts").await?;
+        b.fill("#category-en-0", "Tops and shirts").await?;
+        b.click(&format!("{row} button[type=submit]")).await?;
+        b.wait_text(&format!("{row} [role=status]"), "Enregistré.")
+            .await?;
+        b.shot("1-translated").await?;
+        b.open(&app.base, "/en/?category=Hauts").await?;
+        b.wait_text("h1", "Tops and shirts").await?;
+        b.wait_contains(".product-card", "Linen tee").await?;
+        b.open(&app.base, "/?category=Hauts").await?;
+        b.wait_text("h1", "Hauts").await?;
+        b.wait_contains(".product-card", "T-shirt en lin").await?;
+        b.shot("2-both-shops").await
+    }
+    .await;
+    b.finish(journey).await
+}
+
 /// A page of another origin of the same site (`127.0.0.1`, another port):
 /// the browser sends the admin's cookies along (same site, even with
 /// `SameSite=Strict`), so only the shop's origin check stands in the way.

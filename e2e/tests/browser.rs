@@ -336,8 +336,13 @@ async fn the_language_switch_turns_the_shop_english_and_stays_so() -> anyhow::Re
         b.wait_text("#results-count", "30 products").await?;
         b.click("a[href='/en/produits/t-shirt-lin']").await?;
         b.awake().await?;
+        b.wait_text("h1", "Linen T-shirt").await?;
         b.click(&format!("input[value='{SKU}']")).await?;
         b.wait_text("#availability", "In stock").await?;
+        b.click("#add-to-cart").await?;
+        b.wait_text("#mini-cart .badge", "1").await?;
+        b.open(&app.base, "/en/panier").await?;
+        b.wait_contains(".cart-table", "Linen T-shirt").await?;
         b.open(&app.base, "/compte/connexion").await?;
         b.wait_text("h1", "Sign in").await?;
         b.shot("2-english-account-bundle").await?;

@@ -39,12 +39,18 @@ pub fn CatalogPage() -> impl IntoView {
     });
     let reload = move || version.update(|v| *v += 1);
     let editing = RwSignal::new(None::<AdminProduct>);
+    // Outside the form: saving re-renders the form with the saved product.
+    let saved = RwSignal::new(false);
+    let edit = move |product: AdminProduct| {
+        saved.set(false);
+        editing.set(Some(product));
+    };
     view! {
         <h1>"Catalogue"</h1>
         <div class="two-columns">
             <section aria-labelledby="products-title">
                 <h2 id="products-title">"Produits"</h2>
-                <button type="button" class="button" id="new-product" on:click=move |_| editing.set(Some(blank()))>"Nouveau produit"</button>
+                <button type="button" class="button" id="new-product" on:click=move |_| edit(blank())>"Nouveau produit"</button>
                 {shown(products, move |list: Vec<AdminProduct>| view! {
                     <table class="cart-table" id="admin-products">
                         <thead><tr><th scope="col">"Produit"</th><th scope="col">"Catégorie"</th><th scope="col">"Variantes"</th><th scope="col">"En ligne"</th></tr></thead>
@@ -65,7 +71,7 @@ pub fn CatalogPage() -> impl IntoView {
                                 };
                                 view! {
                                     <tr>
-                                        <td><button type="button" class="button-link" on:click=move |_| editing.set(Some(chosen.clone()))>{p.name}</button></td>
+                                        <td><button type="button" class="button-link" on:click=move |_| edit(chosen.clone())>{p.name}</button></td>
                                         <td>{p.category}</td><td>{p.variants.len()}</td>
                                         <td><button type="button" class="button button-link" on:click=toggle>{if published { "Oui — retirer" } else { "Non — publier" }}</button></td>
                                     </tr>
@@ -75,7 +81,7 @@ pub fn CatalogPage() -> impl IntoView {
                     </table>
                 })}
             </section>
-            {move || editing.get().map(|p| view! { <ProductForm p editing reload/> })}
+            {move || editing.get().map(|p| view! { <ProductForm p editing saved reload/> })}
         </div>
         <Categories version/>
         <Promotions/>
@@ -106,6 +112,7 @@ fn blank_id() -> ProductId {
 fn ProductForm(
     p: AdminProduct,
     editing: RwSignal<Option<AdminProduct>>,
+    saved: RwSignal<bool>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     // A product keeps its slug: changing it would create another product.
@@ -124,9 +131,9 @@ fn ProductForm(
     ]);
     let tax = RwSignal::new(p.tax_class);
     let error = RwSignal::new(None::<CallError>);
-    let saved = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        saved.set(false);
         let [
             id,
             name,
