@@ -116,6 +116,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261203090000_create_catalog_translations.sql",
         sql: include_str!("../../infra/migrations/20261203090000_create_catalog_translations.sql"),
     },
+    Migration {
+        version: 20261204090000,
+        name: "20261204090000_add_product_availability.sql",
+        sql: include_str!("../../infra/migrations/20261204090000_add_product_availability.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (the

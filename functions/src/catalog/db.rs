@@ -26,8 +26,10 @@ pub struct Filters<'a> {
 
 /// `FROM … WHERE …` of the published products `filters` keep, bound as
 /// [`bind`] lists them (`?1` and `?2`, and the search as `?{search_param}`):
-/// what the page and the counts share. A product without variants is never listed. Availability is
-/// live: a variant whose stock is all reserved cannot be bought.
+/// what the page and the counts share. A product without variants is never
+/// listed. Availability is live: `products.available`, kept by the store on
+/// every write of a shelf (a variant whose stock is all reserved cannot be
+/// bought).
 fn matching(dialect: Dialect, filters: &Filters<'_>, search_param: u8) -> String {
     let (from, search) = match filters.search {
         Some(_) => dialect.product_search(filters.lang),
@@ -38,10 +40,8 @@ fn matching(dialect: Dialect, filters: &Filters<'_>, search_param: u8) -> String
          AND (CAST(?1 AS BIGINT) IS NULL OR p.price_from >= ?1) \
          AND (CAST(?2 AS BIGINT) IS NULL OR p.price_from <= ?2)"
     );
-    // Only when asked: under an `OR`, a planner may build the whole
-    // stock's answer up front rather than ask per product.
     if filters.in_stock {
-        sql.push_str(&format!(" AND {AVAILABLE}"));
+        sql.push_str(" AND p.available = 1");
     }
     if !search.is_empty() {
         sql.push_str(" AND ");
@@ -49,13 +49,6 @@ fn matching(dialect: Dialect, filters: &Filters<'_>, search_param: u8) -> String
     }
     sql
 }
-
-/// Whether product `p` has a unit that can be bought now (as the listing
-/// always said: its best variant's stock minus reservations). A scalar
-/// subquery, asked per product: SQLite would turn an `EXISTS` into an `IN`
-/// over every variant's stock.
-const AVAILABLE: &str = "(SELECT MAX(s.on_hand - s.reserved) FROM variants v JOIN stock s ON s.sku = v.sku \
-                         WHERE v.product_id = p.id) > 0";
 
 /// The values of [`matching`]'s `?1` and `?2`: the price bounds (the
 /// search, if any, is bound last by each query).
@@ -96,13 +89,14 @@ pub async fn page(
         ProductSort::Name => format!("{name_key}, p.position, p.id"),
     };
     // The statement is assembled from constant parts only; every value is
-    // bound. Availability and translations are asked of the page's rows
-    // only, outside the ordered, limited selection (else a planner may
-    // compute them for every product it sorts).
+    // bound. Translations are asked of the page's rows only, outside the
+    // ordered, limited selection (else a planner may join them for every
+    // product it sorts).
     let sql = format!(
         "SELECT p.id, COALESCE(t.name, p.name), p.category, COALESCE(c.name, p.category), \
-                p.image, p.price_from, CASE WHEN {AVAILABLE} THEN 1 ELSE 0 END \
-         FROM (SELECT p.id, p.name, p.category, p.image, p.price_from, p.position, {name_key} AS sort_name \
+                p.image, p.price_from, p.available \
+         FROM (SELECT p.id, p.name, p.category, p.image, p.price_from, p.available, p.position, \
+                      {name_key} AS sort_name \
                FROM {} AND (?3 = '' OR p.category = ?3) \
                ORDER BY {} LIMIT ?4 OFFSET ?5) p \
          {TRANSLATED} ORDER BY {}",
