@@ -68,55 +68,60 @@ impl Dialect {
         }
     }
 
-    /// Products `p` whose search row in `lang` matches the search bound as
-    /// `?1` (the text [`Dialect::search_terms`] builds): what to select
-    /// from, and the condition. Every term must be the prefix of one of the
-    /// product's tokens in that language: what
+    /// Products `p` whose search row in the searched language matches the
+    /// search bound as `?1` (the text [`Dialect::search_terms`] builds):
+    /// what to select from, and the condition. Every term must be the
+    /// prefix of one of the product's tokens in that language: what
     /// `comptoir_shared::search::matches` decides, answered by an index.
     /// SQLite starts from the FTS5 matches (`CROSS JOIN` keeps that order:
     /// without statistics its planner would rather walk every product and
-    /// look each one up); Postgres' planner chooses itself. The language is
-    /// one of the shop's constant codes, written into the statement.
+    /// look each one up); its `lang` column is part of the FTS query.
+    /// Postgres' planner chooses itself; the language is one of the shop's
+    /// constant codes, written into the statement.
     pub fn product_search(self, lang: Lang) -> (&'static str, String) {
-        let lang = lang.code();
         match self {
             Self::Sqlite => (
                 "product_search s CROSS JOIN products p ON p.id = s.product_id",
-                format!("product_search MATCH ?1 AND s.lang = '{lang}'"),
+                "product_search MATCH ?1".to_owned(),
             ),
             // The expression of the `product_search_tokens` GIN index, verbatim.
             Self::Postgres => (
                 "product_search s JOIN products p ON p.id = s.product_id",
                 format!(
                     "array_to_tsvector(string_to_array(s.tokens, ' ')) @@ CAST(CAST(?1 AS TEXT) AS tsquery) \
-                     AND s.lang = '{lang}'"
+                     AND s.lang = '{}'",
+                    lang.code()
                 ),
             ),
         }
     }
 
     /// The search text for [`Dialect::product_search`] from query tokens
-    /// (`comptoir_shared::search::tokens`, so only letters and digits):
-    /// every token as a prefix term, all required. `None` for no tokens
-    /// (no search: everything matches).
-    pub fn search_terms(self, tokens: &[String]) -> Option<String> {
+    /// (`comptoir_shared::search::tokens`, so only letters and digits) in
+    /// `lang`: every token as a prefix term, all required. `None` for no
+    /// tokens (no search: everything matches).
+    pub fn search_terms(self, tokens: &[String], lang: Lang) -> Option<String> {
         if tokens.is_empty() {
             return None;
         }
         // Quoted all the same, so no token can read as query syntax.
-        let terms: Vec<String> = match self {
-            Self::Sqlite => tokens
-                .iter()
-                .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
-                .collect(),
+        Some(match self {
+            // The language by FTS5's column filter: an index lookup, where
+            // reading the column of every match is not.
+            Self::Sqlite => format!(
+                "lang : \"{}\" AND tokens : ({})",
+                lang.code(),
+                tokens
+                    .iter()
+                    .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
+            ),
             Self::Postgres => tokens
                 .iter()
                 .map(|t| format!("'{}':*", t.replace('\\', "\\\\").replace('\'', "''")))
-                .collect(),
-        };
-        Some(match self {
-            Self::Sqlite => terms.join(" AND "),
-            Self::Postgres => terms.join(" & "),
+                .collect::<Vec<_>>()
+                .join(" & "),
         })
     }
 
@@ -270,28 +275,30 @@ mod tests {
     #[test]
     fn search_terms_are_quoted_prefixes_all_required() {
         let tokens = |words: &[&str]| words.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
-        assert_eq!(Dialect::Sqlite.search_terms(&[]), None);
-        assert_eq!(Dialect::Postgres.search_terms(&[]), None);
+        assert_eq!(Dialect::Sqlite.search_terms(&[], Lang::Fr), None);
+        assert_eq!(Dialect::Postgres.search_terms(&[], Lang::Fr), None);
         assert_eq!(
             Dialect::Sqlite
-                .search_terms(&tokens(&["chemi", "lin"]))
+                .search_terms(&tokens(&["chemi", "lin"]), Lang::Fr)
                 .as_deref(),
-            Some("\"chemi\"* AND \"lin\"*")
+            Some("lang : \"fr\" AND tokens : (\"chemi\"* AND \"lin\"*)")
         );
         assert_eq!(
             Dialect::Postgres
-                .search_terms(&tokens(&["chemi", "lin"]))
+                .search_terms(&tokens(&["chemi", "lin"]), Lang::En)
                 .as_deref(),
             Some("'chemi':* & 'lin':*")
         );
         // Not produced by the tokenizer, but harmless if ever given.
         assert_eq!(
-            Dialect::Sqlite.search_terms(&tokens(&["a\"b"])).as_deref(),
-            Some("\"a\"\"b\"*")
+            Dialect::Sqlite
+                .search_terms(&tokens(&["a\"b"]), Lang::En)
+                .as_deref(),
+            Some("lang : \"en\" AND tokens : (\"a\"\"b\"*)")
         );
         assert_eq!(
             Dialect::Postgres
-                .search_terms(&tokens(&["a'b\\"]))
+                .search_terms(&tokens(&["a'b\\"]), Lang::Fr)
                 .as_deref(),
             Some("'a''b\\\\':*")
         );

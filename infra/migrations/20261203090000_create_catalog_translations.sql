@@ -42,12 +42,13 @@ CREATE TABLE category_translations (
 );
 
 -- The search index, now per language (rebuilt when this migration is
--- applied: `migrate::ensure`).
+-- applied: `migrate::ensure`). On SQLite the language is an indexed column
+-- a search names (`lang : "en" AND tokens : (…)`).
 -- sqlite only
 DROP TABLE product_search;
 
 -- sqlite only
-CREATE VIRTUAL TABLE product_search USING fts5 (tokens, product_id UNINDEXED, lang UNINDEXED, tokenize = 'ascii');
+CREATE VIRTUAL TABLE product_search USING fts5 (tokens, lang, product_id UNINDEXED, tokenize = 'ascii');
 
 -- postgres only
 DROP INDEX products_search;

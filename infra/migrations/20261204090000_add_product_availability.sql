@@ -27,11 +27,17 @@ CREATE TRIGGER stock_updated_availability AFTER UPDATE OF on_hand, reserved ON s
     UPDATE products SET available = CASE WHEN (SELECT MAX(s.on_hand - s.reserved) FROM variants v JOIN stock s ON s.sku = v.sku WHERE v.product_id = products.id) > 0 THEN 1 ELSE 0 END
     WHERE id = (SELECT product_id FROM variants WHERE sku = NEW.sku); END;
 
+-- Postgres: once per statement, over the shelves it wrote (a bulk insert
+-- of 100 000 shelves updates each product once, not once per shelf).
 -- postgres only
 CREATE FUNCTION product_availability() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
     UPDATE products SET available = CASE WHEN (SELECT MAX(s.on_hand - s.reserved) FROM variants v JOIN stock s ON s.sku = v.sku WHERE v.product_id = products.id) > 0 THEN 1 ELSE 0 END
-    WHERE id = (SELECT product_id FROM variants WHERE sku = NEW.sku); RETURN NULL; END $$;
+    WHERE id IN (SELECT v.product_id FROM variants v JOIN changed c ON c.sku = v.sku); RETURN NULL; END $$;
 
 -- postgres only
-CREATE TRIGGER stock_availability AFTER INSERT OR UPDATE OF on_hand, reserved ON stock
-    FOR EACH ROW EXECUTE FUNCTION product_availability();
+CREATE TRIGGER stock_inserted_availability AFTER INSERT ON stock REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION product_availability();
+
+-- postgres only
+CREATE TRIGGER stock_updated_availability AFTER UPDATE ON stock REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION product_availability();
