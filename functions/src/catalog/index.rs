@@ -11,7 +11,9 @@
 //!   never matches across languages.
 //! - `products.name_key`, `product_translations.name_key`: the folded
 //!   names, the A-to-Z order in each language;
-//! - `products.price_from`: the lowest variant price.
+//! - `products.price_from`: the lowest variant price (and
+//!   `products.available`, kept by a trigger on `stock`, recomputed here
+//!   after a bulk load).
 //!
 //! The unfiltered listing's category counts are kept in
 //! `catalog_categories`, recounted by the same writes. Availability is not
@@ -25,7 +27,7 @@ use comptoir_shared::lang::Lang;
 use comptoir_shared::search;
 
 use crate::params;
-use crate::port::{Executor, Row};
+use crate::port::{Executor, Row, Value};
 
 /// The tokens of a product's texts, space-separated.
 pub fn search_tokens(texts: &[&str]) -> String {
@@ -137,9 +139,8 @@ async fn retokenize(tx: &mut dyn Executor, id: &ProductId) -> anyhow::Result<boo
         params![id.as_str()],
     )
     .await?;
-    for (id, texts) in &texts {
-        write(tx, id, texts).await?;
-    }
+    let all: Vec<(&str, &Texts)> = texts.iter().map(|(id, t)| (id.as_str(), t)).collect();
+    write(tx, &all).await?;
     Ok(true)
 }
 
@@ -186,29 +187,92 @@ fn texts(
     Ok(all)
 }
 
-/// Writes one product's name keys and its search rows (after its old rows,
-/// if any, were deleted).
-async fn write(tx: &mut dyn Executor, id: &str, texts: &Texts) -> anyhow::Result<()> {
-    tx.query(
-        "UPDATE products SET name_key = ?2 WHERE id = ?1",
-        params![id, name_key(&texts.name).as_str()],
-    )
-    .await?;
-    for (lang, (name, _)) in &texts.translations {
+/// Rows per multi-row statement of [`write`] (at most 3 values each: far
+/// under SQLite's and Postgres' limits on bound values).
+const CHUNK: usize = 300;
+
+/// Writes products' name keys and their search rows (after their old rows,
+/// if any, were deleted): a few multi-row statements per [`CHUNK`] products,
+/// so a bulk load does not pay a round trip per row.
+async fn write(tx: &mut dyn Executor, all: &[(&str, &Texts)]) -> anyhow::Result<()> {
+    for chunk in all.chunks(CHUNK) {
+        let names: Vec<Vec<Value>> = chunk
+            .iter()
+            .map(|(id, texts)| vec![Value::from(*id), Value::from(name_key(&texts.name))])
+            .collect();
+        let translated: Vec<Vec<Value>> = chunk
+            .iter()
+            .flat_map(|(id, texts)| {
+                texts.translations.iter().map(|(lang, (name, _))| {
+                    vec![
+                        Value::from(*id),
+                        Value::from(lang.code()),
+                        Value::from(name_key(name)),
+                    ]
+                })
+            })
+            .collect();
+        let searched: Vec<Vec<Value>> = chunk
+            .iter()
+            .flat_map(|(id, texts)| {
+                Lang::ALL.into_iter().map(|lang| {
+                    vec![
+                        Value::from(*id),
+                        Value::from(lang.code()),
+                        Value::from(texts.tokens(lang)),
+                    ]
+                })
+            })
+            .collect();
+        // `VALUES` names its columns column1, column2… on both stores.
+        let (sql, params) = values(&names);
         tx.query(
-            "UPDATE product_translations SET name_key = ?3 WHERE product_id = ?1 AND lang = ?2",
-            params![id, lang.code(), name_key(name).as_str()],
+            &format!(
+                "UPDATE products SET name_key = v.column2 FROM (VALUES {sql}) AS v \
+                 WHERE products.id = v.column1"
+            ),
+            &params,
         )
         .await?;
-    }
-    for lang in Lang::ALL {
+        if !translated.is_empty() {
+            let (sql, params) = values(&translated);
+            tx.query(
+                &format!(
+                    "UPDATE product_translations SET name_key = v.column3 FROM (VALUES {sql}) AS v \
+                     WHERE product_translations.product_id = v.column1 \
+                     AND product_translations.lang = v.column2"
+                ),
+                &params,
+            )
+            .await?;
+        }
+        let (sql, params) = values(&searched);
         tx.query(
-            "INSERT INTO product_search (product_id, lang, tokens) VALUES (?1, ?2, ?3)",
-            params![id, lang.code(), texts.tokens(lang).as_str()],
+            &format!("INSERT INTO product_search (product_id, lang, tokens) VALUES {sql}"),
+            &params,
         )
         .await?;
     }
     Ok(())
+}
+
+/// `(?1, ?2), (?3, ?4)…` for `rows` of values, and the values in order.
+fn values(rows: &[Vec<Value>]) -> (String, Vec<Value>) {
+    let mut n = 0;
+    let tuples: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let marks: Vec<String> = row
+                .iter()
+                .map(|_| {
+                    n += 1;
+                    format!("?{n}")
+                })
+                .collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect();
+    (tuples.join(", "), rows.iter().flatten().cloned().collect())
 }
 
 /// Recounts the listed products per category (`catalog_categories`).
@@ -227,11 +291,15 @@ async fn recount(tx: &mut dyn Executor) -> anyhow::Result<()> {
 /// Recomputes every product's listing columns and search rows and the
 /// category counts: what a migration that changed them and a bulk load
 /// (the demo seed, a generated catalog, a copied store) run once at their
-/// end. Three reads, then a few writes per product.
+/// end. Three reads, then a few multi-row writes.
 pub async fn rebuild(tx: &mut dyn Executor) -> anyhow::Result<()> {
+    // Availability too: a bulk load may have held back the trigger that
+    // keeps it on each write of a shelf.
     tx.query(
-        "UPDATE products SET price_from = \
-             (SELECT MIN(v.price_cents) FROM variants v WHERE v.product_id = products.id)",
+        "UPDATE products SET \
+             price_from = (SELECT MIN(v.price_cents) FROM variants v WHERE v.product_id = products.id), \
+             available = CASE WHEN (SELECT MAX(s.on_hand - s.reserved) FROM variants v \
+                 JOIN stock s ON s.sku = v.sku WHERE v.product_id = products.id) > 0 THEN 1 ELSE 0 END",
         &[],
     )
     .await?;
@@ -251,9 +319,9 @@ pub async fn rebuild(tx: &mut dyn Executor) -> anyhow::Result<()> {
         )
         .await?;
     tx.query("DELETE FROM product_search", &[]).await?;
-    for (id, texts) in &texts(&products, &translations, &categories)? {
-        write(tx, id, texts).await?;
-    }
+    let texts = texts(&products, &translations, &categories)?;
+    let all: Vec<(&str, &Texts)> = texts.iter().map(|(id, t)| (id.as_str(), t)).collect();
+    write(tx, &all).await?;
     recount(tx).await
 }
 

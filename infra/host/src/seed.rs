@@ -290,6 +290,18 @@ pub async fn fill(db: &dyn Database, n: usize) -> anyhow::Result<Vec<GeneratedPr
         }),
     )
     .await?;
+    // Postgres: the trigger that keeps each product's availability would
+    // run once per insert of shelves, over tables the planner has no
+    // statistics of yet (seconds each); switched off for the load, as
+    // `index::rebuild` computes every product's availability at its end.
+    let postgres = db.dialect() == Dialect::Postgres;
+    if postgres {
+        tx.query(
+            "ALTER TABLE stock DISABLE TRIGGER stock_inserted_availability",
+            &[],
+        )
+        .await?;
+    }
     insert_rows(
         tx.as_mut(),
         "stock",
@@ -317,6 +329,13 @@ pub async fn fill(db: &dyn Database, n: usize) -> anyhow::Result<Vec<GeneratedPr
             }),
     )
     .await?;
+    if postgres {
+        tx.query(
+            "ALTER TABLE stock ENABLE TRIGGER stock_inserted_availability",
+            &[],
+        )
+        .await?;
+    }
     index::rebuild(tx.as_mut()).await?;
     tx.commit()
         .await
