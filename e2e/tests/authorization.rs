@@ -250,6 +250,9 @@ async fn every_staff_route_admits_exactly_its_roles() -> anyhow::Result<()> {
             .body(json!({"name": "Produit", "category": "Tests", "image": "/img/x.svg"})),
         row("POST", format!("{product}/published"), "a", 200).body(json!({"published": true})),
         row("PUT", format!("{product}/variants/MAT-1"), "a", 200).body(variant.clone()),
+        row("GET", "/api/catalog/admin/categories".into(), "a", 200),
+        row("PUT", "/api/catalog/admin/categories/Tests".into(), "a", 200)
+            .body(json!({"translations": {"en": "Tests"}})),
         row("GET", "/api/promotions".into(), "a", 200),
         row("POST", "/api/promotions".into(), "a", 201)
             .body(promotion("{fresh}"))

@@ -303,6 +303,34 @@ mod tests {
     }
 
     #[test]
+    fn the_availability_triggers_are_whole_statements_on_each_store() {
+        let sql = MIGRATIONS
+            .iter()
+            .find(|m| m.version == 20261204090000)
+            .map(|m| m.sql)
+            .unwrap_or_default();
+        let lite: Vec<&str> = statements_for(sql, Dialect::Sqlite).collect();
+        let pg: Vec<&str> = statements_for(sql, Dialect::Postgres).collect();
+        let triggers = |all: &[&str]| -> Vec<String> {
+            all.iter()
+                .filter(|s| s.contains("CREATE TRIGGER"))
+                .map(|s| s.trim_end().to_owned())
+                .collect()
+        };
+        // The column, its first values and its index, then SQLite's two
+        // triggers (bodies whole, up to `END`) or Postgres' function and
+        // its two triggers.
+        assert_eq!((lite.len(), pg.len()), (5, 6));
+        assert_eq!(triggers(&lite).len(), 2);
+        assert!(triggers(&lite).iter().all(|t| t.ends_with("END")));
+        assert_eq!(triggers(&pg).len(), 2);
+        assert!(
+            pg.iter()
+                .any(|s| s.contains("CREATE FUNCTION") && s.trim_end().ends_with("END $$"))
+        );
+    }
+
+    #[test]
     fn splits_at_line_ending_semicolons_only() {
         let sql = "-- a comment\nCREATE TABLE a (x TEXT DEFAULT ';');\n\nINSERT INTO a VALUES ('x;y');\n-- trailing\n";
         let got: Vec<&str> = statements(sql).collect();

@@ -14,7 +14,7 @@ use comptoir_shared::lang::Lang;
 use comptoir_shared::pricing::TaxClass;
 
 use crate::params;
-use crate::port::{Executor, Row};
+use crate::port::{Executor, Row, Value};
 
 const PRODUCTS: &str =
     "SELECT id, name, description, category, image, tax_class, published, position FROM products";
@@ -165,16 +165,36 @@ pub async fn save_product(
 /// Every category a product names (published or not), with its product
 /// count and translations, in the shop's order.
 pub async fn categories(db: &mut dyn Executor) -> anyhow::Result<Vec<AdminCategory>> {
+    categories_where(db, "1 = 1", &[]).await
+}
+
+/// The category `name`, if a product names it.
+pub async fn category(db: &mut dyn Executor, name: &str) -> anyhow::Result<Option<AdminCategory>> {
+    Ok(categories_where(db, "category = ?1", params![name])
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// The categories that `condition` (on `category`) keeps.
+async fn categories_where(
+    db: &mut dyn Executor,
+    condition: &str,
+    params: &[Value],
+) -> anyhow::Result<Vec<AdminCategory>> {
     let rows = db
         .query(
-            "SELECT category, COUNT(*) FROM products GROUP BY category ORDER BY MIN(position), category",
-            &[],
+            &format!(
+                "SELECT category, COUNT(*) FROM products WHERE {condition} \
+                 GROUP BY category ORDER BY MIN(position), category"
+            ),
+            params,
         )
         .await?;
     let translations = db
         .query(
-            "SELECT category, lang, name FROM category_translations",
-            &[],
+            &format!("SELECT category, lang, name FROM category_translations WHERE {condition}"),
+            params,
         )
         .await?;
     rows.iter()

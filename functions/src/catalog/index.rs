@@ -16,9 +16,11 @@
 //!   after a bulk load).
 //!
 //! The unfiltered listing's category counts are kept in
-//! `catalog_categories`, recounted by the same writes. Availability is not
-//! stored: it moves with every reservation, and the listing reads it live
-//! from `stock`.
+//! `catalog_categories`, recounted by the same writes. Availability moves
+//! with every reservation: the store keeps `products.available` itself (a
+//! trigger on `stock`, `infra/migrations/20261204090000_…`); a bulk load
+//! may hold that trigger back ([`hold_availability`]) and [`rebuild`]
+//! computes it once at its end.
 
 use std::collections::BTreeMap;
 
@@ -26,17 +28,18 @@ use comptoir_shared::ids::ProductId;
 use comptoir_shared::lang::Lang;
 use comptoir_shared::search;
 
+use crate::dialect::Dialect;
 use crate::params;
 use crate::port::{Executor, Row, Value};
 
 /// The tokens of a product's texts, space-separated.
-pub fn search_tokens(texts: &[&str]) -> String {
+fn search_tokens(texts: &[&str]) -> String {
     search::tokens(&texts.join(" ")).join(" ")
 }
 
 /// `name_key` of a product: its folded name (lower case, no accents), by
 /// which the A-to-Z order sorts, byte by byte as Rust compares strings.
-pub fn name_key(name: &str) -> String {
+fn name_key(name: &str) -> String {
     search::fold(name)
 }
 
@@ -71,7 +74,7 @@ impl Texts {
 /// the change (`now_ms`, the sitemap's `lastmod`): after the product, its
 /// publication or one of its variants changed.
 pub async fn refresh(tx: &mut dyn Executor, id: &ProductId, now_ms: i64) -> anyhow::Result<()> {
-    if !retokenize(tx, id).await? {
+    if reindex(tx, Products::One(id)).await? == 0 {
         return Ok(());
     }
     tx.query(
@@ -92,15 +95,7 @@ pub async fn refresh_category(
     category: &str,
     now_ms: i64,
 ) -> anyhow::Result<()> {
-    let rows = tx
-        .query(
-            "SELECT id FROM products WHERE category = ?1",
-            params![category],
-        )
-        .await?;
-    for row in &rows {
-        retokenize(tx, &row.parse(0, ProductId::parse)?).await?;
-    }
+    reindex(tx, Products::Category(category)).await?;
     tx.query(
         "UPDATE products SET updated_at = ?2 WHERE category = ?1",
         params![category, now_ms],
@@ -109,39 +104,68 @@ pub async fn refresh_category(
     Ok(())
 }
 
-/// Re-indexes one product from its texts; `false` when there is no such
-/// product.
-async fn retokenize(tx: &mut dyn Executor, id: &ProductId) -> anyhow::Result<bool> {
-    let Some(own) = tx
-        .optional(
-            "SELECT id, name, category, description FROM products WHERE id = ?1",
-            params![id.as_str()],
+/// Which products [`reindex`] rewrites.
+#[derive(Clone, Copy)]
+enum Products<'a> {
+    One(&'a ProductId),
+    Category(&'a str),
+    All,
+}
+
+impl Products<'_> {
+    /// The condition on products `p`, and its bound value.
+    fn condition(self) -> (&'static str, Vec<Value>) {
+        match self {
+            Self::One(id) => ("p.id = ?1", vec![Value::from(id.as_str())]),
+            Self::Category(category) => ("p.category = ?1", vec![Value::from(category)]),
+            Self::All => ("1 = 1", Vec::new()),
+        }
+    }
+}
+
+/// Rewrites the name keys and search rows of `which` products from their
+/// texts: three reads, one delete, then [`write`]'s few multi-row
+/// statements, however many products. Answers how many there were.
+async fn reindex(tx: &mut dyn Executor, which: Products<'_>) -> anyhow::Result<usize> {
+    let (condition, params) = which.condition();
+    let products = tx
+        .query(
+            &format!(
+                "SELECT p.id, p.name, p.category, p.description FROM products p WHERE {condition}"
+            ),
+            &params,
         )
-        .await?
-    else {
-        return Ok(false);
-    };
+        .await?;
     let translations = tx
         .query(
-            "SELECT product_id, lang, name, description FROM product_translations WHERE product_id = ?1",
-            params![id.as_str()],
+            &format!(
+                "SELECT t.product_id, t.lang, t.name, t.description FROM product_translations t \
+                 JOIN products p ON p.id = t.product_id WHERE {condition}"
+            ),
+            &params,
         )
         .await?;
     let categories = tx
         .query(
-            "SELECT category, lang, name FROM category_translations WHERE category = ?1",
-            params![own.text(2)?],
+            &format!(
+                "SELECT c.category, c.lang, c.name FROM category_translations c \
+                 WHERE c.category IN (SELECT p.category FROM products p WHERE {condition})"
+            ),
+            &params,
         )
         .await?;
-    let texts = texts(std::slice::from_ref(&own), &translations, &categories)?;
     tx.query(
-        "DELETE FROM product_search WHERE product_id = ?1",
-        params![id.as_str()],
+        &format!(
+            "DELETE FROM product_search \
+             WHERE product_id IN (SELECT p.id FROM products p WHERE {condition})"
+        ),
+        &params,
     )
     .await?;
+    let texts = texts(&products, &translations, &categories)?;
     let all: Vec<(&str, &Texts)> = texts.iter().map(|(id, t)| (id.as_str(), t)).collect();
     write(tx, &all).await?;
-    Ok(true)
+    Ok(all.len())
 }
 
 /// Every product's texts from rows of `products` (id, name, category,
@@ -288,10 +312,10 @@ async fn recount(tx: &mut dyn Executor) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Recomputes every product's listing columns and search rows and the
-/// category counts: what a migration that changed them and a bulk load
-/// (the demo seed, a generated catalog, a copied store) run once at their
-/// end. Three reads, then a few multi-row writes.
+/// Recomputes every product's listing columns, availability and search
+/// rows and the category counts: what a migration that changed them and a
+/// bulk load (the demo seed, a generated catalog, a copied store) run once
+/// at their end.
 pub async fn rebuild(tx: &mut dyn Executor) -> anyhow::Result<()> {
     // Availability too: a bulk load may have held back the trigger that
     // keeps it on each write of a shelf.
@@ -303,26 +327,37 @@ pub async fn rebuild(tx: &mut dyn Executor) -> anyhow::Result<()> {
         &[],
     )
     .await?;
-    let products = tx
-        .query("SELECT id, name, category, description FROM products", &[])
-        .await?;
-    let translations = tx
-        .query(
-            "SELECT product_id, lang, name, description FROM product_translations",
-            &[],
-        )
-        .await?;
-    let categories = tx
-        .query(
-            "SELECT category, lang, name FROM category_translations",
-            &[],
-        )
-        .await?;
-    tx.query("DELETE FROM product_search", &[]).await?;
-    let texts = texts(&products, &translations, &categories)?;
-    let all: Vec<(&str, &Texts)> = texts.iter().map(|(id, t)| (id.as_str(), t)).collect();
-    write(tx, &all).await?;
+    reindex(tx, Products::All).await?;
     recount(tx).await
+}
+
+/// Postgres: holds back the trigger that keeps each product's availability
+/// on every insert of shelves, for a bulk load in `tx` (run once per
+/// inserting statement over tables the planner has no statistics of yet,
+/// it costs seconds per statement). The load ends with
+/// [`resume_availability`], then [`rebuild`]. SQLite's per-row trigger is
+/// cheap and stays.
+pub async fn hold_availability(tx: &mut dyn Executor, dialect: Dialect) -> anyhow::Result<()> {
+    if dialect == Dialect::Postgres {
+        tx.query(
+            "ALTER TABLE stock DISABLE TRIGGER stock_inserted_availability",
+            &[],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ends [`hold_availability`].
+pub async fn resume_availability(tx: &mut dyn Executor, dialect: Dialect) -> anyhow::Result<()> {
+    if dialect == Dialect::Postgres {
+        tx.query(
+            "ALTER TABLE stock ENABLE TRIGGER stock_inserted_availability",
+            &[],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -46,8 +46,10 @@ pub async fn handle(
     check_translations(&body.translations).map_err(|(field, e)| e.on(field))?;
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
-    let category = |all: Vec<AdminCategory>| all.into_iter().find(|c| c.name == name.as_str());
-    if category(super::admin_db::categories(tx.as_mut()).await?).is_none() {
+    if super::admin_db::category(tx.as_mut(), name.as_str())
+        .await?
+        .is_none()
+    {
         return Err(ApiError::not_found("category").into());
     }
     super::admin_db::save_category(tx.as_mut(), name.as_str(), &body.translations).await?;
@@ -67,7 +69,8 @@ pub async fn handle(
         now,
     )
     .await?;
-    let saved = category(super::admin_db::categories(tx.as_mut()).await?)
+    let saved = super::admin_db::category(tx.as_mut(), name.as_str())
+        .await?
         .ok_or_else(|| ApiError::not_found("category"))?;
     tx.commit().await?;
     Ok(Json(saved))

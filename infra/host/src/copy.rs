@@ -701,6 +701,10 @@ async fn copy_tables(
             .query(&format!("DELETE FROM {}", quoted(table)), &[])
             .await?;
     }
+    // Availability is computed once at the end (`index::rebuild`), not by
+    // the store's trigger per insert of shelves.
+    comptoir_functions::catalog::index::hold_availability(writing.as_mut(), target.dialect())
+        .await?;
     let mut copied = Vec::with_capacity(order.len());
     for table in order {
         let started = Instant::now();
@@ -735,8 +739,10 @@ async fn copy_tables(
         }
         copied.push((table.clone(), rows, started.elapsed()));
     }
-    // The search index is rebuilt from the copied rows (SQLite's FTS5 table
-    // is not copied; Postgres' plain one is, and is rebuilt the same way).
+    // The search index is rebuilt from the copied rows (it is not copied:
+    // on SQLite an FTS5 table, on Postgres a plain one).
+    comptoir_functions::catalog::index::resume_availability(writing.as_mut(), target.dialect())
+        .await?;
     comptoir_functions::catalog::index::rebuild(writing.as_mut())
         .await
         .context("indexing the copied catalog for search")?;

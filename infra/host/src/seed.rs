@@ -290,18 +290,9 @@ pub async fn fill(db: &dyn Database, n: usize) -> anyhow::Result<Vec<GeneratedPr
         }),
     )
     .await?;
-    // Postgres: the trigger that keeps each product's availability would
-    // run once per insert of shelves, over tables the planner has no
-    // statistics of yet (seconds each); switched off for the load, as
-    // `index::rebuild` computes every product's availability at its end.
-    let postgres = db.dialect() == Dialect::Postgres;
-    if postgres {
-        tx.query(
-            "ALTER TABLE stock DISABLE TRIGGER stock_inserted_availability",
-            &[],
-        )
-        .await?;
-    }
+    // Postgres' availability trigger would run per insert: computed once
+    // by `index::rebuild` at the end instead.
+    index::hold_availability(tx.as_mut(), db.dialect()).await?;
     insert_rows(
         tx.as_mut(),
         "stock",
@@ -329,13 +320,7 @@ pub async fn fill(db: &dyn Database, n: usize) -> anyhow::Result<Vec<GeneratedPr
             }),
     )
     .await?;
-    if postgres {
-        tx.query(
-            "ALTER TABLE stock ENABLE TRIGGER stock_inserted_availability",
-            &[],
-        )
-        .await?;
-    }
+    index::resume_availability(tx.as_mut(), db.dialect()).await?;
     index::rebuild(tx.as_mut()).await?;
     tx.commit()
         .await
