@@ -23,12 +23,10 @@ pub use comptoir_shared::lang::Lang;
 fn signal() -> &'static ArcRwSignal<Lang> {
     static LANG: OnceLock<ArcRwSignal<Lang>> = OnceLock::new();
     LANG.get_or_init(|| {
-        let saved = storage().and_then(|s| s.get_item(KEY).ok().flatten());
-        let lang = if saved.as_deref() == Some("en") {
-            Lang::En
-        } else {
-            Lang::Fr
-        };
+        let lang = storage()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .and_then(|saved| Lang::from_code(&saved))
+            .unwrap_or_default();
         mark_document(lang);
         ArcRwSignal::new(lang)
     })
