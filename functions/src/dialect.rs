@@ -84,12 +84,11 @@ impl Dialect {
                 "product_search s CROSS JOIN products p ON p.id = s.product_id",
                 "product_search MATCH ?1".to_owned(),
             ),
-            // The expression of the `product_search_tokens` GIN index, verbatim.
+            // `terms`: the tokens as a `tsvector`, GIN-indexed.
             Self::Postgres => (
                 "product_search s JOIN products p ON p.id = s.product_id",
                 format!(
-                    "array_to_tsvector(string_to_array(s.tokens, ' ')) @@ CAST(CAST(?1 AS TEXT) AS tsquery) \
-                     AND s.lang = '{}'",
+                    "s.terms @@ CAST(CAST(?1 AS TEXT) AS tsquery) AND s.lang = '{}'",
                     lang.code()
                 ),
             ),

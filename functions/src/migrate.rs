@@ -121,6 +121,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261204090000_add_product_availability.sql",
         sql: include_str!("../../infra/migrations/20261204090000_add_product_availability.sql"),
     },
+    Migration {
+        version: 20261206090000,
+        name: "20261206090000_add_product_search_terms.sql",
+        sql: include_str!("../../infra/migrations/20261206090000_add_product_search_terms.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (the

@@ -15,7 +15,8 @@
 //! no throttle cuts the hashing short) run: password hashing must not stall
 //! the shop. Then the catalog at scale: the catalog routes ([`CATALOG_ROUTES`])
 //! on the demo catalog and on the demo plus 10 000 generated products
-//! (100 000 variants, `comptoir_host::seed`), on each store, side by side.
+//! (100 000 variants, `comptoir_host::seed`), on each store, side by side,
+//! loaded by `wrk` (Debian's package) in a process of its own.
 //! Last, the Lighthouse figures of the shop pages (`e2e/lighthouse/run.sh`).
 //! `bench -- SECONDS catalog` runs only the catalog table. A benchmark, not a
 //! test: it asserts nothing but that every call succeeded.
@@ -40,13 +41,6 @@ struct Report {
 impl Report {
     fn rate(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
-    }
-
-    fn p99(&self) -> f64 {
-        let mut sorted = self.latencies.clone();
-        sorted.sort();
-        let i = ((sorted.len() as f64 - 1.0) * 0.99).round() as usize;
-        sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     }
 
     fn print(mut self) {
@@ -473,6 +467,52 @@ async fn fetch(app: &TestApp, path: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `url` loaded by wrk (Debian's `wrk`, a separate process, so the load
+/// generator's own cost is not the server's) with [`CONNECTIONS`]
+/// connections on 2 threads for `duration`: requests per second and p99 in
+/// milliseconds. Any answer but 2xx/3xx, or a socket error, fails.
+async fn wrk(url: &str, duration: Duration) -> anyhow::Result<(f64, f64)> {
+    let args = [
+        "-t2".to_owned(),
+        format!("-c{CONNECTIONS}"),
+        format!("-d{}s", duration.as_secs()),
+        "--latency".to_owned(),
+        url.to_owned(),
+    ];
+    let output =
+        tokio::task::spawn_blocking(move || std::process::Command::new("wrk").args(&args).output())
+            .await?
+            .context("running wrk (apt-get install wrk)")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    anyhow::ensure!(
+        output.status.success() && !text.contains("Non-2xx") && !text.contains("Socket errors"),
+        "wrk {url}: {text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let field = |label: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .map(str::trim)
+            .with_context(|| format!("wrk printed no {label} for {url}: {text}"))
+    };
+    let rate: f64 = field("Requests/sec:")?.parse()?;
+    let p99 = field("99%")?;
+    // wrk prints a latency with its unit: 850.00us, 3.65ms, 1.02s.
+    let ms = match p99.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => {
+            let value: f64 = p99[..i].parse()?;
+            match &p99[i..] {
+                "us" => value / 1000.0,
+                "ms" => value,
+                "s" => value * 1000.0,
+                unit => anyhow::bail!("wrk latency unit {unit}"),
+            }
+        }
+        None => anyhow::bail!("wrk latency {p99}"),
+    };
+    Ok((rate, ms))
+}
+
 /// Products added to the demo catalog for the large one.
 const GENERATED: usize = 10_000;
 
@@ -503,10 +543,9 @@ async fn catalog_at_scale(postgres: &str, duration: Duration) -> anyhow::Result<
         for (route, path) in CATALOG_ROUTES {
             let mut measured = Vec::new();
             for app in [&demo, &large] {
-                // Warm up, then measure.
+                // Checked once (200, JSON that parses), then loaded by wrk.
                 fetch(app, path).await?;
-                let report = load(route, duration, |_| fetch(app, path)).await?;
-                measured.push((report.rate(), report.p99()));
+                measured.push(wrk(&format!("{}{path}", app.base), duration).await?);
             }
             table.push((store, *route, measured));
         }
