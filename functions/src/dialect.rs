@@ -16,9 +16,11 @@
 //!   queue exactly as on SQLite, across every instance sharing the store, and
 //!   each statement of the holder sees every earlier writer's commit. Every
 //!   invariant proven on SQLite keeps its proof. Reads never wait for it;
-//! - catalog search: the same pre-folded tokens (`product_search.tokens`),
-//!   indexed by SQLite's FTS5 or by a Postgres GIN index over a `tsvector`,
-//!   queried with prefix terms ([`Dialect::product_search`]).
+//! - catalog search: the same pre-folded tokens, indexed by SQLite's FTS5
+//!   (rows numbered by the products' search keys, a range per language) or
+//!   by a Postgres GIN index over a `tsvector`, queried with prefix terms
+//!   ([`Dialect::product_search`]) and written by the statements of
+//!   [`Dialect::insert_search_rows`] and [`Dialect::delete_search_rows`].
 
 use std::borrow::Cow;
 
@@ -68,25 +70,34 @@ impl Dialect {
         }
     }
 
-    /// Products `p` whose search row in the searched language matches the
-    /// search bound as `?1` (the text [`Dialect::search_terms`] builds):
-    /// what to select from, and the condition. Every term must be the
-    /// prefix of one of the product's tokens in that language: what
+    /// Products `p` whose search row in `lang` matches the search bound as
+    /// `?1` (the text [`Dialect::search_terms`] builds): what to select
+    /// from, and the condition. Every term must be the prefix of one of the
+    /// product's tokens in that language: what
     /// `comptoir_shared::search::matches` decides, answered by an index.
     /// SQLite starts from the FTS5 matches (`CROSS JOIN` keeps that order:
     /// without statistics its planner would rather walk every product and
-    /// look each one up); its `lang` column is part of the FTS query.
+    /// look each one up), reads the language as its range of rowids
+    /// ([`search_rowid`]) and reaches each product by its search key.
     /// Postgres' planner chooses itself; the language is one of the shop's
     /// constant codes, written into the statement.
-    pub fn product_search(self, lang: Lang) -> (&'static str, String) {
+    pub fn product_search(self, lang: Lang) -> (String, String) {
         match self {
-            Self::Sqlite => (
-                "product_search s CROSS JOIN products p ON p.id = s.product_id",
-                "product_search MATCH ?1".to_owned(),
-            ),
+            Self::Sqlite => {
+                let first = search_rowid(lang, 0);
+                (
+                    format!(
+                        "product_search s CROSS JOIN products p ON p.search_key = s.rowid - {first}"
+                    ),
+                    format!(
+                        "product_search MATCH ?1 AND s.rowid BETWEEN {first} AND {}",
+                        first + (LANGUAGE_ROWIDS - 1)
+                    ),
+                )
+            }
             // `terms`: the tokens as a `tsvector`, GIN-indexed.
             Self::Postgres => (
-                "product_search s JOIN products p ON p.id = s.product_id",
+                "product_search s JOIN products p ON p.id = s.product_id".to_owned(),
                 format!(
                     "s.terms @@ CAST(CAST(?1 AS TEXT) AS tsquery) AND s.lang = '{}'",
                     lang.code()
@@ -96,32 +107,76 @@ impl Dialect {
     }
 
     /// The search text for [`Dialect::product_search`] from query tokens
-    /// (`comptoir_shared::search::tokens`, so only letters and digits) in
-    /// `lang`: every token as a prefix term, all required. `None` for no
-    /// tokens (no search: everything matches).
-    pub fn search_terms(self, tokens: &[String], lang: Lang) -> Option<String> {
+    /// (`comptoir_shared::search::tokens`, so only letters and digits):
+    /// every token as a prefix term, all required. `None` for no tokens
+    /// (no search: everything matches).
+    pub fn search_terms(self, tokens: &[String]) -> Option<String> {
         if tokens.is_empty() {
             return None;
         }
         // Quoted all the same, so no token can read as query syntax.
         Some(match self {
-            // The language by FTS5's column filter: an index lookup, where
-            // reading the column of every match is not.
-            Self::Sqlite => format!(
-                "lang : \"{}\" AND tokens : ({})",
-                lang.code(),
-                tokens
-                    .iter()
-                    .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
-                    .collect::<Vec<_>>()
-                    .join(" AND ")
-            ),
+            Self::Sqlite => tokens
+                .iter()
+                .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" AND "),
             Self::Postgres => tokens
                 .iter()
                 .map(|t| format!("'{}':*", t.replace('\\', "\\\\").replace('\'', "''")))
                 .collect::<Vec<_>>()
                 .join(" & "),
         })
+    }
+
+    /// The statement that removes the search rows of the products
+    /// `condition` keeps (a condition on `products p`, its values bound as
+    /// the caller binds them).
+    pub fn delete_search_rows(self, condition: &str) -> String {
+        match self {
+            Self::Sqlite => {
+                let keys: Vec<String> = Lang::ALL
+                    .into_iter()
+                    .map(|lang| {
+                        format!(
+                            "SELECT p.search_key + {} FROM products p WHERE {condition}",
+                            search_rowid(lang, 0)
+                        )
+                    })
+                    .collect();
+                format!(
+                    "DELETE FROM product_search WHERE rowid IN ({})",
+                    keys.join(" UNION ALL ")
+                )
+            }
+            Self::Postgres => format!(
+                "DELETE FROM product_search \
+                 WHERE product_id IN (SELECT p.id FROM products p WHERE {condition})"
+            ),
+        }
+    }
+
+    /// The statement that writes search rows given as `VALUES` tuples
+    /// `values` of (product id, language code, tokens).
+    pub fn insert_search_rows(self, values: &str) -> String {
+        match self {
+            Self::Sqlite => {
+                let firsts: Vec<String> = Lang::ALL
+                    .into_iter()
+                    .map(|lang| format!("WHEN '{}' THEN {}", lang.code(), search_rowid(lang, 0)))
+                    .collect();
+                // `VALUES` names its columns column1, column2…
+                format!(
+                    "INSERT INTO product_search (rowid, tokens) \
+                     SELECT p.search_key + CASE v.column2 {} END, v.column3 \
+                     FROM (VALUES {values}) AS v JOIN products p ON p.id = v.column1",
+                    firsts.join(" ")
+                )
+            }
+            Self::Postgres => {
+                format!("INSERT INTO product_search (product_id, lang, tokens) VALUES {values}")
+            }
+        }
     }
 
     /// A migration's statement as this store takes it (its placeholders,
@@ -132,6 +187,19 @@ impl Dialect {
             Self::Postgres => rewrite(sql, Rewrite::Types),
         }
     }
+}
+
+/// Rowids each language has in SQLite's `product_search`: room for 2^32
+/// search keys.
+const LANGUAGE_ROWIDS: i64 = 1 << 32;
+
+/// The rowid of the SQLite search row of the product whose search key is
+/// `key`, in `lang`: the languages in the order of [`Lang::ALL`], each a
+/// range of [`LANGUAGE_ROWIDS`] rowids (so a language is read as a range,
+/// and a new language, added at the end, moves no row).
+fn search_rowid(lang: Lang, key: i64) -> i64 {
+    let number = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+    i64::try_from(number).unwrap_or(0) * LANGUAGE_ROWIDS + key
 }
 
 #[derive(Clone, Copy)]
@@ -274,32 +342,50 @@ mod tests {
     #[test]
     fn search_terms_are_quoted_prefixes_all_required() {
         let tokens = |words: &[&str]| words.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
-        assert_eq!(Dialect::Sqlite.search_terms(&[], Lang::Fr), None);
-        assert_eq!(Dialect::Postgres.search_terms(&[], Lang::Fr), None);
+        assert_eq!(Dialect::Sqlite.search_terms(&[]), None);
+        assert_eq!(Dialect::Postgres.search_terms(&[]), None);
         assert_eq!(
             Dialect::Sqlite
-                .search_terms(&tokens(&["chemi", "lin"]), Lang::Fr)
+                .search_terms(&tokens(&["chemi", "lin"]))
                 .as_deref(),
-            Some("lang : \"fr\" AND tokens : (\"chemi\"* AND \"lin\"*)")
+            Some("\"chemi\"* AND \"lin\"*")
         );
         assert_eq!(
             Dialect::Postgres
-                .search_terms(&tokens(&["chemi", "lin"]), Lang::En)
+                .search_terms(&tokens(&["chemi", "lin"]))
                 .as_deref(),
             Some("'chemi':* & 'lin':*")
         );
         // Not produced by the tokenizer, but harmless if ever given.
         assert_eq!(
-            Dialect::Sqlite
-                .search_terms(&tokens(&["a\"b"]), Lang::En)
-                .as_deref(),
-            Some("lang : \"en\" AND tokens : (\"a\"\"b\"*)")
+            Dialect::Sqlite.search_terms(&tokens(&["a\"b"])).as_deref(),
+            Some("\"a\"\"b\"*")
         );
         assert_eq!(
             Dialect::Postgres
-                .search_terms(&tokens(&["a'b\\"]), Lang::Fr)
+                .search_terms(&tokens(&["a'b\\"]))
                 .as_deref(),
             Some("'a''b\\\\':*")
+        );
+    }
+
+    #[test]
+    fn each_language_is_a_range_of_sqlite_search_rowids() {
+        assert_eq!(search_rowid(Lang::Fr, 7), 7);
+        assert_eq!(search_rowid(Lang::En, 7), (1 << 32) + 7);
+        let (from, condition) = Dialect::Sqlite.product_search(Lang::En);
+        assert!(
+            from.ends_with("p.search_key = s.rowid - 4294967296"),
+            "{from}"
+        );
+        assert!(
+            condition.ends_with("s.rowid BETWEEN 4294967296 AND 8589934591"),
+            "{condition}"
+        );
+        let insert = Dialect::Sqlite.insert_search_rows("(?1, ?2, ?3)");
+        assert!(
+            insert.contains("CASE v.column2 WHEN 'fr' THEN 0 WHEN 'en' THEN 4294967296 END"),
+            "{insert}"
         );
     }
 

@@ -112,7 +112,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../infra/migrations/20261202090000_add_product_updated_at.sql"),
     },
     Migration {
-        version: SEARCH_INDEX,
+        version: 20261203090000,
         name: "20261203090000_create_catalog_translations.sql",
         sql: include_str!("../../infra/migrations/20261203090000_create_catalog_translations.sql"),
     },
@@ -122,18 +122,19 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../infra/migrations/20261204090000_add_product_availability.sql"),
     },
     Migration {
-        version: 20261206090000,
-        name: "20261206090000_add_product_search_terms.sql",
-        sql: include_str!("../../infra/migrations/20261206090000_add_product_search_terms.sql"),
+        version: SEARCH_INDEX,
+        name: "20261206090000_add_product_search_keys.sql",
+        sql: include_str!("../../infra/migrations/20261206090000_add_product_search_keys.sql"),
     },
 ];
 
-/// The latest migration that changed the catalog's search index (the
-/// per-language index of the catalog translations; the listing columns
+/// The latest migration that changed the catalog's search index (its rows
+/// numbered by the products' search keys; the per-language index of the
+/// catalog translations and the listing columns
 /// before it): a store migrated from before it has every product
 /// reindexed ([`crate::catalog::index::rebuild`]) in the same
 /// transaction, as has a freshly seeded demo catalog.
-const SEARCH_INDEX: i64 = 20261203090000;
+const SEARCH_INDEX: i64 = 20261206090000;
 
 /// The migration that added `products.updated_at`: the products already
 /// there (or just seeded) are dated when it is applied.
@@ -212,7 +213,7 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
         // The tokens are computed in Rust (`comptoir_shared::search`), so
         // no SQL file can fill them: every product already there (or just
         // seeded) is indexed here, before the commit.
-        crate::catalog::index::rebuild(tx.as_mut())
+        crate::catalog::index::rebuild(tx.as_mut(), dialect)
             .await
             .context("indexing the catalog for search")?;
     }

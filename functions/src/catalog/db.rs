@@ -33,7 +33,7 @@ pub struct Filters<'a> {
 fn matching(dialect: Dialect, filters: &Filters<'_>, search_param: u8) -> String {
     let (from, search) = match filters.search {
         Some(_) => dialect.product_search(filters.lang),
-        None => ("products p", String::new()),
+        None => ("products p".to_owned(), String::new()),
     };
     let mut sql = format!(
         "{from} WHERE p.published = 1 AND p.price_from IS NOT NULL \

@@ -6,8 +6,9 @@
 //! - `product_search`: one row per product and language the shop speaks,
 //!   the `comptoir_shared::search::tokens` of its name, category and
 //!   description in that language (French for what is not translated),
-//!   space-separated; on SQLite an FTS5 table, on Postgres a table with a
-//!   GIN index. A search reads its shopper's language only, so a prefix
+//!   space-separated; on SQLite an FTS5 table whose rows are numbered by
+//!   the products' search keys (`products.search_key`), on Postgres a
+//!   table with a GIN index (the statements: [`Dialect`]'s). A search reads its shopper's language only, so a prefix
 //!   never matches across languages.
 //! - `products.name_key`, `product_translations.name_key`: the folded
 //!   names, the A-to-Z order in each language;
@@ -73,8 +74,13 @@ impl Texts {
 /// fields, translations and variants, and the category counts, and dates
 /// the change (`now_ms`, the sitemap's `lastmod`): after the product, its
 /// publication or one of its variants changed.
-pub async fn refresh(tx: &mut dyn Executor, id: &ProductId, now_ms: i64) -> anyhow::Result<()> {
-    if reindex(tx, Products::One(id)).await? == 0 {
+pub async fn refresh(
+    tx: &mut dyn Executor,
+    dialect: Dialect,
+    id: &ProductId,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    if reindex(tx, dialect, Products::One(id)).await? == 0 {
         return Ok(());
     }
     tx.query(
@@ -92,10 +98,11 @@ pub async fn refresh(tx: &mut dyn Executor, id: &ProductId, now_ms: i64) -> anyh
 /// the category's name in their language).
 pub async fn refresh_category(
     tx: &mut dyn Executor,
+    dialect: Dialect,
     category: &str,
     now_ms: i64,
 ) -> anyhow::Result<()> {
-    reindex(tx, Products::Category(category)).await?;
+    reindex(tx, dialect, Products::Category(category)).await?;
     tx.query(
         "UPDATE products SET updated_at = ?2 WHERE category = ?1",
         params![category, now_ms],
@@ -126,7 +133,11 @@ impl Products<'_> {
 /// Rewrites the name keys and search rows of `which` products from their
 /// texts: three reads, one delete, then [`write`]'s few multi-row
 /// statements, however many products. Answers how many there were.
-async fn reindex(tx: &mut dyn Executor, which: Products<'_>) -> anyhow::Result<usize> {
+async fn reindex(
+    tx: &mut dyn Executor,
+    dialect: Dialect,
+    which: Products<'_>,
+) -> anyhow::Result<usize> {
     let (condition, params) = which.condition();
     let products = tx
         .query(
@@ -154,17 +165,11 @@ async fn reindex(tx: &mut dyn Executor, which: Products<'_>) -> anyhow::Result<u
             &params,
         )
         .await?;
-    tx.query(
-        &format!(
-            "DELETE FROM product_search \
-             WHERE product_id IN (SELECT p.id FROM products p WHERE {condition})"
-        ),
-        &params,
-    )
-    .await?;
+    tx.query(&dialect.delete_search_rows(condition), &params)
+        .await?;
     let texts = texts(&products, &translations, &categories)?;
     let all: Vec<(&str, &Texts)> = texts.iter().map(|(id, t)| (id.as_str(), t)).collect();
-    write(tx, &all).await?;
+    write(tx, dialect, &all).await?;
     Ok(all.len())
 }
 
@@ -218,7 +223,11 @@ const CHUNK: usize = 300;
 /// Writes products' name keys and their search rows (after their old rows,
 /// if any, were deleted): a few multi-row statements per [`CHUNK`] products,
 /// so a bulk load does not pay a round trip per row.
-async fn write(tx: &mut dyn Executor, all: &[(&str, &Texts)]) -> anyhow::Result<()> {
+async fn write(
+    tx: &mut dyn Executor,
+    dialect: Dialect,
+    all: &[(&str, &Texts)],
+) -> anyhow::Result<()> {
     for chunk in all.chunks(CHUNK) {
         let names: Vec<Vec<Value>> = chunk
             .iter()
@@ -271,11 +280,7 @@ async fn write(tx: &mut dyn Executor, all: &[(&str, &Texts)]) -> anyhow::Result<
             .await?;
         }
         let (sql, params) = values(&searched);
-        tx.query(
-            &format!("INSERT INTO product_search (product_id, lang, tokens) VALUES {sql}"),
-            &params,
-        )
-        .await?;
+        tx.query(&dialect.insert_search_rows(&sql), &params).await?;
     }
     Ok(())
 }
@@ -316,7 +321,7 @@ async fn recount(tx: &mut dyn Executor) -> anyhow::Result<()> {
 /// rows and the category counts: what a migration that changed them and a
 /// bulk load (the demo seed, a generated catalog, a copied store) run once
 /// at their end.
-pub async fn rebuild(tx: &mut dyn Executor) -> anyhow::Result<()> {
+pub async fn rebuild(tx: &mut dyn Executor, dialect: Dialect) -> anyhow::Result<()> {
     // Availability too: a bulk load may have held back the trigger that
     // keeps it on each write of a shelf.
     tx.query(
@@ -327,7 +332,7 @@ pub async fn rebuild(tx: &mut dyn Executor) -> anyhow::Result<()> {
         &[],
     )
     .await?;
-    reindex(tx, Products::All).await?;
+    reindex(tx, dialect, Products::All).await?;
     recount(tx).await
 }
 

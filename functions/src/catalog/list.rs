@@ -67,7 +67,7 @@ pub async fn search(host: &Host, query: &ProductQuery) -> AppResult<ProductPage>
         return Err(ApiError::validation("min_price", "above max_price").into());
     }
     let dialect = host.db.dialect();
-    let terms = dialect.search_terms(&search::tokens(&query.q), query.lang);
+    let terms = dialect.search_terms(&search::tokens(&query.q));
     let filters = super::db::Filters {
         search: terms.as_deref(),
         min_price: query.min_price,

@@ -53,7 +53,7 @@ pub async fn handle(
         return Err(ApiError::not_found("category").into());
     }
     super::admin_db::save_category(tx.as_mut(), name.as_str(), &body.translations).await?;
-    super::index::refresh_category(tx.as_mut(), name.as_str(), now).await?;
+    super::index::refresh_category(tx.as_mut(), host.db.dialect(), name.as_str(), now).await?;
     let detail = body
         .translations
         .iter()

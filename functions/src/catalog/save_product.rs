@@ -58,7 +58,7 @@ pub async fn handle(
         .into());
     }
     super::admin_db::save_product(tx.as_mut(), &id, &body, exists).await?;
-    super::index::refresh(tx.as_mut(), &id, host.clock.now_ms()).await?;
+    super::index::refresh(tx.as_mut(), host.db.dialect(), &id, host.clock.now_ms()).await?;
     let (action, status) = if exists {
         (AuditAction::ProductUpdate, StatusCode::OK)
     } else {

@@ -73,7 +73,13 @@ pub async fn handle(
     };
     super::admin_db::save_variant(tx.as_mut(), &product, &sku, &body, exists).await?;
     // Its price may have changed the product's lowest price.
-    super::index::refresh(tx.as_mut(), &product, host.clock.now_ms()).await?;
+    super::index::refresh(
+        tx.as_mut(),
+        host.db.dialect(),
+        &product,
+        host.clock.now_ms(),
+    )
+    .await?;
     let detail = format!(
         "{product}: {}{}",
         body.price.format_decimal(),

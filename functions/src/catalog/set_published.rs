@@ -62,7 +62,7 @@ pub async fn handle(
     )
     .await?;
     // The listing's category counts count published products.
-    super::index::refresh(tx.as_mut(), &id, host.clock.now_ms()).await?;
+    super::index::refresh(tx.as_mut(), host.db.dialect(), &id, host.clock.now_ms()).await?;
     let detail = if body.published {
         "published"
     } else {

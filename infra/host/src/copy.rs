@@ -743,7 +743,7 @@ async fn copy_tables(
     // on SQLite an FTS5 table, on Postgres a plain one).
     comptoir_functions::catalog::index::resume_availability(writing.as_mut(), target.dialect())
         .await?;
-    comptoir_functions::catalog::index::rebuild(writing.as_mut())
+    comptoir_functions::catalog::index::rebuild(writing.as_mut(), target.dialect())
         .await
         .context("indexing the copied catalog for search")?;
     writing

@@ -321,7 +321,7 @@ pub async fn fill(db: &dyn Database, n: usize) -> anyhow::Result<Vec<GeneratedPr
     )
     .await?;
     index::resume_availability(tx.as_mut(), db.dialect()).await?;
-    index::rebuild(tx.as_mut()).await?;
+    index::rebuild(tx.as_mut(), db.dialect()).await?;
     tx.commit()
         .await
         .context("committing the generated catalog")?;
