@@ -14,74 +14,97 @@ use comptoir_shared::lang::Lang;
 use comptoir_shared::pricing::TaxClass;
 
 use crate::params;
-use crate::port::{Executor, Row, Value};
+use crate::port::{Executor, Value};
 
-const PRODUCTS: &str =
-    "SELECT id, name, description, category, image, tax_class, published, position FROM products";
-
-async fn product(db: &mut dyn Executor, r: &Row) -> anyhow::Result<AdminProduct> {
-    let id = r.parse(0, ProductId::parse)?;
-    let variants = db
+/// The products `condition` keeps (a condition on `products p`, its values
+/// `params`), published or not, in listing order, each with its variants,
+/// shelves and translations: three statements, however many products.
+async fn assemble(
+    db: &mut dyn Executor,
+    condition: &str,
+    params: &[Value],
+) -> anyhow::Result<Vec<AdminProduct>> {
+    let rows = db
         .query(
-            "SELECT v.sku, v.size, v.colour, v.price_cents, v.position, COALESCE(s.on_hand, 0), COALESCE(s.reserved, 0) \
-             FROM variants v LEFT JOIN stock s ON s.sku = v.sku WHERE v.product_id = ?1 ORDER BY v.position, v.sku",
-            params![id.as_str()],
+            &format!(
+                "SELECT p.id, p.name, p.description, p.category, p.image, p.tax_class, p.published, \
+                        p.position FROM products p WHERE {condition} ORDER BY p.position, p.id"
+            ),
+            params,
         )
-        .await?
-        .iter()
-        .map(|v| {
-            Ok(AdminVariant {
-                sku: v.parse(0, Sku::parse)?,
-                size: v.opt_text(1)?.map(str::to_owned),
-                colour: v.opt_text(2)?.map(str::to_owned),
-                price: Money::eur(v.int(3)?),
-                position: v.int(4)?,
-                on_hand: v.int(5)?,
-                reserved: v.int(6)?,
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let mut translations = BTreeMap::new();
-    for t in db
+        .await?;
+    let mut variants: BTreeMap<String, Vec<AdminVariant>> = BTreeMap::new();
+    for v in db
         .query(
-            "SELECT lang, name, description FROM product_translations WHERE product_id = ?1",
-            params![id.as_str()],
+            &format!(
+                "SELECT v.product_id, v.sku, v.size, v.colour, v.price_cents, v.position, \
+                        COALESCE(s.on_hand, 0), COALESCE(s.reserved, 0) \
+                 FROM variants v LEFT JOIN stock s ON s.sku = v.sku \
+                 WHERE v.product_id IN (SELECT p.id FROM products p WHERE {condition}) \
+                 ORDER BY v.product_id, v.position, v.sku"
+            ),
+            params,
         )
         .await?
     {
-        let Some(lang) = Lang::from_code(t.text(0)?) else {
+        variants
+            .entry(v.text(0)?.to_owned())
+            .or_default()
+            .push(AdminVariant {
+                sku: v.parse(1, Sku::parse)?,
+                size: v.opt_text(2)?.map(str::to_owned),
+                colour: v.opt_text(3)?.map(str::to_owned),
+                price: Money::eur(v.int(4)?),
+                position: v.int(5)?,
+                on_hand: v.int(6)?,
+                reserved: v.int(7)?,
+            });
+    }
+    let mut translations: BTreeMap<String, BTreeMap<Lang, ProductText>> = BTreeMap::new();
+    for t in db
+        .query(
+            &format!(
+                "SELECT t.product_id, t.lang, t.name, t.description FROM product_translations t \
+                 WHERE t.product_id IN (SELECT p.id FROM products p WHERE {condition})"
+            ),
+            params,
+        )
+        .await?
+    {
+        let Some(lang) = Lang::from_code(t.text(1)?) else {
             continue;
         };
         let text = ProductText {
-            name: Label::parse(t.text(1)?).context("stored translated name")?,
-            description: Description::parse(t.text(2)?).context("stored translated description")?,
+            name: Label::parse(t.text(2)?).context("stored translated name")?,
+            description: Description::parse(t.text(3)?).context("stored translated description")?,
         };
-        translations.insert(lang, text);
+        translations
+            .entry(t.text(0)?.to_owned())
+            .or_default()
+            .insert(lang, text);
     }
-    Ok(AdminProduct {
-        id,
-        name: r.text(1)?.to_owned(),
-        description: r.text(2)?.to_owned(),
-        category: r.text(3)?.to_owned(),
-        image: r.text(4)?.to_owned(),
-        tax_class: TaxClass::parse(r.text(5)?).context("stored tax class")?,
-        published: r.int(6)? != 0,
-        position: r.int(7)?,
-        translations,
-        variants,
-    })
+    rows.iter()
+        .map(|r| {
+            let id = r.parse(0, ProductId::parse)?;
+            Ok(AdminProduct {
+                name: r.text(1)?.to_owned(),
+                description: r.text(2)?.to_owned(),
+                category: r.text(3)?.to_owned(),
+                image: r.text(4)?.to_owned(),
+                tax_class: TaxClass::parse(r.text(5)?).context("stored tax class")?,
+                published: r.int(6)? != 0,
+                position: r.int(7)?,
+                translations: translations.remove(id.as_str()).unwrap_or_default(),
+                variants: variants.remove(id.as_str()).unwrap_or_default(),
+                id,
+            })
+        })
+        .collect()
 }
 
 /// Every product, published or not, in listing order.
 pub async fn products(db: &mut dyn Executor) -> anyhow::Result<Vec<AdminProduct>> {
-    let rows = db
-        .query(&format!("{PRODUCTS} ORDER BY position, id"), &[])
-        .await?;
-    let mut products = Vec::with_capacity(rows.len());
-    for r in &rows {
-        products.push(product(db, r).await?);
-    }
-    Ok(products)
+    assemble(db, "1 = 1", &[]).await
 }
 
 /// One product, published or not.
@@ -89,13 +112,10 @@ pub async fn product_by_id(
     db: &mut dyn Executor,
     id: &ProductId,
 ) -> anyhow::Result<Option<AdminProduct>> {
-    let Some(r) = db
-        .optional(&format!("{PRODUCTS} WHERE id = ?1"), params![id.as_str()])
+    Ok(assemble(db, "p.id = ?1", params![id.as_str()])
         .await?
-    else {
-        return Ok(None);
-    };
-    product(db, &r).await.map(Some)
+        .into_iter()
+        .next())
 }
 
 /// Creates the product or replaces its fields (the position is kept when
