@@ -122,9 +122,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../infra/migrations/20261204090000_add_product_availability.sql"),
     },
     Migration {
+        version: 20261206090000,
+        name: "20261206090000_add_product_search_terms.sql",
+        sql: include_str!("../../infra/migrations/20261206090000_add_product_search_terms.sql"),
+    },
+    Migration {
         version: SEARCH_INDEX,
-        name: "20261206090000_add_product_search_keys.sql",
-        sql: include_str!("../../infra/migrations/20261206090000_add_product_search_keys.sql"),
+        name: "20261207090000_add_product_search_keys.sql",
+        sql: include_str!("../../infra/migrations/20261207090000_add_product_search_keys.sql"),
     },
 ];
 
@@ -134,7 +139,7 @@ pub const MIGRATIONS: &[Migration] = &[
 /// before it): a store migrated from before it has every product
 /// reindexed ([`crate::catalog::index::rebuild`]) in the same
 /// transaction, as has a freshly seeded demo catalog.
-const SEARCH_INDEX: i64 = 20261206090000;
+const SEARCH_INDEX: i64 = 20261207090000;
 
 /// The migration that added `products.updated_at`: the products already
 /// there (or just seeded) are dated when it is applied.
@@ -334,6 +339,31 @@ mod tests {
             pg.iter()
                 .any(|s| s.contains("CREATE FUNCTION") && s.trim_end().ends_with("END $$"))
         );
+    }
+
+    #[test]
+    fn the_search_key_triggers_are_whole_statements_on_each_store() {
+        let sql = MIGRATIONS
+            .iter()
+            .find(|m| m.version == SEARCH_INDEX)
+            .map(|m| m.sql)
+            .unwrap_or_default();
+        let lite: Vec<&str> = statements_for(sql, Dialect::Sqlite).collect();
+        let pg: Vec<&str> = statements_for(sql, Dialect::Postgres).collect();
+        // The column, its first values and its index on both; then SQLite's
+        // trigger (body whole, up to `END`) and its new FTS5 table, or
+        // Postgres' NOT NULL, function and trigger.
+        assert_eq!((lite.len(), pg.len()), (6, 6));
+        assert!(
+            lite.iter()
+                .any(|s| s.contains("CREATE TRIGGER") && s.trim_end().ends_with("END"))
+        );
+        assert!(lite.iter().any(|s| s.contains("USING fts5 (tokens")));
+        assert!(
+            pg.iter()
+                .any(|s| s.contains("CREATE FUNCTION") && s.trim_end().ends_with("END $$"))
+        );
+        assert!(pg.iter().any(|s| s.contains("CREATE TRIGGER")));
     }
 
     #[test]

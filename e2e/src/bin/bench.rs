@@ -477,6 +477,9 @@ async fn wrk(url: &str, duration: Duration) -> anyhow::Result<(f64, f64)> {
         format!("-c{CONNECTIONS}"),
         format!("-d{}s", duration.as_secs()),
         "--latency".to_owned(),
+        // A slow answer is measured, not counted as a socket error.
+        "--timeout".to_owned(),
+        "30s".to_owned(),
         url.to_owned(),
     ];
     let output =
@@ -543,7 +546,8 @@ async fn catalog_at_scale(postgres: &str, duration: Duration) -> anyhow::Result<
         for (route, path) in CATALOG_ROUTES {
             let mut measured = Vec::new();
             for app in [&demo, &large] {
-                // Checked once (200, JSON that parses), then loaded by wrk.
+                // Checked once (200; JSON that parses under /api), then
+                // loaded by wrk.
                 fetch(app, path).await?;
                 measured.push(wrk(&format!("{}{path}", app.base), duration).await?);
             }

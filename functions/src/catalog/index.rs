@@ -8,8 +8,9 @@
 //!   description in that language (French for what is not translated),
 //!   space-separated; on SQLite an FTS5 table whose rows are numbered by
 //!   the products' search keys (`products.search_key`), on Postgres a
-//!   table with a GIN index (the statements: [`Dialect`]'s). A search reads its shopper's language only, so a prefix
-//!   never matches across languages.
+//!   table with a GIN index (the statements: [`Dialect`]'s). A search
+//!   reads its shopper's language only, so a prefix never matches across
+//!   languages.
 //! - `products.name_key`, `product_translations.name_key`: the folded
 //!   names, the A-to-Z order in each language;
 //! - `products.price_from`: the lowest variant price (and
