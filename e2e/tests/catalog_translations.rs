@@ -124,6 +124,20 @@ async fn the_demo_catalog_speaks_english_where_it_is_translated() -> anyhow::Res
     assert!(listing_page.contains("<h1>Tops</h1>"));
     assert!(listing_page.contains("Linen T-shirt"));
     assert!(html(&app, "/en/?q=linen").await?.contains("Linen shirt"));
+    // Filters that leave nothing in the category keep its English name,
+    // and the category among the counts, at 0.
+    let nothing = html(&app, "/en/?category=Hauts&prix_max=1").await?;
+    assert!(nothing.contains("<h1>Tops</h1>"), "{nothing}");
+    let empty = listing(&app, "lang=en&category=Hauts&max_price=100").await?;
+    assert_eq!(empty.total, 0);
+    assert_eq!(
+        empty
+            .categories
+            .iter()
+            .map(|c| (c.label.as_str(), c.count))
+            .collect::<Vec<_>>(),
+        [("Tops", 0)]
+    );
 
     // The cart names its lines in the language asked for; an order keeps
     // the French names.

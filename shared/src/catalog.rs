@@ -331,7 +331,8 @@ pub struct ProductPage {
     pub page: u32,
     /// Page size.
     pub per_page: u32,
-    /// Every category with its count for the query minus its category filter.
+    /// Every category with its count for the query minus its category filter
+    /// (the chosen category too, at 0, when nothing matches in it).
     pub categories: Vec<CategoryCount>,
 }
 

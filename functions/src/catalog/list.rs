@@ -1,25 +1,28 @@
 //! `GET /api/catalog/products`: the published catalog, searched, filtered,
 //! sorted and paged (see [`ProductQuery`]).
 //!
-//! The store does the work through its indexes, so a request costs the
+//! The store does the work through its indexes, so a listing costs the
 //! page it answers, not the catalog's size: two statements, one for the
 //! page (filtered, ordered along an index, `LIMIT`/`OFFSET`), one grouped
 //! count per category (without the category filter; the total is read from
 //! it), which for the unfiltered catalog is read from the counts kept when
-//! products are written. Search forgives accents, hyphens and plurals the same way on every
-//! store: products are tokenized once per language, when written
-//! (`comptoir_shared::search::tokens`, kept in `product_search` by
+//! products are written. When the filters leave nothing in the chosen
+//! category, it is still listed, at 0, named in the shopper's language (a
+//! third, small read). Search forgives accents, hyphens and plurals the
+//! same way on every store: products are tokenized once per language, when
+//! written (`comptoir_shared::search::tokens`, kept in `product_search` by
 //! [`super::index`]); the query's tokens must each start one of the tokens
 //! in the shopper's language (`lang`), which SQLite answers with FTS5
 //! prefix terms and Postgres with a GIN-indexed `tsvector`
-//! ([`crate::dialect::Dialect::product_search`]). Names come in that
-//! language, French where a product or category is not translated.
+//! ([`crate::dialect::Dialect::product_search`]); a search costs the
+//! products it matches, which it counts. Names come in that language,
+//! French where a product or category is not translated.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use comptoir_shared::ApiError;
-use comptoir_shared::catalog::{ProductPage, ProductQuery};
+use comptoir_shared::catalog::{CategoryCount, ProductPage, ProductQuery};
 use comptoir_shared::search;
 
 use crate::error::AppResult;
@@ -87,6 +90,25 @@ pub async fn search(host: &Host, query: &ProductQuery) -> AppResult<ProductPage>
     } else {
         super::db::category_counts(&mut db, dialect, &filters).await?
     };
+    // The chosen category keeps its place, and its name in the shopper's
+    // language, when the other filters leave nothing in it (a handful of
+    // rows, read only then).
+    let categories =
+        if query.category.is_empty() || categories.iter().any(|c| c.name == query.category) {
+            categories
+        } else {
+            super::db::listed_per_category(&mut db, query.lang)
+                .await?
+                .into_iter()
+                .filter_map(|listed| {
+                    if listed.name == query.category {
+                        Some(CategoryCount { count: 0, ..listed })
+                    } else {
+                        categories.iter().find(|c| c.name == listed.name).cloned()
+                    }
+                })
+                .collect()
+        };
     let total = if query.category.is_empty() {
         categories
             .iter()
