@@ -4,9 +4,12 @@
 //! Prices are VAT-inclusive (French display rules); VAT is extracted, never
 //! added. Order of operations: subtotal → promotions (on merchandise, capped
 //! at the subtotal) → shipping (waived by a free-shipping promotion or the
-//! method's threshold) → VAT per tax class at the destination's rates, on
-//! lines net of their share of the discount. All rounding goes through
-//! [`round_div`].
+//! method's threshold) → VAT per rate at the destination's rates
+//! ([`vat_breakdown`]): lines net of their share of the discount, shipping
+//! shared among the rates like the goods it carries, the VAT of each rate
+//! computed once on its sum. All rounding goes through [`round_div`].
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -466,8 +469,6 @@ pub fn quote(input: &QuoteInput<'_>) -> Result<Totals, QuoteError> {
         .iter()
         .try_fold(0i64, |acc, l| acc.checked_add(l.line_total.amount))
         .ok_or(QuoteError::Overflow)?;
-    let standard = vat_rate_bps(input.country, TaxClass::Standard).ok_or(QuoteError::Country)?;
-
     let mut discount = 0i64;
     let mut free_shipping = false;
     for (promo, uses) in input.promotions {
@@ -507,32 +508,10 @@ pub fn quote(input: &QuoteInput<'_>) -> Result<Totals, QuoteError> {
     };
     let total = net.checked_add(shipping).ok_or(QuoteError::Overflow)?;
 
-    // VAT per line, net of the line's share of the discount (largest line
-    // takes the rounding remainder so the shares add up exactly).
-    let mut shares: Vec<i64> = input
-        .lines
+    let vat = vat_breakdown(input.lines, discount, shipping, input.country)?
         .iter()
-        .map(|l| {
-            if subtotal == 0 {
-                0
-            } else {
-                round_div(
-                    i128::from(discount) * i128::from(l.line_total.amount),
-                    i128::from(subtotal),
-                )
-            }
-        })
-        .collect();
-    let spread: i64 = shares.iter().sum();
-    if let Some(largest) = (0..input.lines.len()).max_by_key(|&i| input.lines[i].line_total.amount)
-    {
-        shares[largest] += discount - spread;
-    }
-    let mut vat = vat_included(shipping, standard);
-    for (line, share) in input.lines.iter().zip(shares) {
-        let rate = vat_rate_bps(input.country, line.tax_class).ok_or(QuoteError::Country)?;
-        vat += vat_included(line.line_total.amount - share, rate);
-    }
+        .try_fold(0i64, |acc, v| acc.checked_add(v.vat.amount))
+        .ok_or(QuoteError::Overflow)?;
     let money = |amount| Money { amount, currency };
     Ok(Totals {
         subtotal: money(subtotal),
@@ -541,6 +520,93 @@ pub fn quote(input: &QuoteInput<'_>) -> Result<Totals, QuoteError> {
         total: money(total),
         vat: money(vat),
     })
+}
+
+/// The VAT of one rate in a priced cart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VatLine {
+    /// The rate, basis points (2000 = 20 %).
+    pub rate_bps: i64,
+    /// What the rate applies to, VAT excluded.
+    pub base: Money,
+    /// The VAT: computed once for the rate, on what it applies to.
+    pub vat: Money,
+}
+
+/// `amount` shared among `weights` in proportion, the largest weight taking
+/// the rounding remainder, so the shares add up to `amount` exactly (all
+/// zero when the weights are).
+fn pro_rata(amount: i64, weights: &[i64]) -> Vec<i64> {
+    let whole: i64 = weights.iter().sum();
+    let mut shares: Vec<i64> = weights
+        .iter()
+        .map(|&w| {
+            if whole == 0 {
+                0
+            } else {
+                round_div(i128::from(amount) * i128::from(w), i128::from(whole))
+            }
+        })
+        .collect();
+    if whole != 0
+        && let Some(largest) = (0..weights.len()).max_by_key(|&i| weights[i])
+    {
+        shares[largest] += amount - shares.iter().sum::<i64>();
+    }
+    shares
+}
+
+/// The VAT of a priced cart per rate, highest rate first: each line net of
+/// its share of the `discount`, then `shipping` taxed like the goods it
+/// carries — shared among the rates in proportion to what each rate's goods
+/// cost, at the standard rate when there are none — and the VAT of each
+/// rate computed once on its sum (EN 16931), not added up line by line.
+/// The bases and VAT add up to the total charged.
+pub fn vat_breakdown(
+    lines: &[QuoteLine],
+    discount: i64,
+    shipping: i64,
+    country: &str,
+) -> Result<Vec<VatLine>, QuoteError> {
+    let totals: Vec<i64> = lines.iter().map(|l| l.line_total.amount).collect();
+    let discounts = pro_rata(discount, &totals);
+    let mut goods: BTreeMap<i64, i64> = BTreeMap::new();
+    for (line, share) in lines.iter().zip(discounts) {
+        let rate = vat_rate_bps(country, line.tax_class).ok_or(QuoteError::Country)?;
+        let net = line
+            .line_total
+            .amount
+            .checked_sub(share)
+            .ok_or(QuoteError::Overflow)?;
+        let sum = goods.entry(rate).or_default();
+        *sum = sum.checked_add(net).ok_or(QuoteError::Overflow)?;
+    }
+    let rates: Vec<i64> = goods.keys().copied().collect();
+    let weights: Vec<i64> = goods.values().copied().collect();
+    let mut gross = goods.clone();
+    if weights.iter().sum::<i64>() == 0 {
+        let standard = vat_rate_bps(country, TaxClass::Standard).ok_or(QuoteError::Country)?;
+        *gross.entry(standard).or_default() += shipping;
+    } else {
+        for (rate, share) in rates.iter().zip(pro_rata(shipping, &weights)) {
+            if let Some(sum) = gross.get_mut(rate) {
+                *sum = sum.checked_add(share).ok_or(QuoteError::Overflow)?;
+            }
+        }
+    }
+    Ok(gross
+        .into_iter()
+        .rev()
+        .filter(|&(_, amount)| amount != 0)
+        .map(|(rate_bps, amount)| {
+            let vat = vat_included(amount, rate_bps);
+            VatLine {
+                rate_bps,
+                base: Money::eur(amount - vat),
+                vat: Money::eur(vat),
+            }
+        })
+        .collect())
 }
 
 /// VAT contained in a VAT-inclusive amount: `gross × rate / (1 + rate)`.
@@ -631,6 +697,51 @@ mod tests {
         assert_eq!(quote_with(&[book], &[], 0).unwrap().vat, Money::eur(550));
         assert_eq!(vat_included(12_000, 2000), 2000);
         assert_eq!(vat_rate_bps("US", TaxClass::Standard), None);
+    }
+
+    #[test]
+    fn shipping_is_taxed_like_the_goods_it_carries_and_vat_is_computed_once_per_rate() {
+        // A book (5.5 %) and a shirt (20 %), 40.55 € of goods, 4.90 €
+        // shipping shared in proportion: 1.27 € with the book, 3.63 € with
+        // the shirt. VAT per rate on each sum: 11.82 × 5.5/105.5 = 0.6162
+        // → 0.62; 33.63 × 20/120 = 5.605 → 5.61 (half away from zero).
+        let lines = [
+            QuoteLine {
+                line_total: Money::eur(1_055),
+                tax_class: TaxClass::Reduced,
+            },
+            line(3_000),
+        ];
+        let t = quote_with(&lines, &[], 0).unwrap();
+        assert_eq!((t.shipping, t.total), (Money::eur(490), Money::eur(4_545)));
+        assert_eq!(
+            vat_breakdown(&lines, 0, 490, "FR").unwrap(),
+            [
+                VatLine {
+                    rate_bps: 2000,
+                    base: Money::eur(2_802),
+                    vat: Money::eur(561),
+                },
+                VatLine {
+                    rate_bps: 550,
+                    base: Money::eur(1_120),
+                    vat: Money::eur(62),
+                },
+            ]
+        );
+        assert_eq!(t.vat, Money::eur(623));
+        // Nothing left to carry: shipping alone, at the standard rate.
+        let free = promo("OFFERT", PromotionKind::Percentage { bps: 10_000 });
+        let t = quote_with(&lines, &[(free, PromotionUses::default())], 1_500).unwrap();
+        assert_eq!((t.total, t.vat), (Money::eur(490), Money::eur(82)));
+        assert_eq!(
+            vat_breakdown(&lines, 4_055, 490, "FR").unwrap(),
+            [VatLine {
+                rate_bps: 2000,
+                base: Money::eur(408),
+                vat: Money::eur(82),
+            }]
+        );
     }
 
     #[test]
@@ -825,6 +936,15 @@ mod tests {
             prop_assert_eq!(t.total.amount, t.subtotal.amount - t.discount.amount + t.shipping.amount);
             prop_assert!(t.discount.amount >= 0 && t.discount.amount <= t.subtotal.amount);
             prop_assert!(t.total.amount >= 0 && t.vat.amount >= 0 && t.vat.amount <= t.total.amount);
+            // Per rate: what is charged, split once, each rate's VAT on its own sum.
+            let split = vat_breakdown(&lines, t.discount.amount, t.shipping.amount, "FR").unwrap();
+            let charged: i64 = split.iter().map(|v| v.base.amount + v.vat.amount).sum();
+            prop_assert_eq!(charged, t.total.amount);
+            prop_assert_eq!(split.iter().map(|v| v.vat.amount).sum::<i64>(), t.vat.amount);
+            for v in &split {
+                prop_assert_eq!(v.vat.amount, vat_included(v.base.amount + v.vat.amount, v.rate_bps));
+            }
+            prop_assert!(split.windows(2).all(|w| w[0].rate_bps > w[1].rate_bps));
         }
 
         #[test]
