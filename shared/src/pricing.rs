@@ -459,6 +459,9 @@ pub enum QuoteError {
     Country,
     /// Amounts beyond what money can hold.
     Overflow,
+    /// Amounts no priced cart has: a negative line, discount or shipping,
+    /// or a discount above the lines.
+    Invalid,
 }
 
 /// Prices `input`: the one function both halves call.
@@ -469,6 +472,7 @@ pub fn quote(input: &QuoteInput<'_>) -> Result<Totals, QuoteError> {
         .iter()
         .try_fold(0i64, |acc, l| acc.checked_add(l.line_total.amount))
         .ok_or(QuoteError::Overflow)?;
+    vat_rate_bps(input.country, TaxClass::Standard).ok_or(QuoteError::Country)?;
     let mut discount = 0i64;
     let mut free_shipping = false;
     for (promo, uses) in input.promotions {
@@ -533,35 +537,51 @@ pub struct VatLine {
     pub vat: Money,
 }
 
-/// `amount` shared among `weights` in proportion, the largest weight taking
-/// the rounding remainder, so the shares add up to `amount` exactly (all
-/// zero when the weights are).
+/// `amount` (≥ 0) shared among `weights` (≥ 0) in proportion: each share
+/// rounded down, then the cents left over given one by one to the largest
+/// remainders (the first such weight on a tie), so the shares add up to
+/// `amount` exactly and none exceeds its weight when `amount` does not
+/// exceed their sum. All zero when the weights are.
 fn pro_rata(amount: i64, weights: &[i64]) -> Vec<i64> {
-    let whole: i64 = weights.iter().sum();
-    let mut shares: Vec<i64> = weights
+    let whole: i128 = weights.iter().map(|&w| i128::from(w)).sum();
+    if whole <= 0 {
+        return vec![0; weights.len()];
+    }
+    let exact: Vec<(i128, i128)> = weights
         .iter()
         .map(|&w| {
-            if whole == 0 {
-                0
-            } else {
-                round_div(i128::from(amount) * i128::from(w), i128::from(whole))
-            }
+            let product = i128::from(amount) * i128::from(w);
+            (product / whole, product % whole)
         })
         .collect();
-    if whole != 0
-        && let Some(largest) = (0..weights.len()).max_by_key(|&i| weights[i])
-    {
-        shares[largest] += amount - shares.iter().sum::<i64>();
+    let mut shares: Vec<i128> = exact.iter().map(|&(share, _)| share).collect();
+    let mut left = i128::from(amount) - shares.iter().sum::<i128>();
+    let mut by_remainder: Vec<usize> = (0..weights.len()).collect();
+    by_remainder.sort_by(|&a, &b| exact[b].1.cmp(&exact[a].1).then(a.cmp(&b)));
+    for i in by_remainder {
+        if left <= 0 {
+            break;
+        }
+        shares[i] += 1;
+        left -= 1;
     }
+    // Each share lies between 0 and `amount`: it fits.
     shares
+        .into_iter()
+        .map(|share| i64::try_from(share).unwrap_or(0))
+        .collect()
 }
 
 /// The VAT of a priced cart per rate, highest rate first: each line net of
 /// its share of the `discount`, then `shipping` taxed like the goods it
-/// carries — shared among the rates in proportion to what each rate's goods
-/// cost, at the standard rate when there are none — and the VAT of each
-/// rate computed once on its sum (EN 16931), not added up line by line.
-/// The bases and VAT add up to the total charged.
+/// carries — shared among the rates in proportion to what each rate's
+/// goods cost before VAT and before the discount (so a free order of books
+/// ships at the books' rate), at the standard rate only when no line has a
+/// price — and the VAT of each rate computed once on its sum, not added up
+/// line by line. The bases and VAT add up to what is charged; no base is
+/// negative. `discount` must lie between 0 and the lines' sum, `shipping`
+/// and every line be ≥ 0 (what [`quote`] gives), else
+/// [`QuoteError::Invalid`].
 pub fn vat_breakdown(
     lines: &[QuoteLine],
     discount: i64,
@@ -569,24 +589,35 @@ pub fn vat_breakdown(
     country: &str,
 ) -> Result<Vec<VatLine>, QuoteError> {
     let totals: Vec<i64> = lines.iter().map(|l| l.line_total.amount).collect();
-    let discounts = pro_rata(discount, &totals);
-    let mut goods: BTreeMap<i64, i64> = BTreeMap::new();
-    for (line, share) in lines.iter().zip(discounts) {
+    let subtotal = totals
+        .iter()
+        .try_fold(0i64, |acc, &t| acc.checked_add(t))
+        .ok_or(QuoteError::Overflow)?;
+    if totals.iter().any(|&t| t < 0) || discount < 0 || discount > subtotal || shipping < 0 {
+        return Err(QuoteError::Invalid);
+    }
+    // Per rate: goods net of the discount (charged), and before it, VAT
+    // excluded (what shipping is shared by).
+    let mut goods: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    for (line, share) in lines.iter().zip(pro_rata(discount, &totals)) {
         let rate = vat_rate_bps(country, line.tax_class).ok_or(QuoteError::Country)?;
-        let net = line
-            .line_total
-            .amount
-            .checked_sub(share)
+        let (charged, weight) = goods.entry(rate).or_default();
+        let before_vat = line.line_total.amount - vat_included(line.line_total.amount, rate);
+        *charged = charged
+            .checked_add(line.line_total.amount - share)
             .ok_or(QuoteError::Overflow)?;
-        let sum = goods.entry(rate).or_default();
-        *sum = sum.checked_add(net).ok_or(QuoteError::Overflow)?;
+        *weight = weight.checked_add(before_vat).ok_or(QuoteError::Overflow)?;
     }
     let rates: Vec<i64> = goods.keys().copied().collect();
-    let weights: Vec<i64> = goods.values().copied().collect();
-    let mut gross = goods.clone();
-    if weights.iter().sum::<i64>() == 0 {
+    let weights: Vec<i64> = goods.values().map(|&(_, weight)| weight).collect();
+    let mut gross: BTreeMap<i64, i64> = goods
+        .iter()
+        .map(|(&rate, &(charged, _))| (rate, charged))
+        .collect();
+    if weights.iter().all(|&w| w == 0) {
         let standard = vat_rate_bps(country, TaxClass::Standard).ok_or(QuoteError::Country)?;
-        *gross.entry(standard).or_default() += shipping;
+        let sum = gross.entry(standard).or_default();
+        *sum = sum.checked_add(shipping).ok_or(QuoteError::Overflow)?;
     } else {
         for (rate, share) in rates.iter().zip(pro_rata(shipping, &weights)) {
             if let Some(sum) = gross.get_mut(rate) {
@@ -701,10 +732,10 @@ mod tests {
 
     #[test]
     fn shipping_is_taxed_like_the_goods_it_carries_and_vat_is_computed_once_per_rate() {
-        // A book (5.5 %) and a shirt (20 %), 40.55 € of goods, 4.90 €
-        // shipping shared in proportion: 1.27 € with the book, 3.63 € with
-        // the shirt. VAT per rate on each sum: 11.82 × 5.5/105.5 = 0.6162
-        // → 0.62; 33.63 × 20/120 = 5.605 → 5.61 (half away from zero).
+        // A book (5.5 %: 10.00 € before VAT) and a shirt (20 %: 25.00 €),
+        // 4.90 € shipping shared by those values: 1.40 € with the book,
+        // 3.50 € with the shirt. VAT per rate on each sum: 11.95 × 5.5/105.5
+        // = 0.623 → 0.62; 33.50 × 20/120 = 5.583 → 5.58.
         let lines = [
             QuoteLine {
                 line_total: Money::eur(1_055),
@@ -719,29 +750,71 @@ mod tests {
             [
                 VatLine {
                     rate_bps: 2000,
-                    base: Money::eur(2_802),
-                    vat: Money::eur(561),
+                    base: Money::eur(2_792),
+                    vat: Money::eur(558),
                 },
                 VatLine {
                     rate_bps: 550,
-                    base: Money::eur(1_120),
+                    base: Money::eur(1_133),
                     vat: Money::eur(62),
                 },
             ]
         );
-        assert_eq!(t.vat, Money::eur(623));
-        // Nothing left to carry: shipping alone, at the standard rate.
+        assert_eq!(t.vat, Money::eur(620));
+        // Everything given away: the shipping still follows the goods.
         let free = promo("OFFERT", PromotionKind::Percentage { bps: 10_000 });
         let t = quote_with(&lines, &[(free, PromotionUses::default())], 1_500).unwrap();
-        assert_eq!((t.total, t.vat), (Money::eur(490), Money::eur(82)));
+        assert_eq!((t.total, t.vat), (Money::eur(490), Money::eur(65)));
         assert_eq!(
             vat_breakdown(&lines, 4_055, 490, "FR").unwrap(),
-            [VatLine {
-                rate_bps: 2000,
-                base: Money::eur(408),
-                vat: Money::eur(82),
-            }]
+            [
+                VatLine {
+                    rate_bps: 2000,
+                    base: Money::eur(292),
+                    vat: Money::eur(58),
+                },
+                VatLine {
+                    rate_bps: 550,
+                    base: Money::eur(133),
+                    vat: Money::eur(7),
+                },
+            ]
         );
+        // A discount that leaves a cent here and there: no share above its
+        // line, no negative base.
+        let mut five = vec![line(1_000); 4];
+        five.push(QuoteLine {
+            line_total: Money::eur(1_000),
+            tax_class: TaxClass::Reduced,
+        });
+        let split = vat_breakdown(&five, 4_997, 490, "FR").unwrap();
+        assert!(
+            split
+                .iter()
+                .all(|v| v.base.amount >= 0 && v.vat.amount >= 0)
+        );
+        assert_eq!(
+            split
+                .iter()
+                .map(|v| v.base.amount + v.vat.amount)
+                .sum::<i64>(),
+            5_000 - 4_997 + 490
+        );
+        // What no priced cart holds is refused, not computed.
+        assert_eq!(
+            vat_breakdown(&five, 5_001, 0, "FR"),
+            Err(QuoteError::Invalid)
+        );
+        assert_eq!(vat_breakdown(&five, 0, -1, "FR"), Err(QuoteError::Invalid));
+        assert_eq!(vat_breakdown(&five, 0, 0, "US"), Err(QuoteError::Country));
+    }
+
+    #[test]
+    fn pro_rata_shares_add_up_and_never_exceed_their_weight() {
+        assert_eq!(pro_rata(10, &[1, 1, 1]), [4, 3, 3]);
+        assert_eq!(pro_rata(4_997, &[1_000; 5]), [1_000, 1_000, 999, 999, 999]);
+        assert_eq!(pro_rata(490, &[0, 0]), [0, 0]);
+        assert_eq!(pro_rata(7, &[0, 5]), [0, 7]);
     }
 
     #[test]
@@ -936,13 +1009,14 @@ mod tests {
             prop_assert_eq!(t.total.amount, t.subtotal.amount - t.discount.amount + t.shipping.amount);
             prop_assert!(t.discount.amount >= 0 && t.discount.amount <= t.subtotal.amount);
             prop_assert!(t.total.amount >= 0 && t.vat.amount >= 0 && t.vat.amount <= t.total.amount);
-            // Per rate: what is charged, split once, each rate's VAT on its own sum.
+            // Per rate: what is charged, split once, no base negative.
             let split = vat_breakdown(&lines, t.discount.amount, t.shipping.amount, "FR").unwrap();
             let charged: i64 = split.iter().map(|v| v.base.amount + v.vat.amount).sum();
             prop_assert_eq!(charged, t.total.amount);
             prop_assert_eq!(split.iter().map(|v| v.vat.amount).sum::<i64>(), t.vat.amount);
             for v in &split {
                 prop_assert_eq!(v.vat.amount, vat_included(v.base.amount + v.vat.amount, v.rate_bps));
+                prop_assert!(v.base.amount >= 0 && v.vat.amount >= 0);
             }
             prop_assert!(split.windows(2).all(|w| w[0].rate_bps > w[1].rate_bps));
         }

@@ -91,24 +91,31 @@ pub async fn search(host: &Host, query: &ProductQuery) -> AppResult<ProductPage>
         super::db::category_counts(&mut db, dialect, &filters).await?
     };
     // The chosen category keeps its place, and its name in the shopper's
-    // language, when the other filters leave nothing in it (a handful of
-    // rows, read only then).
-    let categories =
-        if query.category.is_empty() || categories.iter().any(|c| c.name == query.category) {
-            categories
-        } else {
-            super::db::listed_per_category(&mut db, query.lang)
-                .await?
-                .into_iter()
-                .filter_map(|listed| {
-                    if listed.name == query.category {
-                        Some(CategoryCount { count: 0, ..listed })
-                    } else {
-                        categories.iter().find(|c| c.name == listed.name).cloned()
-                    }
-                })
-                .collect()
-        };
+    // language, when the filters leave nothing in it (a handful of rows,
+    // read only then; the unfiltered counts already list every category).
+    let mut categories = categories;
+    if !unfiltered
+        && !query.category.is_empty()
+        && !categories.iter().any(|c| c.name == query.category)
+    {
+        let listed = super::db::listed_per_category(&mut db, query.lang).await?;
+        let order = |name: &str| listed.iter().position(|l| l.name == name);
+        if let Some(at) = order(&query.category)
+            && let Some(chosen) = listed.get(at)
+        {
+            let place = categories
+                .iter()
+                .position(|c| order(&c.name).is_none_or(|i| i > at))
+                .unwrap_or(categories.len());
+            categories.insert(
+                place,
+                CategoryCount {
+                    count: 0,
+                    ..chosen.clone()
+                },
+            );
+        }
+    }
     let total = if query.category.is_empty() {
         categories
             .iter()
