@@ -472,6 +472,7 @@ pub fn quote(input: &QuoteInput<'_>) -> Result<Totals, QuoteError> {
         .iter()
         .try_fold(0i64, |acc, l| acc.checked_add(l.line_total.amount))
         .ok_or(QuoteError::Overflow)?;
+    // A country we do not ship to is the first refusal, before any code.
     vat_rate_bps(input.country, TaxClass::Standard).ok_or(QuoteError::Country)?;
     let mut discount = 0i64;
     let mut free_shipping = false;
