@@ -7,8 +7,8 @@
 # (PyPI, in their own venv .tools/kube-venv, for the Kubernetes manifests'
 # check), and, with --browser (the test command), Debian's chromium +
 # chromium-driver for the browser test, Lighthouse (npm, in its own prefix
-# .tools/lighthouse) for the shop pages' audits, and postgresql for the API
-# suite's second store.
+# .tools/lighthouse) for the shop pages' audits, postgresql for the API
+# suite's second store, and poppler-utils (pdftotext) to read invoices back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,8 +61,8 @@ if [ "${1:-}" = "--browser" ] && \
     npm install --prefix "$TOOLS/lighthouse" --no-save --no-audit --no-fund --silent "lighthouse@$LIGHTHOUSE_VERSION"
 fi
 
-if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1; then
-    echo "installing chromium, chromium-driver and postgresql (Debian)"
+if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver && command -v pdftotext && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1; then
+    echo "installing chromium, chromium-driver, postgresql and poppler-utils (Debian)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver postgresql >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver postgresql poppler-utils >/dev/null
 fi

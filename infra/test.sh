@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-COMPONENTS=(comptoir-catalog comptoir-cart comptoir-checkout comptoir-payments comptoir-orders comptoir-accounts comptoir-refunds comptoir-stock comptoir-support comptoir-kpis comptoir-jobs comptoir-files comptoir-pages)
+COMPONENTS=(comptoir-catalog comptoir-cart comptoir-checkout comptoir-payments comptoir-orders comptoir-accounts comptoir-refunds comptoir-stock comptoir-support comptoir-kpis comptoir-jobs comptoir-finance comptoir-files comptoir-pages)
 # Each step's name, then how long the step before it took; a summary at the end.
 STEP_NAME="" STEP_START=$SECONDS TIMES=""
 finish_step() {

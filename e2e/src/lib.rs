@@ -566,6 +566,31 @@ impl TestApp {
         Ok(rows.first().context("no row")?.text(0)?.to_owned())
     }
 
+    /// Every row a query reads from the shop's database.
+    pub async fn rows(
+        &self,
+        sql: &str,
+        params: &[Value],
+    ) -> anyhow::Result<Vec<comptoir_functions::port::Row>> {
+        self.db.query(sql, params).await
+    }
+
+    /// `GET path` (as `cookie` when given): the status and the raw body
+    /// (a PDF, a file).
+    pub async fn get_bytes(
+        &self,
+        cookie: Option<&str>,
+        path: &str,
+    ) -> anyhow::Result<(u16, Vec<u8>)> {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        Ok((status, response.bytes().await?.to_vec()))
+    }
+
     /// Runs a statement on the shop's database (test set-up).
     pub async fn execute(&self, sql: &str, params: &[Value]) -> anyhow::Result<()> {
         let tx = self.db.begin().await?;

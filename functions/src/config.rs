@@ -2,6 +2,8 @@
 //! environment variables) by the same code, so both hosts read it alike.
 
 use anyhow::{Context as _, bail};
+use comptoir_shared::company::{Siren, VatNumber};
+use comptoir_shared::invoice::Seller;
 
 /// Which payment provider takes the money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +54,67 @@ pub struct Config {
     pub mail_api_key: String,
     /// `mail_from`: the sender address of the shop's e-mails.
     pub mail_from: String,
+    /// Who sells, as invoices name it: `seller_name`, `seller_legal_form`,
+    /// `seller_share_capital`, `seller_street`, `seller_postal_code`,
+    /// `seller_city`, `seller_siren`, `seller_rcs_city`, `seller_vat_number`
+    /// (defaults to the SIREN's French number) and `vat_franchise` (`true`:
+    /// no VAT number, the art. 293 B mention). The defaults describe a demo
+    /// company; a real shop sets every one. Read where invoices are issued
+    /// (the payments function), frozen on each document.
+    pub seller: Seller,
+}
+
+/// The demo seller's settings, used for any `seller_*` left unset.
+const DEMO_SELLER: [(&str, &str); 8] = [
+    ("seller_name", "Comptoir Démo"),
+    ("seller_legal_form", "SAS"),
+    ("seller_share_capital", "10 000 €"),
+    ("seller_street", "12 rue des Petits-Champs"),
+    ("seller_postal_code", "75002"),
+    ("seller_city", "Paris"),
+    ("seller_siren", "901234567"),
+    ("seller_rcs_city", "Paris"),
+];
+
+/// Reads and checks the seller's settings (`get` answers trimmed, non-empty
+/// values).
+fn seller(get: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Seller> {
+    let text = |name: &str| {
+        get(name).unwrap_or_else(|| {
+            DEMO_SELLER
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+                .unwrap_or_default()
+        })
+    };
+    let siren =
+        Siren::parse(&text("seller_siren")).map_err(|e| anyhow::anyhow!("seller_siren: {e}"))?;
+    let vat_franchise = match get("vat_franchise").as_deref() {
+        None | Some("false") | Some("0") => false,
+        Some("true") | Some("1") => true,
+        Some(other) => bail!("vat_franchise must be true or false, not {other:?}"),
+    };
+    let vat_number = match (get("seller_vat_number"), vat_franchise) {
+        (_, true) => None,
+        (Some(raw), false) => {
+            Some(VatNumber::parse(&raw).map_err(|e| anyhow::anyhow!("seller_vat_number: {e}"))?)
+        }
+        (None, false) => Some(VatNumber::french(&siren)),
+    };
+    Ok(Seller {
+        name: text("seller_name"),
+        legal_form: text("seller_legal_form"),
+        share_capital: text("seller_share_capital"),
+        street: text("seller_street"),
+        postal_code: text("seller_postal_code"),
+        city: text("seller_city"),
+        country: "FR".to_owned(),
+        siren,
+        rcs_city: text("seller_rcs_city"),
+        vat_number,
+        vat_franchise,
+    })
 }
 
 /// The origin (`scheme://host[:port]`, lower case, default port dropped) of
@@ -69,7 +132,7 @@ pub fn origin_of(url: &str) -> Option<String> {
 }
 
 /// The variable names, for hosts that must declare them (spin.toml).
-pub const VARIABLES: [&str; 15] = [
+pub const VARIABLES: [&str; 25] = [
     "admin_email",
     "admin_password",
     "payment_provider",
@@ -85,6 +148,16 @@ pub const VARIABLES: [&str; 15] = [
     "mail_api_base",
     "mail_api_key",
     "mail_from",
+    "seller_name",
+    "seller_legal_form",
+    "seller_share_capital",
+    "seller_street",
+    "seller_postal_code",
+    "seller_city",
+    "seller_siren",
+    "seller_rcs_city",
+    "seller_vat_number",
+    "vat_franchise",
 ];
 
 /// The store's address (`postgres://…`; unset: SQLite), read by the hosts
@@ -215,6 +288,7 @@ impl Config {
             },
             origins,
             trusted_proxies,
+            seller: seller(&get)?,
         })
     }
 }
@@ -229,6 +303,22 @@ mod tests {
         assert_eq!(c.payment_provider, PaymentProvider::Sandbox);
         assert_eq!(c.reservation_ttl_ms, 900_000);
         assert!(c.demo_catalog);
+        assert_eq!(
+            c.seller.vat_number.map(String::from).as_deref(),
+            Some("FR15901234567")
+        );
+    }
+
+    #[test]
+    fn the_seller_is_checked() {
+        let with = |name: &'static str, value: &'static str| {
+            move |n: &str| (n == name).then(|| value.to_owned())
+        };
+        assert!(Config::from_lookup(with("seller_siren", "901234568")).is_err());
+        assert!(Config::from_lookup(with("seller_vat_number", "FR16901234567")).is_err());
+        assert!(Config::from_lookup(with("vat_franchise", "maybe")).is_err());
+        let franchise = Config::from_lookup(with("vat_franchise", "true")).unwrap();
+        assert!(franchise.seller.vat_franchise && franchise.seller.vat_number.is_none());
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! the bottom, the customer seen whole and the job runner at the top): the
 //! order is [`LAYERS`], and a test holds every module to it.
 
+pub mod accounting;
 pub mod accounts;
 pub mod audit;
 pub mod backoffice;
@@ -54,7 +55,7 @@ use crate::port::Host;
 /// only those before it, so no two import each other, however indirectly.
 /// The other modules (the port, configuration, errors, extractors, the edge,
 /// migrations, the API document) are the ground every context stands on.
-pub const LAYERS: [&str; 19] = [
+pub const LAYERS: [&str; 20] = [
     "identity",
     "audit",
     "outbox",
@@ -63,6 +64,7 @@ pub const LAYERS: [&str; 19] = [
     "accounts",
     "catalog",
     "orders",
+    "accounting",
     "cart",
     "refunds",
     "payments",
@@ -77,9 +79,9 @@ pub const LAYERS: [&str; 19] = [
 ];
 
 /// The functions, by the component id `spin.toml` gives them.
-pub const FUNCTIONS: [&str; 11] = [
+pub const FUNCTIONS: [&str; 12] = [
     "catalog", "cart", "checkout", "payments", "orders", "accounts", "refunds", "stock", "support",
-    "kpis", "jobs",
+    "kpis", "jobs", "finance",
 ];
 
 /// The documented routes of the function whose `spin.toml` component id is
@@ -98,6 +100,7 @@ pub fn api_for(name: &str) -> Option<utoipa_axum::router::OpenApiRouter<Host>> {
         "support" => support::api(),
         "kpis" => kpis::api(),
         "jobs" => jobs::api(),
+        "finance" => accounting::api(),
         _ => return None,
     })
 }
@@ -119,6 +122,7 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "support" => support::router(host),
         "kpis" => kpis::router(host),
         "jobs" => jobs::router(host),
+        "finance" => accounting::router(host),
         _ => return None,
     };
     Some(edge::guard(router, config))
@@ -148,9 +152,10 @@ pub mod tables {
         }
     }
 
-    /// The `orders` function: orders, and staff's view and status changes.
+    /// The `orders` function: orders, their invoices, and staff's view and
+    /// status changes.
     pub mod orders {
-        use crate::{backoffice, orders};
+        use crate::{accounting, backoffice, orders};
 
         crate::openapi::api_routes! {
             [orders::board::handle]
@@ -161,6 +166,7 @@ pub mod tables {
             [backoffice::order_status::handle]
             [orders::abandon::handle]
             [backoffice::order_view::handle]
+            [accounting::documents::handle]
             [orders::add_note::handle]
         }
     }

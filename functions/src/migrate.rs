@@ -131,6 +131,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261207090000_add_product_search_keys.sql",
         sql: include_str!("../../infra/migrations/20261207090000_add_product_search_keys.sql"),
     },
+    Migration {
+        version: 20261208090000,
+        name: "20261208090000_create_invoices.sql",
+        sql: include_str!("../../infra/migrations/20261208090000_create_invoices.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (its rows

@@ -1,6 +1,8 @@
 //! Calendar arithmetic on unix-millisecond instants, in UTC: the day an
 //! instant falls on and its ISO 8601 spelling. (Reports bucket by UTC day;
-//! no time-zone database is needed, on either side.)
+//! no time-zone database is needed, on either side.) Invoices are dated in
+//! the shop's own time, Paris's ([`paris_date`]), by the EU's fixed
+//! summer-time rule.
 
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;
@@ -28,6 +30,51 @@ pub fn civil(days: i64) -> (i64, u32, u32) {
         u32::try_from(month).unwrap_or(1),
         u32::try_from(day).unwrap_or(1),
     )
+}
+
+/// The day number of a date (the inverse of [`civil`]; Hinnant's
+/// `days_from_civil`).
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let (month, day) = (i64::from(month), i64::from(day));
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The day number of the last Sunday of a month.
+fn last_sunday(year: i64, month: u32) -> i64 {
+    let first_of_next = if month == 12 {
+        days_from_civil(year + 1, 1, 1)
+    } else {
+        days_from_civil(year, month + 1, 1)
+    };
+    let last = first_of_next - 1;
+    // Day 0 (1970-01-01) was a Thursday: Sundays are ≡ 3 (mod 7).
+    last - (last - 3).rem_euclid(7)
+}
+
+/// Paris's offset from UTC at an instant, in ms: one hour, two in summer
+/// time (from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
+/// Sunday of October).
+pub fn paris_offset_ms(ms: i64) -> i64 {
+    let (year, _, _) = civil(day_of(ms));
+    let hour = 3_600_000;
+    let starts = last_sunday(year, 3) * DAY_MS + hour;
+    let ends = last_sunday(year, 10) * DAY_MS + hour;
+    if (starts..ends).contains(&ms) {
+        2 * hour
+    } else {
+        hour
+    }
+}
+
+/// The `(year, month, day)` an instant falls on in Paris.
+pub fn paris_date(ms: i64) -> (i64, u32, u32) {
+    civil(day_of(ms + paris_offset_ms(ms)))
 }
 
 /// `2026-11-24` for an instant.
@@ -60,6 +107,26 @@ mod tests {
         assert_eq!(iso_datetime(1_795_510_503_000), "2026-11-24T08:55:03Z");
         assert_eq!(day_of(DAY_MS - 1), 0);
         assert_eq!(day_of(-1), -1);
+    }
+
+    #[test]
+    fn paris_changes_hour_on_the_last_sundays_of_march_and_october() {
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        let at = |y, m, d, h: i64| days_from_civil(y, m, d) * DAY_MS + h * 3_600_000;
+        assert_eq!(paris_offset_ms(at(2026, 3, 29, 0)), 3_600_000);
+        assert_eq!(paris_offset_ms(at(2026, 3, 29, 1)), 7_200_000);
+        assert_eq!(paris_offset_ms(at(2026, 10, 25, 0)), 7_200_000);
+        assert_eq!(paris_offset_ms(at(2026, 10, 25, 1)), 3_600_000);
+        // New Year's Eve at 23:30 UTC is already next year in Paris.
+        assert_eq!(paris_date(at(2026, 12, 31, 23) + 1_800_000), (2027, 1, 1));
+        assert_eq!(paris_date(at(2026, 6, 30, 21) + 59 * 60_000), (2026, 6, 30));
+        assert_eq!(paris_date(at(2026, 6, 30, 22)), (2026, 7, 1));
+        for days in -1_000..100_000 {
+            assert_eq!(
+                days_from_civil(civil(days).0, civil(days).1, civil(days).2),
+                days
+            );
+        }
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub struct CheckoutRequest {
     /// How it travels (Colissimo when absent).
     #[serde(default)]
     pub shipping_method: ShippingMethodCode,
+    /// A business buyer's company: its invoice names it, with its SIREN and
+    /// VAT number, and is a Factur-X.
+    #[serde(default)]
+    pub company: Option<crate::company::Company>,
 }
 
 /// A French phone number, kept in E.164 form (`+33612345678`). Accepts

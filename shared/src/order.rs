@@ -98,6 +98,9 @@ pub struct OrderSummary {
     pub billing_address: Option<Address>,
     /// The buyer's phone (older orders have none).
     pub phone: Option<Phone>,
+    /// A business buyer's company (its invoices name it).
+    #[serde(default)]
+    pub company: Option<crate::company::Company>,
     /// What was bought, at the price charged.
     pub lines: Vec<OrderLine>,
     /// Totals as charged.
@@ -274,6 +277,9 @@ pub struct OrderLine {
     pub quantity: Quantity,
     /// `unit_price × quantity`.
     pub line_total: Money,
+    /// Its VAT class, as priced.
+    #[serde(default)]
+    pub tax_class: crate::pricing::TaxClass,
 }
 
 /// One status change: when, to what, by whom, why.

@@ -532,7 +532,14 @@ pub fn quote(input: &QuoteInput<'_>) -> Result<Totals, QuoteError> {
 pub struct VatLine {
     /// The rate, basis points (2000 = 20 %).
     pub rate_bps: i64,
-    /// What the rate applies to, VAT excluded.
+    /// The lines at this rate before the discount, VAT included.
+    pub goods: Money,
+    /// Their share of the discount, VAT included.
+    pub discount: Money,
+    /// The share of shipping taxed at this rate, VAT included.
+    pub shipping: Money,
+    /// What the rate applies to (`goods − discount + shipping − vat`), VAT
+    /// excluded.
     pub base: Money,
     /// The VAT: computed once for the rate, on what it applies to.
     pub vat: Money,
@@ -543,7 +550,7 @@ pub struct VatLine {
 /// remainders (the first such weight on a tie), so the shares add up to
 /// `amount` exactly and none exceeds its weight when `amount` does not
 /// exceed their sum. All zero when the weights are.
-fn pro_rata(amount: i64, weights: &[i64]) -> Vec<i64> {
+pub fn pro_rata(amount: i64, weights: &[i64]) -> Vec<i64> {
     let whole: i128 = weights.iter().map(|&w| i128::from(w)).sum();
     if whole <= 0 {
         return vec![0; weights.len()];
@@ -579,7 +586,8 @@ fn pro_rata(amount: i64, weights: &[i64]) -> Vec<i64> {
 /// goods cost before VAT and before the discount (so a free order of books
 /// ships at the books' rate), at the standard rate only when no line has a
 /// price — and the VAT of each rate computed once on its sum, not added up
-/// line by line. The bases and VAT add up to what is charged; no base is
+/// line by line. Every rate a line has is listed (at zero when all of it
+/// is given away). The bases and VAT add up to what is charged; no base is
 /// negative. `discount` must lie between 0 and the lines' sum, `shipping`
 /// and every line be ≥ 0 (what [`quote`] gives), else
 /// [`QuoteError::Invalid`].
@@ -597,48 +605,56 @@ pub fn vat_breakdown(
     if totals.iter().any(|&t| t < 0) || discount < 0 || discount > subtotal || shipping < 0 {
         return Err(QuoteError::Invalid);
     }
-    // Per rate: goods net of the discount (charged), and before it, VAT
-    // excluded (what shipping is shared by).
-    let mut goods: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-    for (line, share) in lines.iter().zip(pro_rata(discount, &totals)) {
-        let rate = vat_rate_bps(country, line.tax_class).ok_or(QuoteError::Country)?;
-        let (charged, weight) = goods.entry(rate).or_default();
-        let before_vat = line.line_total.amount - vat_included(line.line_total.amount, rate);
-        *charged = charged
-            .checked_add(line.line_total.amount - share)
-            .ok_or(QuoteError::Overflow)?;
-        *weight = weight.checked_add(before_vat).ok_or(QuoteError::Overflow)?;
+    // Per rate: the goods, their share of the discount, and what they cost
+    // before VAT and before the discount (what shipping is shared by).
+    #[derive(Default)]
+    struct Rate {
+        goods: i64,
+        discount: i64,
+        weight: i64,
+        shipping: i64,
     }
-    let rates: Vec<i64> = goods.keys().copied().collect();
-    let weights: Vec<i64> = goods.values().map(|&(_, weight)| weight).collect();
-    let mut gross: BTreeMap<i64, i64> = goods
-        .iter()
-        .map(|(&rate, &(charged, _))| (rate, charged))
-        .collect();
+    let mut rates: BTreeMap<i64, Rate> = BTreeMap::new();
+    for (line, share) in lines.iter().zip(pro_rata(discount, &totals)) {
+        let rate_bps = vat_rate_bps(country, line.tax_class).ok_or(QuoteError::Country)?;
+        let rate = rates.entry(rate_bps).or_default();
+        let gross = line.line_total.amount;
+        rate.goods = rate.goods.checked_add(gross).ok_or(QuoteError::Overflow)?;
+        rate.discount += share;
+        rate.weight = rate
+            .weight
+            .checked_add(gross - vat_included(gross, rate_bps))
+            .ok_or(QuoteError::Overflow)?;
+    }
+    let weights: Vec<i64> = rates.values().map(|r| r.weight).collect();
     if weights.iter().all(|&w| w == 0) {
-        let standard = vat_rate_bps(country, TaxClass::Standard).ok_or(QuoteError::Country)?;
-        let sum = gross.entry(standard).or_default();
-        *sum = sum.checked_add(shipping).ok_or(QuoteError::Overflow)?;
+        if shipping > 0 {
+            let standard = vat_rate_bps(country, TaxClass::Standard).ok_or(QuoteError::Country)?;
+            rates.entry(standard).or_default().shipping = shipping;
+        }
     } else {
-        for (rate, share) in rates.iter().zip(pro_rata(shipping, &weights)) {
-            if let Some(sum) = gross.get_mut(rate) {
-                *sum = sum.checked_add(share).ok_or(QuoteError::Overflow)?;
-            }
+        for (rate, share) in rates.values_mut().zip(pro_rata(shipping, &weights)) {
+            rate.shipping = share;
         }
     }
-    Ok(gross
+    rates
         .into_iter()
         .rev()
-        .filter(|&(_, amount)| amount != 0)
-        .map(|(rate_bps, amount)| {
-            let vat = vat_included(amount, rate_bps);
-            VatLine {
+        .map(|(rate_bps, r)| {
+            let charged = (r.goods - r.discount)
+                .checked_add(r.shipping)
+                .ok_or(QuoteError::Overflow)?;
+            let vat = vat_included(charged, rate_bps);
+            Ok(VatLine {
                 rate_bps,
-                base: Money::eur(amount - vat),
+                goods: Money::eur(r.goods),
+                discount: Money::eur(r.discount),
+                shipping: Money::eur(r.shipping),
+                base: Money::eur(charged - vat),
                 vat: Money::eur(vat),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// VAT contained in a VAT-inclusive amount: `gross × rate / (1 + rate)`.
@@ -751,11 +767,17 @@ mod tests {
             [
                 VatLine {
                     rate_bps: 2000,
+                    goods: Money::eur(3_000),
+                    discount: Money::eur(0),
+                    shipping: Money::eur(350),
                     base: Money::eur(2_792),
                     vat: Money::eur(558),
                 },
                 VatLine {
                     rate_bps: 550,
+                    goods: Money::eur(1_055),
+                    discount: Money::eur(0),
+                    shipping: Money::eur(140),
                     base: Money::eur(1_133),
                     vat: Money::eur(62),
                 },
@@ -771,11 +793,17 @@ mod tests {
             [
                 VatLine {
                     rate_bps: 2000,
+                    goods: Money::eur(3_000),
+                    discount: Money::eur(3_000),
+                    shipping: Money::eur(350),
                     base: Money::eur(292),
                     vat: Money::eur(58),
                 },
                 VatLine {
                     rate_bps: 550,
+                    goods: Money::eur(1_055),
+                    discount: Money::eur(1_055),
+                    shipping: Money::eur(140),
                     base: Money::eur(133),
                     vat: Money::eur(7),
                 },
@@ -1018,7 +1046,11 @@ mod tests {
             for v in &split {
                 prop_assert_eq!(v.vat.amount, vat_included(v.base.amount + v.vat.amount, v.rate_bps));
                 prop_assert!(v.base.amount >= 0 && v.vat.amount >= 0);
+                prop_assert_eq!(v.goods.amount - v.discount.amount + v.shipping.amount, v.base.amount + v.vat.amount);
+                prop_assert!(v.discount.amount <= v.goods.amount);
             }
+            prop_assert_eq!(split.iter().map(|v| v.discount.amount).sum::<i64>(), t.discount.amount);
+            prop_assert_eq!(split.iter().map(|v| v.shipping.amount).sum::<i64>(), t.shipping.amount);
             prop_assert!(split.windows(2).all(|w| w[0].rate_bps > w[1].rate_bps));
         }
 

@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use comptoir_shared::ApiError;
 use comptoir_shared::checkout::{Address, CheckoutRequest, CheckoutResult};
+use comptoir_shared::company::{Siren, VatNumber};
 use comptoir_shared::ids::IdempotencyKey;
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::lang::Lang;
@@ -116,9 +117,10 @@ pub async fn handle(
         "INSERT INTO orders (id, status, email, ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, \
             ship_country, subtotal_cents, shipping_cents, total_cents, vat_cents, currency, cart_id, created_at, \
             reservation_expires_at, discount_cents, shipping_method, customer_id, phone, \
-            bill_name, bill_line1, bill_line2, bill_postal_code, bill_city, bill_country) \
+            bill_name, bill_line1, bill_line2, bill_postal_code, bill_city, bill_country, \
+            company_name, company_siren, company_vat_number) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-            ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
         params![
             order.as_str(),
             OrderStatus::PendingPayment.as_str(),
@@ -147,6 +149,17 @@ pub async fn handle(
             billing.map(|b| b.postal_code.as_str()),
             billing.map(|b| b.city.as_str()),
             billing.map(|b| b.country.as_str()),
+            request.company.as_ref().map(|c| c.name.as_str()),
+            request
+                .company
+                .as_ref()
+                .and_then(|c| c.siren.as_ref())
+                .map(Siren::as_str),
+            request
+                .company
+                .as_ref()
+                .and_then(|c| c.vat_number.as_ref())
+                .map(VatNumber::as_str),
         ],
     )
     .await?;

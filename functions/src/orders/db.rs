@@ -2,9 +2,10 @@
 
 use anyhow::Context as _;
 use comptoir_shared::checkout::{Address, Phone, RawAddress};
+use comptoir_shared::company::{Company, Siren, VatNumber};
 use comptoir_shared::ids::{Email, OpaqueId, OrderId, Quantity, Sku};
 use comptoir_shared::order::{OrderLine, OrderStatus, OrderSummary, Shipment, TimelineEntry};
-use comptoir_shared::pricing::Totals;
+use comptoir_shared::pricing::{TaxClass, Totals};
 use comptoir_shared::{ApiError, Currency, Money};
 
 use crate::error::{AppError, AppResult};
@@ -272,7 +273,7 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
             "SELECT status, email, ship_name, ship_line1, ship_line2, ship_postal_code, ship_city, ship_country, \
                     subtotal_cents, shipping_cents, total_cents, vat_cents, currency, created_at, discount_cents, \
                     carrier, tracking_number, phone, bill_name, bill_line1, bill_line2, bill_postal_code, \
-                    bill_city, bill_country \
+                    bill_city, bill_country, company_name, company_siren, company_vat_number \
              FROM orders WHERE id = ?1",
             params![id.as_str()],
         )
@@ -305,9 +306,23 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
         ),
     };
     let phone = Phone::parse(r.text(17)?).ok();
+    let company = match r.opt_text(24)? {
+        None => None,
+        Some(name) => {
+            let siren = r.opt_text(25)?.map(Siren::parse).transpose();
+            let vat_number = r.opt_text(26)?.map(VatNumber::parse).transpose();
+            let (siren, vat_number) = siren
+                .and_then(|s| Ok((s, vat_number?)))
+                .map_err(|e| anyhow::anyhow!("stored company: {e}"))?;
+            Some(
+                Company::new(name, siren, vat_number)
+                    .map_err(|(field, e)| anyhow::anyhow!("stored {field}: {e}"))?,
+            )
+        }
+    };
     let lines = db
         .query(
-            "SELECT sku, description, unit_price_cents, quantity FROM order_lines WHERE order_id = ?1 ORDER BY position",
+            "SELECT sku, description, unit_price_cents, quantity, tax_class FROM order_lines WHERE order_id = ?1 ORDER BY position",
             params![id.as_str()],
         )
         .await?
@@ -321,6 +336,7 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
                 unit_price,
                 quantity,
                 line_total: unit_price.checked_mul(quantity.get()).context("line total")?,
+                tax_class: TaxClass::parse(l.text(4)?).context("stored tax class")?,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -347,6 +363,7 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
         shipping_address,
         billing_address,
         phone,
+        company,
         lines,
         totals: Totals {
             subtotal: money(r.int(8)?, currency)?,
@@ -365,4 +382,32 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
             _ => None,
         },
     }))
+}
+
+/// How an order was settled, for its invoice.
+pub struct Settlement {
+    /// When the payment landed (unix ms).
+    pub paid_at_ms: i64,
+    /// The provider's reference of the payment.
+    pub reference: String,
+    /// How the goods travel.
+    pub shipping_method: String,
+}
+
+/// How `id` was paid; `None` while it is not.
+pub async fn settlement(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Option<Settlement>> {
+    let row = db
+        .optional(
+            "SELECT paid_at, payment_reference, shipping_method FROM orders WHERE id = ?1 AND paid_at IS NOT NULL",
+            params![id.as_str()],
+        )
+        .await?;
+    row.map(|r| {
+        Ok(Settlement {
+            paid_at_ms: r.int(0)?,
+            reference: r.opt_text(1)?.unwrap_or_default().to_owned(),
+            shipping_method: r.text(2)?.to_owned(),
+        })
+    })
+    .transpose()
 }

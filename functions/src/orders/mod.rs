@@ -27,6 +27,7 @@ pub mod notifications;
 pub mod stuck;
 
 pub use db::{
-    OrderHead, SessionsToClose, close_sessions, expire_reservations, head, insert_event,
-    insert_internal_note, internal_notes, is_owner, settle_expired, summary, transition,
+    OrderHead, SessionsToClose, Settlement, close_sessions, expire_reservations, head,
+    insert_event, insert_internal_note, internal_notes, is_owner, settle_expired, settlement,
+    summary, transition,
 };

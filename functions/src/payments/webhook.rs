@@ -223,7 +223,13 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
                     Some(order),
                 ) => fail(tx.as_mut(), &event, &session, &order, now).await?,
                 (_, Some(order)) if session.payment_status.as_deref() == Some("paid") => {
-                    settle(tx.as_mut(), &event, &session, &order, now, &mut refunds_due).await?
+                    let paid = Paid {
+                        event: &event,
+                        session: &session,
+                        order: &order,
+                        config: &host.config,
+                    };
+                    settle(tx.as_mut(), &paid, now, &mut refunds_due).await?
                 }
                 _ => Outcome::Ignored,
             }
@@ -296,14 +302,26 @@ pub async fn deliver_signed(host: &Host, event: &serde_json::Value) -> AppResult
     Box::pin(process(host, &header, &body)).await
 }
 
+/// A completed checkout session, as [`settle`] applies it.
+struct Paid<'a> {
+    event: &'a Event,
+    session: &'a CheckoutSessionObject,
+    order: &'a OrderId,
+    config: &'a crate::config::Config,
+}
+
 async fn settle(
     tx: &mut dyn Executor,
-    event: &Event,
-    session: &CheckoutSessionObject,
-    order: &OrderId,
+    paid: &Paid<'_>,
     now: i64,
     refunds_due: &mut Vec<OpaqueId>,
 ) -> AppResult<Outcome> {
+    let Paid {
+        event,
+        session,
+        order,
+        config,
+    } = *paid;
     tx.query(
         "UPDATE payment_events SET order_id = ?2 WHERE id = ?1",
         params![&event.id, order.as_str()],
@@ -371,6 +389,9 @@ async fn settle(
         params![order.as_str(), now, reference],
     )
     .await?;
+    // The sale's invoice, numbered in this transaction: paid and invoiced
+    // are one fact.
+    crate::accounting::issue_invoice(tx, config, order, now).await?;
     stock::sell_order(tx, order, now).await?;
     crate::outbox::enqueue(
         tx,
@@ -383,8 +404,10 @@ async fn settle(
     .await?;
     // Paid: no other session of the order may take money any more.
     orders::close_sessions(tx, order, &orders::SessionsToClose::AllBut(&session.id)).await?;
-    // A refund made at the provider may have been announced before this event.
+    // A refund made at the provider may have been announced before this
+    // event: its credit note could not be issued before the invoice.
     crate::refunds::db::sync_order_status(tx, order, now).await?;
+    crate::refunds::db::credit_succeeded(tx, order, now).await?;
     Ok(Outcome::Paid)
 }
 

@@ -8,6 +8,7 @@
 
 use anyhow::Context as _;
 use comptoir_shared::ids::{OpaqueId, OrderId, Quantity, Sku};
+use comptoir_shared::invoice::RefundedLine;
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::refund::{Refund, RefundLine, RefundStatus};
 use comptoir_shared::{ApiError, Money};
@@ -194,6 +195,7 @@ pub async fn settle(
     };
     let order = row.parse(0, OrderId::parse)?;
     if status == RefundStatus::Succeeded {
+        credit_succeeded(tx, &order, now_ms).await?;
         let amount = Money::eur(row.int(1)?).format_fr();
         crate::outbox::enqueue(
             tx,
@@ -214,6 +216,61 @@ pub async fn settle(
     }
     sync_order_status(tx, &order, now_ms).await?;
     Ok(true)
+}
+
+/// Issues the credit note of every succeeded refund of the order's sale
+/// (its kept payment) that has none yet, oldest first: called when a refund
+/// succeeds and when the payment lands (a refund may be announced first).
+/// Money given back for a capture that was never a sale gets none.
+pub async fn credit_succeeded(
+    tx: &mut dyn Executor,
+    order: &OrderId,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    let due = tx
+        .query(
+            "SELECT r.id, r.amount_cents, r.reason, r.settled_at, COALESCE(r.provider_refund_id, '') FROM refunds r \
+             WHERE r.order_id = ?1 AND r.status = 'succeeded' AND r.capture_reference IS NULL \
+               AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.refund_id = r.id) \
+             ORDER BY r.settled_at, r.id",
+            params![order.as_str()],
+        )
+        .await?;
+    for r in due {
+        let refund_id = r.text(0)?;
+        let returned = tx
+            .query(
+                "SELECT sku, quantity, amount_cents FROM refund_lines WHERE refund_id = ?1 ORDER BY sku",
+                params![refund_id],
+            )
+            .await?
+            .iter()
+            .map(|l| {
+                Ok(RefundedLine {
+                    sku: l.text(0)?.to_owned(),
+                    quantity: u32::try_from(l.int(1)?).context("stored quantity")?,
+                    amount: l.int(2)?,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let facts = crate::accounting::CreditFacts {
+            refund_id,
+            order,
+            amount: r.int(1)?,
+            returned,
+            reason: r.text(2)?.to_owned(),
+            settled_at_ms: r.opt_int(3)?.unwrap_or(now_ms),
+            reference: r.text(4)?.to_owned(),
+        };
+        if crate::accounting::issue_credit_note(tx, &facts, now_ms)
+            .await?
+            .is_none()
+        {
+            // No invoice yet: the payment's event issues both.
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Brings the order's status in line with its succeeded refunds of the kept

@@ -4,6 +4,7 @@
 
 use comptoir_shared::cart::Cart;
 use comptoir_shared::checkout::{Address, CheckoutRequest, Phone, RawAddress};
+use comptoir_shared::company::{Company, Siren, VatNumber};
 use comptoir_shared::ids::{CartId, Email};
 use comptoir_shared::pricing::{SHIPPING_METHODS, ShippingMethodCode};
 use leptos::prelude::*;
@@ -44,6 +45,14 @@ pub struct CheckoutForm {
     pub bill_postal_code: String,
     /// Billing city.
     pub bill_city: String,
+    /// Buying for a company.
+    pub business: bool,
+    /// The company's name.
+    pub company_name: String,
+    /// Its SIREN (optional).
+    pub company_siren: String,
+    /// Its VAT number (optional).
+    pub company_vat_number: String,
 }
 
 impl CheckoutForm {
@@ -75,6 +84,30 @@ impl CheckoutForm {
         } else {
             None
         };
+        let company = if self.business {
+            let optional = |raw: &str| (!raw.trim().is_empty()).then(|| raw.to_owned());
+            let siren = optional(&self.company_siren)
+                .map(|raw| Siren::parse(&raw))
+                .transpose()
+                .map_err(|e| ("company_siren", e.0))?;
+            let vat_number = optional(&self.company_vat_number)
+                .map(|raw| VatNumber::parse(&raw))
+                .transpose()
+                .map_err(|e| ("company_vat_number", e.0))?;
+            Some(
+                Company::new(&self.company_name, siren, vat_number).map_err(|(field, e)| {
+                    (
+                        match field {
+                            "company.name" => "company_name",
+                            _ => "company_vat_number",
+                        },
+                        e.0,
+                    )
+                })?,
+            )
+        } else {
+            None
+        };
         Ok(CheckoutRequest {
             cart_id,
             email,
@@ -82,6 +115,7 @@ impl CheckoutForm {
             shipping_address,
             billing_address,
             shipping_method: self.shipping_method,
+            company,
         })
     }
 }
@@ -219,6 +253,16 @@ pub fn CheckoutPage() -> impl IntoView {
                         {input("bill_postal_code", t("Code postal", "Postcode"), "text", "billing postal-code", form, |f| &mut f.bill_postal_code)}
                         {input("bill_city", t("Ville", "City"), "text", "billing address-level2", form, |f| &mut f.bill_city)}
                     })}
+                    <label class="check">
+                        <input type="checkbox" id="business" prop:checked=move || form.with(|f| f.business)
+                            on:change=move |ev| form.update(|f| f.business = event_target_checked(&ev))/>
+                        {t("J'achète pour une entreprise (facture Factur-X)", "I am buying for a company (Factur-X invoice)")}
+                    </label>
+                    {move || form.with(|f| f.business).then(|| view! {
+                        {input("company_name", t("Raison sociale", "Company name"), "text", "organization", form, |f| &mut f.company_name)}
+                        {input("company_siren", t("SIREN (facultatif)", "SIREN (optional)"), "text", "off", form, |f| &mut f.company_siren)}
+                        {input("company_vat_number", t("N° de TVA intracommunautaire (facultatif)", "EU VAT number (optional)"), "text", "off", form, |f| &mut f.company_vat_number)}
+                    })}
                 </fieldset>
                 <fieldset>
                     <legend>{t("Mode de livraison", "Delivery method")}</legend>
@@ -278,7 +322,7 @@ fn input(
         <div class="field">
             <label for=id>{label}</label>
             <input id=id name=id type=kind autocomplete=autocomplete
-                required=id != "line2"
+                required=!matches!(id, "line2" | "company_siren" | "company_vat_number")
                 prop:value=move || { let mut f = form.get(); std::mem::take(field(&mut f)) }
                 on:input=move |ev| form.update(|f| *field(f) = event_target_value(&ev))/>
         </div>
@@ -334,6 +378,24 @@ mod tests {
             "billing asked, empty: named as a billing field"
         );
         form.separate_billing = false;
+        form.business = true;
+        assert_eq!(form.request(id.clone()).unwrap_err().0, "company_name");
+        form.company_name = "Atelier Curie".into();
+        form.company_siren = "901 234 568".into();
+        assert_eq!(form.request(id.clone()).unwrap_err().0, "company_siren");
+        form.company_siren = "901 234 567".into();
+        form.company_vat_number = "FR39356000000".into();
+        assert_eq!(
+            form.request(id.clone()).unwrap_err().0,
+            "company_vat_number"
+        );
+        form.company_vat_number = "FR 15 901 234 567".into();
+        let company = form.request(id.clone()).unwrap().company.unwrap();
+        assert_eq!(
+            company.vat_number.map(String::from).as_deref(),
+            Some("FR15901234567")
+        );
+        form.business = false;
         form.phone = "12".into();
         assert_eq!(form.request(id.clone()).unwrap_err().0, "phone");
         form.email = "marie".into();

@@ -1,0 +1,272 @@
+//! Invoices and credit notes (issue 12): numbered without gap in issue order
+//! under concurrent payments, never changed, readable by whoever may read
+//! them, and saying what French law requires.
+
+use comptoir_e2e::{TestApp, checkout_body, now_ms, spawn_app};
+use comptoir_functions::port::Value;
+use comptoir_shared::calendar::paris_date;
+use comptoir_shared::invoice::InvoiceDocument;
+use serde_json::{Value as Json, json};
+
+const SKU: &str = "TSL-BLEU-M";
+
+async fn documents(app: &TestApp, order: &str) -> anyhow::Result<Vec<Json>> {
+    app.get(&format!("/api/orders/{order}/documents"))
+        .await?
+        .expect(200)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_payments_number_invoices_one_to_fifty_in_issue_order() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    app.execute(
+        "UPDATE stock SET on_hand = 500 WHERE sku = ?1",
+        &[Value::Text(SKU.into())],
+    )
+    .await?;
+    let mut orders = Vec::new();
+    for _ in 0..50 {
+        orders.push(app.placed_order(None, SKU, 1).await?);
+    }
+    let paid = futures::future::join_all(orders.iter().map(|o| app.pay(o, true))).await;
+    for outcome in paid {
+        outcome?;
+    }
+    let year = paris_date(now_ms()).0;
+    let rows = app
+        .rows(
+            "SELECT number, seq, issued_at, order_id FROM invoices WHERE kind = 'invoice' ORDER BY seq",
+            &[],
+        )
+        .await?;
+    assert_eq!(rows.len(), 50);
+    let mut last_issued = 0;
+    let mut invoiced = std::collections::BTreeSet::new();
+    for (i, row) in rows.iter().enumerate() {
+        let seq = i64::try_from(i)? + 1;
+        assert_eq!(row.int(1)?, seq, "no gap, no duplicate");
+        assert_eq!(row.text(0)?, format!("F{year}-{seq:06}"));
+        assert!(row.int(2)? >= last_issued, "number order is issue order");
+        last_issued = row.int(2)?;
+        invoiced.insert(row.text(3)?.to_owned());
+    }
+    assert_eq!(invoiced.len(), 50, "one invoice per order");
+    assert!(orders.iter().all(|o| invoiced.contains(o)));
+    // A replayed payment event issues nothing more.
+    app.pay(&orders[0], true).await.ok();
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM invoices", &[]).await?, 50);
+    Ok(())
+}
+
+/// The text of a PDF, by poppler's `pdftotext`, whitespace folded.
+fn pdf_text(pdf: &[u8]) -> anyhow::Result<String> {
+    let dir =
+        std::env::temp_dir().join(format!("comptoir-pdf-{}-{}", std::process::id(), now_ms()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("document.pdf");
+    std::fs::write(&path, pdf)?;
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()?;
+    std::fs::remove_dir_all(&dir).ok();
+    anyhow::ensure!(out.status.success(), "pdftotext failed");
+    Ok(String::from_utf8(out.stdout)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+#[tokio::test]
+async fn a_business_invoice_and_its_credit_note_say_what_the_law_requires() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let cart = app.cart_with(SKU, 2).await?;
+    let mut body = checkout_body(&cart);
+    body["company"] = json!({"name": "Atelier Curie SARL", "siren": "356 000 000", "vat_number": "FR39356000000"});
+    body["billing_address"] = json!({"name": "Service comptable", "line1": "4 quai Voltaire", "postal_code": "75007", "city": "Paris", "country": "FR"});
+    // A VAT number that is not the SIREN's is refused, and changes nothing.
+    let mut wrong = body.clone();
+    wrong["company"]["vat_number"] = json!("FR15901234567");
+    let refused = app.send("POST", "/api/checkout", &wrong).await?;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (422, Some("company"))
+    );
+    assert_eq!(app.count("orders").await?, 0);
+    let placed: Json = app
+        .send("POST", "/api/checkout", &body)
+        .await?
+        .expect(201)?;
+    let order = placed["order_id"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        documents(&app, &order).await?.is_empty(),
+        "no invoice before payment"
+    );
+    app.pay(&order, true).await?;
+
+    let listed = documents(&app, &order).await?;
+    assert_eq!(listed.len(), 1);
+    let year = paris_date(now_ms()).0;
+    let number = format!("F{year}-000001");
+    assert_eq!(listed[0]["number"], json!(number));
+    assert_eq!(listed[0]["business"], json!(true));
+    let url = listed[0]["url"].as_str().unwrap_or_default().to_owned();
+
+    // Whoever holds the link reads it, the same bytes every time.
+    let (status, pdf) = app.get_bytes(None, &url).await?;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(
+        app.get_bytes(None, &url).await?,
+        (200, pdf.clone()),
+        "a re-download is byte-identical"
+    );
+    // Without the key, with a wrong one, or as another customer: 404.
+    let bare = format!("/api/finance/documents/{number}");
+    assert_eq!(app.get(&bare).await?.status, 404);
+    assert_eq!(app.get(&format!("{bare}?key=0123")).await?.status, 404);
+    let stranger = app.customer().await?;
+    assert_eq!(app.get_as(&stranger, &bare).await?.status, 404);
+    // Finance staff read it without the key; a warehouse account does not.
+    let finance = app.staff("finance").await?;
+    assert_eq!(
+        app.get_bytes(Some(&finance), &bare).await?,
+        (200, pdf.clone())
+    );
+    let warehouse = app.staff("warehouse").await?;
+    assert_eq!(app.get_as(&warehouse, &bare).await?.status, 404);
+
+    let text = pdf_text(&pdf)?;
+    for mention in [
+        format!("Facture {number}"),
+        "Comptoir Démo SAS au capital de 10 000 €".to_owned(),
+        "SIREN 901234567 RCS Paris".to_owned(),
+        "TVA intracommunautaire FR15901234567".to_owned(),
+        "12 rue des Petits-Champs".to_owned(),
+        "Atelier Curie SARL".to_owned(),
+        "SIREN 356000000".to_owned(),
+        "TVA FR39356000000".to_owned(),
+        "Service comptable".to_owned(),
+        "Livré à".to_owned(),
+        "Marie Curie".to_owned(),
+        "Nature de l'opération : livraison de biens".to_owned(),
+        "Date de la vente".to_owned(),
+        "T-shirt".to_owned(),
+        "20 %".to_owned(),
+        "Total HT".to_owned(),
+        "Total TTC 70,00 €".to_owned(),
+        "Payée le".to_owned(),
+        "Conditions de paiement".to_owned(),
+        "Pénalités de retard".to_owned(),
+        "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €"
+            .to_owned(),
+    ] {
+        assert!(text.contains(&mention), "{mention:?} missing from: {text}");
+    }
+    // The stored document and the printed text agree on every mention.
+    let stored: InvoiceDocument = serde_json::from_str(
+        &app.text(
+            "SELECT document FROM invoices WHERE number = ?1",
+            &[Value::Text(number.clone())],
+        )
+        .await?,
+    )?;
+    for mention in comptoir_functions::accounting::pdf::mentions(&stored) {
+        assert!(text.contains(&mention), "{mention:?} missing from: {text}");
+    }
+    assert_eq!(stored.amounts.total.amount, 7_000);
+    assert_eq!(
+        stored.amounts.total_net.amount + stored.amounts.total_vat.amount,
+        7_000
+    );
+
+    // A refund issues a credit note in its own series, naming the invoice.
+    app.send_as(
+        &finance,
+        "POST",
+        "/api/refunds/direct",
+        &json!({"order_id": order, "amount": {"amount": 1000, "currency": "EUR"}, "reason": "geste commercial"}),
+    )
+    .await?
+    .expect::<Json>(201)?;
+    let listed = documents(&app, &order).await?;
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed[1]["number"], json!(format!("AV{year}-000001")));
+    assert_eq!(listed[1]["kind"], json!("credit_note"));
+    assert_eq!(listed[1]["corrects"], json!(number));
+    assert_eq!(listed[1]["total"]["amount"], json!(1000));
+    let (_, credit) = app
+        .get_bytes(None, listed[1]["url"].as_str().unwrap_or_default())
+        .await?;
+    let text = pdf_text(&credit)?;
+    for mention in [
+        format!("Avoir AV{year}-000001"),
+        format!("Rectifie la facture {number}"),
+        "Motif : geste commercial".to_owned(),
+        "Total TTC 10,00 €".to_owned(),
+        "Remboursé le".to_owned(),
+    ] {
+        assert!(text.contains(&mention), "{mention:?} missing from: {text}");
+    }
+
+    // Issued is final: the store refuses to change or drop a document.
+    let number_param = [Value::Text(number.clone())];
+    assert!(
+        app.execute(
+            "UPDATE invoices SET total_cents = 1 WHERE number = ?1",
+            &number_param
+        )
+        .await
+        .is_err()
+    );
+    assert!(
+        app.execute("DELETE FROM invoices WHERE number = ?1", &number_param)
+            .await
+            .is_err()
+    );
+    assert_eq!(app.get_bytes(None, &url).await?, (200, pdf));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_consumer_invoice_has_no_business_terms_and_finance_finds_it() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let order = app.paid_order(SKU, 1).await?;
+    let listed = documents(&app, &order).await?;
+    let (_, pdf) = app
+        .get_bytes(None, listed[0]["url"].as_str().unwrap_or_default())
+        .await?;
+    let text = pdf_text(&pdf)?;
+    assert!(text.contains("Marie Curie") && !text.contains("Pénalités de retard"));
+    assert!(
+        !text.contains("Livré à"),
+        "one address when billing is delivery"
+    );
+
+    let finance = app.staff("finance").await?;
+    let found: Vec<Json> = app
+        .get_as(&finance, "/api/finance/documents?q=CURIE&kind=invoice")
+        .await?
+        .expect(200)?;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["order_id"], json!(order));
+    let none: Vec<Json> = app
+        .get_as(&finance, "/api/finance/documents?kind=credit_note")
+        .await?
+        .expect(200)?;
+    assert!(none.is_empty());
+    let support = app.staff("support").await?;
+    assert_eq!(
+        app.get_as(&support, "/api/finance/documents").await?.status,
+        403
+    );
+    assert_eq!(app.get("/api/finance/documents").await?.status, 401);
+    let bad = app
+        .get_as(&finance, "/api/finance/documents?kind=bill")
+        .await?;
+    assert_eq!(
+        (bad.status, bad.json["field"].as_str()),
+        (422, Some("kind"))
+    );
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! Accounting: the invoices (factures) and credit notes (avoirs) of sales.
+//!
+//! An invoice is issued in the transaction that records an order's payment
+//! ([`issue_invoice`], called by payments), a credit note in the one that
+//! records a refund's success ([`issue_credit_note`], called by refunds);
+//! both are numbered in their own continuous series per year and never
+//! change (the store refuses it). What a document says is frozen when it is
+//! issued; its PDF is drawn from that alone ([`pdf`]), so every download of
+//! it is the same file.
+//!
+//! - `GET /api/orders/{id}/documents` — an order's documents, for whoever
+//!   holds the order ([`documents`]; served by the orders function)
+//! - `GET /api/finance/documents?q=&kind=&from=&to=&page=` — every document,
+//!   for finance staff ([`list`])
+//! - `GET /api/finance/documents/{number}?key=` — one as a PDF ([`download`])
+
+mod db;
+pub mod documents;
+pub mod download;
+pub mod list;
+pub mod pdf;
+
+pub use db::{CreditFacts, invoice_of, issue_credit_note, issue_invoice};
+
+crate::openapi::api_routes! {
+    [list::handle]
+    [download::handle]
+}

@@ -1,0 +1,488 @@
+//! An issued document as a PDF/A-3b (archival; the form Factur-X builds
+//! on), drawn with krilla from the frozen document alone: the same document
+//! always gives the same bytes (no clock, no randomness: the PDF's dates are
+//! the issue date).
+
+use comptoir_shared::calendar::{civil, day_of, paris_date, paris_offset_ms};
+use comptoir_shared::invoice::{DocumentKind, InvoiceDocument, RateAmount, decimal_fr, rate_fr};
+use krilla::color::luma;
+use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::{DateTime, Metadata};
+use krilla::page::PageSettings;
+use krilla::paint::Fill;
+use krilla::surface::Surface;
+use krilla::text::{Font, TextDirection};
+use krilla::{Document, SerializeSettings};
+
+/// DejaVu Sans (Bitstream Vera licence, `assets/fonts/LICENSE-DejaVu.txt`):
+/// French text, the euro sign; subset into each PDF.
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// A4, in points.
+const WIDTH: f32 = 595.0;
+const HEIGHT: f32 = 842.0;
+const LEFT: f32 = 48.0;
+const RIGHT: f32 = WIDTH - 48.0;
+/// Where a page's text stops (the footer lies below).
+const BOTTOM: f32 = HEIGHT - 90.0;
+
+/// `12,34 €`.
+fn eur(cents: i64) -> String {
+    format!("{} €", decimal_fr(cents))
+}
+
+/// `06/12/2026`, in Paris.
+pub fn date_fr(ms: i64) -> String {
+    let (y, m, d) = paris_date(ms);
+    format!("{d:02}/{m:02}/{y}")
+}
+
+/// What the operation is (a mention the law requires).
+const OPERATION: &str = "Nature de l'opération : livraison de biens";
+
+/// Business buyers: terms, penalties and the recovery indemnity
+/// (art. L441-9 and L441-10 of the Code de commerce).
+const BUSINESS_TERMS: [&str; 3] = [
+    "Conditions de paiement : comptant, à la commande. Pas d'escompte pour paiement anticipé.",
+    "Pénalités de retard : trois fois le taux d'intérêt légal, exigibles dès le lendemain de l'échéance.",
+    "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €.",
+];
+
+/// The VAT-franchise mention (art. 293 B of the CGI).
+const FRANCHISE: &str = "TVA non applicable, art. 293 B du CGI.";
+
+/// Every mention the document carries, in print order, for tests to look
+/// for in the rendered text.
+pub fn mentions(doc: &InvoiceDocument) -> Vec<String> {
+    let s = &doc.seller;
+    let mut out = vec![
+        format!("{} {}", doc.kind.title(), doc.number),
+        format!("Date d'émission : {}", date_fr(doc.issued_at_ms)),
+        format!(
+            "{} {} au capital de {}",
+            s.name, s.legal_form, s.share_capital
+        ),
+        format!("SIREN {} RCS {}", s.siren.as_str(), s.rcs_city),
+        OPERATION.to_owned(),
+        format!("Total TTC {}", eur(doc.amounts.total.amount)),
+    ];
+    if let Some(vat) = &s.vat_number {
+        out.push(format!("TVA intracommunautaire {}", vat.as_str()));
+    }
+    if s.vat_franchise {
+        out.push(FRANCHISE.to_owned());
+    }
+    if doc.is_business() {
+        out.extend(BUSINESS_TERMS.iter().map(|t| (*t).to_owned()));
+    }
+    out
+}
+
+/// Lays text out top to bottom, page after page.
+struct Writer<'a> {
+    document: &'a mut Document,
+    font: Font,
+    pages: Vec<Vec<(f32, f32, f32, String)>>,
+    rules: Vec<Vec<f32>>,
+    y: f32,
+}
+
+impl Writer<'_> {
+    /// Moves down by `dy`, starting a new page when the text would run
+    /// into the footer.
+    fn down(&mut self, dy: f32) {
+        self.y += dy;
+        if self.y > BOTTOM {
+            self.pages.push(Vec::new());
+            self.rules.push(Vec::new());
+            self.y = 60.0;
+        }
+    }
+
+    fn text(&mut self, x: f32, size: f32, text: impl Into<String>) {
+        let y = self.y;
+        if let Some(page) = self.pages.last_mut() {
+            page.push((x, y, size, text.into()));
+        }
+    }
+
+    /// Text ending at `right`.
+    fn right(&mut self, right: f32, size: f32, text: impl Into<String>) {
+        let text = text.into();
+        let width = self.width(&text, size);
+        self.text(right - width, size, text);
+    }
+
+    fn width(&self, text: &str, size: f32) -> f32 {
+        // DejaVu Sans averages about 0.55 em per character; exact widths
+        // would need shaping here, and right-aligned figures are short.
+        let glyphs = text.chars().count() as f32;
+        let digits = text.chars().filter(char::is_ascii_digit).count() as f32;
+        (glyphs - digits) * size * 0.58 + digits * size * 0.636
+    }
+
+    fn rule(&mut self) {
+        let y = self.y;
+        if let Some(rules) = self.rules.last_mut() {
+            rules.push(y);
+        }
+    }
+
+    /// One line of the document: a label and, to the right, an amount.
+    fn amount_line(&mut self, label: &str, amount: String) {
+        self.down(14.0);
+        self.text(330.0, 9.0, label);
+        self.right(RIGHT, 9.0, amount);
+    }
+
+    fn finish(self, footer: &str) {
+        let count = self.pages.len();
+        for (n, (page_text, rules)) in self.pages.into_iter().zip(self.rules).enumerate() {
+            let Some(settings) = PageSettings::from_wh(WIDTH, HEIGHT) else {
+                return;
+            };
+            let mut page = self.document.start_page_with(settings);
+            let mut surface = page.surface();
+            for y in rules {
+                draw_rule(&mut surface, y + 4.0);
+            }
+            for (x, y, size, text) in page_text {
+                surface.draw_text(
+                    Point::from_xy(x, y),
+                    self.font.clone(),
+                    size,
+                    &text,
+                    false,
+                    TextDirection::Auto,
+                );
+            }
+            surface.draw_text(
+                Point::from_xy(LEFT, HEIGHT - 40.0),
+                self.font.clone(),
+                7.0,
+                footer,
+                false,
+                TextDirection::Auto,
+            );
+            surface.draw_text(
+                Point::from_xy(RIGHT - 40.0, HEIGHT - 28.0),
+                self.font.clone(),
+                7.0,
+                &format!("Page {}/{count}", n + 1),
+                false,
+                TextDirection::Auto,
+            );
+            surface.finish();
+            page.finish();
+        }
+    }
+}
+
+fn draw_rule(surface: &mut Surface<'_>, y: f32) {
+    let mut path = PathBuilder::new();
+    if let Some(rect) = Rect::from_xywh(LEFT, y, RIGHT - LEFT, 0.5) {
+        path.push_rect(rect);
+    }
+    if let Some(path) = path.finish() {
+        surface.set_fill(Some(Fill {
+            paint: luma::Color::new(160).into(),
+            ..Fill::default()
+        }));
+        surface.draw_path(&path);
+        surface.set_fill(Some(Fill::default()));
+    }
+}
+
+/// Splits `text` into lines of at most `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let Some(line) = lines.last_mut() else { break };
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}
+
+/// The PDF's own date: the issue instant, in Paris.
+fn pdf_date(ms: i64) -> DateTime {
+    let local = ms + paris_offset_ms(ms);
+    let (y, m, d) = civil(day_of(local));
+    let secs = local.rem_euclid(86_400_000) / 1000;
+    let small = |v: i64| u8::try_from(v).unwrap_or(0);
+    DateTime::new(u16::try_from(y).unwrap_or(2026))
+        .month(small(i64::from(m)))
+        .day(small(i64::from(d)))
+        .hour(small(secs / 3600))
+        .minute(small(secs % 3600 / 60))
+        .second(small(secs % 60))
+}
+
+/// The document as a PDF/A-3b.
+pub fn render(doc: &InvoiceDocument) -> anyhow::Result<Vec<u8>> {
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A3_B)
+        .finish()
+        .map_err(|e| anyhow::anyhow!("PDF configuration: {e:?}"))?;
+    let mut document = Document::new_with(SerializeSettings {
+        configuration,
+        ..SerializeSettings::default()
+    });
+    let font = Font::new(FONT.to_vec().into(), 0)
+        .ok_or_else(|| anyhow::anyhow!("the bundled font does not load"))?;
+    let seller = &doc.seller;
+    let footer = format!(
+        "{} {} au capital de {} · {}, {} {} · SIREN {} RCS {}{}",
+        seller.name,
+        seller.legal_form,
+        seller.share_capital,
+        seller.street,
+        seller.postal_code,
+        seller.city,
+        seller.siren.as_str(),
+        seller.rcs_city,
+        seller
+            .vat_number
+            .as_ref()
+            .map(|v| format!(" · TVA {}", v.as_str()))
+            .unwrap_or_default()
+    );
+    let mut w = Writer {
+        document: &mut document,
+        font,
+        pages: vec![Vec::new()],
+        rules: vec![Vec::new()],
+        y: 60.0,
+    };
+    // The seller, top left; the document, top right.
+    w.text(LEFT, 13.0, format!("{} {}", seller.name, seller.legal_form));
+    w.right(RIGHT, 15.0, format!("{} {}", doc.kind.title(), doc.number));
+    let head_right = [
+        format!("Date d'émission : {}", date_fr(doc.issued_at_ms)),
+        format!("Commande {}", doc.order_id),
+        format!("Date de la vente : {}", date_fr(doc.ordered_at_ms)),
+    ];
+    let head_left = [
+        seller.street.clone(),
+        format!("{} {}", seller.postal_code, seller.city),
+        format!(
+            "{} {} au capital de {}",
+            seller.name, seller.legal_form, seller.share_capital
+        ),
+        format!("SIREN {} RCS {}", seller.siren.as_str(), seller.rcs_city),
+        seller
+            .vat_number
+            .as_ref()
+            .map(|v| format!("TVA intracommunautaire {}", v.as_str()))
+            .unwrap_or_else(|| FRANCHISE.to_owned()),
+    ];
+    for (i, left) in head_left.into_iter().enumerate() {
+        w.down(13.0);
+        w.text(LEFT, 8.5, left);
+        if let Some(right) = head_right.get(i) {
+            w.right(RIGHT, 8.5, right.clone());
+        }
+    }
+    if let Some(corrects) = &doc.corrects {
+        w.down(13.0);
+        w.right(
+            RIGHT,
+            8.5,
+            format!(
+                "Rectifie la facture {} du {}",
+                corrects.number,
+                date_fr(corrects.issued_at_ms)
+            ),
+        );
+    }
+    // The buyer, and the delivery address when it differs.
+    w.down(30.0);
+    w.text(LEFT, 9.5, "Facturé à");
+    if doc.buyer.delivery.is_some() {
+        w.text(310.0, 9.5, "Livré à");
+    }
+    let mut billed: Vec<String> = Vec::new();
+    if let Some(company) = &doc.buyer.company {
+        billed.push(company.name.clone());
+        if let Some(siren) = &company.siren {
+            billed.push(format!("SIREN {}", siren.as_str()));
+        }
+        if let Some(vat) = &company.vat_number {
+            billed.push(format!("TVA {}", vat.as_str()));
+        }
+    }
+    let b = &doc.buyer.billing;
+    billed.extend(
+        [
+            b.name.clone(),
+            b.line1.clone(),
+            b.line2.clone(),
+            format!("{} {} {}", b.postal_code, b.city, b.country),
+            doc.buyer.email.clone(),
+        ]
+        .into_iter()
+        .filter(|l| !l.trim().is_empty()),
+    );
+    let delivered: Vec<String> = doc
+        .buyer
+        .delivery
+        .iter()
+        .flat_map(|d| {
+            [
+                d.name.clone(),
+                d.line1.clone(),
+                d.line2.clone(),
+                format!("{} {} {}", d.postal_code, d.city, d.country),
+            ]
+        })
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    for i in 0..billed.len().max(delivered.len()) {
+        w.down(12.0);
+        if let Some(line) = billed.get(i) {
+            w.text(LEFT, 9.0, line.clone());
+        }
+        if let Some(line) = delivered.get(i) {
+            w.text(310.0, 9.0, line.clone());
+        }
+    }
+    w.down(22.0);
+    w.text(LEFT, 8.5, OPERATION);
+    if !doc.reason.is_empty() {
+        w.down(12.0);
+        w.text(LEFT, 8.5, format!("Motif : {}", doc.reason));
+    }
+    // The lines.
+    w.down(22.0);
+    for (x, label) in [(LEFT, "Désignation"), (300.0, "Qté")] {
+        w.text(x, 8.5, label);
+    }
+    w.right(400.0, 8.5, "PU HT");
+    w.right(455.0, 8.5, "TVA");
+    w.right(RIGHT, 8.5, "Total HT");
+    w.rule();
+    for line in &doc.amounts.lines {
+        w.down(14.0);
+        let mut text = line.description.clone();
+        if !line.sku.is_empty() {
+            text = format!("{text} (réf. {})", line.sku);
+        }
+        let wrapped = wrap(&text, 52);
+        w.text(LEFT, 8.5, wrapped.first().cloned().unwrap_or_default());
+        w.text(300.0, 8.5, line.quantity.to_string());
+        let unit = line.unit_net_e4();
+        w.right(400.0, 8.5, eur_e4(unit));
+        w.right(455.0, 8.5, rate_fr(line.rate_bps));
+        w.right(RIGHT, 8.5, eur(line.net.amount));
+        for more in wrapped.iter().skip(1) {
+            w.down(11.0);
+            w.text(LEFT + 8.0, 8.5, more.clone());
+        }
+    }
+    let per_rate = |w: &mut Writer<'_>, label: &str, list: &[RateAmount], sign: i64| {
+        for r in list {
+            w.down(14.0);
+            w.text(
+                LEFT,
+                8.5,
+                format!("{label} ({} TTC)", eur(sign * r.gross.amount)),
+            );
+            w.right(455.0, 8.5, rate_fr(r.rate_bps));
+            w.right(RIGHT, 8.5, eur(sign * r.net.amount));
+        }
+    };
+    per_rate(&mut w, "Remise", &doc.amounts.discounts, -1);
+    per_rate(
+        &mut w,
+        &format!("Frais de port ({})", doc.shipping_method),
+        &doc.amounts.shipping,
+        1,
+    );
+    w.rule();
+    // VAT per rate, then the totals.
+    w.down(22.0);
+    w.text(LEFT, 8.5, "Taux de TVA");
+    w.right(200.0, 8.5, "Base HT");
+    w.right(270.0, 8.5, "TVA");
+    for v in &doc.amounts.vat {
+        w.down(13.0);
+        w.text(LEFT, 8.5, rate_fr(v.rate_bps));
+        w.right(200.0, 8.5, eur(v.base.amount));
+        w.right(270.0, 8.5, eur(v.vat.amount));
+    }
+    w.amount_line("Total HT", eur(doc.amounts.total_net.amount));
+    w.amount_line("Total TVA", eur(doc.amounts.total_vat.amount));
+    w.down(16.0);
+    w.text(330.0, 11.0, "Total TTC");
+    w.right(RIGHT, 11.0, eur(doc.amounts.total.amount));
+    // How it was settled, and the mentions.
+    w.down(26.0);
+    let settled = match doc.kind {
+        DocumentKind::Invoice => "Payée le",
+        DocumentKind::CreditNote => "Remboursé le",
+    };
+    w.text(
+        LEFT,
+        8.5,
+        format!(
+            "{settled} {} — {} (réf. {})",
+            date_fr(doc.payment.at_ms),
+            doc.payment.method,
+            doc.payment.reference
+        ),
+    );
+    if seller.vat_franchise {
+        w.down(12.0);
+        w.text(LEFT, 8.5, FRANCHISE);
+    }
+    if doc.is_business() {
+        for term in BUSINESS_TERMS {
+            w.down(12.0);
+            w.text(LEFT, 8.0, term);
+        }
+    }
+    w.finish(&footer);
+    let date = pdf_date(doc.issued_at_ms);
+    document.set_metadata(
+        Metadata::new()
+            .title(format!("{} {}", doc.kind.title(), doc.number))
+            .creator(seller.name.clone())
+            .creation_date(date),
+    );
+    document
+        .finish()
+        .map_err(|e| anyhow::anyhow!("PDF of {}: {e:?}", doc.number))
+}
+
+/// `12,3456 €` trimmed to two decimals when the last two are zero.
+fn eur_e4(e4: i64) -> String {
+    if e4 % 100 == 0 {
+        eur(e4 / 100)
+    } else {
+        let sign = if e4 < 0 { "-" } else { "" };
+        let abs = e4.unsigned_abs();
+        format!("{sign}{},{:04} €", abs / 10_000, abs % 10_000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_wrap_at_spaces() {
+        assert_eq!(
+            wrap("Chemise en lin — Bleu · M", 12),
+            ["Chemise en", "lin — Bleu ·", "M"]
+        );
+        assert_eq!(eur_e4(123_400), "12,34 €");
+        assert_eq!(eur_e4(123_456), "12,3456 €");
+    }
+}
