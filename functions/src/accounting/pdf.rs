@@ -83,6 +83,7 @@ pub fn mentions(doc: &InvoiceDocument) -> Vec<String> {
 struct Writer<'a> {
     document: &'a mut Document,
     font: Font,
+    face: rustybuzz::Face<'static>,
     pages: Vec<Vec<(f32, f32, f32, String)>>,
     rules: Vec<Vec<f32>>,
     y: f32,
@@ -114,12 +115,13 @@ impl Writer<'_> {
         self.text(right - width, size, text);
     }
 
+    /// The width of `text` at `size`, shaped as krilla will draw it.
     fn width(&self, text: &str, size: f32) -> f32 {
-        // DejaVu Sans averages about 0.55 em per character; exact widths
-        // would need shaping here, and right-aligned figures are short.
-        let glyphs = text.chars().count() as f32;
-        let digits = text.chars().filter(char::is_ascii_digit).count() as f32;
-        (glyphs - digits) * size * 0.58 + digits * size * 0.636
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        let shaped = rustybuzz::shape(&self.face, &[], buffer);
+        let units: i32 = shaped.glyph_positions().iter().map(|p| p.x_advance).sum();
+        units as f32 * size / self.face.units_per_em().max(1) as f32
     }
 
     fn rule(&mut self) {
@@ -254,9 +256,12 @@ pub fn render(doc: &InvoiceDocument) -> anyhow::Result<Vec<u8>> {
             .map(|v| format!(" · TVA {}", v.as_str()))
             .unwrap_or_default()
     );
+    let face = rustybuzz::Face::from_slice(FONT, 0)
+        .ok_or_else(|| anyhow::anyhow!("the bundled font does not shape"))?;
     let mut w = Writer {
         document: &mut document,
         font,
+        face,
         pages: vec![Vec::new()],
         rules: vec![Vec::new()],
         y: 60.0,
