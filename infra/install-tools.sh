@@ -8,7 +8,8 @@
 # check), and, with --browser (the test command), Debian's chromium +
 # chromium-driver for the browser test, Lighthouse (npm, in its own prefix
 # .tools/lighthouse) for the shop pages' audits, postgresql for the API
-# suite's second store, and poppler-utils (pdftotext) to read invoices back.
+# suite's second store, and poppler-utils (pdftotext) to read invoices back;
+# factur-x + saxonche (PyPI, in .tools/fx-venv) to validate Factur-X invoices.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +54,10 @@ if [ "$(kube_tools)" != "$JSONSCHEMA_VERSION $KUBERNETES_VALIDATE_VERSION" ]; th
     "$TOOLS/kube-venv/bin/pip" install --quiet --disable-pip-version-check \
         "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "jsonschema==$JSONSCHEMA_VERSION"
 fi
+
+# Factur-X validation (factur-x + saxonche from PyPI, pinned in
+# e2e/facturx/requirements.txt; idempotent).
+bash e2e/facturx/install.sh "$TOOLS/fx-venv" >/dev/null
 
 if [ "${1:-}" = "--browser" ] && \
    [ "$(node -p "require('$TOOLS/lighthouse/node_modules/lighthouse/package.json').version" 2>/dev/null)" != "$LIGHTHOUSE_VERSION" ]; then

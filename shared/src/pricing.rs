@@ -154,6 +154,15 @@ impl ShippingMethodCode {
         }
     }
 
+    /// Its name, as the shopper and the invoice read it.
+    pub fn name(self, lang: crate::lang::Lang) -> &'static str {
+        match self {
+            Self::Colissimo => lang.pick("Colissimo à domicile", "Colissimo home delivery"),
+            Self::Relay => lang.pick("Point relais", "Pick-up point"),
+            Self::Express => "Express",
+        }
+    }
+
     /// Parses a wire name.
     pub fn parse(raw: &str) -> Option<Self> {
         SHIPPING_METHODS

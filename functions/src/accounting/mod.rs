@@ -17,6 +17,7 @@
 mod db;
 pub mod documents;
 pub mod download;
+pub mod facturx;
 pub mod list;
 pub mod pdf;
 

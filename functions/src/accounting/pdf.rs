@@ -5,8 +5,11 @@
 
 use comptoir_shared::calendar::{civil, day_of, paris_date, paris_offset_ms};
 use comptoir_shared::invoice::{DocumentKind, InvoiceDocument, RateAmount, decimal_fr, rate_fr};
+use comptoir_shared::lang::Lang;
+use comptoir_shared::pricing::ShippingMethodCode;
 use krilla::color::luma;
 use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::page::PageSettings;
@@ -43,7 +46,7 @@ const OPERATION: &str = "Nature de l'opération : livraison de biens";
 
 /// Business buyers: terms, penalties and the recovery indemnity
 /// (art. L441-9 and L441-10 of the Code de commerce).
-const BUSINESS_TERMS: [&str; 3] = [
+pub(super) const BUSINESS_TERMS: [&str; 3] = [
     "Conditions de paiement : comptant, à la commande. Pas d'escompte pour paiement anticipé.",
     "Pénalités de retard : trois fois le taux d'intérêt légal, exigibles dès le lendemain de l'échéance.",
     "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €.",
@@ -227,7 +230,8 @@ fn pdf_date(ms: i64) -> DateTime {
         .second(small(secs % 60))
 }
 
-/// The document as a PDF/A-3b.
+/// The document as a PDF/A-3b; a business buyer's is a Factur-X (its CII
+/// XML embedded, the Factur-X XMP properties set).
 pub fn render(doc: &InvoiceDocument) -> anyhow::Result<Vec<u8>> {
     let configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A3_B)
@@ -404,9 +408,11 @@ pub fn render(doc: &InvoiceDocument) -> anyhow::Result<Vec<u8>> {
         }
     };
     per_rate(&mut w, "Remise", &doc.amounts.discounts, -1);
+    let method = ShippingMethodCode::parse(&doc.shipping_method)
+        .map_or(doc.shipping_method.as_str(), |m| m.name(Lang::Fr));
     per_rate(
         &mut w,
-        &format!("Frais de port ({})", doc.shipping_method),
+        &format!("Frais de port, {method}"),
         &doc.amounts.shipping,
         1,
     );
@@ -461,9 +467,41 @@ pub fn render(doc: &InvoiceDocument) -> anyhow::Result<Vec<u8>> {
             .creator(seller.name.clone())
             .creation_date(date),
     );
-    document
+    if doc.is_business() {
+        document.embed_file(EmbeddedFile {
+            path: super::facturx::FILE_NAME.to_owned(),
+            mime_type: MimeType::new("text/xml"),
+            description: Some(format!("Factur-X (EN 16931) de {}", doc.number)),
+            association_kind: AssociationKind::Alternative,
+            data: super::facturx::cii(doc).into_bytes().into(),
+            modification_date: Some(date),
+            compress: Some(true),
+            location: None,
+        });
+    }
+    let pdf = document
         .finish()
-        .map_err(|e| anyhow::anyhow!("PDF of {}: {e:?}", doc.number))
+        .map_err(|e| anyhow::anyhow!("PDF of {}: {e:?}", doc.number))?;
+    if doc.is_business() {
+        factur_x_metadata(&pdf)
+    } else {
+        Ok(pdf)
+    }
+}
+
+/// Sets the Factur-X properties in the XMP packet krilla wrote (krilla 0.8
+/// writes no custom XMP), through lopdf.
+fn factur_x_metadata(pdf: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut file = lopdf::Document::load_mem(pdf)?;
+    let metadata = file.catalog()?.get(b"Metadata")?.as_reference()?;
+    let stream = file.get_object_mut(metadata)?.as_stream_mut()?;
+    let xmp = String::from_utf8(stream.content.clone())?;
+    let xmp = super::facturx::with_fx_properties(&xmp)
+        .ok_or_else(|| anyhow::anyhow!("krilla's XMP packet has no rdf:RDF"))?;
+    stream.set_content(xmp.into_bytes());
+    let mut out = Vec::with_capacity(pdf.len() + 4096);
+    file.save_to(&mut out)?;
+    Ok(out)
 }
 
 /// `12,3456 €` trimmed to two decimals when the last two are zero.

@@ -120,12 +120,7 @@ pub fn refusal(r: PromoRefusal) -> String {
 
 /// A shipping method's name.
 pub fn shipping_name(code: ShippingMethodCode) -> &'static str {
-    let l = lang();
-    match code {
-        ShippingMethodCode::Colissimo => l.pick("Colissimo à domicile", "Colissimo home delivery"),
-        ShippingMethodCode::Relay => l.pick("Point relais", "Pick-up point"),
-        ShippingMethodCode::Express => "Express",
-    }
+    code.name(lang())
 }
 
 /// `4,90 € — 2 à 3 jours ouvrés (offerte dès 60,00 €)`.
