@@ -136,6 +136,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261208090000_create_invoices.sql",
         sql: include_str!("../../infra/migrations/20261208090000_create_invoices.sql"),
     },
+    Migration {
+        version: 20261208100000,
+        name: "20261208100000_create_journals.sql",
+        sql: include_str!("../../infra/migrations/20261208100000_create_journals.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (its rows

@@ -50,11 +50,13 @@ pub enum AuditAction {
     CustomerNote,
     /// Changed the cost inputs of the KPIs.
     CostSettings,
+    /// Closed a fiscal year's books.
+    FiscalYearClose,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::OrderStatus,
         Self::OrderNote,
         Self::RefundApprove,
@@ -75,6 +77,7 @@ impl AuditAction {
         Self::SupportStatus,
         Self::CustomerNote,
         Self::CostSettings,
+        Self::FiscalYearClose,
     ];
 
     /// The wire and database name.
@@ -100,6 +103,7 @@ impl AuditAction {
             Self::SupportStatus => "support_status",
             Self::CustomerNote => "customer_note",
             Self::CostSettings => "cost_settings",
+            Self::FiscalYearClose => "fiscal_year_close",
         }
     }
 

@@ -37,6 +37,7 @@ pub mod invoice;
 pub mod jobs;
 pub mod kpi;
 pub mod lang;
+pub mod ledger;
 pub mod money;
 pub mod note;
 pub mod notification;

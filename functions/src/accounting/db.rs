@@ -2,40 +2,29 @@
 
 use anyhow::Context as _;
 use comptoir_shared::Money;
-use comptoir_shared::calendar::paris_date;
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::invoice::{
     Buyer, Corrects, DocumentKind, InvoiceDocument, IssuedDocument, Payment, RefundedLine,
     SoldLine, credit_amounts, invoice_amounts,
 };
 
+use comptoir_shared::ledger::{Journal, document_entry, money_entry};
+
+use super::ledger::Entry;
 use crate::config::{Config, PaymentProvider};
 use crate::orders;
 use crate::params;
 use crate::port::{Executor, Row, new_id};
 
-/// Takes the next number of `kind`'s series for the year of `now` (Paris
-/// time), and the instant to date the document: `now`, or the series' last
-/// issue if a transaction that started later issued first. The upsert holds
-/// the series row until this transaction ends, so numbers are given one at
-/// a time, in order, and a rollback gives the number back.
+/// Takes the next number of `kind`'s series (see
+/// [`super::ledger::next_in_series`]): the number, its year and rank, and
+/// the instant to date the document.
 async fn take_number(
     tx: &mut dyn Executor,
     kind: DocumentKind,
     now: i64,
 ) -> anyhow::Result<(String, i64, i64, i64)> {
-    let (year, _, _) = paris_date(now);
-    let row = tx
-        .one(
-            "INSERT INTO document_series (series, year, last_seq, last_issued_at) VALUES (?1, ?2, 1, ?3) \
-             ON CONFLICT (series, year) DO UPDATE SET last_seq = document_series.last_seq + 1, \
-                last_issued_at = CASE WHEN document_series.last_issued_at > ?3 \
-                                      THEN document_series.last_issued_at ELSE ?3 END \
-             RETURNING last_seq, last_issued_at",
-            params![kind.series(), year, now],
-        )
-        .await?;
-    let (seq, issued_at) = (row.int(0)?, row.int(1)?);
+    let (year, seq, issued_at) = super::ledger::next_in_series(tx, kind.series(), now).await?;
     Ok((kind.number(year, seq), year, seq, issued_at))
 }
 
@@ -166,6 +155,39 @@ pub async fn issue_invoice(
         },
     };
     insert(tx, &document, (year, seq), None).await?;
+    let customer = super::ledger::customer_of(&document);
+    let name = &customer.1;
+    super::ledger::post(
+        tx,
+        &Entry {
+            journal: Journal::Sales,
+            event: "sale",
+            source: &number,
+            piece: &number,
+            piece_date_ms: issued_at,
+            label: format!("Facture {number} {name}"),
+            customer: Some(customer.clone()),
+            lines: document_entry(&document),
+        },
+        now,
+    )
+    .await?;
+    let reference = &document.payment.reference;
+    super::ledger::post(
+        tx,
+        &Entry {
+            journal: Journal::Bank,
+            event: "payment",
+            source: order.as_str(),
+            piece: reference,
+            piece_date_ms: document.payment.at_ms,
+            label: format!("Encaissement {reference} facture {number}"),
+            customer: Some(customer.clone()),
+            lines: money_entry(document.amounts.total.amount, true, false),
+        },
+        now,
+    )
+    .await?;
     Ok(number)
 }
 
@@ -240,7 +262,91 @@ pub async fn issue_credit_note(
         },
     };
     insert(tx, &document, (year, seq), Some(facts.refund_id)).await?;
+    let customer = super::ledger::customer_of(&document);
+    let name = &customer.1;
+    super::ledger::post(
+        tx,
+        &Entry {
+            journal: Journal::Sales,
+            event: "credit_note",
+            source: &number,
+            piece: &number,
+            piece_date_ms: issued_at,
+            label: format!("Avoir {number} {name}"),
+            customer: Some(customer.clone()),
+            lines: document_entry(&document),
+        },
+        now,
+    )
+    .await?;
+    let reference = &document.payment.reference;
+    super::ledger::post(
+        tx,
+        &Entry {
+            journal: Journal::Bank,
+            event: "refund",
+            source: facts.refund_id,
+            piece: reference,
+            piece_date_ms: document.payment.at_ms,
+            label: format!("Remboursement {reference} avoir {number}"),
+            customer: Some(customer.clone()),
+            lines: money_entry(document.amounts.total.amount, true, true),
+        },
+        now,
+    )
+    .await?;
     Ok(Some(number))
+}
+
+/// Books money taken that was no sale (a second payment, a payment for a
+/// cancelled order, a wrong amount): received on the provider's clearing
+/// account against the suspense account; no invoice.
+pub async fn book_stray_capture(
+    tx: &mut dyn Executor,
+    reference: &str,
+    amount: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    super::ledger::post(
+        tx,
+        &Entry {
+            journal: Journal::Bank,
+            event: "stray_capture",
+            source: reference,
+            piece: reference,
+            piece_date_ms: now,
+            label: format!("Encaissement à régulariser {reference}"),
+            customer: None,
+            lines: money_entry(amount, false, false),
+        },
+        now,
+    )
+    .await
+}
+
+/// Books giving such money back; no credit note.
+pub async fn book_stray_refund(
+    tx: &mut dyn Executor,
+    refund_id: &str,
+    reference: &str,
+    amount: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    super::ledger::post(
+        tx,
+        &Entry {
+            journal: Journal::Bank,
+            event: "stray_refund",
+            source: refund_id,
+            piece: reference,
+            piece_date_ms: now,
+            label: format!("Remboursement du paiement {reference} (non dû)"),
+            customer: None,
+            lines: money_entry(amount, false, true),
+        },
+        now,
+    )
+    .await
 }
 
 fn document(row: &Row, column: usize) -> anyhow::Result<InvoiceDocument> {

@@ -13,17 +13,38 @@
 //! - `GET /api/finance/documents?q=&kind=&from=&to=&page=` — every document,
 //!   for finance staff ([`list`])
 //! - `GET /api/finance/documents/{number}?key=` — one as a PDF ([`download`])
+//! - `GET /api/finance/journal?year=` — the year's entries ([`journal`])
+//! - `GET /api/finance/fec?year=` — the same as the FEC file ([`fec`])
+//! - `GET /api/finance/vat-report?year=` (`.csv`) — VAT per month and rate ([`vat_report`])
+//! - `POST /api/finance/years/{year}/close` — lock a year's books ([`close_year`])
+//!
+//! The journals ([`ledger`]) are written in the transaction of each event:
+//! an invoice with its payment, a credit note with its refund, money that
+//! was no sale and its return.
 
+pub mod close_year;
 mod db;
 pub mod documents;
 pub mod download;
 pub mod facturx;
+pub mod fec;
+pub mod journal;
+pub mod ledger;
 pub mod list;
 pub mod pdf;
+pub mod vat_report;
 
-pub use db::{CreditFacts, invoice_of, issue_credit_note, issue_invoice};
+pub use db::{
+    CreditFacts, book_stray_capture, book_stray_refund, invoice_of, issue_credit_note,
+    issue_invoice,
+};
 
 crate::openapi::api_routes! {
     [list::handle]
     [download::handle]
+    [journal::handle]
+    [fec::handle]
+    [vat_report::handle]
+    [vat_report::csv]
+    [close_year::handle]
 }

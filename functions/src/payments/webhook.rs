@@ -438,6 +438,8 @@ async fn give_back(
         head.total.currency.code()
     );
     billing_error(tx, Some(order), event, kind, &detail, now).await?;
+    // Received, never a sale: booked on the suspense account, no invoice.
+    crate::accounting::book_stray_capture(tx, reference, amount.amount, now).await?;
     let refund =
         crate::refunds::db::commit_stray(tx, order, reference, amount.amount, reason, now).await?;
     refunds_due.push(refund);

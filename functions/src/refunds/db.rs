@@ -186,7 +186,7 @@ pub async fn settle(
     let moved = tx
         .optional(
             "UPDATE refunds SET status = ?2, provider_refund_id = COALESCE(provider_refund_id, ?3), settled_at = ?4 \
-             WHERE id = ?1 AND status = 'pending' RETURNING order_id, amount_cents",
+             WHERE id = ?1 AND status = 'pending' RETURNING order_id, amount_cents, capture_reference",
             params![id.as_str(), status.as_str(), provider_refund_id, now_ms],
         )
         .await?;
@@ -195,7 +195,14 @@ pub async fn settle(
     };
     let order = row.parse(0, OrderId::parse)?;
     if status == RefundStatus::Succeeded {
-        credit_succeeded(tx, &order, now_ms).await?;
+        match row.opt_text(2)? {
+            // Money that was no sale goes back: booked, no credit note.
+            Some(capture) => {
+                crate::accounting::book_stray_refund(tx, id.as_str(), capture, row.int(1)?, now_ms)
+                    .await?;
+            }
+            None => credit_succeeded(tx, &order, now_ms).await?,
+        }
         let amount = Money::eur(row.int(1)?).format_fr();
         crate::outbox::enqueue(
             tx,
