@@ -5,6 +5,7 @@ use comptoir_shared::account::{Account, ChangePassword, SignIn, SignUp};
 use comptoir_shared::cart::{ApplyPromoCode, Cart, SetCartLine};
 use comptoir_shared::checkout::{CheckoutRequest, CheckoutResult};
 use comptoir_shared::ids::{CartId, OpaqueId, OrderId, PromoCode, Sku};
+use comptoir_shared::invoice::IssuedDocument;
 use comptoir_shared::lang::Lang;
 use comptoir_shared::order::OrderSummary;
 use comptoir_shared::payment::{
@@ -193,6 +194,12 @@ pub async fn sandbox_decide(id: &str, decision: SandboxDecision) -> CallResult<S
 /// An order with its timeline.
 pub async fn order(id: &OrderId) -> CallResult<OrderSummary> {
     get(&format!("/api/orders/{id}")).await
+}
+
+/// An order's invoices and credit notes, oldest first (none until it is
+/// paid); each names the link to its PDF.
+pub async fn order_documents(id: &OrderId) -> CallResult<Vec<IssuedDocument>> {
+    get(&format!("/api/orders/{id}/documents")).await
 }
 
 /// Cancels an order whose payment the shopper walked away from; its stock

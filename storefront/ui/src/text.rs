@@ -3,6 +3,7 @@
 //! tables ship in the bundle), statuses and refusals from the shared enums.
 
 use comptoir_shared::catalog::Availability;
+use comptoir_shared::invoice::DocumentKind;
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::pricing::{PromoRefusal, ShippingMethod, ShippingMethodCode};
 use comptoir_shared::refund::RefundStatus;
@@ -21,14 +22,30 @@ pub fn money(m: Money) -> String {
 
 /// `23 novembre 2026 à 14:05` / `23 November 2026 at 14:05`, in the shopper's time zone.
 pub fn date_time(unix_ms: i64) -> String {
+    local(
+        unix_ms,
+        &[
+            ("day", "numeric"),
+            ("month", "long"),
+            ("year", "numeric"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+        ],
+    )
+}
+
+/// `23 novembre 2026` / `23 November 2026`, in the shopper's time zone.
+pub fn date(unix_ms: i64) -> String {
+    local(
+        unix_ms,
+        &[("day", "numeric"), ("month", "long"), ("year", "numeric")],
+    )
+}
+
+/// A moment written by the browser's `Intl` with these options.
+fn local(unix_ms: i64, parts: &[(&str, &str)]) -> String {
     let options = js_sys::Object::new();
-    for (key, value) in [
-        ("day", "numeric"),
-        ("month", "long"),
-        ("year", "numeric"),
-        ("hour", "2-digit"),
-        ("minute", "2-digit"),
-    ] {
+    for &(key, value) in parts {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
     js_sys::Date::new(&(unix_ms as f64).into())
@@ -74,6 +91,17 @@ pub fn refund_status(s: RefundStatus) -> &'static str {
         RefundStatus::Succeeded => l.pick("Remboursée", "Refunded"),
         RefundStatus::Failed => l.pick("Échec du remboursement", "Refund failed"),
     }
+}
+
+/// `Facture` / `Invoice`, `Avoir` / `Credit note`.
+pub fn document_kind(k: DocumentKind) -> &'static str {
+    lang().pick(
+        k.title(),
+        match k {
+            DocumentKind::Invoice => "Invoice",
+            DocumentKind::CreditNote => "Credit note",
+        },
+    )
 }
 
 /// Why a promotion code does not apply.

@@ -1,7 +1,8 @@
 //! The order page, for a guest holding its link or the customer in their
 //! portal: status, lines, totals, addresses, parcel tracking and the same
-//! timeline staff see (without their internal notes). Follows a new order
-//! until its payment settles, then forgets the cart that became it. Signed
+//! timeline staff see (without their internal notes), and once paid its
+//! invoice and any credit notes as PDFs. Follows a new order until its
+//! payment settles, then forgets the cart that became it. Signed
 //! in, the owner also finds returns per line, the support thread about the
 //! order and, once delivered, the short survey.
 
@@ -14,7 +15,7 @@ use comptoir_shared::support::{
 };
 use comptoir_shared::{ApiError, Money};
 use comptoir_ui::api::{self, CallError, CallResult};
-use comptoir_ui::components::{ErrorNotice, Loading, TotalsList};
+use comptoir_ui::components::{Documents, ErrorNotice, Loading, TotalsList};
 use comptoir_ui::i18n::{lang, t};
 use comptoir_ui::state::{CartState, Session};
 use comptoir_ui::text;
@@ -138,6 +139,7 @@ fn OrderView(order: OrderSummary) -> impl IntoView {
             </tbody>
         </table>
         <TotalsList totals=order.totals id="order-total"/>
+        <Documents order=order.id.clone() unpaid={status == OrderStatus::PendingPayment}/>
         <div class="addresses">
             <section>
                 <h2>{t("Livraison", "Delivery")}</h2>

@@ -1,8 +1,10 @@
 //! The page shell and widgets shared by several pages.
 
+pub mod documents;
 pub mod header;
 pub mod sign_in;
 
+pub use documents::Documents;
 pub use sign_in::{SignInForm, credentials};
 
 use comptoir_shared::pricing::Totals;
