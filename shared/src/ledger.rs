@@ -358,6 +358,16 @@ pub fn ca3_line(rate_bps: i64) -> &'static str {
     }
 }
 
+/// A closed fiscal year (answer of `POST /api/finance/years/{year}/close`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClosedYear {
+    /// The year.
+    pub year: i64,
+    /// When it was closed (unix ms): the first closing's, when closed twice.
+    pub closed_at_ms: i64,
+}
+
 /// One month and rate of the VAT report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -6,21 +6,12 @@ use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::audit::AuditAction;
 use comptoir_shared::calendar::paris_date;
-use serde::Serialize;
+use comptoir_shared::ledger::ClosedYear;
 
 use crate::error::AppResult;
 use crate::identity::Viewer;
 use crate::params;
 use crate::port::Host;
-
-/// A closed year.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ClosedYear {
-    /// The year.
-    pub year: i64,
-    /// When it was closed (unix ms).
-    pub closed_at_ms: i64,
-}
 
 /// Closes the year.
 #[utoipa::path(

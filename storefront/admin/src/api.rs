@@ -8,7 +8,9 @@ use comptoir_shared::catalog_admin::{
     VariantInput,
 };
 use comptoir_shared::ids::{OpaqueId, OrderId, ProductId, PromoCode, Sku};
+use comptoir_shared::invoice::IssuedDocument;
 use comptoir_shared::kpi::{CostSettings, KpiReport};
+use comptoir_shared::ledger::{ClosedYear, LedgerLine, VatReportLine};
 use comptoir_shared::note::NewNote;
 use comptoir_shared::order::{OrderRow, OrderSummary, StaffOrderView, StatusChange};
 use comptoir_shared::pricing::Promotion;
@@ -105,6 +107,32 @@ pub async fn approve(id: &OpaqueId, body: &ApproveRefund) -> CallResult<Refund> 
 /// Declines with a reason the customer sees.
 pub async fn decline(id: &OpaqueId, body: &DeclineRefund) -> CallResult<Refund> {
     send(Request::post(&format!("/api/refunds/{id}/decline")), body).await
+}
+
+/// Every invoice and credit note matching the query (50 a page, newest first).
+pub async fn documents(q: &str) -> CallResult<Vec<IssuedDocument>> {
+    get(&format!("/api/finance/documents?{q}")).await
+}
+
+/// A fiscal year's journal entries, numbered, in order.
+pub async fn journal(year: i32) -> CallResult<Vec<LedgerLine>> {
+    get(&format!("/api/finance/journal?year={year}")).await
+}
+
+/// A fiscal year's VAT collected, per month and rate.
+pub async fn vat_report(year: i32) -> CallResult<Vec<VatReportLine>> {
+    get(&format!("/api/finance/vat-report?year={year}")).await
+}
+
+/// Locks an ended fiscal year's books (`conflict` while it has not ended).
+pub async fn close_year(year: i32) -> CallResult<ClosedYear> {
+    #[derive(Serialize)]
+    struct Empty {}
+    send(
+        Request::post(&format!("/api/finance/years/{year}/close")),
+        &Empty {},
+    )
+    .await
 }
 
 /// The whole catalog, unpublished included.

@@ -33,7 +33,7 @@ struct Section {
 
 const EVERYONE: &[Role] = &[Role::Admin, Role::Support, Role::Warehouse, Role::Finance];
 
-const SECTIONS: [Section; 9] = [
+const SECTIONS: [Section; 10] = [
     Section {
         path: "/admin",
         label: "Tableau de bord",
@@ -53,6 +53,11 @@ const SECTIONS: [Section; 9] = [
         path: "/admin/remboursements",
         label: "Remboursements",
         roles: &[Role::Admin, Role::Finance, Role::Support],
+    },
+    Section {
+        path: "/admin/finance",
+        label: "Finance",
+        roles: &[Role::Admin, Role::Finance],
     },
     Section {
         path: "/admin/support",
@@ -191,6 +196,7 @@ fn Staff(me: Account) -> impl IntoView {
                     <Route path=path!("/admin/commandes/:id") view=pages::order::OrderPage/>
                     <Route path=path!("/admin/stock") view=pages::stock::StockPage/>
                     <Route path=path!("/admin/remboursements") view=pages::refunds::RefundsPage/>
+                    <Route path=path!("/admin/finance") view=pages::finance::FinancePage/>
                     <Route path=path!("/admin/support") view=pages::support::InboxPage/>
                     <Route path=path!("/admin/support/:id") view=pages::support::ThreadPage/>
                     <Route path=path!("/admin/clients") view=pages::customers::CustomersPage/>

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod catalog;
 pub mod customers;
 pub mod dashboard;
+pub mod finance;
 pub mod order;
 pub mod orders;
 pub mod refunds;

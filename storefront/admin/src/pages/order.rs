@@ -1,6 +1,6 @@
 //! One order as staff see it: lines, addresses, payment, refunds, billing
-//! errors, the timeline with internal notes, and the actions the viewer's
-//! role allows.
+//! errors, its invoices and credit notes, the timeline with internal notes,
+//! and the actions the viewer's role allows.
 
 use comptoir_shared::Money;
 use comptoir_shared::account::Role;
@@ -10,7 +10,7 @@ use comptoir_shared::order::{OrderStatus, Shipment, StaffOrderView, StatusChange
 use comptoir_shared::refund::{RefundStatus, StaffRefund};
 use comptoir_shared::support::MessageBody;
 use comptoir_ui::api::CallError;
-use comptoir_ui::components::{ErrorNotice, TotalsList};
+use comptoir_ui::components::{Documents, ErrorNotice, TotalsList};
 use comptoir_ui::text;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -136,6 +136,7 @@ fn StaffOrder(
                         </ul>
                     }.into_any()
                 }}
+                <Documents order=id.get_value() unpaid={status == OrderStatus::PendingPayment}/>
             </section>
         </div>
         <section>

@@ -1,0 +1,316 @@
+//! Finance's page: a fiscal year's books (the journal, the FEC to download,
+//! the VAT collected per month and rate, closing an ended year), then the
+//! register of invoices and credit notes: search by number or buyer, filter
+//! by kind and issue dates, page through, open each PDF.
+
+use comptoir_shared::account::Role;
+use comptoir_shared::calendar::DAY_MS;
+use comptoir_shared::invoice::{DocumentKind, rate_fr};
+use comptoir_shared::ledger::{ClosedYear, LedgerLine, VatReportLine};
+use comptoir_shared::{ApiError, Money};
+use comptoir_ui::api::CallError;
+use comptoir_ui::components::ErrorNotice;
+use comptoir_ui::text;
+use leptos::prelude::*;
+
+use super::{day_start_ms, value};
+use crate::{api, load, may, shown};
+
+/// Journal lines drawn at most; the FEC has them all.
+const SHOWN: usize = 200;
+
+/// `/admin/finance`
+#[component]
+pub fn FinancePage() -> impl IntoView {
+    let year = RwSignal::new(js_sys::Date::new_0().get_full_year() as i32);
+    let pick = move |ev: leptos::ev::Event| {
+        if let Some(y) = value(&ev)
+            .trim()
+            .parse()
+            .ok()
+            .filter(|y| (2000..=9999).contains(y))
+        {
+            year.set(y);
+        }
+    };
+    view! {
+        <h1>"Finance"</h1>
+        <form class="filters-row" id="fiscal-year-form" on:submit=|ev| ev.prevent_default()>
+            <div class="field">
+                <label for="fiscal-year">"Exercice"</label>
+                <input id="fiscal-year" type="number" min="2000" max="9999" prop:value=move || year.get().to_string() on:input=pick/>
+            </div>
+        </form>
+        // Drawn afresh for each year: nothing of the previous one lingers.
+        {move || {
+            let year = year.get();
+            view! {
+                <Journal year/>
+                <Vat year/>
+                {may(&[Role::Finance]).then(|| view! { <Close year/> })}
+            }
+        }}
+        <Register/>
+    }
+}
+
+/// Σ of one side of some lines, in euros.
+fn sum<T>(items: &[T], side: impl Fn(&T) -> Money) -> Money {
+    Money::eur(
+        items
+            .iter()
+            .fold(0i64, |a, t| a.saturating_add(side(t).amount)),
+    )
+}
+
+#[component]
+fn Journal(year: i32) -> impl IntoView {
+    let lines = load(move || api::journal(year));
+    // The cell of a side the line does not move stays empty.
+    let side = |m: Money| (m.amount != 0).then(|| text::money(m));
+    view! {
+        <section id="journal">
+            <h2>{format!("Journal {year}")}</h2>
+            <p><a class="button" id="fec-download" href=format!("/api/finance/fec?year={year}") download="">"Télécharger le FEC"</a></p>
+            {shown(lines, move |lines: Vec<LedgerLine>| {
+                if lines.is_empty() {
+                    return view! { <p class="muted" id="journal-empty">{format!("Aucune écriture en {year}.")}</p> }.into_any();
+                }
+                let (debit, credit, count) = (sum(&lines, |l| l.debit), sum(&lines, |l| l.credit), lines.len());
+                view! {
+                    {(count > SHOWN).then(|| view! {
+                        <p class="muted" id="journal-truncated">{format!("Les {SHOWN} premières lignes sur {count} ; le FEC les contient toutes.")}</p>
+                    })}
+                    <table class="cart-table" id="journal-lines">
+                        <thead><tr><th scope="col">"Journal"</th><th scope="col">"N°"</th><th scope="col">"Date"</th><th scope="col">"Compte"</th>
+                            <th scope="col">"Auxiliaire"</th><th scope="col">"Pièce"</th><th scope="col">"Libellé"</th><th scope="col">"Débit"</th><th scope="col">"Crédit"</th></tr></thead>
+                        <tbody>
+                            {lines.into_iter().take(SHOWN).map(|l| view! {
+                                <tr>
+                                    <td><abbr title=l.journal_name>{l.journal}</abbr></td>
+                                    <td>{l.number}</td>
+                                    <td>{text::date(l.date_ms)}</td>
+                                    <td><code>{l.account}</code>" "{l.account_name}</td>
+                                    <td>{(!l.aux.is_empty()).then(|| view! { <code>{l.aux}</code>" "{l.aux_name} })}</td>
+                                    <td>{l.piece}</td>
+                                    <td>{l.label}</td>
+                                    <td>{side(l.debit)}</td>
+                                    <td>{side(l.credit)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                        <tfoot><tr><th scope="row" colspan="7">"Totaux"</th><td id="journal-debit">{text::money(debit)}</td><td id="journal-credit">{text::money(credit)}</td></tr></tfoot>
+                    </table>
+                    {(debit != credit).then(|| view! {
+                        <p class="notice notice-error" role="alert" id="journal-unbalanced">
+                            {format!("Journal déséquilibré : les débits et les crédits diffèrent de {}.", text::money(Money::eur(debit.amount.saturating_sub(credit.amount))))}
+                        </p>
+                    })}
+                }.into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Vat(year: i32) -> impl IntoView {
+    let report = load(move || api::vat_report(year));
+    view! {
+        <section id="vat">
+            <h2>{format!("TVA collectée {year}")}</h2>
+            <p><a class="button" id="vat-csv" href=format!("/api/finance/vat-report.csv?year={year}") download="">"Exporter en CSV"</a></p>
+            {shown(report, move |lines: Vec<VatReportLine>| {
+                if lines.is_empty() {
+                    return view! { <p class="muted" id="vat-empty">{format!("Aucune vente en {year}.")}</p> }.into_any();
+                }
+                let (base, vat) = (sum(&lines, |l| l.base), sum(&lines, |l| l.vat));
+                view! {
+                    <table class="cart-table" id="vat-report">
+                        <thead><tr><th scope="col">"Mois"</th><th scope="col">"Taux"</th><th scope="col">"Ligne CA3"</th>
+                            <th scope="col">"Base HT"</th><th scope="col">"TVA"</th></tr></thead>
+                        <tbody>
+                            {lines.chunk_by(|a, b| a.month == b.month).map(|month| view! {
+                                {month.iter().map(|l| view! {
+                                    <tr>
+                                        <td>{l.month.clone()}</td>
+                                        <td>{rate_fr(l.rate_bps)}</td>
+                                        <td>{l.ca3_line.clone()}</td>
+                                        <td>{text::money(l.base)}</td>
+                                        <td>{text::money(l.vat)}</td>
+                                    </tr>
+                                }).collect_view()}
+                                <tr class="subtotal">
+                                    <th scope="row" colspan="3">{format!("Total {}", month[0].month)}</th>
+                                    <th>{text::money(sum(month, |l| l.base))}</th>
+                                    <th>{text::money(sum(month, |l| l.vat))}</th>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                        <tfoot><tr><th scope="row" colspan="3">{format!("Total {year}")}</th>
+                            <th id="vat-base">{text::money(base)}</th><th id="vat-total">{text::money(vat)}</th></tr></tfoot>
+                    </table>
+                }.into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Close(year: i32) -> impl IntoView {
+    // Closing is for a year that has ended: the one before the year shown.
+    let ended = year - 1;
+    let error = RwSignal::new(None::<CallError>);
+    let closed = RwSignal::new(None::<ClosedYear>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            match api::close_year(ended).await {
+                Ok(c) => {
+                    error.set(None);
+                    closed.set(Some(c));
+                }
+                Err(e) => {
+                    closed.set(None);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <section id="close-year">
+            <h2>"Clôture"</h2>
+            <form class="inline-form" on:submit=submit>
+                <label class="check"><input type="checkbox" id="close-confirm" required/>
+                    {format!("Les écritures de {ended} seront verrouillées : aucune ne pourra plus y être passée.")}</label>
+                <button type="submit" class="button button-primary" id="close-year-button">{format!("Clôturer l'exercice {ended}")}</button>
+            </form>
+            {move || closed.get().map(|c| view! {
+                <p class="notice notice-ok" role="status" id="year-closed">{format!("Exercice {} clôturé le {}.", c.year, text::date_time(c.closed_at_ms))}</p>
+            })}
+            // The server says why (a year not ended yet), not the generic words.
+            {move || error.get().map(|e| match e {
+                CallError::Api(ApiError::Conflict { message }) => view! { <p class="notice notice-error" role="alert">{message}</p> }.into_any(),
+                e => view! { <ErrorNotice error=e/> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[derive(Clone, Default, PartialEq)]
+struct Filters {
+    q: String,
+    kind: String,
+    from: String,
+    to: String,
+    page: u32,
+}
+
+impl Filters {
+    fn query(&self) -> String {
+        let ms = |d: &str, plus: i64| {
+            day_start_ms(d)
+                .map(|m| (m + plus).to_string())
+                .unwrap_or_default()
+        };
+        api::query(&[
+            ("q", self.q.trim().to_owned()),
+            ("kind", self.kind.clone()),
+            ("from", ms(&self.from, 0)),
+            // The last day included: up to the next midnight.
+            ("to", ms(&self.to, DAY_MS)),
+            (
+                "page",
+                if self.page > 1 {
+                    self.page.to_string()
+                } else {
+                    String::new()
+                },
+            ),
+        ])
+    }
+}
+
+#[component]
+fn Register() -> impl IntoView {
+    let typed = RwSignal::new(Filters::default());
+    let applied = RwSignal::new(Filters::default());
+    let rows = load(move || {
+        let q = applied.get().query();
+        async move { api::documents(&q).await }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        applied.set(Filters {
+            page: 1,
+            ..typed.get_untracked()
+        });
+    };
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      kind: &'static str,
+                      get: fn(&mut Filters) -> &mut String| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id type=kind on:input=move |ev| typed.update(|f| *get(f) = value(&ev))/>
+            </div>
+        }
+    };
+    view! {
+        <section id="documents">
+        <h2>"Factures et avoirs"</h2>
+        <form class="filters-row" on:submit=submit id="document-filters">
+            {field("document-q", "Numéro, client ou e-mail", "search", |f| &mut f.q)}
+            <div class="field">
+                <label for="document-kind">"Type"</label>
+                <select id="document-kind" on:change=move |ev| typed.update(|f| f.kind = value(&ev))>
+                    <option value="">"Tous"</option>
+                    <option value=DocumentKind::Invoice.as_str()>"Factures"</option>
+                    <option value=DocumentKind::CreditNote.as_str()>"Avoirs"</option>
+                </select>
+            </div>
+            {field("document-from", "Du", "date", |f| &mut f.from)}
+            {field("document-to", "Au", "date", |f| &mut f.to)}
+            <button type="submit" class="button button-primary" id="apply-document-filters">"Filtrer"</button>
+        </form>
+        {shown(rows, move |list| {
+            let page = applied.get_untracked().page.max(1);
+            let full = list.len() >= 50;
+            let table = if list.is_empty() {
+                view! { <p class="muted" id="documents-empty">"Aucun document."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="cart-table" id="documents-register">
+                        <thead><tr><th scope="col">"Numéro"</th><th scope="col">"Type"</th><th scope="col">"Émis le"</th>
+                            <th scope="col">"Client"</th><th scope="col">"Total TTC"</th><th scope="col">"TVA"</th>
+                            <th scope="col">"Factur-X"</th><th scope="col">"Corrige"</th><th scope="col">"PDF"</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|d| view! {
+                                <tr>
+                                    <td><a href=format!("/admin/commandes/{}", d.order_id)><code>{d.number.clone()}</code></a></td>
+                                    <td>{d.kind.title()}</td>
+                                    <td>{text::date(d.issued_at_ms)}</td>
+                                    <td>{d.buyer}</td>
+                                    <td>{text::money(d.total)}</td>
+                                    <td>{text::money(d.vat)}</td>
+                                    <td>{if d.business { "oui" } else { "non" }}</td>
+                                    <td>{d.corrects.map(|n| view! { <code>{n}</code> })}</td>
+                                    <td><a href=d.url download=format!("{}.pdf", d.number)>"PDF"</a></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            };
+            view! {
+                {table}
+                <nav class="pager" aria-label="Pages">
+                    {(page > 1).then(|| view! { <button type="button" class="button" on:click=move |_| applied.update(|f| f.page = page - 1)>"← Précédente"</button> })}
+                    <span>{format!("Page {page}")}</span>
+                    {full.then(|| view! { <button type="button" class="button" on:click=move |_| applied.update(|f| f.page = page + 1)>"Suivante →"</button> })}
+                </nav>
+            }
+        })}
+        </section>
+    }
+}
