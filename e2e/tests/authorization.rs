@@ -263,6 +263,13 @@ async fn every_staff_route_admits_exactly_its_roles() -> anyhow::Result<()> {
         row("GET", "/api/kpis".into(), all, 200),
         row("GET", "/api/kpis/costs".into(), all, 200),
         row("PUT", "/api/kpis/costs".into(), "a", 200).body(costs),
+        // Accounting.
+        row("GET", "/api/finance/documents?kind=invoice".into(), "af", 200),
+        row("GET", "/api/finance/journal?year=2026".into(), "af", 200),
+        row("GET", "/api/finance/fec?year=2026".into(), "af", 200),
+        row("GET", "/api/finance/vat-report?year=2026".into(), "af", 200),
+        row("GET", "/api/finance/vat-report.csv?year=2026".into(), "af", 200),
+        row("POST", "/api/finance/years/2001/close".into(), "af", 200).body(json!({})),
     ];
 
     let actors: [(&str, Option<&str>); 6] = [
