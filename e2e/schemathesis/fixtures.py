@@ -148,6 +148,8 @@ ids["refunds"] = {"approve": refunds[0], "decline": refunds[1], "execute": refun
 ids["thread"] = call("POST", "/api/support/threads",
                      {"order_id": ids["refundable_order"], "subject": "Colis", "body": "Bonjour !"},
                      customer)[0]["id"]
+# A paid order's invoice, which finance and admin read without its key.
+ids["invoice"] = call("GET", f"/api/orders/{ids['refundable_order']}/documents")[0][0]["number"]
 ids["sessions"] = sessions
 ids["session_account"] = {"email": "session@fuzz.test", "password": SESSION_PASSWORD}
 with open(OUT, "w") as f:

@@ -65,6 +65,9 @@ def path_ids(label):
         (r"^\w+ /api/stock/", {"sku": "FUZZ-1"}),
         (r"^\w+ /api/support/threads/", {"id": IDS["thread"]}),
         (r"^\w+ /api/support/surveys/", {"order_id": IDS["rated_order"]}),
+        (r"^\w+ /api/finance/documents/\{number\}$", {"number": IDS["invoice"]}),
+        # A year long ended: closing it succeeds (and again, the same answer).
+        (r"^POST /api/finance/years/\{year\}/close$", {"year": "2001"}),
     ]
     for pattern, values in table:
         match = re.match(pattern, label)
@@ -122,6 +125,7 @@ def seed(label):
         "POST /api/support/threads/{id}/messages": {"body": "Merci"},
         "POST /api/support/threads/{id}/status": {"status": "closed"},
         "POST /api/support/surveys": {"order_id": ORDER, "csat": 4, "nps": 8},
+        "POST /api/finance/years/{year}/close": {},
     }
     if ROLE == "session":
         # Anywhere else, signing in would end the run's own session.

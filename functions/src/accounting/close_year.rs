@@ -24,7 +24,7 @@ use crate::port::Host;
     description = "Roles: finance, admin. Once a fiscal year has ended, closing it locks its \
         books: the store refuses any entry dated in it (a correction is a new entry in an open \
         year). Audited. Closing a year twice answers the first closing.",
-    params(("year" = i64, Path, description = "The fiscal year (the calendar year).")),
+    params(("year" = i64, Path, minimum = 2000, maximum = 9999, description = "The fiscal year (the calendar year).")),
     security(("session" = [])),
     responses(
         (status = 200, description = "Closed.", body = ClosedYear),

@@ -18,16 +18,17 @@ use crate::port::Host;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct YearQuery {
-    /// The fiscal year (the calendar year, Paris time).
-    #[param(value_type = i64, minimum = 2000, maximum = 9999)]
+    /// The fiscal year (the calendar year, Paris time); this year's when absent.
+    #[param(value_type = Option<i64>, minimum = 2000, maximum = 9999)]
     pub year: Option<String>,
 }
 
 impl YearQuery {
-    /// The year asked for; 422 naming `year` otherwise.
-    pub fn year(&self) -> Result<i64, ApiError> {
-        int_param("year", self.year.as_deref(), 2000..=9999)?
-            .ok_or_else(|| ApiError::validation("year", "a year, such as 2026"))
+    /// The year asked for (this one, as of `now`, when absent); 422 naming
+    /// `year` otherwise.
+    pub fn year(&self, now_ms: i64) -> Result<i64, ApiError> {
+        Ok(int_param("year", self.year.as_deref(), 2000..=9999)?
+            .unwrap_or_else(|| comptoir_shared::calendar::paris_date(now_ms).0))
     }
 }
 
@@ -58,7 +59,7 @@ pub async fn handle(
     ApiQuery(query): ApiQuery<YearQuery>,
 ) -> AppResult<Response> {
     viewer.require(&[Role::Finance])?;
-    let year = query.year()?;
+    let year = query.year(host.clock.now_ms())?;
     let lines = super::ledger::lines_of_year(&mut host.db.auto(), year).await?;
     let name = format!("{}FEC{year}1231.txt", host.config.seller.siren.as_str());
     Ok((

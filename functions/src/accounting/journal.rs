@@ -37,7 +37,7 @@ pub async fn handle(
     ApiQuery(query): ApiQuery<YearQuery>,
 ) -> AppResult<Json<Vec<LedgerLine>>> {
     viewer.require(&[Role::Finance])?;
-    let year = query.year()?;
+    let year = query.year(host.clock.now_ms())?;
     Ok(Json(
         super::ledger::lines_of_year(&mut host.db.auto(), year).await?,
     ))

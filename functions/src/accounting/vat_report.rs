@@ -75,7 +75,7 @@ pub async fn handle(
     ApiQuery(query): ApiQuery<YearQuery>,
 ) -> AppResult<Json<Vec<VatReportLine>>> {
     viewer.require(&[Role::Finance])?;
-    Ok(Json(report(&host, query.year()?).await?))
+    Ok(Json(report(&host, query.year(host.clock.now_ms())?).await?))
 }
 
 /// Answers the report as CSV.
@@ -103,7 +103,7 @@ pub async fn csv(
     ApiQuery(query): ApiQuery<YearQuery>,
 ) -> AppResult<Response> {
     viewer.require(&[Role::Finance])?;
-    let year = query.year()?;
+    let year = query.year(host.clock.now_ms())?;
     let mut out = String::from("mois;taux;ligne_ca3;base_ht;tva\r\n");
     for l in report(&host, year).await? {
         out.push_str(&format!(
