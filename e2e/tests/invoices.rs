@@ -227,6 +227,29 @@ async fn a_business_invoice_and_its_credit_note_say_what_the_law_requires() -> a
     }
     assert_eq!(stored.amounts.total.amount, 6_250);
     assert_eq!(stored.amounts.vat.len(), 2);
+    // The journal's sale entry says what the PDF and the XML say: the
+    // customer owes 62,50 €, and the VAT accounts hold the invoice's VAT.
+    let journal: Vec<Json> = app
+        .get_as(&finance, &format!("/api/finance/journal?year={year}"))
+        .await?
+        .expect(200)?;
+    let sale: Vec<&Json> = journal
+        .iter()
+        .filter(|l| l["piece"] == json!(number))
+        .collect();
+    let side = |prefix: &str, key: &str| -> i64 {
+        sale.iter()
+            .filter(|l| {
+                l["account"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with(prefix)
+            })
+            .map(|l| l[key]["amount"].as_i64().unwrap_or_default())
+            .sum()
+    };
+    assert_eq!(side("411", "debit"), 6_250);
+    assert_eq!(side("44571", "credit"), stored.amounts.total_vat.amount);
     assert_eq!(
         stored.amounts.total_net.amount + stored.amounts.total_vat.amount,
         6_250
@@ -321,5 +344,37 @@ async fn a_consumer_invoice_has_no_business_terms_and_finance_finds_it() -> anyh
         (bad.status, bad.json["field"].as_str()),
         (422, Some("kind"))
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_seller_under_the_vat_franchise_charges_no_vat_and_says_why() -> anyhow::Result<()> {
+    let config = comptoir_functions::config::Config::from_lookup(|name| {
+        (name == "vat_franchise").then(|| "true".to_owned())
+    })?;
+    let app = comptoir_e2e::spawn_app_with(config).await?;
+    let cart = app.cart_with(SKU, 1).await?;
+    let mut body = checkout_body(&cart);
+    body["company"] = json!({"name": "Atelier Curie SARL", "siren": "356000000"});
+    let placed: Json = app
+        .send("POST", "/api/checkout", &body)
+        .await?
+        .expect(201)?;
+    let order = placed["order_id"].as_str().unwrap_or_default().to_owned();
+    app.pay(&order, true).await?;
+    let listed = documents(&app, &order).await?;
+    assert_eq!(listed[0]["vat"]["amount"], json!(0));
+    let (_, pdf) = app
+        .get_bytes(None, listed[0]["url"].as_str().unwrap_or_default())
+        .await?;
+    // 35,00 € + 4,90 € shipping, all of it before VAT; exempt (category E).
+    check_factur_x(&pdf, "39.90")?;
+    let text = pdf_text(&pdf)?;
+    assert!(
+        text.contains("TVA non applicable, art. 293 B du CGI."),
+        "{text}"
+    );
+    assert!(!text.contains("TVA intracommunautaire"), "{text}");
+    assert!(text.contains("Total TVA 0,00 €"), "{text}");
     Ok(())
 }

@@ -234,11 +234,15 @@ pub fn cii(doc: &InvoiceDocument) -> String {
         seller.siren.as_str(),
     );
     x.close("ram:URIUniversalCommunication");
-    if let Some(vat) = &seller.vat_number {
-        x.open("ram:SpecifiedTaxRegistration");
-        x.leaf_with("ram:ID", Some(("schemeID", "VA")), vat.as_str());
-        x.close("ram:SpecifiedTaxRegistration");
-    }
+    // BT-31, the VAT number; a seller under the franchise has none, and an
+    // exempt invoice must still name its tax registration (BT-32, the SIREN).
+    let (scheme, registration) = match &seller.vat_number {
+        Some(vat) => ("VA", vat.as_str()),
+        None => ("FC", seller.siren.as_str()),
+    };
+    x.open("ram:SpecifiedTaxRegistration");
+    x.leaf_with("ram:ID", Some(("schemeID", scheme)), registration);
+    x.close("ram:SpecifiedTaxRegistration");
     x.close("ram:SellerTradeParty");
     let buyer = &doc.buyer;
     let billing = &buyer.billing;
