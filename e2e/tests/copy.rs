@@ -97,6 +97,15 @@ async fn shop(dir: &std::path::Path) -> anyhow::Result<(TestApp, String, String)
     )
     .await?
     .expect::<Json>(201)?;
+    // The books of this year closed (as a year is, once it has ended): the
+    // copy must still carry its entries.
+    app.execute(
+        "INSERT INTO closed_years (year, closed_at, closed_by) VALUES (?1, 0, 'test')",
+        &[comptoir_functions::port::Value::Integer(
+            comptoir_shared::calendar::paris_date(comptoir_e2e::now_ms()).0,
+        )],
+    )
+    .await?;
     Ok((app, customer, order))
 }
 

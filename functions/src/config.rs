@@ -64,6 +64,9 @@ pub struct Config {
     pub seller: Seller,
 }
 
+/// The demo company's SIREN (Luhn-valid, in no register).
+const DEMO_SIREN: &str = "901234567";
+
 /// The demo seller's settings, used for any `seller_*` left unset.
 const DEMO_SELLER: [(&str, &str); 8] = [
     ("seller_name", "Comptoir Démo"),
@@ -72,7 +75,7 @@ const DEMO_SELLER: [(&str, &str); 8] = [
     ("seller_street", "12 rue des Petits-Champs"),
     ("seller_postal_code", "75002"),
     ("seller_city", "Paris"),
-    ("seller_siren", "901234567"),
+    ("seller_siren", DEMO_SIREN),
     ("seller_rcs_city", "Paris"),
 ];
 
@@ -290,6 +293,16 @@ impl Config {
             trusted_proxies,
             seller: seller(&get)?,
         })
+        .and_then(|config| {
+            // Invoices are for ever: a live shop never issues them under the
+            // demo company's name.
+            if config.stripe_secret_key.starts_with("sk_live_")
+                && config.seller.siren.as_str() == DEMO_SIREN
+            {
+                bail!("with a live Stripe key, the seller_* settings must describe the shop");
+            }
+            Ok(config)
+        })
     }
 }
 
@@ -317,6 +330,22 @@ mod tests {
         assert!(Config::from_lookup(with("seller_siren", "901234568")).is_err());
         assert!(Config::from_lookup(with("seller_vat_number", "FR16901234567")).is_err());
         assert!(Config::from_lookup(with("vat_franchise", "maybe")).is_err());
+        let live = |n: &str| match n {
+            "payment_provider" => Some("stripe".to_owned()),
+            "webhook_secret" => Some("whsec_x".to_owned()),
+            "stripe_secret_key" => Some("sk_live_x".to_owned()),
+            _ => None,
+        };
+        assert!(
+            Config::from_lookup(live).is_err(),
+            "a live shop under the demo seller"
+        );
+        assert!(
+            Config::from_lookup(
+                |n| live(n).or_else(|| (n == "seller_siren").then(|| "356000000".to_owned()))
+            )
+            .is_ok()
+        );
         let franchise = Config::from_lookup(with("vat_franchise", "true")).unwrap();
         assert!(franchise.seller.vat_franchise && franchise.seller.vat_number.is_none());
     }

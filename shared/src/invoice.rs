@@ -333,18 +333,26 @@ fn settle(mut lines: Vec<DocumentLine>, vat: Vec<VatLine>) -> Result<Amounts, Qu
     let mut shipping = Vec::new();
     for v in &vat {
         let discount_net = v.discount.amount - vat_included(v.discount.amount, v.rate_bps);
-        let before_discount = v
+        // Shipping before VAT first, never above the rate's base (goods
+        // given away entirely leave shipping all of it), so the goods less
+        // their discount are never negative; the lines share the rest.
+        let shipping_net = (v.shipping.amount - vat_included(v.shipping.amount, v.rate_bps))
+            .clamp(0, v.base.amount.max(0));
+        let lines_net = v
             .base
             .amount
             .checked_add(discount_net)
+            .and_then(|n| n.checked_sub(shipping_net))
             .ok_or(QuoteError::Overflow)?;
         let at_rate: Vec<usize> = (0..lines.len())
             .filter(|&i| lines[i].rate_bps == v.rate_bps)
             .collect();
-        let mut weights: Vec<i64> = at_rate.iter().map(|&i| lines[i].gross.amount).collect();
-        weights.push(v.shipping.amount);
-        let shares = pro_rata(before_discount, &weights);
-        for (&i, &share) in at_rate.iter().zip(&shares) {
+        let weights: Vec<i64> = at_rate.iter().map(|&i| lines[i].gross.amount).collect();
+        if lines_net > 0 && weights.iter().all(|&w| w == 0) {
+            // Nothing to share it among: no such document can be priced.
+            return Err(QuoteError::Invalid);
+        }
+        for (&i, share) in at_rate.iter().zip(pro_rata(lines_net, &weights)) {
             lines[i].net = Money::eur(share);
         }
         if v.discount.amount > 0 {
@@ -358,7 +366,7 @@ fn settle(mut lines: Vec<DocumentLine>, vat: Vec<VatLine>) -> Result<Amounts, Qu
             shipping.push(RateAmount {
                 rate_bps: v.rate_bps,
                 gross: v.shipping,
-                net: Money::eur(shares.last().copied().unwrap_or(0)),
+                net: Money::eur(shipping_net),
             });
         }
     }
@@ -422,17 +430,40 @@ pub struct RefundedLine {
 }
 
 /// A credit note's amounts for a refund of `amount` (VAT included) against
-/// `invoice`: returned goods at their own line's rate, and whatever else
-/// was refunded (shipping, a goodwill gesture) shared among the invoice's
-/// rates like what it charged, as an adjustment per rate. `Invalid` when
-/// the goods name a SKU the invoice lacks or exceed the amount, or the
-/// amount exceeds the invoice.
+/// `invoice`, after the credit notes already issued on it (`credited`):
+/// returned goods at their own line's rate, and whatever else was refunded
+/// (shipping, a goodwill gesture) shared among the invoice's rates in
+/// proportion to what each still has uncredited, as an adjustment per rate.
+/// A rate credited in full gives back exactly the VAT it still holds, so an
+/// order refunded entirely leaves no VAT collected. `Invalid` when the goods
+/// name a SKU the invoice lacks or exceed what their rate has left or the
+/// amount, or the amount exceeds what the invoice has left.
 pub fn credit_amounts(
     invoice: &Amounts,
+    credited: &[Amounts],
     returned: &[RefundedLine],
     amount: i64,
 ) -> Result<Amounts, QuoteError> {
-    if amount <= 0 || amount > invoice.total.amount {
+    // Per rate of the invoice: what is left to credit, and its VAT.
+    let left: Vec<(i64, i64, i64)> = invoice
+        .vat
+        .iter()
+        .map(|v| {
+            let (charged, vat) = credited
+                .iter()
+                .flat_map(|c| &c.vat)
+                .filter(|w| w.rate_bps == v.rate_bps)
+                .fold((0, 0), |(c, t), w| {
+                    (c + w.base.amount + w.vat.amount, t + w.vat.amount)
+                });
+            (
+                v.rate_bps,
+                v.base.amount + v.vat.amount - charged,
+                v.vat.amount - vat,
+            )
+        })
+        .collect();
+    if amount <= 0 || amount > sum(left.iter().map(|&(_, c, _)| c))? {
         return Err(QuoteError::Invalid);
     }
     let mut lines = Vec::new();
@@ -454,46 +485,57 @@ pub fn credit_amounts(
             net: Money::eur(0),
         });
     }
+    let at_rate = |lines: &[DocumentLine], rate: i64| {
+        sum(lines
+            .iter()
+            .filter(|l| l.rate_bps == rate)
+            .map(|l| l.gross.amount))
+    };
+    let mut room = Vec::with_capacity(left.len());
+    for &(rate, charged, _) in &left {
+        let goods = at_rate(&lines, rate)?;
+        if goods > charged {
+            return Err(QuoteError::Invalid);
+        }
+        room.push(charged - goods);
+    }
     let goods = sum(lines.iter().map(|l| l.gross.amount))?;
     let rest = amount.checked_sub(goods).ok_or(QuoteError::Overflow)?;
-    if rest < 0 {
+    if rest < 0 || rest > sum(room.iter().copied())? {
         return Err(QuoteError::Invalid);
     }
-    let charged: Vec<i64> = invoice
-        .vat
-        .iter()
-        .map(|v| v.base.amount + v.vat.amount)
-        .collect();
-    for (v, share) in invoice.vat.iter().zip(pro_rata(rest, &charged)) {
+    for (&(rate, _, _), share) in left.iter().zip(pro_rata(rest, &room)) {
         if share > 0 {
             lines.push(DocumentLine {
                 sku: String::new(),
                 description: "Remboursement complémentaire (frais de port, geste commercial)"
                     .into(),
                 quantity: 1,
-                rate_bps: v.rate_bps,
+                rate_bps: rate,
                 gross: Money::eur(share),
                 net: Money::eur(0),
             });
         }
     }
     let mut vat = Vec::new();
-    for rate in invoice.vat.iter().map(|v| v.rate_bps) {
-        let goods = sum(lines
-            .iter()
-            .filter(|l| l.rate_bps == rate)
-            .map(|l| l.gross.amount))?;
-        if lines.iter().any(|l| l.rate_bps == rate) {
-            let tax = vat_included(goods, rate);
-            vat.push(VatLine {
-                rate_bps: rate,
-                goods: Money::eur(goods),
-                discount: Money::eur(0),
-                shipping: Money::eur(0),
-                base: Money::eur(goods - tax),
-                vat: Money::eur(tax),
-            });
+    for &(rate, charged, vat_left) in &left {
+        if !lines.iter().any(|l| l.rate_bps == rate) {
+            continue;
         }
+        let credit = at_rate(&lines, rate)?;
+        let tax = if credit == charged {
+            vat_left.clamp(0, credit)
+        } else {
+            vat_included(credit, rate)
+        };
+        vat.push(VatLine {
+            rate_bps: rate,
+            goods: Money::eur(credit),
+            discount: Money::eur(0),
+            shipping: Money::eur(0),
+            base: Money::eur(credit - tax),
+            vat: Money::eur(tax),
+        });
     }
     settle(lines, vat)
 }
@@ -584,6 +626,22 @@ mod tests {
     }
 
     #[test]
+    fn goods_given_away_leave_shipping_no_more_than_the_base() {
+        // 9,87 € + 6,35 € at 20 %, all of it off, 4,35 € shipping: the
+        // shipping's share before VAT rounded past the rate's base here.
+        let lines = [
+            sold("A", 987, 1, TaxClass::Standard),
+            sold("B", 635, 1, TaxClass::Standard),
+        ];
+        let a = invoice_amounts(&lines, 1_622, 435, "FR").unwrap();
+        assert!(balanced(&a));
+        let v = &a.vat[0];
+        assert!(a.shipping[0].net.amount <= v.base.amount);
+        let goods: i64 = a.lines.iter().map(|l| l.net.amount).sum();
+        assert!(goods - a.discounts[0].net.amount >= 0);
+    }
+
+    #[test]
     fn a_credit_note_splits_what_was_refunded_by_rate() {
         let lines = [
             sold("LIVRE", 1_055, 1, TaxClass::Reduced),
@@ -596,7 +654,7 @@ mod tests {
             quantity: 1,
             amount: 1_500,
         }];
-        let credit = credit_amounts(&invoice, &returned, 1_700).unwrap();
+        let credit = credit_amounts(&invoice, &[], &returned, 1_700).unwrap();
         assert_eq!(credit.total, Money::eur(1_700));
         assert!(balanced(&credit));
         assert_eq!(credit.lines[0].quantity, 1);
@@ -606,13 +664,36 @@ mod tests {
             standard.vat,
             Money::eur(vat_included(standard.goods.amount, 2000))
         );
+        // The book back, then everything else: the 5,5 % rate is credited
+        // exactly what it holds, and no VAT is left collected.
+        let book = [RefundedLine {
+            sku: "LIVRE".into(),
+            quantity: 1,
+            amount: 1_055,
+        }];
+        let first = credit_amounts(&invoice, &[], &book, 1_055).unwrap();
+        let rest = invoice.total.amount - 1_055;
+        let second = credit_amounts(&invoice, std::slice::from_ref(&first), &[], rest).unwrap();
+        for v in &invoice.vat {
+            let back: i64 = [&first, &second]
+                .iter()
+                .flat_map(|c| &c.vat)
+                .filter(|w| w.rate_bps == v.rate_bps)
+                .map(|w| w.vat.amount)
+                .sum();
+            assert_eq!(back, v.vat.amount, "rate {}", v.rate_bps);
+        }
+        assert_eq!(
+            credit_amounts(&invoice, &[first, second], &[], 1),
+            Err(QuoteError::Invalid)
+        );
         // Refused: more than the invoice, goods above the amount, unknown SKU.
         assert_eq!(
-            credit_amounts(&invoice, &[], invoice.total.amount + 1),
+            credit_amounts(&invoice, &[], &[], invoice.total.amount + 1),
             Err(QuoteError::Invalid)
         );
         assert_eq!(
-            credit_amounts(&invoice, &returned, 1_000),
+            credit_amounts(&invoice, &[], &returned, 1_000),
             Err(QuoteError::Invalid)
         );
         let unknown = [RefundedLine {
@@ -621,7 +702,7 @@ mod tests {
             amount: 1,
         }];
         assert_eq!(
-            credit_amounts(&invoice, &unknown, 10),
+            credit_amounts(&invoice, &[], &unknown, 10),
             Err(QuoteError::Invalid)
         );
     }
@@ -651,12 +732,22 @@ mod tests {
             prop_assert_eq!(a.total.amount, subtotal - discount + shipping);
             prop_assert!(balanced(&a));
             prop_assert!(a.lines.iter().all(|l| l.net.amount >= 0 && l.net.amount <= l.gross.amount));
+            for v in &a.vat {
+                let at = |list: &[RateAmount]| list.iter().filter(|r| r.rate_bps == v.rate_bps).map(|r| r.net.amount).sum::<i64>();
+                prop_assert!(at(&a.shipping) <= v.base.amount, "shipping above the base");
+            }
             prop_assert_eq!(a.total_net.amount + a.total_vat.amount, a.total.amount);
             if a.total.amount > 0 {
                 let refund = (a.total.amount * refund_share / 100).max(1);
-                let c = credit_amounts(&a, &[], refund).unwrap();
+                let c = credit_amounts(&a, &[], &[], refund).unwrap();
                 prop_assert_eq!(c.total.amount, refund);
                 prop_assert!(balanced(&c));
+                // The rest in a second credit note: all VAT given back.
+                if refund < a.total.amount {
+                    let d = credit_amounts(&a, std::slice::from_ref(&c), &[], a.total.amount - refund).unwrap();
+                    prop_assert!(balanced(&d));
+                    prop_assert_eq!(c.total_vat.amount + d.total_vat.amount, a.total_vat.amount);
+                }
             }
         }
     }

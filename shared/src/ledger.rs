@@ -483,7 +483,7 @@ mod tests {
             prop_assert!(balanced(&money_entry(a.total.amount, true, false)));
             let returned = [RefundedLine { sku: "S0".into(), quantity: 1, amount: sold[0].unit_price.min(a.total.amount) }];
             let refund = (a.total.amount * refund_share / 100).max(1);
-            let c = credit_amounts(&a, &returned, refund).or_else(|_| credit_amounts(&a, &[], refund)).unwrap();
+            let c = credit_amounts(&a, &[], &returned, refund).or_else(|_| credit_amounts(&a, &[], &[], refund)).unwrap();
             let credit = document_entry(&doc(DocumentKind::CreditNote, c));
             prop_assert!(balanced(&credit), "{credit:?}");
             // The VAT on the sale's entry is the invoice's.

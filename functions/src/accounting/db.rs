@@ -4,7 +4,7 @@ use anyhow::Context as _;
 use comptoir_shared::Money;
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::invoice::{
-    Buyer, Corrects, DocumentKind, InvoiceDocument, IssuedDocument, Payment, RefundedLine,
+    Amounts, Buyer, Corrects, DocumentKind, InvoiceDocument, IssuedDocument, Payment, RefundedLine,
     SoldLine, credit_amounts, invoice_amounts,
 };
 
@@ -229,10 +229,20 @@ pub async fn issue_credit_note(
     let Some(invoice) = invoice_of(tx, facts.order).await? else {
         return Ok(None);
     };
-    // Goods that do not add up (approved for less than asked) are refunded
-    // as an amount, shared among the invoice's rates.
-    let amounts = credit_amounts(&invoice.amounts, &facts.returned, facts.amount)
-        .or_else(|_| credit_amounts(&invoice.amounts, &[], facts.amount))
+    let credited: Vec<Amounts> = tx
+        .query(
+            "SELECT document FROM invoices WHERE order_id = ?1 AND kind = 'credit_note' ORDER BY seq",
+            params![facts.order.as_str()],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok(document(r, 0)?.amounts))
+        .collect::<anyhow::Result<_>>()?;
+    // Goods that do not add up (approved for less than asked, more than
+    // their rate has left) are refunded as an amount, shared among the
+    // invoice's rates by what each has left.
+    let amounts = credit_amounts(&invoice.amounts, &credited, &facts.returned, facts.amount)
+        .or_else(|_| credit_amounts(&invoice.amounts, &credited, &[], facts.amount))
         .map_err(|e| anyhow::anyhow!("crediting refund {}: {e:?}", facts.refund_id))?;
     let amounts = if invoice.seller.vat_franchise {
         amounts.without_vat()

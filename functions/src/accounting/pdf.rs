@@ -104,16 +104,34 @@ impl Writer<'_> {
         }
     }
 
+    /// `text` with what the font cannot draw spelled `?` (PDF/A refuses a
+    /// missing glyph, and a document must always render: a buyer may write
+    /// their name in any script).
+    fn drawable(&self, text: &str) -> String {
+        text.chars()
+            .map(|c| {
+                if c.is_whitespace() {
+                    ' '
+                } else if self.face.glyph_index(c).is_some() {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect()
+    }
+
     fn text(&mut self, x: f32, size: f32, text: impl Into<String>) {
         let y = self.y;
+        let text = self.drawable(&text.into());
         if let Some(page) = self.pages.last_mut() {
-            page.push((x, y, size, text.into()));
+            page.push((x, y, size, text));
         }
     }
 
     /// Text ending at `right`.
     fn right(&mut self, right: f32, size: f32, text: impl Into<String>) {
-        let text = text.into();
+        let text = self.drawable(&text.into());
         let width = self.width(&text, size);
         self.text(right - width, size, text);
     }
@@ -142,6 +160,7 @@ impl Writer<'_> {
     }
 
     fn finish(self, footer: &str) {
+        let footer = self.drawable(footer);
         let count = self.pages.len();
         for (n, (page_text, rules)) in self.pages.into_iter().zip(self.rules).enumerate() {
             let Some(settings) = PageSettings::from_wh(WIDTH, HEIGHT) else {
@@ -166,7 +185,7 @@ impl Writer<'_> {
                 Point::from_xy(LEFT, HEIGHT - 40.0),
                 self.font.clone(),
                 7.0,
-                footer,
+                &footer,
                 false,
                 TextDirection::Auto,
             );
@@ -353,6 +372,10 @@ pub fn render(doc: &InvoiceDocument) -> anyhow::Result<Vec<u8>> {
         })
         .filter(|l| !l.trim().is_empty())
         .collect();
+    // Each column wrapped to its width.
+    let column =
+        |lines: Vec<String>| -> Vec<String> { lines.iter().flat_map(|l| wrap(l, 46)).collect() };
+    let (billed, delivered) = (column(billed), column(delivered));
     for i in 0..billed.len().max(delivered.len()) {
         w.down(12.0);
         if let Some(line) = billed.get(i) {
@@ -365,8 +388,10 @@ pub fn render(doc: &InvoiceDocument) -> anyhow::Result<Vec<u8>> {
     w.down(22.0);
     w.text(LEFT, 8.5, OPERATION);
     if !doc.reason.is_empty() {
-        w.down(12.0);
-        w.text(LEFT, 8.5, format!("Motif : {}", doc.reason));
+        for line in wrap(&format!("Motif : {}", doc.reason), 100) {
+            w.down(12.0);
+            w.text(LEFT, 8.5, line);
+        }
     }
     // The lines.
     w.down(22.0);

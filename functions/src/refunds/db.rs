@@ -273,7 +273,9 @@ pub async fn credit_succeeded(
             .await?
             .is_none()
         {
-            // No invoice yet: the payment's event issues both.
+            // No invoice yet: the payment's event issues both. (An order paid
+            // before invoices began has none, and so gets no credit note.)
+            tracing::warn!(%order, refund = refund_id, "refund without an invoice: no credit note yet");
             break;
         }
     }

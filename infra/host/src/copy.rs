@@ -471,8 +471,13 @@ async fn parents(db: &dyn Database, table: &str) -> anyhow::Result<BTreeSet<Stri
         .collect()
 }
 
+/// Tables copied after every other: the closed fiscal years, whose rows
+/// make the store refuse journal entries dated in them.
+const COPIED_LAST: [&str; 1] = ["closed_years"];
+
 /// `tables` ordered so that every table comes after the tables it
-/// references (by the target's foreign keys); ties by name.
+/// references (by the target's foreign keys), ties by name, and those of
+/// [`COPIED_LAST`] at the end.
 async fn parents_first(db: &dyn Database, tables: &[String]) -> anyhow::Result<Vec<String>> {
     let mut waiting = BTreeMap::new();
     for table in tables {
@@ -504,6 +509,7 @@ async fn parents_first(db: &dyn Database, tables: &[String]) -> anyhow::Result<V
             order.push(table);
         }
     }
+    order.sort_by_key(|t| COPIED_LAST.contains(&t.as_str()));
     Ok(order)
 }
 
