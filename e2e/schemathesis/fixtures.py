@@ -7,6 +7,8 @@ Environment: COMPTOIR_ADMIN_EMAIL / COMPTOIR_ADMIN_PASSWORD (the shop's
 first admin).
 """
 
+import hashlib
+import hmac
 import json
 import os
 import sys
@@ -148,6 +150,19 @@ ids["refunds"] = {"approve": refunds[0], "decline": refunds[1], "execute": refun
 ids["thread"] = call("POST", "/api/support/threads",
                      {"order_id": ids["refundable_order"], "subject": "Colis", "body": "Bonjour !"},
                      customer)[0]["id"]
+# A billing error for finance's queue: the provider reports a payment for
+# an order the shop does not have (signed as the provider signs).
+raw = json.dumps({"id": "evt_fixture_unknown_order", "type": "checkout.session.completed",
+                  "data": {"object": {"id": "cs_fixture", "amount_total": 1000, "currency": "eur",
+                                      "payment_status": "paid", "payment_intent": "pi_fixture",
+                                      "metadata": {"order_id": "0" * 32}}}}).encode()
+stamp = int(time.time())
+secret = os.environ.get("COMPTOIR_WEBHOOK_SECRET") or "whsec_comptoir_sandbox_only"
+mac = hmac.new(secret.encode(), f"{stamp}.".encode() + raw, hashlib.sha256).hexdigest()
+hook = urllib.request.Request(BASE + "/api/payments/webhook", data=raw, method="POST",
+                              headers={"Content-Type": "application/json", "Stripe-Signature": f"t={stamp},v1={mac}"})
+urllib.request.urlopen(hook).read()
+ids["billing_error"] = call("GET", "/api/finance/billing-errors?open=true", None, admin)[0][0]["id"]
 # A paid order's invoice, which finance and admin read without its key.
 ids["invoice"] = call("GET", f"/api/orders/{ids['refundable_order']}/documents")[0][0]["number"]
 ids["sessions"] = sessions

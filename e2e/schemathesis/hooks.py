@@ -66,6 +66,7 @@ def path_ids(label):
         (r"^\w+ /api/support/threads/", {"id": IDS["thread"]}),
         (r"^\w+ /api/support/surveys/", {"order_id": IDS["rated_order"]}),
         (r"^\w+ /api/finance/documents/\{number\}$", {"number": IDS["invoice"]}),
+        (r"^POST /api/finance/billing-errors/\{id\}/resolve$", {"id": IDS["billing_error"]}),
         # A year long ended: closing it succeeds (and again, the same answer).
         (r"^POST /api/finance/years/\{year\}/close$", {"year": "2001"}),
     ]
@@ -126,6 +127,7 @@ def seed(label):
         "POST /api/support/threads/{id}/status": {"status": "closed"},
         "POST /api/support/surveys": {"order_id": ORDER, "csat": 4, "nps": 8},
         "POST /api/finance/years/{year}/close": {},
+        "POST /api/finance/billing-errors/{id}/resolve": {"note": "Vu avec le prestataire"},
     }
     if ROLE == "session":
         # Anywhere else, signing in would end the run's own session.

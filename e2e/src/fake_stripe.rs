@@ -48,6 +48,8 @@ struct Inner {
     replies: HashMap<String, serde_json::Value>,
     /// Checkout Session id → `open` or `expired`, in creation order.
     sessions: Vec<(String, String)>,
+    /// Payout id → the balance transactions it settles.
+    payouts: HashMap<String, Vec<serde_json::Value>>,
 }
 
 /// Lets a test hold Checkout Session requests at the door, to interleave
@@ -89,6 +91,10 @@ impl FakeStripe {
             .route("/v1/checkout/sessions", post(checkout_session))
             .route("/v1/checkout/sessions/{id}/expire", post(expire_session))
             .route("/v1/refunds", post(refund))
+            .route(
+                "/v1/balance_transactions",
+                axum::routing::get(balance_transactions),
+            )
             .with_state(shared);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
@@ -117,6 +123,14 @@ impl FakeStripe {
             .lock()
             .map(|i| i.received.clone())
             .unwrap_or_default()
+    }
+
+    /// Makes payout `id` settle `transactions` (balance transactions as
+    /// Stripe lists them, `source` expanded).
+    pub fn set_payout(&self, id: &str, transactions: Vec<serde_json::Value>) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.payouts.insert(id.to_owned(), transactions);
+        }
     }
 
     /// Every Checkout Session created, oldest first, with its status
@@ -207,6 +221,55 @@ fn serve(
         inner.replies.insert(key, answer.clone());
     }
     axum::Json(answer).into_response()
+}
+
+/// `GET /v1/balance_transactions?payout=…&limit=…&starting_after=…`: a
+/// payout's transactions, two a page (so paging is exercised), refused
+/// without the secret key or without `expand[]=data.source`.
+async fn balance_transactions(
+    State(fake): State<Shared>,
+    headers: HeaderMap,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    let mut received = receive("/v1/balance_transactions", &headers, query.as_bytes());
+    received.content_type = None;
+    let Ok(mut inner) = fake.inner.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    inner.received.push(received.clone());
+    if received.authorization.as_deref() != Some(&format!("Bearer {SECRET_KEY}")) {
+        return stripe_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request_error",
+            "Invalid API Key provided",
+        );
+    }
+    if received.field("expand[]") != Some("data.source") {
+        return stripe_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "expand data.source",
+        );
+    }
+    let Some(all) = received.field("payout").and_then(|p| inner.payouts.get(p)) else {
+        return stripe_error(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            "No such payout",
+        );
+    };
+    let start = match received.field("starting_after") {
+        Some(after) => all
+            .iter()
+            .position(|t| t["id"] == after)
+            .map_or(all.len(), |i| i + 1),
+        None => 0,
+    };
+    let page: Vec<serde_json::Value> = all.iter().skip(start).take(2).cloned().collect();
+    let has_more = start + page.len() < all.len();
+    axum::Json(json!({"object": "list", "data": page, "has_more": has_more, "url": "/v1/balance_transactions"}))
+        .into_response()
 }
 
 /// `POST /v1/refunds`: answers `pending`, as Stripe often does for cards.

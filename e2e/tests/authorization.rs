@@ -270,6 +270,8 @@ async fn every_staff_route_admits_exactly_its_roles() -> anyhow::Result<()> {
         row("GET", "/api/finance/vat-report?year=2026".into(), "af", 200),
         row("GET", "/api/finance/vat-report.csv?year=2026".into(), "af", 200),
         row("POST", "/api/finance/years/2001/close".into(), "af", 200).body(json!({})),
+        row("GET", "/api/finance/billing-errors?open=true".into(), "af", 200),
+        row("POST", "/api/payments/payouts/sandbox".into(), "af", 200).body(json!({})),
     ];
 
     let actors: [(&str, Option<&str>); 6] = [

@@ -62,6 +62,36 @@ pub struct Config {
     /// company; a real shop sets every one. Read where invoices are issued
     /// (the payments function), frozen on each document.
     pub seller: Seller,
+    /// `payment_fee_bps` and `payment_fee_fixed_cents`: the provider's fee
+    /// on a payment (default 150 and 25: Stripe's 1.5 % + 0.25 € on EEA
+    /// cards). A payout's fee above it is a billing error; the sandbox
+    /// charges exactly it.
+    pub payment_fee_bps: i64,
+    /// See [`Config::payment_fee_bps`].
+    pub payment_fee_fixed_cents: i64,
+}
+
+/// A whole-number setting within `range`, `default` when unset.
+fn whole(
+    get: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> anyhow::Result<i64> {
+    let value = match get(name) {
+        Some(raw) => raw
+            .parse()
+            .with_context(|| format!("{name} must be a whole number"))?,
+        None => default,
+    };
+    if !range.contains(&value) {
+        bail!(
+            "{name} must be between {} and {}",
+            range.start(),
+            range.end()
+        );
+    }
+    Ok(value)
 }
 
 /// The demo company's SIREN (Luhn-valid, in no register).
@@ -135,7 +165,7 @@ pub fn origin_of(url: &str) -> Option<String> {
 }
 
 /// The variable names, for hosts that must declare them (spin.toml).
-pub const VARIABLES: [&str; 25] = [
+pub const VARIABLES: [&str; 27] = [
     "admin_email",
     "admin_password",
     "payment_provider",
@@ -161,6 +191,8 @@ pub const VARIABLES: [&str; 25] = [
     "seller_rcs_city",
     "seller_vat_number",
     "vat_franchise",
+    "payment_fee_bps",
+    "payment_fee_fixed_cents",
 ];
 
 /// The store's address (`postgres://…`; unset: SQLite), read by the hosts
@@ -292,6 +324,8 @@ impl Config {
             origins,
             trusted_proxies,
             seller: seller(&get)?,
+            payment_fee_bps: whole(&get, "payment_fee_bps", 150, 0..=10_000)?,
+            payment_fee_fixed_cents: whole(&get, "payment_fee_fixed_cents", 25, 0..=10_000)?,
         })
         .and_then(|config| {
             // Invoices are for ever: a live shop never issues them under the

@@ -100,7 +100,7 @@ pub fn api_for(name: &str) -> Option<utoipa_axum::router::OpenApiRouter<Host>> {
         "support" => support::api(),
         "kpis" => kpis::api(),
         "jobs" => jobs::api(),
-        "finance" => accounting::api(),
+        "finance" => tables::finance::api(),
         _ => return None,
     })
 }
@@ -122,7 +122,7 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "support" => support::router(host),
         "kpis" => kpis::router(host),
         "jobs" => jobs::router(host),
-        "finance" => accounting::router(host),
+        "finance" => tables::finance::router(host),
         _ => return None,
     };
     Some(edge::guard(router, config))
@@ -168,6 +168,24 @@ pub mod tables {
             [backoffice::order_view::handle]
             [accounting::documents::handle]
             [orders::add_note::handle]
+        }
+    }
+
+    /// The `finance` function: invoices and the books, and the payouts and
+    /// billing errors they are reconciled with.
+    pub mod finance {
+        use crate::{accounting, payments};
+
+        crate::openapi::api_routes! {
+            [accounting::list::handle]
+            [accounting::download::handle]
+            [accounting::journal::handle]
+            [accounting::fec::handle]
+            [accounting::vat_report::handle]
+            [accounting::vat_report::csv]
+            [accounting::close_year::handle]
+            [payments::billing_errors::list]
+            [payments::billing_errors::resolve]
         }
     }
 

@@ -141,6 +141,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261208100000_create_journals.sql",
         sql: include_str!("../../infra/migrations/20261208100000_create_journals.sql"),
     },
+    Migration {
+        version: 20261208110000,
+        name: "20261208110000_create_payouts.sql",
+        sql: include_str!("../../infra/migrations/20261208110000_create_payouts.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (its rows

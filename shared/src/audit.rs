@@ -52,11 +52,13 @@ pub enum AuditAction {
     CostSettings,
     /// Closed a fiscal year's books.
     FiscalYearClose,
+    /// Resolved a billing error.
+    BillingErrorResolve,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::OrderStatus,
         Self::OrderNote,
         Self::RefundApprove,
@@ -78,6 +80,7 @@ impl AuditAction {
         Self::CustomerNote,
         Self::CostSettings,
         Self::FiscalYearClose,
+        Self::BillingErrorResolve,
     ];
 
     /// The wire and database name.
@@ -104,6 +107,7 @@ impl AuditAction {
             Self::CustomerNote => "customer_note",
             Self::CostSettings => "cost_settings",
             Self::FiscalYearClose => "fiscal_year_close",
+            Self::BillingErrorResolve => "billing_error_resolve",
         }
     }
 

@@ -193,6 +193,27 @@ pub fn money_entry(amount: i64, sale: bool, refund: bool) -> Vec<Posting> {
     }
 }
 
+/// A payout: the provider's fees on what it settles (627 / 511) and the
+/// money it sends the bank (512 / 511; a payout below zero is the bank
+/// paying the provider back).
+pub fn payout_entry(fees: i64, paid_out: i64) -> Vec<Posting> {
+    let signed = |role, amount: i64| {
+        if amount >= 0 {
+            Posting::debit(role, None, amount)
+        } else {
+            Posting::credit(role, None, -amount)
+        }
+    };
+    [
+        signed(Role::Fees, fees),
+        signed(Role::Bank, paid_out),
+        signed(Role::Clearing, -(fees + paid_out)),
+    ]
+    .into_iter()
+    .filter(|p| p.debit != 0 || p.credit != 0)
+    .collect()
+}
+
 /// A numbered entry line as the journal and the FEC read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -481,6 +502,8 @@ mod tests {
             let sale = document_entry(&invoice);
             prop_assert!(balanced(&sale), "{sale:?}");
             prop_assert!(balanced(&money_entry(a.total.amount, true, false)));
+            prop_assert!(balanced(&payout_entry(shipping, a.total.amount)));
+            prop_assert!(balanced(&payout_entry(shipping, -a.total.amount)));
             let returned = [RefundedLine { sku: "S0".into(), quantity: 1, amount: sold[0].unit_price.min(a.total.amount) }];
             let refund = (a.total.amount * refund_share / 100).max(1);
             let c = credit_amounts(&a, &[], &returned, refund).or_else(|_| credit_amounts(&a, &[], &[], refund)).unwrap();

@@ -72,3 +72,78 @@ impl TryFrom<WireDecision> for SandboxDecision {
         }
     }
 }
+
+/// What a balance transaction of a payout is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PayoutTransactionKind {
+    /// A payment taken.
+    Payment,
+    /// Money given back.
+    Refund,
+    /// Anything else (an adjustment, a dispute…).
+    Other,
+}
+
+impl PayoutTransactionKind {
+    /// The wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Payment => "payment",
+            Self::Refund => "refund",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// A payout recorded and reconciled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PayoutReport {
+    /// The provider's id.
+    pub id: String,
+    /// Sent to the bank.
+    pub amount: crate::money::Money,
+    /// The provider's fees on what it settles.
+    pub fees: crate::money::Money,
+    /// Balance transactions it settles.
+    pub transactions: u32,
+    /// Mismatches found (each a billing error).
+    pub billing_errors: u32,
+}
+
+/// A billing error in finance's queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BillingErrorRow {
+    /// Its id.
+    pub id: crate::ids::OpaqueId,
+    /// The order involved, if known.
+    pub order_id: Option<crate::ids::OrderId>,
+    /// `unknown_payment`, `amount_mismatch`, `fee_above_rate`,
+    /// `unknown_refund`, `payout_mismatch`, `double_payment`, …
+    pub kind: String,
+    /// What does not match, with the figures.
+    pub detail: String,
+    /// The provider's event, transaction or payout it rests on.
+    pub evidence: String,
+    /// Unix ms.
+    pub at_ms: i64,
+    /// When finance resolved it (unix ms).
+    pub resolved_at_ms: Option<i64>,
+    /// Who resolved it.
+    pub resolved_by: Option<String>,
+    /// How.
+    pub resolution: Option<String>,
+}
+
+/// Body of `POST /api/finance/billing-errors/{id}/resolve`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResolveBillingError {
+    /// What was done (1 to 1000 characters on one line).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
+    pub note: String,
+}

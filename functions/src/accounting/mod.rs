@@ -38,13 +38,3 @@ pub use db::{
     CreditFacts, book_stray_capture, book_stray_refund, invoice_of, issue_credit_note,
     issue_invoice,
 };
-
-crate::openapi::api_routes! {
-    [list::handle]
-    [download::handle]
-    [journal::handle]
-    [fec::handle]
-    [vat_report::handle]
-    [vat_report::csv]
-    [close_year::handle]
-}

@@ -4,7 +4,9 @@
 //! - `POST /api/payments/sessions` — a payment session for an order ([`session`])
 //! - `GET|POST /api/payments/sandbox/{id}` — the offline provider's page data
 //!   and its approve/decline, which emits signed events into the webhook ([`sandbox`])
-//! - `POST /api/payments/webhook` — provider events ([`webhook`])
+//! - `POST /api/payments/webhook` — provider events ([`webhook`]; a
+//!   `payout.paid` is reconciled, [`payouts`])
+//! - `POST /api/payments/payouts/sandbox` — the sandbox pays out ([`payouts`])
 //!
 //! One payment per order: at most one open session per order and at most one
 //! kept capture per order, both held by unique indexes ([`db`]); every other
@@ -13,8 +15,10 @@
 //! [`expire_due`] (sessions to expire at the provider) and
 //! [`refund::execute_stale`] (committed refunds to send).
 
+pub mod billing_errors;
 pub mod db;
 pub mod expire;
+pub mod payouts;
 pub mod provider;
 pub mod refund;
 pub mod sandbox;
@@ -30,4 +34,5 @@ crate::openapi::api_routes! {
     [session::handle]
     [sandbox::show, sandbox::decide]
     [webhook::handle]
+    [payouts::sandbox]
 }

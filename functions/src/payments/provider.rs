@@ -200,6 +200,114 @@ impl Stripe {
     }
 }
 
+/// A page of `GET /v1/balance_transactions`.
+#[derive(Deserialize)]
+struct BalanceTransactions {
+    data: Vec<StripeBalanceTransaction>,
+    has_more: bool,
+}
+
+/// A Stripe balance transaction, its `source` expanded (a charge names its
+/// payment intent; a refund is its own id).
+#[derive(Deserialize)]
+struct StripeBalanceTransaction {
+    id: String,
+    amount: i64,
+    fee: i64,
+    net: i64,
+    created: i64,
+    #[serde(rename = "type")]
+    kind: String,
+    source: Option<serde_json::Value>,
+}
+
+impl StripeBalanceTransaction {
+    /// As the shop reconciles it; `None` for the payout's own transaction.
+    fn into_provider(self) -> Option<super::payouts::ProviderTransaction> {
+        use comptoir_shared::payment::PayoutTransactionKind as Kind;
+        let source_id = match &self.source {
+            Some(serde_json::Value::String(id)) => id.clone(),
+            Some(object) => object["id"].as_str().unwrap_or_default().to_owned(),
+            None => String::new(),
+        };
+        let (kind, reference) = match self.kind.as_str() {
+            "payout" => return None,
+            "charge" | "payment" => (
+                Kind::Payment,
+                self.source
+                    .as_ref()
+                    .and_then(|s| s["payment_intent"].as_str())
+                    .map_or(source_id, str::to_owned),
+            ),
+            "refund" | "payment_refund" => (Kind::Refund, source_id),
+            other => (Kind::Other, format!("{other} {source_id}")),
+        };
+        Some(super::payouts::ProviderTransaction {
+            id: self.id,
+            kind,
+            reference,
+            amount: self.amount,
+            fee: self.fee,
+            net: self.net,
+            created_at_ms: self.created.saturating_mul(1000),
+        })
+    }
+}
+
+impl Stripe {
+    /// Every balance transaction a payout settles, page by page.
+    pub async fn payout_transactions(
+        host: &Host,
+        payout: &str,
+    ) -> AppResult<Vec<super::payouts::ProviderTransaction>> {
+        if !is_stripe_id(payout) {
+            return Err(ApiError::validation("data.object.id", "not a Stripe payout id").into());
+        }
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut url = format!(
+                "{}/v1/balance_transactions?payout={payout}&limit=100&expand[]=data.source",
+                host.config.stripe_api_base
+            );
+            if let Some(last) = &after {
+                url.push_str(&format!("&starting_after={last}"));
+            }
+            let answer = host
+                .http
+                .send(OutboundRequest {
+                    method: "GET",
+                    url,
+                    headers: vec![(
+                        "authorization",
+                        format!("Bearer {}", host.config.stripe_secret_key),
+                    )],
+                    body: Vec::new(),
+                })
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = format!("{e:#}"), "Stripe unreachable");
+                    AppError::from(ApiError::PaymentProviderUnavailable)
+                })?;
+            if !(200..300).contains(&answer.status) {
+                tracing::error!(status = answer.status, body = %String::from_utf8_lossy(&answer.body), "Stripe refused");
+                return Err(ApiError::PaymentProviderUnavailable.into());
+            }
+            let page: BalanceTransactions =
+                serde_json::from_slice(&answer.body).context("Stripe's balance transactions")?;
+            after = page.data.last().map(|t| t.id.clone());
+            out.extend(
+                page.data
+                    .into_iter()
+                    .filter_map(StripeBalanceTransaction::into_provider),
+            );
+            if !page.has_more || after.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+}
+
 /// Whether `id` can go into a Stripe URL path as is (Stripe ids are
 /// `cs_…` letters, digits and underscores); anything else is not Stripe's.
 fn is_stripe_id(id: &str) -> bool {

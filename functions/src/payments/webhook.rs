@@ -128,6 +128,8 @@ pub enum Outcome {
     BillingError,
     /// A refund was settled or recorded.
     Refund,
+    /// A payout was recorded and reconciled.
+    Payout,
     /// Seen before; nothing changed.
     Duplicate,
     /// Nothing to do for this event (type not handled, or order already settled).
@@ -190,6 +192,21 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
     )
     .map_err(|_| ApiError::InvalidSignature)?;
     let event: Event = crate::extract::parse_json(body)?;
+    // A Stripe payout: what it settles is read from Stripe before the
+    // transaction (a replayed event reads it again and records nothing).
+    let payout = match (event.kind.as_str(), host.config.payment_provider) {
+        ("payout.paid", crate::config::PaymentProvider::Stripe) => {
+            let paid: PayoutObject = object(&event)?;
+            let transactions = super::provider::Stripe::payout_transactions(host, &paid.id).await?;
+            Some(super::payouts::ProviderPayout {
+                id: paid.id,
+                amount: paid.amount,
+                arrival_at_ms: paid.arrival_date.saturating_mul(1000),
+                transactions,
+            })
+        }
+        _ => None,
+    };
     let mut tx = host.db.begin().await?;
     let mut refunds_due = Vec::new();
     let fresh = tx
@@ -255,6 +272,13 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
             }
             outcome
         }
+        "payout.paid" => match &payout {
+            Some(paid) => match super::payouts::record(host, tx.as_mut(), paid, now).await? {
+                Some(_) => Outcome::Payout,
+                None => Outcome::Duplicate,
+            },
+            None => Outcome::Ignored,
+        },
         _ => Outcome::Ignored,
     };
     tx.query(
@@ -279,6 +303,7 @@ fn outcome_name(outcome: Outcome) -> &'static str {
         Outcome::Cancelled => "cancelled",
         Outcome::BillingError => "billing_error",
         Outcome::Refund => "refund",
+        Outcome::Payout => "payout",
         Outcome::Duplicate => "duplicate",
         Outcome::Ignored => "ignored",
     }
@@ -287,6 +312,15 @@ fn outcome_name(outcome: Outcome) -> &'static str {
 fn object<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, ApiError> {
     serde_json::from_value(event.data.object.clone())
         .map_err(|e| ApiError::validation("data.object", e.to_string()))
+}
+
+/// A `payout` event's object: what the shop reads of it.
+#[derive(Debug, Deserialize)]
+struct PayoutObject {
+    id: String,
+    amount: i64,
+    /// Unix seconds.
+    arrival_date: i64,
 }
 
 /// Signs `event` with the webhook secret and applies it through [`process`]:
@@ -660,11 +694,6 @@ async fn billing_error(
     detail: &str,
     now: i64,
 ) -> anyhow::Result<()> {
-    tracing::warn!(event = event.id, kind, detail, "billing error");
-    tx.query(
-        "INSERT INTO billing_errors (id, order_id, event_id, kind, detail, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![new_id().as_str(), order.map(OrderId::as_str), &event.id, kind, detail, now],
-    )
-    .await?;
-    Ok(())
+    super::payouts::billing_error(tx, order.map(OrderId::as_str), &event.id, kind, detail, now)
+        .await
 }

@@ -1,10 +1,10 @@
 //! Spin component for the `finance` function: hands every request on its
-//! route to [`comptoir_functions::accounting::router`].
+//! route to [`comptoir_functions::tables::finance::router`].
 
 use spin_sdk::http::Request;
 use spin_sdk::http_service;
 
 #[http_service]
 async fn handle(request: Request) -> axum::response::Response {
-    comptoir_spin_host::serve(request, comptoir_functions::accounting::router).await
+    comptoir_spin_host::serve(request, comptoir_functions::tables::finance::router).await
 }
