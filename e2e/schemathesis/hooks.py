@@ -67,6 +67,7 @@ def path_ids(label):
         (r"^\w+ /api/support/surveys/", {"order_id": IDS["rated_order"]}),
         (r"^\w+ /api/finance/documents/\{number\}$", {"number": IDS["invoice"]}),
         (r"^POST /api/finance/billing-errors/\{id\}/resolve$", {"id": IDS["billing_error"]}),
+        (r"^PUT /api/finance/chart/\{role\}$", {"role": "suspense"}),
         # A year long ended: closing it succeeds (and again, the same answer).
         (r"^POST /api/finance/years/\{year\}/close$", {"year": "2001"}),
     ]
@@ -128,6 +129,7 @@ def seed(label):
         "POST /api/support/surveys": {"order_id": ORDER, "csat": 4, "nps": 8},
         "POST /api/finance/years/{year}/close": {},
         "POST /api/finance/billing-errors/{id}/resolve": {"note": "Vu avec le prestataire"},
+        "PUT /api/finance/chart/{role}": {"number": "471100", "name": "Encaissements à régulariser"},
     }
     if ROLE == "session":
         # Anywhere else, signing in would end the run's own session.

@@ -272,6 +272,9 @@ async fn every_staff_route_admits_exactly_its_roles() -> anyhow::Result<()> {
         row("POST", "/api/finance/years/2001/close".into(), "af", 200).body(json!({})),
         row("GET", "/api/finance/billing-errors?open=true".into(), "af", 200),
         row("POST", "/api/payments/payouts/sandbox".into(), "af", 200).body(json!({})),
+        row("GET", "/api/finance/chart".into(), "af", 200),
+        row("PUT", "/api/finance/chart/suspense".into(), "a", 200)
+            .body(json!({"number": "471100", "name": "Encaissements à régulariser"})),
     ];
 
     let actors: [(&str, Option<&str>); 6] = [

@@ -367,3 +367,75 @@ async fn documents_total(app: &TestApp, kind: &str) -> anyhow::Result<i64> {
     )
     .await
 }
+
+#[tokio::test]
+async fn the_shop_numbers_its_own_accounts_and_new_entries_use_them() -> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let admin = app.staff("admin").await?;
+    let finance = app.staff("finance").await?;
+    let chart: Vec<Json> = app
+        .get_as(&finance, "/api/finance/chart")
+        .await?
+        .expect(200)?;
+    assert_eq!(chart.len(), 8);
+    assert!(
+        chart
+            .iter()
+            .any(|a| a["role"] == "customers" && a["number"] == "411000")
+    );
+    let set = |role: &str, number: &str, name: &str| {
+        let (role, body) = (role.to_owned(), json!({"number": number, "name": name}));
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.send_as(admin, "PUT", &format!("/api/finance/chart/{role}"), &body)
+                .await
+        }
+    };
+    assert_eq!(set("customers", "41A", "x").await?.status, 422);
+    assert_eq!(set("treasury", "512", "x").await?.status, 404);
+    assert_eq!(
+        app.send_as(
+            &finance,
+            "PUT",
+            "/api/finance/chart/customers",
+            &json!({"number": "411100", "name": "x"})
+        )
+        .await?
+        .status,
+        403
+    );
+    set("customers", "411100", "Clients boutique")
+        .await?
+        .expect::<Json>(200)?;
+    set("sales", "7071", "Ventes en ligne")
+        .await?
+        .expect::<Json>(200)?;
+    sale(&app, &[(SHIRT, 1)], false).await?;
+    let year = paris_date(now_ms()).0;
+    let lines: Vec<Json> = app
+        .get_as(&finance, &format!("/api/finance/journal?year={year}"))
+        .await?
+        .expect(200)?;
+    let accounts: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["account"].as_str().unwrap_or_default(),
+                l["account_name"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(
+        accounts.contains(&("411100", "Clients boutique")),
+        "{accounts:?}"
+    );
+    assert!(
+        accounts.contains(&("7071200", "Ventes en ligne 20 %")),
+        "{accounts:?}"
+    );
+    assert!(
+        accounts.contains(&("44571200", "TVA collectée 20 %")),
+        "{accounts:?}"
+    );
+    Ok(())
+}

@@ -184,6 +184,8 @@ pub mod tables {
             [accounting::vat_report::handle]
             [accounting::vat_report::csv]
             [accounting::close_year::handle]
+            [accounting::chart::handle]
+            [accounting::chart::set]
             [payments::billing_errors::list]
             [payments::billing_errors::resolve]
         }

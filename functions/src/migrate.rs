@@ -146,6 +146,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261208110000_create_payouts.sql",
         sql: include_str!("../../infra/migrations/20261208110000_create_payouts.sql"),
     },
+    Migration {
+        version: 20261208120000,
+        name: "20261208120000_create_chart_of_accounts.sql",
+        sql: include_str!("../../infra/migrations/20261208120000_create_chart_of_accounts.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (its rows

@@ -54,11 +54,13 @@ pub enum AuditAction {
     FiscalYearClose,
     /// Resolved a billing error.
     BillingErrorResolve,
+    /// Numbered or named an account of the books.
+    ChartUpdate,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::OrderStatus,
         Self::OrderNote,
         Self::RefundApprove,
@@ -81,6 +83,7 @@ impl AuditAction {
         Self::CostSettings,
         Self::FiscalYearClose,
         Self::BillingErrorResolve,
+        Self::ChartUpdate,
     ];
 
     /// The wire and database name.
@@ -108,6 +111,7 @@ impl AuditAction {
             Self::CostSettings => "cost_settings",
             Self::FiscalYearClose => "fiscal_year_close",
             Self::BillingErrorResolve => "billing_error_resolve",
+            Self::ChartUpdate => "chart_update",
         }
     }
 

@@ -11,6 +11,7 @@ use crate::money::Money;
 
 /// What an account is for; its number and name are the shop's chart's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 411: what customers owe (and are owed).
@@ -29,6 +30,96 @@ pub enum Role {
     Fees,
     /// 471: money received that is no sale (a double payment given back).
     Suspense,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Self; 8] = [
+        Self::Customers,
+        Self::Sales,
+        Self::Shipping,
+        Self::VatCollected,
+        Self::Clearing,
+        Self::Bank,
+        Self::Fees,
+        Self::Suspense,
+    ];
+
+    /// The wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customers => "customers",
+            Self::Sales => "sales",
+            Self::Shipping => "shipping",
+            Self::VatCollected => "vat_collected",
+            Self::Clearing => "clearing",
+            Self::Bank => "bank",
+            Self::Fees => "fees",
+            Self::Suspense => "suspense",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// Whether the account is kept per VAT rate (its number a prefix).
+    pub fn per_rate(self) -> bool {
+        matches!(self, Self::Sales | Self::Shipping | Self::VatCollected)
+    }
+}
+
+/// An account of the shop's chart: its role, number and name (for the
+/// accounts kept per VAT rate, the number is a prefix the rate completes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChartAccount {
+    /// What the account is for.
+    pub role: Role,
+    /// Its number (digits).
+    pub number: String,
+    /// Its name.
+    pub name: String,
+    /// Whether the shop set it (else the French chart's default).
+    pub custom: bool,
+}
+
+/// Body of `PUT /api/finance/chart/{role}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChartAccountInput {
+    /// 3 to 10 digits (a prefix for the accounts kept per rate).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^[0-9]{3,10}$", example = "411100")
+    )]
+    pub number: String,
+    /// 1 to 100 characters on one line.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, example = "Clients boutique")
+    )]
+    pub name: String,
+}
+
+impl ChartAccountInput {
+    /// Checks both fields; the error names the one at fault.
+    pub fn validate(
+        &self,
+    ) -> Result<(String, String), (&'static str, crate::error::ValidationError)> {
+        let number = self.number.trim();
+        if !(3..=10).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) {
+            return Err((
+                "number",
+                crate::error::ValidationError("an account number of 3 to 10 digits".into()),
+            ));
+        }
+        let name = crate::text::typed(&self.name, 1, 100, crate::text::Lines::One)
+            .map_err(|e| ("name", e))?;
+        Ok((number.to_owned(), name))
+    }
 }
 
 /// A journal.
@@ -51,31 +142,40 @@ impl Journal {
     }
 }
 
-/// An account: its number and name, by the PCG defaults; sales and VAT
+/// An account's number and name by the French chart (PCG); sales and VAT
 /// are split per rate (`rate_bps`), the others ignore it.
 pub fn account(role: Role, rate_bps: Option<i64>) -> (String, String) {
-    let rate = rate_bps.unwrap_or(0);
-    // 2000 → "200", 550 → "055", 210 → "021": three digits per rate.
-    let suffix = format!("{:03}", rate / 10);
+    let (number, name) = default_account(role);
+    account_as(role, rate_bps, number, name)
+}
+
+/// The French chart's number (a prefix for the accounts kept per rate) and
+/// name of a role's account.
+pub fn default_account(role: Role) -> (&'static str, &'static str) {
     match role {
-        Role::Customers => ("411000".into(), "Clients".into()),
-        Role::Sales => (
-            format!("707{suffix}"),
-            format!("Ventes de marchandises TVA {}", rate_fr(rate)),
-        ),
-        Role::Shipping => (
-            format!("7085{suffix}"),
-            format!("Ports facturés TVA {}", rate_fr(rate)),
-        ),
-        Role::VatCollected => (
-            format!("44571{suffix}"),
-            format!("TVA collectée {}", rate_fr(rate)),
-        ),
-        Role::Clearing => ("511500".into(), "Paiements par carte à encaisser".into()),
-        Role::Bank => ("512000".into(), "Banque".into()),
-        Role::Fees => ("627000".into(), "Services bancaires et assimilés".into()),
-        Role::Suspense => ("471000".into(), "Encaissements à régulariser".into()),
+        Role::Customers => ("411000", "Clients"),
+        Role::Sales => ("707", "Ventes de marchandises TVA"),
+        Role::Shipping => ("7085", "Ports facturés TVA"),
+        Role::VatCollected => ("44571", "TVA collectée"),
+        Role::Clearing => ("511500", "Paiements par carte à encaisser"),
+        Role::Bank => ("512000", "Banque"),
+        Role::Fees => ("627000", "Services bancaires et assimilés"),
+        Role::Suspense => ("471000", "Encaissements à régulariser"),
     }
+}
+
+/// An account numbered and named `number`/`name` (the shop's own chart),
+/// completed by the rate for the accounts kept per rate: 2000 → `200`,
+/// 550 → `055`, 210 → `021` after the prefix.
+pub fn account_as(role: Role, rate_bps: Option<i64>, number: &str, name: &str) -> (String, String) {
+    if !role.per_rate() {
+        return (number.to_owned(), name.to_owned());
+    }
+    let rate = rate_bps.unwrap_or(0);
+    (
+        format!("{number}{:03}", rate / 10),
+        format!("{name} {}", rate_fr(rate)),
+    )
 }
 
 /// One line of an entry before it is numbered.

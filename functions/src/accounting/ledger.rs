@@ -4,7 +4,7 @@ use anyhow::{Context as _, bail};
 use comptoir_shared::Money;
 use comptoir_shared::calendar::paris_date;
 use comptoir_shared::invoice::InvoiceDocument;
-use comptoir_shared::ledger::{Journal, LedgerLine, Posting, account, balanced};
+use comptoir_shared::ledger::{Journal, LedgerLine, Posting, Role, account, account_as, balanced};
 use sha2::{Digest as _, Sha256};
 
 use crate::params;
@@ -112,18 +112,17 @@ pub async fn post(tx: &mut dyn Executor, entry: &Entry<'_>, now: i64) -> anyhow:
         ],
     )
     .await?;
+    let chart = custom_chart(tx).await?;
     for (position, line) in (1i64..).zip(&entry.lines) {
-        let (number, name) = account(line.role, line.rate_bps);
+        let (number, name) = match chart.iter().find(|(role, _, _)| *role == line.role) {
+            Some((_, number, name)) => account_as(line.role, line.rate_bps, number, name),
+            None => account(line.role, line.rate_bps),
+        };
         let (aux, aux_name) = match (&entry.customer, line.role) {
-            (Some((code, name)), comptoir_shared::ledger::Role::Customers) => {
-                (code.as_str(), name.as_str())
-            }
+            (Some((code, name)), Role::Customers) => (code.as_str(), name.as_str()),
             _ => ("", ""),
         };
-        let role = serde_json::to_value(line.role)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .context("account role")?;
+        let role = line.role.as_str();
         tx.query(
             "INSERT INTO journal_lines (entry_id, position, role, account, account_name, aux, aux_name, \
                 rate_bps, debit_cents, credit_cents) \
@@ -144,6 +143,21 @@ pub async fn post(tx: &mut dyn Executor, entry: &Entry<'_>, now: i64) -> anyhow:
         .await?;
     }
     Ok(())
+}
+
+/// The accounts the shop numbered and named itself.
+pub async fn custom_chart(db: &mut dyn Executor) -> anyhow::Result<Vec<(Role, String, String)>> {
+    db.query("SELECT role, number, name FROM chart_of_accounts", &[])
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                Role::parse(r.text(0)?).context("stored account role")?,
+                r.text(1)?.to_owned(),
+                r.text(2)?.to_owned(),
+            ))
+        })
+        .collect()
 }
 
 /// Every line of a fiscal year's entries, in the order they were validated

@@ -22,6 +22,7 @@
 //! an invoice with its payment, a credit note with its refund, money that
 //! was no sale and its return.
 
+pub mod chart;
 pub mod close_year;
 mod db;
 pub mod documents;
