@@ -127,7 +127,6 @@ def seed(label):
         "POST /api/support/threads/{id}/messages": {"body": "Merci"},
         "POST /api/support/threads/{id}/status": {"status": "closed"},
         "POST /api/support/surveys": {"order_id": ORDER, "csat": 4, "nps": 8},
-        "POST /api/finance/years/{year}/close": {},
         "POST /api/finance/billing-errors/{id}/resolve": {"note": "Vu avec le prestataire"},
         "PUT /api/finance/chart/{role}": {"number": "471100", "name": "Encaissements à régulariser"},
     }

@@ -11,7 +11,7 @@ use crate::money::Money;
 
 /// What an account is for; its number and name are the shop's chart's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AccountRole))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 411: what customers owe (and are owed).

@@ -13,6 +13,7 @@ use comptoir_shared::kpi::{CostSettings, KpiReport};
 use comptoir_shared::ledger::{ClosedYear, LedgerLine, VatReportLine};
 use comptoir_shared::note::NewNote;
 use comptoir_shared::order::{OrderRow, OrderSummary, StaffOrderView, StatusChange};
+use comptoir_shared::payment::{BillingErrorRow, PayoutReport, ResolveBillingError};
 use comptoir_shared::pricing::Promotion;
 use comptoir_shared::refund::{ApproveRefund, DeclineRefund, Refund, RefundQueueItem, StaffRefund};
 use comptoir_shared::stock::{Adjustment, Receipt, StockLevel, StockMovement};
@@ -124,15 +125,45 @@ pub async fn vat_report(year: i32) -> CallResult<Vec<VatReportLine>> {
     get(&format!("/api/finance/vat-report?year={year}")).await
 }
 
+/// The body `{}` of the calls that need none.
+#[derive(Serialize)]
+struct Empty {}
+
 /// Locks an ended fiscal year's books (`conflict` while it has not ended).
 pub async fn close_year(year: i32) -> CallResult<ClosedYear> {
-    #[derive(Serialize)]
-    struct Empty {}
     send(
         Request::post(&format!("/api/finance/years/{year}/close")),
         &Empty {},
     )
     .await
+}
+
+/// Billing errors, newest first: the open ones only, or all.
+pub async fn billing_errors(open: bool) -> CallResult<Vec<BillingErrorRow>> {
+    get(if open {
+        "/api/finance/billing-errors?open=true"
+    } else {
+        "/api/finance/billing-errors"
+    })
+    .await
+}
+
+/// Marks a billing error resolved (`conflict` if it already is).
+pub async fn resolve_billing_error(
+    id: &OpaqueId,
+    body: &ResolveBillingError,
+) -> CallResult<BillingErrorRow> {
+    send(
+        Request::post(&format!("/api/finance/billing-errors/{id}/resolve")),
+        body,
+    )
+    .await
+}
+
+/// The sandbox provider pays out what it holds (`None`: nothing to pay
+/// out; `conflict` when the shop uses Stripe).
+pub async fn sandbox_payout() -> CallResult<Option<PayoutReport>> {
+    send(Request::post("/api/payments/payouts/sandbox"), &Empty {}).await
 }
 
 /// The whole catalog, unpublished included.

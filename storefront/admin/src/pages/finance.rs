@@ -1,14 +1,16 @@
 //! Finance's page: a fiscal year's books (the journal, the FEC to download,
-//! the VAT collected per month and rate, closing an ended year), then the
-//! register of invoices and credit notes: search by number or buyer, filter
-//! by kind and issue dates, page through, open each PDF.
+//! the VAT collected per month and rate, closing an ended year), the
+//! reconciliation (billing errors to resolve, the sandbox provider's payout),
+//! then the register of invoices and credit notes: search by number or
+//! buyer, filter by kind and issue dates, page through, open each PDF.
 
 use comptoir_shared::account::Role;
 use comptoir_shared::calendar::DAY_MS;
 use comptoir_shared::invoice::{DocumentKind, rate_fr};
 use comptoir_shared::ledger::{ClosedYear, LedgerLine, VatReportLine};
+use comptoir_shared::payment::{BillingErrorRow, PayoutReport, ResolveBillingError};
 use comptoir_shared::{ApiError, Money};
-use comptoir_ui::api::CallError;
+use comptoir_ui::api::{CallError, CallResult};
 use comptoir_ui::components::ErrorNotice;
 use comptoir_ui::text;
 use leptos::prelude::*;
@@ -23,6 +25,8 @@ const SHOWN: usize = 200;
 #[component]
 pub fn FinancePage() -> impl IntoView {
     let year = RwSignal::new(js_sys::Date::new_0().get_full_year() as i32);
+    // Bumped by a payout: what it booked is read again.
+    let books = RwSignal::new(0u32);
     let pick = move |ev: leptos::ev::Event| {
         if let Some(y) = value(&ev)
             .trim()
@@ -45,11 +49,12 @@ pub fn FinancePage() -> impl IntoView {
         {move || {
             let year = year.get();
             view! {
-                <Journal year/>
+                <Journal year books/>
                 <Vat year/>
                 {may(&[Role::Finance]).then(|| view! { <Close year/> })}
             }
         }}
+        {may(&[Role::Finance]).then(|| view! { <Reconciliation books/> })}
         <Register/>
     }
 }
@@ -64,8 +69,11 @@ fn sum<T>(items: &[T], side: impl Fn(&T) -> Money) -> Money {
 }
 
 #[component]
-fn Journal(year: i32) -> impl IntoView {
-    let lines = load(move || api::journal(year));
+fn Journal(year: i32, books: RwSignal<u32>) -> impl IntoView {
+    let lines = load(move || {
+        books.track();
+        api::journal(year)
+    });
     // The cell of a side the line does not move stays empty.
     let side = |m: Money| (m.amount != 0).then(|| text::money(m));
     view! {
@@ -187,12 +195,144 @@ fn Close(year: i32) -> impl IntoView {
             {move || closed.get().map(|c| view! {
                 <p class="notice notice-ok" role="status" id="year-closed">{format!("Exercice {} clôturé le {}.", c.year, text::date_time(c.closed_at_ms))}</p>
             })}
-            // The server says why (a year not ended yet), not the generic words.
-            {move || error.get().map(|e| match e {
-                CallError::Api(ApiError::Conflict { message }) => view! { <p class="notice notice-error" role="alert">{message}</p> }.into_any(),
-                e => view! { <ErrorNotice error=e/> }.into_any(),
+            {move || error.get().map(refusal)}
+        </section>
+    }
+}
+
+/// A failed call in words; for a conflict (a year not ended yet, an error
+/// resolved already, a shop on Stripe) the server's own reason.
+fn refusal(e: CallError) -> AnyView {
+    match e {
+        CallError::Api(ApiError::Conflict { message }) => {
+            view! { <p class="notice notice-error" role="alert">{message}</p> }.into_any()
+        }
+        e => view! { <ErrorNotice error=e/> }.into_any(),
+    }
+}
+
+/// A billing error's kind in words; an unknown kind as it is.
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "unknown_payment" => "Paiement sans commande",
+        "amount_mismatch" => "Montant différent",
+        "fee_above_rate" => "Frais au-dessus du taux",
+        "unknown_refund" => "Remboursement inconnu",
+        "payout_mismatch" => "Virement incohérent",
+        "unexpected_transaction" => "Opération inattendue",
+        "double_payment" => "Paiement en double",
+        "paid_after_cancel" => "Payé après annulation",
+        "unknown_order" => "Commande inconnue",
+        "refund_failed" => "Remboursement échoué",
+        other => other,
+    }
+}
+
+#[component]
+fn Reconciliation(books: RwSignal<u32>) -> impl IntoView {
+    let all = RwSignal::new(false);
+    let errors = load(move || {
+        books.track();
+        api::billing_errors(!all.get())
+    });
+    view! {
+        <section id="reconciliation">
+            <h2>"Rapprochement"</h2>
+            <Payout books/>
+            <label class="check"><input type="checkbox" id="billing-errors-all" prop:checked=move || all.get()
+                on:change=move |ev| all.set(event_target_checked(&ev))/>"Afficher aussi les résolues"</label>
+            {shown(errors, move |rows: Vec<BillingErrorRow>| if rows.is_empty() {
+                let none = if all.get_untracked() { "Aucun écart de facturation." } else { "Aucun écart à résoudre." };
+                view! { <p class="muted" id="billing-errors-empty">{none}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="cart-table" id="billing-errors">
+                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Écart"</th><th scope="col">"Commande"</th>
+                            <th scope="col">"Détail"</th><th scope="col">"Preuve"</th><th scope="col">"Résolution"</th></tr></thead>
+                        <tbody>{rows.into_iter().map(|row| view! { <BillingError row/> }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
             })}
         </section>
+    }
+}
+
+#[component]
+fn BillingError(row: BillingErrorRow) -> impl IntoView {
+    let id = StoredValue::new(row.id.clone());
+    // Resolving answers the row anew: its last cell follows.
+    let now = RwSignal::new(row.clone());
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<CallError>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = ResolveBillingError {
+            note: note.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::resolve_billing_error(&id.get_value(), &body).await {
+                Ok(r) => {
+                    error.set(None);
+                    now.set(r);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <tr class="billing-error">
+            <td>{text::date_time(row.at_ms)}</td>
+            <td title=row.kind.clone()>{kind_label(&row.kind).to_owned()}</td>
+            <td>{row.order_id.map(|o| view! { <a href=format!("/admin/commandes/{o}")>{o.to_string().chars().take(8).collect::<String>()}</a> })}</td>
+            <td>{row.detail}</td>
+            <td><code>{row.evidence}</code></td>
+            <td>
+                {move || now.with(|r| match r.resolved_at_ms {
+                    Some(at) => view! {
+                        <span class="resolved">{format!("Résolu le {} par {} : {}", text::date_time(at),
+                            r.resolved_by.as_deref().unwrap_or("—"), r.resolution.as_deref().unwrap_or(""))}</span>
+                    }.into_any(),
+                    None => view! {
+                        <form class="inline-form resolve-form" on:submit=submit>
+                            <label for=format!("resolve-{}", r.id)>"Note"</label>
+                            <input id=format!("resolve-{}", r.id) class="resolve-note" maxlength="1000" on:input=move |ev| note.set(value(&ev))/>
+                            <button type="submit" class="button button-primary resolve">"Résoudre"</button>
+                        </form>
+                    }.into_any(),
+                })}
+                {move || error.get().map(|e| match e {
+                    CallError::Api(ApiError::Validation { .. }) => view! {
+                        <p class="notice notice-error" role="alert">"Indiquez ce qui a été fait (une ligne, 1000 caractères au plus)."</p>
+                    }.into_any(),
+                    e => refusal(e),
+                })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn Payout(books: RwSignal<u32>) -> impl IntoView {
+    let answer = RwSignal::new(None::<CallResult<Option<PayoutReport>>>);
+    let pay = move |_| {
+        leptos::task::spawn_local(async move {
+            let paid = api::sandbox_payout().await;
+            if matches!(paid, Ok(Some(_))) {
+                books.update(|v| *v += 1);
+            }
+            answer.set(Some(paid));
+        });
+    };
+    view! {
+        <p><button type="button" class="button" id="sandbox-payout" on:click=pay>"Virement du prestataire (sandbox)"</button></p>
+        {move || answer.get().map(|paid| match paid {
+            Ok(Some(p)) => view! {
+                <p class="notice notice-ok" role="status" id="payout-done">{format!("Virement {} : {}, frais {}, {} opérations, {} écart(s)",
+                    p.id, text::money(p.amount), text::money(p.fees), p.transactions, p.billing_errors)}</p>
+            }.into_any(),
+            Ok(None) => view! { <p class="notice" role="status" id="payout-none">"Rien à verser."</p> }.into_any(),
+            Err(e) => refusal(e),
+        })}
     }
 }
 
