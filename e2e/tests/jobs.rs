@@ -253,6 +253,11 @@ async fn one_run_releases_lapsed_stock_sends_committed_refunds_expires_sessions_
     assert_eq!(duty(&report, "outbox"), ("ran".into(), 1, 0));
     assert_eq!(duty(&report, "housekeeping"), ("ran".into(), 1, 0));
     assert_eq!(
+        duty(&report, "payouts"),
+        ("off".into(), 0, 0),
+        "Stripe pays out itself"
+    );
+    assert_eq!(
         app.scalar(
             "SELECT COUNT(*) FROM sessions WHERE token_hash = 'expired-session'",
             &[]

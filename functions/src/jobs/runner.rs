@@ -40,7 +40,7 @@ pub async fn run_with(host: &Host, mailer: Option<&dyn Mailer>) -> anyhow::Resul
         .context("bringing the schema up to date")?;
     let holder = new_id().to_string();
     let holder = holder.as_str();
-    let mut duties = Vec::with_capacity(5);
+    let mut duties = Vec::with_capacity(6);
 
     duties.push(
         guarded(host, Duty::Reservations, holder, || async {
@@ -82,6 +82,22 @@ pub async fn run_with(host: &Host, mailer: Option<&dyn Mailer>) -> anyhow::Resul
         })
         .await,
     );
+    duties.push(
+        if host.config.payment_provider == crate::config::PaymentProvider::Sandbox {
+            guarded(host, Duty::Payouts, holder, || async {
+                let paid = crate::payments::payouts::daily_sandbox_payout(host).await?;
+                Ok((u32::from(paid), 0))
+            })
+            .await
+        } else {
+            DutyReport {
+                duty: Duty::Payouts,
+                outcome: DutyOutcome::Off,
+                done: 0,
+                failed: 0,
+            }
+        },
+    );
     Ok(JobsReport {
         schema: crate::migrate::latest(),
         duties,
@@ -95,6 +111,7 @@ fn lease_name(duty: Duty) -> &'static str {
         Duty::PaymentSessions => "payment_sessions",
         Duty::Outbox => "outbox",
         Duty::Housekeeping => "housekeeping",
+        Duty::Payouts => "payouts",
     }
 }
 

@@ -313,20 +313,47 @@ pub async fn sandbox(
         }
         .into());
     }
+    Ok(Json(sandbox_payout(&host, i64::MAX).await?))
+}
+
+/// A day, in ms: how often the job runner pays the sandbox out.
+const DAY_MS: i64 = 86_400_000;
+
+/// The job runner's duty: once a day at most, a sandbox payout of what was
+/// taken and given back more than a day ago (as a provider makes funds
+/// available); whether it paid out.
+pub async fn daily_sandbox_payout(host: &Host) -> anyhow::Result<bool> {
+    let last = host
+        .db
+        .auto()
+        .one("SELECT COALESCE(MAX(recorded_at), 0) FROM payouts", &[])
+        .await?
+        .int(0)?;
+    let now = host.clock.now_ms();
+    if now - last < DAY_MS {
+        return Ok(false);
+    }
+    Ok(sandbox_payout(host, now - DAY_MS).await?.is_some())
+}
+
+/// Pays out, as the sandbox provider, every payment captured and refund
+/// made since its last payout and by `until` (unix ms), at the configured
+/// fee; `None` when nothing is left.
+pub async fn sandbox_payout(host: &Host, until: i64) -> anyhow::Result<Option<PayoutReport>> {
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
     let mut transactions = Vec::new();
     for r in tx
         .query(
             "SELECT c.reference, c.amount_cents, c.at FROM payment_captures c \
-             WHERE NOT EXISTS (SELECT 1 FROM balance_transactions b WHERE b.reference = c.reference) \
+             WHERE c.at <= ?1 AND NOT EXISTS (SELECT 1 FROM balance_transactions b WHERE b.reference = c.reference) \
              ORDER BY c.at, c.reference",
-            &[],
+            params![until],
         )
         .await?
     {
         let amount = r.int(1)?;
-        let fee = expected_fee(&host, amount).min(amount);
+        let fee = expected_fee(host, amount).min(amount);
         transactions.push(ProviderTransaction {
             id: format!("txn_sandbox_{}", new_id()),
             kind: PayoutTransactionKind::Payment,
@@ -341,9 +368,10 @@ pub async fn sandbox(
         .query(
             "SELECT f.provider_refund_id, f.amount_cents, COALESCE(f.settled_at, f.created_at) FROM refunds f \
              WHERE f.status = 'succeeded' AND f.provider_refund_id IS NOT NULL \
+               AND COALESCE(f.settled_at, f.created_at) <= ?1 \
                AND NOT EXISTS (SELECT 1 FROM balance_transactions b WHERE b.reference = f.provider_refund_id) \
              ORDER BY 3, 1",
-            &[],
+            params![until],
         )
         .await?
     {
@@ -359,7 +387,7 @@ pub async fn sandbox(
         });
     }
     if transactions.is_empty() {
-        return Ok(Json(None));
+        return Ok(None);
     }
     let payout = ProviderPayout {
         id: format!("po_sandbox_{}", new_id()),
@@ -367,7 +395,7 @@ pub async fn sandbox(
         arrival_at_ms: now,
         transactions,
     };
-    let report = record(&host, tx.as_mut(), &payout, now).await?;
+    let report = record(host, tx.as_mut(), &payout, now).await?;
     tx.commit().await?;
-    Ok(Json(report))
+    Ok(report)
 }
