@@ -72,6 +72,66 @@ async fn insert(
     Ok(())
 }
 
+/// Books an issued document: the sale (or its credit note) in the sales
+/// journal, and the money that settled it (the payment, or the refund,
+/// recorded once per `money_source`: the order, or the refund) in the bank
+/// journal.
+async fn book(
+    tx: &mut dyn Executor,
+    document: &InvoiceDocument,
+    money_source: &str,
+    now: i64,
+) -> anyhow::Result<()> {
+    let invoice = document.kind == DocumentKind::Invoice;
+    let (number, reference) = (&document.number, &document.payment.reference);
+    let customer = super::ledger::customer_of(document);
+    let (event, money_event, label, money_label) = if invoice {
+        (
+            "sale",
+            "payment",
+            "Facture",
+            format!("Encaissement {reference} facture {number}"),
+        )
+    } else {
+        (
+            "credit_note",
+            "refund",
+            "Avoir",
+            format!("Remboursement {reference} avoir {number}"),
+        )
+    };
+    super::ledger::post(
+        tx,
+        &Entry {
+            journal: Journal::Sales,
+            event,
+            source: number,
+            piece: number,
+            piece_date_ms: document.issued_at_ms,
+            label: format!("{label} {number} {}", customer.1),
+            customer: Some(customer.clone()),
+            lines: document_entry(document),
+        },
+        now,
+    )
+    .await?;
+    super::ledger::post(
+        tx,
+        &Entry {
+            journal: Journal::Bank,
+            event: money_event,
+            source: money_source,
+            piece: reference,
+            piece_date_ms: document.payment.at_ms,
+            label: money_label,
+            customer: Some(customer),
+            lines: money_entry(document.amounts.total.amount, true, !invoice),
+        },
+        now,
+    )
+    .await
+}
+
 /// How the provider in use is named on an invoice.
 fn payment_method(config: &Config) -> &'static str {
     match config.payment_provider {
@@ -155,39 +215,7 @@ pub async fn issue_invoice(
         },
     };
     insert(tx, &document, (year, seq), None).await?;
-    let customer = super::ledger::customer_of(&document);
-    let name = &customer.1;
-    super::ledger::post(
-        tx,
-        &Entry {
-            journal: Journal::Sales,
-            event: "sale",
-            source: &number,
-            piece: &number,
-            piece_date_ms: issued_at,
-            label: format!("Facture {number} {name}"),
-            customer: Some(customer.clone()),
-            lines: document_entry(&document),
-        },
-        now,
-    )
-    .await?;
-    let reference = &document.payment.reference;
-    super::ledger::post(
-        tx,
-        &Entry {
-            journal: Journal::Bank,
-            event: "payment",
-            source: order.as_str(),
-            piece: reference,
-            piece_date_ms: document.payment.at_ms,
-            label: format!("Encaissement {reference} facture {number}"),
-            customer: Some(customer.clone()),
-            lines: money_entry(document.amounts.total.amount, true, false),
-        },
-        now,
-    )
-    .await?;
+    book(tx, &document, order.as_str(), now).await?;
     Ok(number)
 }
 
@@ -272,39 +300,7 @@ pub async fn issue_credit_note(
         },
     };
     insert(tx, &document, (year, seq), Some(facts.refund_id)).await?;
-    let customer = super::ledger::customer_of(&document);
-    let name = &customer.1;
-    super::ledger::post(
-        tx,
-        &Entry {
-            journal: Journal::Sales,
-            event: "credit_note",
-            source: &number,
-            piece: &number,
-            piece_date_ms: issued_at,
-            label: format!("Avoir {number} {name}"),
-            customer: Some(customer.clone()),
-            lines: document_entry(&document),
-        },
-        now,
-    )
-    .await?;
-    let reference = &document.payment.reference;
-    super::ledger::post(
-        tx,
-        &Entry {
-            journal: Journal::Bank,
-            event: "refund",
-            source: facts.refund_id,
-            piece: reference,
-            piece_date_ms: document.payment.at_ms,
-            label: format!("Remboursement {reference} avoir {number}"),
-            customer: Some(customer.clone()),
-            lines: money_entry(document.amounts.total.amount, true, true),
-        },
-        now,
-    )
-    .await?;
+    book(tx, &document, facts.refund_id, now).await?;
     Ok(Some(number))
 }
 
