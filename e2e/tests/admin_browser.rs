@@ -1,7 +1,7 @@
 //! The staff area in headless Chromium, one flow per role: warehouse ships
 //! an order, finance approves a refund, support answers a customer, admin
-//! watches the dashboard move after a new paid order. Screenshots go to
-//! `e2e/screenshots/<test>/`.
+//! watches the dashboard move after a new paid order, then reads the books
+//! and renumbers an account. Screenshots go to `e2e/screenshots/<test>/`.
 
 use comptoir_e2e::browser::Browser;
 use comptoir_e2e::{TestApp, spawn_app};
@@ -196,6 +196,60 @@ async fn admin_sees_the_dashboard_move_after_a_new_paid_order() -> anyhow::Resul
     }
     .await;
     b.finish(journey).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_reads_the_books_pays_out_and_renumbers_an_account() -> anyhow::Result<()> {
+    let app = app().await?;
+    let order = app.paid_order(SKU, 2).await?;
+    let b = Browser::start("admin_finance_books").await?;
+    let journey = async {
+        sign_in(&b, &app, "admin").await?;
+        // The order's invoice, with its PDF, on the staff order page.
+        b.open(&app.base, &format!("/admin/commandes/{order}"))
+            .await?;
+        b.find("#documents a[href^='/api/finance/documents/']")
+            .await?;
+        b.open(&app.base, "/admin/finance").await?;
+        b.wait_contains("#journal-lines tbody", "VE").await?;
+        b.wait_contains("#vat-report", "20 %").await?;
+        b.wait_contains("#documents-register tbody td:first-child", "F20")
+            .await?;
+        b.wait_contains("#chart-customers", "411000").await?;
+        b.wait_contains("#chart-customers .chart-origin", "par défaut")
+            .await?;
+        b.shot("1-books").await?;
+        b.click("#sandbox-payout").await?;
+        b.wait_contains("#payout-done", "Virement po_sandbox_")
+            .await?;
+        // The payout reaches the bank (512): the journal is read again.
+        b.wait_contains("#journal-lines tbody", "512000").await?;
+        b.fill("#chart-number-customers", "41").await?;
+        b.click("#chart-customers .save-account").await?;
+        b.wait_contains("#chart-customers [role=alert]", "3 à 10 chiffres")
+            .await?;
+        b.fill("#chart-number-customers", "411100").await?;
+        b.fill("#chart-name-customers", "Clients boutique").await?;
+        b.click("#chart-customers .save-account").await?;
+        b.wait_text("#chart-customers [role=status]", "Enregistré.")
+            .await?;
+        b.wait_text("#chart-customers .chart-number", "411100")
+            .await?;
+        b.wait_text("#chart-customers .chart-origin", "personnalisé")
+            .await?;
+        b.shot("2-paid-out-and-renumbered").await
+    }
+    .await;
+    b.finish(journey).await?;
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM chart_of_accounts WHERE role = 'customers' AND number = '411100' AND name = 'Clients boutique'",
+            &[],
+        )
+        .await?,
+        1
+    );
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,9 @@ use comptoir_shared::catalog_admin::{
 use comptoir_shared::ids::{OpaqueId, OrderId, ProductId, PromoCode, Sku};
 use comptoir_shared::invoice::IssuedDocument;
 use comptoir_shared::kpi::{CostSettings, KpiReport};
-use comptoir_shared::ledger::{ClosedYear, LedgerLine, VatReportLine};
+use comptoir_shared::ledger::{
+    ChartAccount, ChartAccountInput, ClosedYear, LedgerLine, Role as AccountRole, VatReportLine,
+};
 use comptoir_shared::note::NewNote;
 use comptoir_shared::order::{OrderRow, OrderSummary, StaffOrderView, StatusChange};
 use comptoir_shared::payment::{BillingErrorRow, PayoutReport, ResolveBillingError};
@@ -123,6 +125,24 @@ pub async fn journal(year: i32) -> CallResult<Vec<LedgerLine>> {
 /// A fiscal year's VAT collected, per month and rate.
 pub async fn vat_report(year: i32) -> CallResult<Vec<VatReportLine>> {
     get(&format!("/api/finance/vat-report?year={year}")).await
+}
+
+/// The chart of accounts: each role's number and name, the shop's own or
+/// the French chart's.
+pub async fn chart() -> CallResult<Vec<ChartAccount>> {
+    get("/api/finance/chart").await
+}
+
+/// Numbers and names a role's account (admin); answers the whole chart.
+pub async fn set_chart_account(
+    role: AccountRole,
+    body: &ChartAccountInput,
+) -> CallResult<Vec<ChartAccount>> {
+    send(
+        Request::put(&format!("/api/finance/chart/{}", role.as_str())),
+        body,
+    )
+    .await
 }
 
 /// The body `{}` of the calls that need none.

@@ -2,12 +2,15 @@
 //! the VAT collected per month and rate, closing an ended year), the
 //! reconciliation (billing errors to resolve, the sandbox provider's payout),
 //! then the register of invoices and credit notes: search by number or
-//! buyer, filter by kind and issue dates, page through, open each PDF.
+//! buyer, filter by kind and issue dates, page through, open each PDF; last,
+//! the chart of accounts the books are written with (an admin renumbers it).
 
 use comptoir_shared::account::Role;
 use comptoir_shared::calendar::DAY_MS;
 use comptoir_shared::invoice::{DocumentKind, rate_fr};
-use comptoir_shared::ledger::{ClosedYear, LedgerLine, VatReportLine};
+use comptoir_shared::ledger::{
+    ChartAccount, ChartAccountInput, ClosedYear, LedgerLine, Role as AccountRole, VatReportLine,
+};
 use comptoir_shared::payment::{BillingErrorRow, PayoutReport, ResolveBillingError};
 use comptoir_shared::{ApiError, Money};
 use comptoir_ui::api::{CallError, CallResult};
@@ -56,6 +59,7 @@ pub fn FinancePage() -> impl IntoView {
         }}
         {may(&[Role::Finance]).then(|| view! { <Reconciliation books/> })}
         <Register/>
+        <Chart/>
     }
 }
 
@@ -452,5 +456,115 @@ fn Register() -> impl IntoView {
             }
         })}
         </section>
+    }
+}
+
+/// A chart role in words.
+fn role_label(role: AccountRole) -> &'static str {
+    match role {
+        AccountRole::Customers => "Clients",
+        AccountRole::Sales => "Ventes",
+        AccountRole::Shipping => "Ports facturés",
+        AccountRole::VatCollected => "TVA collectée",
+        AccountRole::Clearing => "Prestataire de paiement (compte d'attente)",
+        AccountRole::Bank => "Banque",
+        AccountRole::Fees => "Frais bancaires",
+        AccountRole::Suspense => "Encaissements à régulariser",
+    }
+}
+
+#[component]
+fn Chart() -> impl IntoView {
+    let chart = load(api::chart);
+    // Only an admin renumbers (as the server checks); finance reads.
+    let edit = may(&[]);
+    view! {
+        <section id="chart-of-accounts" aria-labelledby="chart-title">
+            <h2 id="chart-title">"Plan comptable"</h2>
+            {shown(chart, move |accounts: Vec<ChartAccount>| view! {
+                <table class="cart-table" id="chart-accounts">
+                    <thead><tr><th scope="col">"Compte"</th><th scope="col">"Numéro"</th><th scope="col">"Nom"</th><th scope="col">"Origine"</th>
+                        {edit.then(|| view! { <th scope="col">"Modifier"</th> })}</tr></thead>
+                    <tbody>{accounts.into_iter().map(|account| view! { <ChartRow account edit/> }).collect_view()}</tbody>
+                </table>
+            })}
+            <p class="muted">"Ventes, ports et TVA sont tenus par taux : le numéro est un préfixe complété par le taux (ex. 707 → 707200 pour 20 %)."</p>
+        </section>
+    }
+}
+
+#[component]
+fn ChartRow(account: ChartAccount, edit: bool) -> impl IntoView {
+    let role = account.role;
+    let key = role.as_str();
+    // Saving answers the chart: the row shows what the server kept.
+    let now = RwSignal::new(account.clone());
+    let number = RwSignal::new(account.number);
+    let name = RwSignal::new(account.name);
+    let error = RwSignal::new(None::<CallError>);
+    let saved = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = ChartAccountInput {
+            number: number.get_untracked(),
+            name: name.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::set_chart_account(role, &body).await {
+                Ok(chart) => {
+                    if let Some(a) = chart.into_iter().find(|a| a.role == role) {
+                        number.set(a.number.clone());
+                        name.set(a.name.clone());
+                        now.set(a);
+                    }
+                    error.set(None);
+                    saved.set(true);
+                }
+                Err(e) => {
+                    saved.set(false);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    let typed = move |field: RwSignal<String>| {
+        move |ev: leptos::ev::Event| {
+            saved.set(false);
+            field.set(value(&ev));
+        }
+    };
+    let (number_id, name_id) = (format!("chart-number-{key}"), format!("chart-name-{key}"));
+    view! {
+        <tr id=format!("chart-{key}")>
+            <th scope="row">{role_label(role)}</th>
+            <td><code class="chart-number">{move || now.with(|a| a.number.clone())}</code></td>
+            <td class="chart-name">{move || now.with(|a| a.name.clone())}</td>
+            <td class="chart-origin">{move || if now.with(|a| a.custom) { "personnalisé" } else { "par défaut" }}</td>
+            {edit.then(|| view! {
+                <td>
+                    <form class="inline-form chart-form" on:submit=save>
+                        <label class="sr-only" for=number_id.clone()>{format!("Numéro du compte {}", role_label(role))}</label>
+                        <input id=number_id class="chart-number-input" size="10" inputmode="numeric" required maxlength="10"
+                            prop:value=move || number.get() on:input=typed(number)/>
+                        <label class="sr-only" for=name_id.clone()>{format!("Nom du compte {}", role_label(role))}</label>
+                        <input id=name_id class="chart-name-input" required maxlength="100"
+                            prop:value=move || name.get() on:input=typed(name)/>
+                        <button type="submit" class="button save-account">"Enregistrer"</button>
+                        {move || saved.get().then(|| view! { <span class="notice-ok" role="status">"Enregistré."</span> })}
+                    </form>
+                    {move || error.get().map(|e| match e {
+                        CallError::Api(ApiError::Validation { field, .. }) => {
+                            let said = if field == "name" {
+                                "Le nom : de 1 à 100 caractères, sur une ligne."
+                            } else {
+                                "Le numéro : de 3 à 10 chiffres."
+                            };
+                            view! { <p class="notice notice-error" role="alert">{said}</p> }.into_any()
+                        }
+                        e => refusal(e),
+                    })}
+                </td>
+            })}
+        </tr>
     }
 }
