@@ -393,6 +393,16 @@ async fn the_shop_numbers_its_own_accounts_and_new_entries_use_them() -> anyhow:
     };
     assert_eq!(set("customers", "41A", "x").await?.status, 422);
     assert_eq!(set("treasury", "512", "x").await?.status, 404);
+    // A bank numbered as customers, or as the bank already is: refused.
+    assert_eq!(
+        set("bank", "411200", "Banque").await?.json["field"],
+        "number"
+    );
+    let taken = set("clearing", "512000", "Stripe").await?;
+    assert_eq!(
+        (taken.status, taken.json["field"].as_str()),
+        (422, Some("number"))
+    );
     assert_eq!(
         app.send_as(
             &finance,

@@ -48,11 +48,33 @@ async fn payout_paid(
     payout: &str,
     amount: i64,
 ) -> anyhow::Result<Json> {
-    let event = json!({
-        "id": event, "object": "event", "type": "payout.paid",
-        "data": {"object": {"id": payout, "object": "payout", "amount": amount,
-                 "arrival_date": now_ms() / 1000, "currency": "eur", "status": "paid"}}
-    });
+    payout_event(
+        app,
+        event,
+        "payout.reconciliation_completed",
+        payout,
+        amount,
+        json!({}),
+    )
+    .await
+}
+
+/// A payout event; `extra` overrides fields of the payout.
+async fn payout_event(
+    app: &TestApp,
+    event: &str,
+    kind: &str,
+    payout: &str,
+    amount: i64,
+    extra: Json,
+) -> anyhow::Result<Json> {
+    let mut object = json!({"id": payout, "object": "payout", "amount": amount, "automatic": true,
+                            "arrival_date": now_ms() / 1000, "currency": "eur", "status": "paid",
+                            "reconciliation_status": "completed"});
+    for (key, value) in extra.as_object().into_iter().flatten() {
+        object[key] = value.clone();
+    }
+    let event = json!({"id": event, "object": "event", "type": kind, "data": {"object": object}});
     app.webhook(WEBHOOK, &event.to_string(), now_ms() / 1000)
         .await?
         .expect(200)
@@ -125,6 +147,37 @@ async fn each_kind_of_mismatch_in_a_stripe_payout_is_a_billing_error_finance_res
     // The same payout announced again: nothing more.
     let again = payout_paid(&app, "evt_po_1_again", "po_1", 8235).await?;
     assert_eq!(again["outcome"], "duplicate");
+    // Paid but not reconciled by Stripe yet: nothing until it is.
+    let early = payout_event(
+        &app,
+        "evt_po_3_paid",
+        "payout.paid",
+        "po_3",
+        100,
+        json!({"reconciliation_status": "in_progress"}),
+    )
+    .await?;
+    assert_eq!(early["outcome"], "ignored");
+    // A manual payout Stripe cannot list, and one in another currency.
+    let manual = payout_event(
+        &app,
+        "evt_po_4",
+        "payout.paid",
+        "po_4",
+        700,
+        json!({"automatic": false, "reconciliation_status": "not_applicable"}),
+    )
+    .await?;
+    assert_eq!(manual["outcome"], "payout");
+    payout_event(
+        &app,
+        "evt_po_5",
+        "payout.reconciliation_completed",
+        "po_5",
+        900,
+        json!({"currency": "usd"}),
+    )
+    .await?;
 
     // Stripe was asked with the key, the payout, the sources expanded, and
     // page after page (two a page).
@@ -169,7 +222,9 @@ async fn each_kind_of_mismatch_in_a_stripe_payout_is_a_billing_error_finance_res
     let mut expected = vec![
         ("amount_mismatch".to_owned(), Some(c.clone())),
         ("fee_above_rate".to_owned(), Some(b.clone())),
+        ("payout_currency".to_owned(), None),
         ("payout_mismatch".to_owned(), None),
+        ("payout_unreconciled".to_owned(), None),
         ("unknown_payment".to_owned(), None),
         ("unknown_refund".to_owned(), None),
     ];
@@ -185,7 +240,7 @@ async fn each_kind_of_mismatch_in_a_stripe_payout_is_a_billing_error_finance_res
         "a clean payment"
     );
     // The dashboard's "erreurs de facturation" moved with them.
-    assert_eq!(payment_errors(&app, &admin).await?, before + 5);
+    assert_eq!(payment_errors(&app, &admin).await?, before + 7);
 
     // The books: fees 627, payouts 512, the strays on 471; every entry balances.
     let year = comptoir_shared::calendar::paris_date(now_ms()).0;
@@ -194,7 +249,7 @@ async fn each_kind_of_mismatch_in_a_stripe_payout_is_a_billing_error_finance_res
         .await?
         .expect(200)?;
     assert_eq!(balance(&lines, "627"), 85 + 120 + 40 + 85);
-    assert_eq!(balance(&lines, "512"), 8235 + 4000);
+    assert_eq!(balance(&lines, "512"), 8235 + 4000 + 700, "not the dollars");
     assert_eq!(
         balance(&lines, "471"),
         -(1000 - 500) - 1,
@@ -226,7 +281,7 @@ async fn each_kind_of_mismatch_in_a_stripe_payout_is_a_billing_error_finance_res
         .get_as(&finance, "/api/finance/billing-errors?open=true")
         .await?
         .expect(200)?;
-    assert_eq!(open.len(), 4);
+    assert_eq!(open.len(), 6);
     let audit: Json = app
         .get_as(&admin, "/api/audit?limit=5")
         .await?

@@ -64,6 +64,21 @@ impl Role {
         Self::ALL.into_iter().find(|r| r.as_str() == raw)
     }
 
+    /// The class of the French chart its number must start with (so a
+    /// bank account is never numbered as a customer one).
+    pub fn class(self) -> &'static str {
+        match self {
+            Self::Customers => "411",
+            Self::Sales => "70",
+            Self::Shipping => "708",
+            Self::VatCollected => "4457",
+            Self::Clearing => "51",
+            Self::Bank => "512",
+            Self::Fees => "62",
+            Self::Suspense => "47",
+        }
+    }
+
     /// Whether the account is kept per VAT rate (its number a prefix).
     pub fn per_rate(self) -> bool {
         matches!(self, Self::Sales | Self::Shipping | Self::VatCollected)
@@ -90,7 +105,9 @@ pub struct ChartAccount {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChartAccountInput {
-    /// 3 to 10 digits (a prefix for the accounts kept per rate).
+    /// 3 to 10 digits (a prefix for the accounts kept per rate), its class
+    /// of the French chart first (411 customers, 70 sales, 708 shipping,
+    /// 4457 VAT, 51 clearing, 512 bank, 62 fees, 47 suspense).
     #[cfg_attr(
         feature = "openapi",
         schema(pattern = "^[0-9]{3,10}$", example = "411100")
@@ -105,15 +122,26 @@ pub struct ChartAccountInput {
 }
 
 impl ChartAccountInput {
-    /// Checks both fields; the error names the one at fault.
+    /// Checks both fields for `role`'s account; the error names the one at
+    /// fault.
     pub fn validate(
         &self,
+        role: Role,
     ) -> Result<(String, String), (&'static str, crate::error::ValidationError)> {
-        let number = self.number.trim();
+        let number = self.number.as_str();
         if !(3..=10).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) {
             return Err((
                 "number",
                 crate::error::ValidationError("an account number of 3 to 10 digits".into()),
+            ));
+        }
+        if !number.starts_with(role.class()) {
+            return Err((
+                "number",
+                crate::error::ValidationError(format!(
+                    "this account is numbered in class {} of the French chart",
+                    role.class()
+                )),
             ));
         }
         let name = crate::text::typed(&self.name, 1, 100, crate::text::Lines::One)

@@ -97,10 +97,17 @@ pub async fn set(
     let admin = viewer.require(&[])?;
     let role = Role::parse(&raw).ok_or_else(|| ApiError::not_found("account_role"))?;
     let (number, name) = body
-        .validate()
+        .validate(role)
         .map_err(|(field, e)| ApiError::validation(field, e.0))?;
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
+    if chart(tx.as_mut())
+        .await?
+        .iter()
+        .any(|a| a.role != role && a.number == number)
+    {
+        return Err(ApiError::validation("number", "another account has this number").into());
+    }
     tx.query(
         "INSERT INTO chart_of_accounts (role, number, name, updated_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (role) DO UPDATE SET number = ?2, name = ?3, updated_at = ?4",

@@ -52,8 +52,11 @@ pub struct ProviderPayout {
     pub amount: i64,
     /// When it reaches the bank (unix ms).
     pub arrival_at_ms: i64,
-    /// What it settles.
-    pub transactions: Vec<ProviderTransaction>,
+    /// ISO 4217, lower case as Stripe writes it.
+    pub currency: String,
+    /// What it settles; `None` when the provider cannot say (a manual
+    /// payout, or a refusal to list it): booked, and a billing error.
+    pub transactions: Option<Vec<ProviderTransaction>>,
 }
 
 /// The fee the provider is expected to take on a payment of `amount`.
@@ -121,17 +124,45 @@ pub async fn record(
 ) -> anyhow::Result<Option<PayoutReport>> {
     let fresh = tx
         .optional(
-            "INSERT INTO payouts (id, amount_cents, currency, arrival_at, recorded_at) VALUES (?1, ?2, 'EUR', ?3, ?4) \
+            "INSERT INTO payouts (id, amount_cents, currency, arrival_at, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5) \
              ON CONFLICT (id) DO NOTHING RETURNING id",
-            params![&payout.id, payout.amount, payout.arrival_at_ms, now],
+            params![&payout.id, payout.amount, payout.currency.to_ascii_uppercase(), payout.arrival_at_ms, now],
         )
         .await?;
     if fresh.is_none() {
         return Ok(None);
     }
     let mut errors = 0u32;
+    let report = |fees: i64, errors: u32| PayoutReport {
+        id: payout.id.clone(),
+        amount: comptoir_shared::Money::eur(payout.amount),
+        fees: comptoir_shared::Money::eur(fees),
+        transactions: payout
+            .transactions
+            .as_ref()
+            .map_or(0, |t| u32::try_from(t.len()).unwrap_or(u32::MAX)),
+        billing_errors: errors,
+    };
+    if !payout.currency.eq_ignore_ascii_case("eur") {
+        // The books are in euros: nothing is booked from another currency.
+        let detail = format!(
+            "payout {} of {} {} (minor units): not in euros, not booked",
+            payout.id, payout.amount, payout.currency
+        );
+        billing_error(tx, None, &payout.id, "payout_currency", &detail, now).await?;
+        return Ok(Some(report(0, 1)));
+    }
+    let Some(transactions) = &payout.transactions else {
+        let detail = format!(
+            "payout {} of {} cents: the provider does not list what it settles; booked to the bank, to reconcile by hand",
+            payout.id, payout.amount
+        );
+        billing_error(tx, None, &payout.id, "payout_unreconciled", &detail, now).await?;
+        book_payout(tx, payout, 0, now).await?;
+        return Ok(Some(report(0, 1)));
+    };
     let (mut fees, mut net) = (0i64, 0i64);
-    for t in &payout.transactions {
+    for t in transactions {
         tx.query(
             "INSERT INTO balance_transactions (id, payout_id, kind, reference, amount_cents, fee_cents, net_cents, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
@@ -202,7 +233,7 @@ pub async fn record(
             PayoutTransactionKind::Refund => {
                 let refund = tx
                     .optional(
-                        "SELECT order_id, amount_cents FROM refunds WHERE provider_refund_id = ?1 AND status = 'succeeded'",
+                        "SELECT order_id, amount_cents, status FROM refunds WHERE provider_refund_id = ?1",
                         params![&t.reference],
                     )
                     .await?;
@@ -218,6 +249,17 @@ pub async fn record(
                             ),
                         ))
                     }
+                    // Paid out before the shop learnt it succeeded: its
+                    // credit note books it when it does.
+                    Some(row) if row.text(2)? != "succeeded" => Some(flag(
+                        "refund_not_settled",
+                        Some(row.text(0)?.to_owned()),
+                        format!(
+                            "refund {} is {} at the shop, settled by the provider",
+                            t.reference,
+                            row.text(2)?
+                        ),
+                    )),
                     Some(row) if row.int(1)? != -t.amount => {
                         let recorded = row.int(1)?;
                         book_unexpected(tx, "refund_difference", &t.id, t.amount + recorded, now)
@@ -258,6 +300,21 @@ pub async fn record(
         );
         billing_error(tx, None, &payout.id, "payout_mismatch", &detail, now).await?;
     }
+    book_payout(tx, payout, fees, now).await?;
+    Ok(Some(report(fees, errors)))
+}
+
+/// Books a payout and the fees on what it settles, unless both are zero.
+async fn book_payout(
+    tx: &mut dyn Executor,
+    payout: &ProviderPayout,
+    fees: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    let lines = payout_entry(fees, payout.amount);
+    if lines.is_empty() {
+        return Ok(());
+    }
     post(
         tx,
         &Entry {
@@ -268,18 +325,11 @@ pub async fn record(
             piece_date_ms: payout.arrival_at_ms,
             label: format!("Virement du prestataire {} et ses frais", payout.id),
             customer: None,
-            lines: payout_entry(fees, payout.amount),
+            lines,
         },
         now,
     )
-    .await?;
-    Ok(Some(PayoutReport {
-        id: payout.id.clone(),
-        amount: comptoir_shared::Money::eur(payout.amount),
-        fees: comptoir_shared::Money::eur(fees),
-        transactions: u32::try_from(payout.transactions.len()).unwrap_or(u32::MAX),
-        billing_errors: errors,
-    }))
+    .await
 }
 
 /// Pays out what the sandbox took.
@@ -393,7 +443,8 @@ pub async fn sandbox_payout(host: &Host, until: i64) -> anyhow::Result<Option<Pa
         id: format!("po_sandbox_{}", new_id()),
         amount: transactions.iter().map(|t| t.net).sum(),
         arrival_at_ms: now,
-        transactions,
+        currency: "eur".into(),
+        transactions: Some(transactions),
     };
     let report = record(host, tx.as_mut(), &payout, now).await?;
     tx.commit().await?;

@@ -255,11 +255,14 @@ impl StripeBalanceTransaction {
 }
 
 impl Stripe {
-    /// Every balance transaction a payout settles, page by page.
+    /// Every balance transaction a payout settles, page by page; `None`
+    /// when Stripe refuses to list them (a 4xx: logged, the payout is then
+    /// reconciled by hand). Unreachable or a 5xx is
+    /// `payment_provider_unavailable`, so the event is retried.
     pub async fn payout_transactions(
         host: &Host,
         payout: &str,
-    ) -> AppResult<Vec<super::payouts::ProviderTransaction>> {
+    ) -> AppResult<Option<Vec<super::payouts::ProviderTransaction>>> {
         if !is_stripe_id(payout) {
             return Err(ApiError::validation("data.object.id", "not a Stripe payout id").into());
         }
@@ -289,6 +292,10 @@ impl Stripe {
                     tracing::error!(error = format!("{e:#}"), "Stripe unreachable");
                     AppError::from(ApiError::PaymentProviderUnavailable)
                 })?;
+            if (400..500).contains(&answer.status) {
+                tracing::error!(status = answer.status, body = %String::from_utf8_lossy(&answer.body), payout, "Stripe refused to list the payout");
+                return Ok(None);
+            }
             if !(200..300).contains(&answer.status) {
                 tracing::error!(status = answer.status, body = %String::from_utf8_lossy(&answer.body), "Stripe refused");
                 return Err(ApiError::PaymentProviderUnavailable.into());
@@ -302,7 +309,7 @@ impl Stripe {
                     .filter_map(StripeBalanceTransaction::into_provider),
             );
             if !page.has_more || after.is_none() {
-                return Ok(out);
+                return Ok(Some(out));
             }
         }
     }

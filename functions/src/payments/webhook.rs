@@ -194,14 +194,28 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
     let event: Event = crate::extract::parse_json(body)?;
     // A Stripe payout: what it settles is read from Stripe before the
     // transaction (a replayed event reads it again and records nothing).
+    // Stripe lists what a payout settles once it has reconciled it
+    // (`reconciliation_status` `completed`, announced by
+    // `payout.reconciliation_completed`); a manual payout it never lists.
     let payout = match (event.kind.as_str(), host.config.payment_provider) {
-        ("payout.paid", crate::config::PaymentProvider::Stripe) => {
+        (
+            "payout.paid" | "payout.reconciliation_completed",
+            crate::config::PaymentProvider::Stripe,
+        ) => {
             let paid: PayoutObject = object(&event)?;
-            let transactions = super::provider::Stripe::payout_transactions(host, &paid.id).await?;
-            Some(super::payouts::ProviderPayout {
+            let transactions = match (paid.automatic, paid.reconciliation_status.as_deref()) {
+                (Some(false), _) => Some(None),
+                (_, Some("completed")) => {
+                    Some(super::provider::Stripe::payout_transactions(host, &paid.id).await?)
+                }
+                // Not reconciled yet: `payout.reconciliation_completed` follows.
+                _ => None,
+            };
+            transactions.map(|transactions| super::payouts::ProviderPayout {
                 id: paid.id,
                 amount: paid.amount,
                 arrival_at_ms: paid.arrival_date.saturating_mul(1000),
+                currency: paid.currency,
                 transactions,
             })
         }
@@ -272,7 +286,7 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
             }
             outcome
         }
-        "payout.paid" => match &payout {
+        "payout.paid" | "payout.reconciliation_completed" => match &payout {
             Some(paid) => match super::payouts::record(host, tx.as_mut(), paid, now).await? {
                 Some(_) => Outcome::Payout,
                 None => Outcome::Duplicate,
@@ -321,6 +335,11 @@ struct PayoutObject {
     amount: i64,
     /// Unix seconds.
     arrival_date: i64,
+    currency: String,
+    /// `false` for a manual payout (Stripe cannot list what it settles).
+    automatic: Option<bool>,
+    /// `completed` once Stripe can list what it settles.
+    reconciliation_status: Option<String>,
 }
 
 /// Signs `event` with the webhook secret and applies it through [`process`]:
