@@ -740,6 +740,24 @@ impl TestApp {
     }
 }
 
+/// Σ debit − credit of the journal lines (as `GET /api/finance/journal`
+/// lists them) on accounts whose number starts with `prefix`.
+pub fn account_balance(lines: &[serde_json::Value], prefix: &str) -> i64 {
+    lines
+        .iter()
+        .filter(|l| {
+            l["account"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with(prefix)
+        })
+        .map(|l| {
+            l["debit"]["amount"].as_i64().unwrap_or_default()
+                - l["credit"]["amount"].as_i64().unwrap_or_default()
+        })
+        .sum()
+}
+
 /// A valid guest checkout body for `cart`.
 pub fn checkout_body(cart: &str) -> serde_json::Value {
     json!({

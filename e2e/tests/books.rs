@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use comptoir_e2e::{TestApp, checkout_body, now_ms, spawn_app};
+use comptoir_e2e::{TestApp, account_balance, checkout_body, now_ms, spawn_app};
 use comptoir_functions::config::SANDBOX_WEBHOOK_SECRET;
 use comptoir_functions::port::Value;
 use comptoir_shared::calendar::paris_date;
@@ -162,21 +162,7 @@ async fn a_year_of_sales_refunds_and_a_double_payment_balances_and_exports_as_a_
     // capture and its refund.
     assert_eq!(entries.keys().filter(|(j, _)| j == "VE").count(), 9);
     assert_eq!(entries.keys().filter(|(j, _)| j == "BQ").count(), 11);
-    let balance = |prefix: &str| -> i64 {
-        lines
-            .iter()
-            .filter(|l| {
-                l["account"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .starts_with(prefix)
-            })
-            .map(|l| {
-                l["debit"]["amount"].as_i64().unwrap_or_default()
-                    - l["credit"]["amount"].as_i64().unwrap_or_default()
-            })
-            .sum()
-    };
+    let balance = |prefix: &str| account_balance(&lines, prefix);
     assert_eq!(balance("471"), 0, "the money that was no sale went back");
     assert_eq!(
         balance("411"),

@@ -4,7 +4,7 @@
 //! resolves; fees and payouts booked. The sandbox pays out the same way.
 
 use comptoir_e2e::fake_stripe::{FakeStripe, SECRET_KEY};
-use comptoir_e2e::{TestApp, now_ms, spawn_app, spawn_app_with};
+use comptoir_e2e::{TestApp, account_balance, now_ms, spawn_app, spawn_app_with};
 use comptoir_functions::config::Config;
 use serde_json::{Value as Json, json};
 
@@ -90,23 +90,6 @@ async fn payment_errors(app: &TestApp, admin: &str) -> anyhow::Result<i64> {
         .await?
         .expect(200)?;
     Ok(report["billing"]["payment_errors"].as_i64().unwrap_or(-1))
-}
-
-/// Σ debit − credit of the lines on accounts starting with `prefix`.
-fn balance(lines: &[Json], prefix: &str) -> i64 {
-    lines
-        .iter()
-        .filter(|l| {
-            l["account"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with(prefix)
-        })
-        .map(|l| {
-            l["debit"]["amount"].as_i64().unwrap_or_default()
-                - l["credit"]["amount"].as_i64().unwrap_or_default()
-        })
-        .sum()
 }
 
 #[tokio::test]
@@ -248,10 +231,14 @@ async fn each_kind_of_mismatch_in_a_stripe_payout_is_a_billing_error_finance_res
         .get_as(&finance, &format!("/api/finance/journal?year={year}"))
         .await?
         .expect(200)?;
-    assert_eq!(balance(&lines, "627"), 85 + 120 + 40 + 85);
-    assert_eq!(balance(&lines, "512"), 8235 + 4000 + 700, "not the dollars");
+    assert_eq!(account_balance(&lines, "627"), 85 + 120 + 40 + 85);
     assert_eq!(
-        balance(&lines, "471"),
+        account_balance(&lines, "512"),
+        8235 + 4000 + 700,
+        "not the dollars"
+    );
+    assert_eq!(
+        account_balance(&lines, "471"),
         -(1000 - 500) - 1,
         "the unknown money and the cent"
     );
@@ -340,9 +327,13 @@ async fn the_sandbox_pays_out_what_it_took_and_the_books_balance_to_zero() -> an
         .get_as(&finance, &format!("/api/finance/journal?year={year}"))
         .await?
         .expect(200)?;
-    assert_eq!(balance(&lines, "511"), 0, "the provider holds nothing more");
-    assert_eq!(balance(&lines, "627"), 215);
-    assert_eq!(balance(&lines, "512"), 3990 + 7000 - 1000 - 215);
+    assert_eq!(
+        account_balance(&lines, "511"),
+        0,
+        "the provider holds nothing more"
+    );
+    assert_eq!(account_balance(&lines, "627"), 215);
+    assert_eq!(account_balance(&lines, "512"), 3990 + 7000 - 1000 - 215);
     let open: Vec<Json> = app
         .get_as(&finance, "/api/finance/billing-errors?open=true")
         .await?

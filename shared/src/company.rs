@@ -136,7 +136,7 @@ impl VatNumber {
 
     /// The SIREN a French VAT number carries.
     pub fn siren(&self) -> Option<&str> {
-        self.0.strip_prefix("FR").map(|rest| &rest[2..])
+        self.0.strip_prefix("FR").and_then(|rest| rest.get(2..))
     }
 }
 

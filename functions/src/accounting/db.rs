@@ -304,51 +304,39 @@ pub async fn issue_credit_note(
     Ok(Some(number))
 }
 
-/// Books money taken that was no sale (a second payment, a payment for a
-/// cancelled order, a wrong amount): received on the provider's clearing
-/// account against the suspense account; no invoice.
-pub async fn book_stray_capture(
-    tx: &mut dyn Executor,
-    reference: &str,
-    amount: i64,
-    now: i64,
-) -> anyhow::Result<()> {
-    super::ledger::post(
-        tx,
-        &Entry {
-            journal: Journal::Bank,
-            event: "stray_capture",
-            source: reference,
-            piece: reference,
-            piece_date_ms: now,
-            label: format!("Encaissement à régulariser {reference}"),
-            customer: None,
-            lines: money_entry(amount, false, false),
-        },
-        now,
-    )
-    .await
+/// Money that is no sale, between the provider's clearing account and the
+/// suspense account: `amount` received (> 0) or given back (< 0) — a
+/// payment kept for no order, its refund, a difference a payout shows.
+pub struct Suspense<'a> {
+    /// What it records (written once per event and source).
+    pub event: &'a str,
+    /// Of what.
+    pub source: &'a str,
+    /// The provider's reference it rests on.
+    pub piece: &'a str,
+    /// What happened.
+    pub label: String,
+    /// Signed: in, or out.
+    pub amount: i64,
 }
 
-/// Books giving such money back; no credit note.
-pub async fn book_stray_refund(
-    tx: &mut dyn Executor,
-    refund_id: &str,
-    reference: &str,
-    amount: i64,
-    now: i64,
-) -> anyhow::Result<()> {
+/// Books `s` in the bank journal (nothing when its amount is zero); no
+/// invoice or credit note goes with it.
+pub async fn book_suspense(tx: &mut dyn Executor, s: Suspense<'_>, now: i64) -> anyhow::Result<()> {
+    if s.amount == 0 {
+        return Ok(());
+    }
     super::ledger::post(
         tx,
         &Entry {
             journal: Journal::Bank,
-            event: "stray_refund",
-            source: refund_id,
-            piece: reference,
+            event: s.event,
+            source: s.source,
+            piece: s.piece,
             piece_date_ms: now,
-            label: format!("Remboursement du paiement {reference} (non dû)"),
+            label: s.label,
             customer: None,
-            lines: money_entry(amount, false, true),
+            lines: money_entry(s.amount.abs(), false, s.amount < 0),
         },
         now,
     )

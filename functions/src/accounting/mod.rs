@@ -35,7 +35,4 @@ pub mod list;
 pub mod pdf;
 pub mod vat_report;
 
-pub use db::{
-    CreditFacts, book_stray_capture, book_stray_refund, invoice_of, issue_credit_note,
-    issue_invoice,
-};
+pub use db::{CreditFacts, Suspense, book_suspense, invoice_of, issue_credit_note, issue_invoice};

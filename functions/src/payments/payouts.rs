@@ -13,10 +13,11 @@ use axum::Json;
 use axum::extract::State;
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
-use comptoir_shared::ledger::{Journal, money_entry, payout_entry};
+use comptoir_shared::ledger::{Journal, payout_entry};
 use comptoir_shared::payment::{PayoutReport, PayoutTransactionKind};
 
 use crate::accounting::ledger::{Entry, post};
+use crate::accounting::{Suspense, book_suspense};
 use crate::config::PaymentProvider;
 use crate::error::AppResult;
 use crate::identity::Viewer;
@@ -84,8 +85,8 @@ pub async fn billing_error(
     Ok(())
 }
 
-/// Books money the shop did not expect (or a difference): on the suspense
-/// account against the provider's, in or out.
+/// Books money the shop did not expect (or a difference) on the suspense
+/// account, in or out.
 async fn book_unexpected(
     tx: &mut dyn Executor,
     event: &str,
@@ -93,24 +94,15 @@ async fn book_unexpected(
     amount: i64,
     now: i64,
 ) -> anyhow::Result<()> {
-    if amount == 0 {
-        return Ok(());
-    }
-    post(
-        tx,
-        &Entry {
-            journal: Journal::Bank,
-            event,
-            source,
-            piece: source,
-            piece_date_ms: now,
-            label: format!("Écart prestataire {source}"),
-            customer: None,
-            lines: money_entry(amount.abs(), false, amount < 0),
-        },
-        now,
-    )
-    .await
+    let label = format!("Écart prestataire {source}");
+    let entry = Suspense {
+        event,
+        source,
+        piece: source,
+        label,
+        amount,
+    };
+    book_suspense(tx, entry, now).await
 }
 
 /// Records a payout once (a second call changes nothing and answers

@@ -492,7 +492,18 @@ async fn give_back(
     );
     billing_error(tx, Some(order), event, kind, &detail, now).await?;
     // Received, never a sale: booked on the suspense account, no invoice.
-    crate::accounting::book_stray_capture(tx, reference, amount.amount, now).await?;
+    crate::accounting::book_suspense(
+        tx,
+        crate::accounting::Suspense {
+            event: "stray_capture",
+            source: reference,
+            piece: reference,
+            label: format!("Encaissement à régulariser {reference}"),
+            amount: amount.amount,
+        },
+        now,
+    )
+    .await?;
     let refund =
         crate::refunds::db::commit_stray(tx, order, reference, amount.amount, reason, now).await?;
     refunds_due.push(refund);

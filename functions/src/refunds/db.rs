@@ -198,8 +198,18 @@ pub async fn settle(
         match row.opt_text(2)? {
             // Money that was no sale goes back: booked, no credit note.
             Some(capture) => {
-                crate::accounting::book_stray_refund(tx, id.as_str(), capture, row.int(1)?, now_ms)
-                    .await?;
+                crate::accounting::book_suspense(
+                    tx,
+                    crate::accounting::Suspense {
+                        event: "stray_refund",
+                        source: id.as_str(),
+                        piece: capture,
+                        label: format!("Remboursement du paiement {capture} (non dû)"),
+                        amount: -row.int(1)?,
+                    },
+                    now_ms,
+                )
+                .await?;
             }
             None => credit_succeeded(tx, &order, now_ms).await?,
         }
