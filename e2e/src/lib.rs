@@ -162,7 +162,7 @@ pub async fn spawn_on(
 
 /// The hot routes' statement budgets: how many statements (transaction
 /// control included; each one host call under Spin) one request may run,
-/// pinned by `e2e/tests/budgets.rs` and printed by the benchmark.
+/// pinned by `e2e/tests/suite/budgets.rs` and printed by the benchmark.
 pub const STATEMENT_BUDGETS: &[(&str, u64)] = &[
     ("GET /api/catalog/products/{slug} (product page)", 2),
     // The page, then the category counts (whose sum is the total): the
