@@ -151,6 +151,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261208120000_create_chart_of_accounts.sql",
         sql: include_str!("../../infra/migrations/20261208120000_create_chart_of_accounts.sql"),
     },
+    Migration {
+        version: 20261209090000,
+        name: "20261209090000_add_journal_vat_country.sql",
+        sql: include_str!("../../infra/migrations/20261209090000_add_journal_vat_country.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (its rows

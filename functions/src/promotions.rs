@@ -167,13 +167,33 @@ async fn uses(
     })
 }
 
-/// Prices `lines` for France with every code in `codes` that applies, taken
-/// greedily in order: a code joins if the quote still succeeds with it.
+/// Where the goods go, as pricing needs it: the country, and whether the
+/// buyer is a business there that accounts for the VAT itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Destination<'a> {
+    /// ISO alpha-2, one the shop delivers to.
+    pub country: &'a str,
+    /// See [`comptoir_shared::company::reverse_charge`].
+    pub reverse_charge: bool,
+}
+
+impl Destination<'static> {
+    /// A consumer in France.
+    pub const FRANCE: Self = Self {
+        country: "FR",
+        reverse_charge: false,
+    };
+}
+
+/// Prices `lines` delivered `to` with every code in `codes` that applies,
+/// taken greedily in order: a code joins if the quote still succeeds with
+/// it. The shipping method must deliver there (checked before).
 pub async fn quote(
     db: &mut dyn Executor,
     lines: &[QuoteLine],
     codes: &[PromoCode],
     shipping: ShippingMethodCode,
+    to: Destination<'_>,
     email: Option<&Email>,
     now_ms: i64,
 ) -> anyhow::Result<Quote> {
@@ -189,7 +209,8 @@ pub async fn quote(
             lines,
             shipping,
             promotions: &applied,
-            country: "FR",
+            country: to.country,
+            reverse_charge: to.reverse_charge,
             now_ms,
         });
         if let Err(QuoteError::Promotion(_, refusal)) = attempt {
@@ -201,7 +222,8 @@ pub async fn quote(
         lines,
         shipping,
         promotions: &applied,
-        country: "FR",
+        country: to.country,
+        reverse_charge: to.reverse_charge,
         now_ms,
     })
     .map_err(|e| anyhow::anyhow!("pricing failed: {e:?}"))?;

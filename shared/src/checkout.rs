@@ -32,14 +32,16 @@ pub struct CheckoutRequest {
     pub company: Option<crate::company::Company>,
 }
 
-/// A French phone number, kept in E.164 form (`+33612345678`). Accepts
-/// `06 12 34 56 78`, `06.12.34.56.78`, `+33 6 12 34 56 78`, `0033612345678`.
+/// A phone number, kept in E.164 form (`+33612345678`). Accepts French
+/// numbers written `06 12 34 56 78`, `06.12.34.56.78`, `+33 6 12 34 56 78`,
+/// `0033612345678`, and other countries' in international form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Phone(String);
 
 impl Phone {
-    /// Parses a French number written any of the usual ways.
+    /// Parses a French number written any of the usual ways, or another
+    /// country's in international form (`+32 470 12 34 56`).
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         let compact: String = raw
             .chars()
@@ -50,14 +52,22 @@ impl Phone {
             .or_else(|| compact.strip_prefix("0033"))
             .map(|rest| rest.strip_prefix('0').unwrap_or(rest))
             .or_else(|| compact.strip_prefix('0'));
+        let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
         match national {
-            Some(n)
-                if n.len() == 9 && n.chars().all(|c| c.is_ascii_digit()) && !n.starts_with('0') =>
-            {
+            Some(n) if n.len() == 9 && digits(n) && !n.starts_with('0') => {
                 Ok(Self(format!("+33{n}")))
             }
+            // Another country's number, in international form (E.164: a
+            // country code that does not start with 0, at most 15 digits).
+            None if compact.strip_prefix('+').is_some_and(|n| {
+                (8..=15).contains(&n.len()) && digits(n) && !n.starts_with('0')
+            }) =>
+            {
+                Ok(Self(compact))
+            }
             _ => Err(ValidationError(
-                "a French phone number, like 06 12 34 56 78 or +33 6 12 34 56 78".into(),
+                "a phone number: French (06 12 34 56 78) or international (+32 470 12 34 56)"
+                    .into(),
             )),
         }
     }
@@ -67,9 +77,11 @@ impl Phone {
         &self.0
     }
 
-    /// `+33 6 12 34 56 78`.
+    /// `+33 6 12 34 56 78` (another country's number as kept).
     pub fn display(&self) -> String {
-        let digits = self.0.trim_start_matches("+33");
+        let Some(digits) = self.0.strip_prefix("+33") else {
+            return self.0.clone();
+        };
         let (first, rest) = digits.split_at(1.min(digits.len()));
         let pairs: Vec<&str> = rest
             .as_bytes()
@@ -85,12 +97,13 @@ impl utoipa::PartialSchema for Phone {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         crate::openapi::string(
             &[
-                "A French phone number; answers give it in E.164 form (`+33612345678`).",
+                "A phone number: French, or another country's in international form",
+                "(`+32 470 12 34 56`); answers give it in E.164 form (`+33612345678`).",
                 "Requests may also write it `06 12 34 56 78`, `06.12.34.56.78`,",
                 "`+33 6 12 34 56 78`, `+33 (0)6 12 34 56 78` or `0033612345678`.",
             ],
             crate::openapi::Str {
-                pattern: r"^(\+33|0033|0)[1-9]([ .-]?[0-9]{2}){4}$",
+                pattern: r"^((\+33|0033|0)[1-9]([ .-]?[0-9]{2}){4}|\+[1-9][0-9]{7,14})$",
                 min: None,
                 max: None,
                 example: "06 12 34 56 78",
@@ -145,10 +158,15 @@ pub struct RawAddress {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 120))]
     pub line2: String,
-    /// Postal code (5 digits in France, not starting with `00`).
+    /// Postal code, as the country writes it: 5 digits in France (not
+    /// starting with `00`), Germany, Spain and Italy; 4 in Belgium and
+    /// Luxembourg; `1234 AB` in the Netherlands; `1234-567` in Portugal.
     #[cfg_attr(
         feature = "openapi",
-        schema(pattern = "^(0[1-9]|[1-9][0-9])[0-9]{3}$", example = "75005")
+        schema(
+            pattern = "^([0-9]{4,5}|[1-9][0-9]{3} ?[A-Za-z]{2}|[0-9]{4}-[0-9]{3})$",
+            example = "75005"
+        )
     )]
     pub postal_code: String,
     /// City (1 to 80 characters on one line).
@@ -157,8 +175,15 @@ pub struct RawAddress {
         schema(min_length = 1, max_length = 80, example = "Paris")
     )]
     pub city: String,
-    /// ISO 3166-1 alpha-2 country; only `FR` is shipped to for now (any case).
-    #[cfg_attr(feature = "openapi", schema(pattern = "^[Ff][Rr]$", example = "FR"))]
+    /// ISO 3166-1 alpha-2 country the shop delivers to (any case): `FR`,
+    /// `BE`, `DE`, `ES`, `IT`, `LU`, `NL`, `PT`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^([Ff][Rr]|[Bb][Ee]|[Dd][Ee]|[Ee][Ss]|[Ii][Tt]|[Ll][Uu]|[Nn][Ll]|[Pp][Tt])$",
+            example = "FR"
+        )
+    )]
     pub country: String,
 }
 
@@ -173,22 +198,18 @@ impl Address {
             crate::text::typed(value, 1, max, crate::text::Lines::One).map_err(|e| (field, e))
         }
         let country = raw.country.trim().to_ascii_uppercase();
-        if country != "FR" {
+        if !crate::pricing::ships_to(&country) {
             return Err((
                 "country",
-                ValidationError("we ship to France (FR) only".into()),
+                ValidationError(
+                    "we deliver to France, Belgium, Germany, Spain, Italy, Luxembourg, the \
+                     Netherlands and Portugal (FR, BE, DE, ES, IT, LU, NL, PT)"
+                        .into(),
+                ),
             ));
         }
-        let postal_code = raw.postal_code.trim().to_owned();
-        if postal_code.len() != 5
-            || !postal_code.chars().all(|c| c.is_ascii_digit())
-            || postal_code.starts_with("00")
-        {
-            return Err((
-                "postal_code",
-                ValidationError("a French postal code has 5 digits".into()),
-            ));
-        }
+        let postal_code =
+            postal_code(&country, &raw.postal_code).map_err(|e| ("postal_code", e))?;
         let line2 = crate::text::typed(&raw.line2, 0, 120, crate::text::Lines::One)
             .map_err(|e| ("line2", e))?;
         Ok(Self(RawAddress {
@@ -207,6 +228,73 @@ impl Address {
     }
 }
 
+/// `raw` as a postal code of `country` (one the shop delivers to), written
+/// the way that country's post writes it.
+fn postal_code(country: &str, raw: &str) -> Result<String, ValidationError> {
+    let compact: String = raw.split_whitespace().collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let (ok, written, rule) = match country {
+        "FR" => (
+            digits(&compact, 5) && !compact.starts_with("00"),
+            compact.clone(),
+            "a French postal code has 5 digits",
+        ),
+        "DE" | "ES" | "IT" => (
+            digits(&compact, 5),
+            compact.clone(),
+            "a postal code of 5 digits",
+        ),
+        "BE" | "LU" => (
+            digits(&compact, 4),
+            compact.clone(),
+            "a postal code of 4 digits",
+        ),
+        "NL" => {
+            let upper = compact.to_ascii_uppercase();
+            let (number, letters) = upper.split_at_checked(4).unwrap_or((&upper, ""));
+            (
+                digits(number, 4)
+                    && !number.starts_with('0')
+                    && letters.len() == 2
+                    && letters.bytes().all(|b| b.is_ascii_uppercase())
+                    && !matches!(letters, "SA" | "SD" | "SS"),
+                format!("{number} {letters}"),
+                "a Dutch postal code: 4 digits and 2 letters (1234 AB)",
+            )
+        }
+        "PT" => {
+            let (number, area) = compact.split_once('-').unwrap_or((&compact, ""));
+            (
+                digits(number, 4) && digits(area, 3),
+                compact.clone(),
+                "a Portuguese postal code: 1234-567",
+            )
+        }
+        _ => (false, compact.clone(), "a postal code"),
+    };
+    if ok {
+        Ok(written)
+    } else {
+        Err(ValidationError(rule.into()))
+    }
+}
+
+/// The name of a country the shop delivers to, in `lang` (its code for
+/// any other).
+pub fn country_name(code: &str, lang: crate::lang::Lang) -> &str {
+    match code {
+        "FR" => "France",
+        "BE" => lang.pick("Belgique", "Belgium"),
+        "DE" => lang.pick("Allemagne", "Germany"),
+        "ES" => lang.pick("Espagne", "Spain"),
+        "IT" => lang.pick("Italie", "Italy"),
+        "LU" => "Luxembourg",
+        "NL" => lang.pick("Pays-Bas", "Netherlands"),
+        "PT" => "Portugal",
+        other => other,
+    }
+}
+
 /// Documented as the fields it is made of, checked as [`Address::parse`] does.
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Address {
@@ -216,8 +304,8 @@ impl utoipa::PartialSchema for Address {
         let mut schema = <RawAddress as utoipa::PartialSchema>::schema();
         if let RefOr::T(Schema::Object(object)) = &mut schema {
             object.description = Some(
-                "A postal address in France, each field checked (the first field at fault is \
-                 named in the refusal)."
+                "A postal address in a country the shop delivers to, each field checked (the \
+                 first field at fault is named in the refusal)."
                     .into(),
             );
         }
@@ -299,11 +387,23 @@ mod tests {
             Phone::parse("0612345678").map(|p| p.display()),
             Ok("+33 6 12 34 56 78".into())
         );
+        // A shopper delivered in Belgium or Germany gives their own number.
+        for (raw, kept) in [
+            ("+32 470 12 34 56", "+32470123456"),
+            ("+49 (30) 1234-5678", "+493012345678"),
+        ] {
+            assert_eq!(
+                Phone::parse(raw).map(|p| p.display()),
+                Ok(kept.into()),
+                "{raw}"
+            );
+        }
         for raw in [
             "",
             "06 12 34 56",
             "00 12 34 56 78",
-            "+44 20 7946 0958",
+            "+0 20 7946 0958",
+            "+32 12",
             "06 12 34 56 7a",
         ] {
             assert!(Phone::parse(raw).is_err(), "{raw}");
@@ -319,5 +419,43 @@ mod tests {
         let mut bad = raw();
         bad.name = "  ".into();
         assert_eq!(Address::parse(bad).unwrap_err().0, "name");
+    }
+
+    #[test]
+    fn each_country_delivered_to_has_its_postal_codes() {
+        let at = |country: &str, code: &str| {
+            Address::parse(RawAddress {
+                country: country.into(),
+                postal_code: code.into(),
+                ..raw()
+            })
+            .map(|a| a.fields().postal_code.clone())
+            .map_err(|(field, _)| field)
+        };
+        for (country, code, kept) in [
+            ("be", "1000", "1000"),
+            ("DE", "10115", "10115"),
+            ("ES", "28001", "28001"),
+            ("IT", "00184", "00184"),
+            ("LU", "1009", "1009"),
+            ("NL", "1012ab", "1012 AB"),
+            ("NL", "1012 AB", "1012 AB"),
+            ("PT", "1100-148", "1100-148"),
+        ] {
+            assert_eq!(at(country, code), Ok(kept.into()), "{country} {code}");
+        }
+        for (country, code) in [
+            ("FR", "00100"),
+            ("BE", "10000"),
+            ("DE", "1011"),
+            ("NL", "0123 AB"),
+            ("NL", "1012 SS"),
+            ("NL", "1012"),
+            ("PT", "1100148"),
+        ] {
+            assert_eq!(at(country, code), Err("postal_code"), "{country} {code}");
+        }
+        assert_eq!(at("US", "10001"), Err("country"));
+        assert_eq!(at("GB", "10001"), Err("country"));
     }
 }

@@ -134,6 +134,11 @@ impl VatNumber {
         &self.0
     }
 
+    /// Its member state's prefix (`FR`, `DE`; Greece's is `EL`).
+    pub fn prefix(&self) -> &str {
+        self.0.get(..2).unwrap_or_default()
+    }
+
     /// The SIREN a French VAT number carries.
     pub fn siren(&self) -> Option<&str> {
         self.0.strip_prefix("FR").and_then(|rest| rest.get(2..))
@@ -255,6 +260,19 @@ impl TryFrom<RawCompany> for Company {
     }
 }
 
+/// Whether a sale delivered to `destination` is an intra-EU delivery to a
+/// business (art. 262 ter, I of the CGI): the goods leave France for another
+/// member state and the buyer gives a VAT number of a member state other
+/// than France. Its invoice charges no VAT and the buyer accounts for it
+/// (reverse charge); a consumer there pays that country's VAT instead.
+pub fn reverse_charge(destination: &str, company: Option<&Company>) -> bool {
+    destination != "FR"
+        && crate::pricing::ships_to(destination)
+        && company
+            .and_then(|c| c.vat_number.as_ref())
+            .is_some_and(|v| v.prefix() != "FR")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,5 +327,23 @@ mod tests {
             company.siren.map(String::from).as_deref(),
             Some("901234567")
         );
+    }
+
+    #[test]
+    fn only_a_business_elsewhere_in_the_eu_with_its_vat_number_is_reverse_charged() {
+        let company = |vat: &str| Company::new("Atelier", None, VatNumber::parse(vat).ok()).ok();
+        let belgian = company("BE0123456789");
+        let french = company("FR15901234567");
+        let without = Company::new("Atelier", None, None).ok();
+        assert!(reverse_charge("BE", belgian.as_ref()));
+        // A Belgian business delivered in Germany is still an intra-EU delivery.
+        assert!(reverse_charge("DE", belgian.as_ref()));
+        // Goods that stay in France, a French VAT number, no VAT number, a
+        // consumer, a country the shop does not deliver to: VAT is charged.
+        assert!(!reverse_charge("FR", belgian.as_ref()));
+        assert!(!reverse_charge("BE", french.as_ref()));
+        assert!(!reverse_charge("BE", without.as_ref()));
+        assert!(!reverse_charge("BE", None));
+        assert!(!reverse_charge("US", belgian.as_ref()));
     }
 }

@@ -200,39 +200,65 @@ impl Amounts {
     /// The same amounts for a seller under the VAT franchise (art. 293 B of
     /// the CGI): everything charged is before VAT, at a 0 % rate.
     pub fn without_vat(self) -> Self {
-        let gross = |list: &[RateAmount]| list.iter().map(|r| r.gross.amount).sum::<i64>();
-        let zero_rated = |amount: i64| {
+        self.zero_rated(|r| r.gross, |l| l.gross)
+    }
+
+    /// The same amounts for an intra-EU delivery to a business (art. 262
+    /// ter, I of the CGI): the buyer pays the price before VAT and accounts
+    /// for the VAT itself; every amount is its net, at a 0 % rate.
+    pub fn reverse_charged(self) -> Self {
+        self.zero_rated(|r| r.net, |l| l.net)
+    }
+
+    /// Every amount at a 0 % rate, charging what `charged` picks of each
+    /// (VAT included or not).
+    fn zero_rated(
+        self,
+        charged: impl Fn(&RateAmount) -> Money,
+        line_charged: impl Fn(&DocumentLine) -> Money,
+    ) -> Self {
+        let sum = |list: &[RateAmount]| list.iter().map(|r| charged(r).amount).sum::<i64>();
+        let at_zero = |amount: i64| {
             (amount > 0).then_some(RateAmount {
                 rate_bps: 0,
                 gross: Money::eur(amount),
                 net: Money::eur(amount),
             })
         };
-        let (discount, shipping) = (gross(&self.discounts), gross(&self.shipping));
-        let goods = self.lines.iter().map(|l| l.gross.amount).sum::<i64>();
+        let (discount, shipping) = (sum(&self.discounts), sum(&self.shipping));
+        let goods = self
+            .lines
+            .iter()
+            .map(|l| line_charged(l).amount)
+            .sum::<i64>();
+        let total = Money::eur(goods - discount + shipping);
         Self {
             lines: self
                 .lines
                 .into_iter()
-                .map(|l| DocumentLine {
-                    rate_bps: 0,
-                    net: l.gross,
-                    ..l
+                .map(|l| {
+                    let amount = line_charged(&l);
+                    DocumentLine {
+                        rate_bps: 0,
+                        gross: amount,
+                        net: amount,
+                        ..l
+                    }
                 })
                 .collect(),
-            discounts: zero_rated(discount).into_iter().collect(),
-            shipping: zero_rated(shipping).into_iter().collect(),
+            discounts: at_zero(discount).into_iter().collect(),
+            shipping: at_zero(shipping).into_iter().collect(),
             vat: vec![VatLine {
                 rate_bps: 0,
                 goods: Money::eur(goods),
                 discount: Money::eur(discount),
                 shipping: Money::eur(shipping),
-                base: self.total,
+                base: total,
                 vat: Money::eur(0),
             }],
-            total_net: self.total,
+            total_net: total,
             total_vat: Money::eur(0),
-            total: self.total,
+            total,
         }
     }
 }
@@ -272,6 +298,24 @@ impl InvoiceDocument {
     /// and is a Factur-X).
     pub fn is_business(&self) -> bool {
         self.buyer.company.is_some()
+    }
+
+    /// Where the goods were delivered (the delivery address, else the
+    /// billing one): the country whose VAT the sale bears.
+    pub fn destination(&self) -> &str {
+        &self
+            .buyer
+            .delivery
+            .as_ref()
+            .unwrap_or(&self.buyer.billing)
+            .country
+    }
+
+    /// Whether it is an intra-EU delivery to a business, exempt with the
+    /// buyer accounting for the VAT (see [`crate::company::reverse_charge`]).
+    pub fn reverse_charge(&self) -> bool {
+        !self.seller.vat_franchise
+            && crate::company::reverse_charge(self.destination(), self.buyer.company.as_ref())
     }
 }
 
@@ -618,6 +662,20 @@ mod tests {
         assert_eq!(
             (franchise.total_net, franchise.total_vat),
             (a.total, Money::eur(0))
+        );
+        // Reverse charge: the business pays the bases, at 0 %, line by line.
+        let exempt = a.clone().reverse_charged();
+        assert!(balanced(&exempt));
+        assert_eq!(
+            (exempt.total, exempt.total_vat),
+            (a.total_net, Money::eur(0))
+        );
+        assert!(
+            exempt
+                .lines
+                .iter()
+                .zip(&a.lines)
+                .all(|(e, l)| e.net == l.net && e.gross == l.net)
         );
         assert_eq!(rate_fr(550), "5,5 %");
         assert_eq!(rate_fr(2000), "20 %");

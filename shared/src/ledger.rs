@@ -171,10 +171,11 @@ impl Journal {
 }
 
 /// An account's number and name by the French chart (PCG); sales and VAT
-/// are split per rate (`rate_bps`), the others ignore it.
-pub fn account(role: Role, rate_bps: Option<i64>) -> (String, String) {
+/// are split per rate (`rate_bps`) and per country of VAT outside France
+/// (`country`), the others ignore both.
+pub fn account(role: Role, rate_bps: Option<i64>, country: Option<&str>) -> (String, String) {
     let (number, name) = default_account(role);
-    account_as(role, rate_bps, number, name)
+    account_as(role, rate_bps, country, number, name)
 }
 
 /// The French chart's number (a prefix for the accounts kept per rate) and
@@ -193,17 +194,32 @@ pub fn default_account(role: Role) -> (&'static str, &'static str) {
 }
 
 /// An account numbered and named `number`/`name` (the shop's own chart),
-/// completed by the rate for the accounts kept per rate: 2000 → `200`,
-/// 550 → `055`, 210 → `021` after the prefix.
-pub fn account_as(role: Role, rate_bps: Option<i64>, number: &str, name: &str) -> (String, String) {
+/// completed for the accounts kept per rate by the country whose VAT it is
+/// when not France (a sale delivered elsewhere in the EU: `DE`) and the
+/// rate: 2000 → `200`, 550 → `055`, 210 → `021` after the prefix, so
+/// `44571200` is French VAT at 20 % and `44571DE190` German VAT at 19 %
+/// (the FEC allows letters after an account's first three digits).
+pub fn account_as(
+    role: Role,
+    rate_bps: Option<i64>,
+    country: Option<&str>,
+    number: &str,
+    name: &str,
+) -> (String, String) {
     if !role.per_rate() {
         return (number.to_owned(), name.to_owned());
     }
     let rate = rate_bps.unwrap_or(0);
-    (
-        format!("{number}{:03}", rate / 10),
-        format!("{name} {}", rate_fr(rate)),
-    )
+    match country.filter(|c| *c != "FR") {
+        Some(c) => (
+            format!("{number}{c}{:03}", rate / 10),
+            format!("{name} {c} {}", rate_fr(rate)),
+        ),
+        None => (
+            format!("{number}{:03}", rate / 10),
+            format!("{name} {}", rate_fr(rate)),
+        ),
+    }
 }
 
 /// One line of an entry before it is numbered.
@@ -213,6 +229,9 @@ pub struct Posting {
     pub role: Role,
     /// Its VAT rate, for the accounts split per rate.
     pub rate_bps: Option<i64>,
+    /// The country whose VAT it is, for the accounts split per rate.
+    #[serde(default)]
+    pub country: Option<String>,
     /// Debit, in cents (≥ 0).
     pub debit: i64,
     /// Credit, in cents (≥ 0).
@@ -224,6 +243,7 @@ impl Posting {
         Self {
             role,
             rate_bps,
+            country: None,
             debit: amount,
             credit: 0,
         }
@@ -233,6 +253,7 @@ impl Posting {
         Self {
             role,
             rate_bps,
+            country: None,
             debit: 0,
             credit: amount,
         }
@@ -286,6 +307,7 @@ pub fn document_entry(doc: &InvoiceDocument) -> Vec<Posting> {
     } else {
         Posting::credit(Role::Customers, None, doc.amounts.total.amount)
     }];
+    let country = doc.destination();
     for (rate, goods, shipping, vat) in per_rate(&doc.amounts) {
         for (role, amount) in [
             (Role::Sales, goods),
@@ -293,7 +315,10 @@ pub fn document_entry(doc: &InvoiceDocument) -> Vec<Posting> {
             (Role::VatCollected, vat),
         ] {
             if amount != 0 {
-                lines.push(side(role, Some(rate), amount));
+                lines.push(Posting {
+                    country: Some(country.to_owned()),
+                    ..side(role, Some(rate), amount)
+                });
             }
         }
     }
@@ -495,8 +520,18 @@ fn latin9_or_control(c: char) -> Option<u8> {
     }
 }
 
-/// The line of the French VAT return (3310-CA3) a rate is declared on.
-pub fn ca3_line(rate_bps: i64) -> &'static str {
+/// Where sales taxed at `rate_bps` in `country` are declared: a line of the
+/// French VAT return (3310-CA3) for France and for intra-EU deliveries to
+/// businesses (line 06, exempt), the One-Stop Shop return (OSS) for
+/// consumers elsewhere in the EU.
+pub fn ca3_line(rate_bps: i64, country: &str) -> String {
+    if country != "FR" {
+        return if rate_bps == 0 {
+            "06 (livraisons intracommunautaires)".into()
+        } else {
+            format!("OSS {country}")
+        };
+    }
     match rate_bps {
         2000 => "08",
         1000 => "9B",
@@ -505,6 +540,7 @@ pub fn ca3_line(rate_bps: i64) -> &'static str {
         0 => "E1 (non imposable)",
         _ => "à ventiler",
     }
+    .into()
 }
 
 /// A closed fiscal year (answer of `POST /api/finance/years/{year}/close`).
@@ -523,9 +559,12 @@ pub struct ClosedYear {
 pub struct VatReportLine {
     /// `2026-12`.
     pub month: String,
+    /// The country whose VAT it is (`FR`; another one for sales delivered
+    /// elsewhere in the EU).
+    pub country: String,
     /// The rate, basis points.
     pub rate_bps: i64,
-    /// Its line on the CA3.
+    /// Where it is declared: its line on the CA3, or `OSS` and the country.
     pub ca3_line: String,
     /// Taxable base: sales and shipping before VAT, net of credit notes.
     pub base: Money,
@@ -589,11 +628,19 @@ mod tests {
 
     #[test]
     fn accounts_follow_the_pcg_per_rate() {
-        assert_eq!(account(Role::Sales, Some(2000)).0, "707200");
-        assert_eq!(account(Role::Sales, Some(550)).0, "707055");
-        assert_eq!(account(Role::Shipping, Some(550)).0, "7085055");
-        assert_eq!(account(Role::VatCollected, Some(2000)).0, "44571200");
-        assert_eq!(account(Role::VatCollected, Some(210)).0, "44571021");
+        assert_eq!(account(Role::Sales, Some(2000), None).0, "707200");
+        assert_eq!(account(Role::Sales, Some(550), Some("FR")).0, "707055");
+        assert_eq!(account(Role::Shipping, Some(550), None).0, "7085055");
+        assert_eq!(account(Role::VatCollected, Some(2000), None).0, "44571200");
+        assert_eq!(account(Role::VatCollected, Some(210), None).0, "44571021");
+        assert_eq!(
+            account(Role::VatCollected, Some(1900), Some("DE")),
+            ("44571DE190".into(), "TVA collectée DE 19 %".into())
+        );
+        assert_eq!(account(Role::Sales, Some(0), Some("BE")).0, "707BE000");
+        assert_eq!(ca3_line(2000, "FR"), "08");
+        assert_eq!(ca3_line(1900, "DE"), "OSS DE");
+        assert_eq!(ca3_line(0, "BE"), "06 (livraisons intracommunautaires)");
         assert_eq!(fec_text("Chemise — Bleu · M\tx"), "Chemise - Bleu . M x");
         assert_eq!(
             fec(&[]),

@@ -69,6 +69,18 @@ const VAT_TABLE: [(&str, [i64; 4]); 8] = [
     ("PT", [2300, 1300, 600, 600]),
 ];
 
+/// The countries the shop delivers to: those whose VAT it knows (the
+/// destination's VAT applies to a consumer there, declared through the
+/// EU's One-Stop Shop), France first.
+pub fn destinations() -> impl Iterator<Item = &'static str> {
+    VAT_TABLE.iter().map(|(c, _)| *c)
+}
+
+/// Whether the shop delivers to `country` (ISO alpha-2, upper case).
+pub fn ships_to(country: &str) -> bool {
+    destinations().any(|c| c == country)
+}
+
 /// The VAT rate (basis points) of `class` in `country`, if we sell there.
 pub fn vat_rate_bps(country: &str, class: TaxClass) -> Option<i64> {
     let (_, rates) = VAT_TABLE.iter().find(|(c, _)| *c == country)?;
@@ -135,8 +147,45 @@ pub const SHIPPING_METHODS: [ShippingMethod; 3] = [
     },
 ];
 
+/// What the methods that leave France cost: Colissimo Europe and the relay
+/// network of the neighbouring countries; express stays in France.
+const EU_SHIPPING: [ShippingMethod; 2] = [
+    ShippingMethod {
+        code: ShippingMethodCode::Colissimo,
+        price: Money::eur(1290),
+        free_from: Some(Money::eur(12000)),
+        min_days: 3,
+        max_days: 6,
+    },
+    ShippingMethod {
+        code: ShippingMethodCode::Relay,
+        price: Money::eur(690),
+        free_from: Some(Money::eur(8000)),
+        min_days: 4,
+        max_days: 7,
+    },
+];
+
+/// The methods that deliver to `country`, cheapest promise first (none
+/// where the shop does not deliver).
+pub fn shipping_methods(country: &str) -> &'static [ShippingMethod] {
+    match country {
+        "FR" => &SHIPPING_METHODS,
+        c if ships_to(c) => &EU_SHIPPING,
+        _ => &[],
+    }
+}
+
 impl ShippingMethodCode {
-    /// The method's terms.
+    /// The method's terms to `country`, if it delivers there.
+    pub fn to(self, country: &str) -> Option<ShippingMethod> {
+        shipping_methods(country)
+            .iter()
+            .find(|m| m.code == self)
+            .copied()
+    }
+
+    /// The method's terms in France.
     pub fn method(self) -> ShippingMethod {
         match self {
             Self::Colissimo => SHIPPING_METHODS[0],
@@ -439,6 +488,10 @@ pub struct QuoteInput<'a> {
     pub promotions: &'a [(Promotion, PromotionUses)],
     /// Destination country (ISO alpha-2).
     pub country: &'a str,
+    /// An intra-EU delivery to a business (see
+    /// [`crate::company::reverse_charge`]): the buyer accounts for the VAT,
+    /// so what is charged is the price before VAT.
+    pub reverse_charge: bool,
     /// Now, unix ms (promotion windows).
     pub now_ms: i64,
 }
@@ -453,10 +506,41 @@ pub struct Totals {
     pub discount: Money,
     /// Shipping charged.
     pub shipping: Money,
-    /// What is charged: subtotal − discount + shipping.
+    /// What is charged: subtotal − discount + shipping − reverse_charged.
     pub total: Money,
     /// VAT contained in `total`.
     pub vat: Money,
+    /// The VAT the prices contain that a business buyer elsewhere in the EU
+    /// accounts for itself (reverse charge): not charged (0 otherwise).
+    #[serde(default = "no_euros")]
+    pub reverse_charged: Money,
+}
+
+fn no_euros() -> Money {
+    Money::eur(0)
+}
+
+impl Totals {
+    /// The totals an order stored (in `currency`): what was not charged
+    /// of the prices, VAT aside, is the reverse-charged VAT.
+    pub fn stored(
+        currency: crate::money::Currency,
+        subtotal: i64,
+        discount: i64,
+        shipping: i64,
+        total: i64,
+        vat: i64,
+    ) -> Self {
+        let money = |amount| Money { amount, currency };
+        Self {
+            subtotal: money(subtotal),
+            discount: money(discount),
+            shipping: money(shipping),
+            total: money(total),
+            vat: money(vat),
+            reverse_charged: money((subtotal - discount + shipping - total).max(0)),
+        }
+    }
 }
 
 /// Why a quote could not be made.
@@ -466,6 +550,8 @@ pub enum QuoteError {
     Promotion(PromoCode, PromoRefusal),
     /// We do not ship there.
     Country,
+    /// The shipping method does not deliver there.
+    Method,
     /// Amounts beyond what money can hold.
     Overflow,
     /// Amounts no priced cart has: a negative line, discount or shipping,
@@ -510,7 +596,7 @@ pub fn quote(input: &QuoteInput<'_>) -> Result<Totals, QuoteError> {
         }
     }
 
-    let method = input.shipping.method();
+    let method = input.shipping.to(input.country).ok_or(QuoteError::Method)?;
     let net = subtotal - discount;
     let shipping = if free_shipping
         || input.lines.is_empty()
@@ -520,19 +606,25 @@ pub fn quote(input: &QuoteInput<'_>) -> Result<Totals, QuoteError> {
     } else {
         method.price.amount
     };
-    let total = net.checked_add(shipping).ok_or(QuoteError::Overflow)?;
+    let gross = net.checked_add(shipping).ok_or(QuoteError::Overflow)?;
 
     let vat = vat_breakdown(input.lines, discount, shipping, input.country)?
         .iter()
         .try_fold(0i64, |acc, v| acc.checked_add(v.vat.amount))
         .ok_or(QuoteError::Overflow)?;
+    let (vat, reverse_charged) = if input.reverse_charge {
+        (0, vat)
+    } else {
+        (vat, 0)
+    };
     let money = |amount| Money { amount, currency };
     Ok(Totals {
         subtotal: money(subtotal),
         discount: money(discount),
         shipping: money(shipping),
-        total: money(total),
+        total: money(gross - reverse_charged),
         vat: money(vat),
+        reverse_charged: money(reverse_charged),
     })
 }
 
@@ -722,8 +814,51 @@ mod tests {
             shipping: ShippingMethodCode::Colissimo,
             promotions,
             country: "FR",
+            reverse_charge: false,
             now_ms,
         })
+    }
+
+    #[test]
+    fn elsewhere_in_the_eu_the_destination_sets_shipping_and_vat() {
+        let to = |country, shipping, reverse_charge| {
+            quote(&QuoteInput {
+                lines: &[line(12_000)],
+                shipping,
+                promotions: &[],
+                country,
+                reverse_charge,
+                now_ms: 0,
+            })
+        };
+        // Germany: Colissimo Europe, free from 120 €; 19 % VAT in the price.
+        let de = to("DE", ShippingMethodCode::Colissimo, false).unwrap();
+        assert_eq!((de.shipping, de.total), (Money::eur(0), Money::eur(12_000)));
+        assert_eq!(de.vat, Money::eur(1_916));
+        assert_eq!(
+            to("DE", ShippingMethodCode::Relay, false).unwrap().total,
+            Money::eur(12_000)
+        );
+        assert_eq!(
+            to("BE", ShippingMethodCode::Express, false),
+            Err(QuoteError::Method)
+        );
+        assert_eq!(
+            to("US", ShippingMethodCode::Colissimo, false),
+            Err(QuoteError::Country)
+        );
+        // A Belgian business: the price before Belgian VAT (21 %), no VAT.
+        let be = to("BE", ShippingMethodCode::Colissimo, true).unwrap();
+        assert_eq!(be.vat, Money::eur(0));
+        assert_eq!(be.reverse_charged, Money::eur(2_083));
+        assert_eq!(be.total, Money::eur(12_000 - 2_083));
+        assert_eq!(
+            Totals::stored(crate::money::Currency::Eur, 12_000, 0, 0, 9_917, 0),
+            be,
+            "an order's stored figures give the same totals back"
+        );
+        assert_eq!(shipping_methods("FR").len(), 3);
+        assert_eq!(shipping_methods("XX").len(), 0);
     }
 
     #[test]
@@ -1041,7 +1176,7 @@ mod tests {
                 p.stackable = true;
                 (p, PromotionUses::default())
             }).collect();
-            let t = quote(&QuoteInput { lines: &lines, shipping: SHIPPING_METHODS[method].code, promotions: &promotions, country: "FR", now_ms: 1_500 }).unwrap();
+            let t = quote(&QuoteInput { lines: &lines, shipping: SHIPPING_METHODS[method].code, promotions: &promotions, country: "FR", reverse_charge: false, now_ms: 1_500 }).unwrap();
             let sum: i64 = lines.iter().map(|l| l.line_total.amount).sum();
             prop_assert_eq!(t.subtotal.amount, sum);
             prop_assert_eq!(t.total.amount, t.subtotal.amount - t.discount.amount + t.shipping.amount);

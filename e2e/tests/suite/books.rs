@@ -203,7 +203,7 @@ async fn a_year_of_sales_refunds_and_a_double_payment_balances_and_exports_as_a_
         )
         .await?;
     assert_eq!(csv.0, 200);
-    assert!(String::from_utf8(csv.1)?.starts_with("mois;taux;ligne_ca3;base_ht;tva\r\n"));
+    assert!(String::from_utf8(csv.1)?.starts_with("mois;pays;taux;declaration;base_ht;tva\r\n"));
 
     // The FEC: every rule of article A47 A-1 this shop's books touch.
     let (status, fec) = app

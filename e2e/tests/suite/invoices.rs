@@ -398,3 +398,200 @@ async fn a_seller_under_the_vat_franchise_charges_no_vat_and_says_why() -> anyho
     assert!(text.contains("Total TVA 0,00 €"), "{text}");
     Ok(())
 }
+
+/// The journal lines of a document, by account: (account, debit, credit).
+async fn entry_of(
+    app: &TestApp,
+    staff: &str,
+    piece: &str,
+) -> anyhow::Result<Vec<(String, i64, i64)>> {
+    let year = paris_date(now_ms()).0;
+    let journal: Vec<Json> = app
+        .get_as(staff, &format!("/api/finance/journal?year={year}"))
+        .await?
+        .expect(200)?;
+    Ok(journal
+        .iter()
+        .filter(|l| l["piece"] == json!(piece))
+        .map(|l| {
+            (
+                l["account"].as_str().unwrap_or_default().to_owned(),
+                l["debit"]["amount"].as_i64().unwrap_or_default(),
+                l["credit"]["amount"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect())
+}
+
+#[tokio::test]
+async fn elsewhere_in_the_eu_a_consumer_pays_that_countrys_vat_and_a_business_none()
+-> anyhow::Result<()> {
+    let app = spawn_app().await?;
+    let finance = app.staff("finance").await?;
+    let year = paris_date(now_ms()).0;
+
+    // A consumer in Germany: Colissimo Europe (12,90 €), no express, German
+    // VAT (19 %) in the price: 35 € + 12,90 € = 47,90 €, of which 7,65 € VAT.
+    let cart = app.cart_with(SKU, 1).await?;
+    let priced: Json = app
+        .get(&format!("/api/carts/{cart}?country=de"))
+        .await?
+        .expect(200)?;
+    assert_eq!(priced["totals"]["shipping"]["amount"], json!(1290));
+    assert_eq!(priced["totals"]["vat"]["amount"], json!(765));
+    for refused in [
+        "country=DE&shipping=express",
+        "country=US",
+        "country=BE&vat_number=BE12",
+    ] {
+        let answer = app.get(&format!("/api/carts/{cart}?{refused}")).await?;
+        assert_eq!(answer.status, 422, "{refused}");
+    }
+    let mut body = checkout_body(&cart);
+    body["phone"] = json!("+49 30 8062 0");
+    body["shipping_address"] = json!({"name": "Lise Meitner", "line1": "Hahn-Meitner-Platz 1", "postal_code": "14109", "city": "Berlin", "country": "DE"});
+    let mut express = body.clone();
+    express["shipping_method"] = json!("express");
+    let refused = app.send("POST", "/api/checkout", &express).await?;
+    assert_eq!(
+        (refused.status, refused.json["field"].as_str()),
+        (422, Some("shipping_method"))
+    );
+    let mut wrong_code = body.clone();
+    wrong_code["shipping_address"]["postal_code"] = json!("1410");
+    assert_eq!(
+        app.send("POST", "/api/checkout", &wrong_code).await?.status,
+        422
+    );
+    assert_eq!(app.count("orders").await?, 0, "a refusal places nothing");
+    let placed: Json = app
+        .send("POST", "/api/checkout", &body)
+        .await?
+        .expect(201)?;
+    assert_eq!(
+        (
+            placed["totals"]["total"]["amount"].as_i64(),
+            placed["totals"]["vat"]["amount"].as_i64()
+        ),
+        (Some(4_790), Some(765))
+    );
+    let german = placed["order_id"].as_str().unwrap_or_default().to_owned();
+    app.pay(&german, true).await?;
+    let listed = documents(&app, &german).await?;
+    let number = listed[0]["number"].as_str().unwrap_or_default().to_owned();
+    let (_, pdf) = app
+        .get_bytes(None, listed[0]["url"].as_str().unwrap_or_default())
+        .await?;
+    let text = pdf_text(&pdf)?;
+    for mention in [
+        "19 %",
+        "Total TVA 7,65 €",
+        "Total TTC 47,90 €",
+        "TVA du pays de livraison (Allemagne), déclarée au guichet unique (OSS).",
+    ] {
+        assert!(text.contains(mention), "{mention:?} missing from: {text}");
+    }
+    // Its VAT is Germany's: on its own account, declared through the OSS.
+    let entry = entry_of(&app, &finance, &number).await?;
+    assert!(entry.contains(&("44571DE190".into(), 0, 765)), "{entry:?}");
+    assert!(entry.contains(&("707DE190".into(), 0, 2_941)), "{entry:?}");
+
+    // A business in Belgium with its VAT number: an intra-EU delivery, the
+    // price before Belgian VAT (21 %), no VAT: 47,90 € − 8,31 € = 39,59 €.
+    let cart = app.cart_with(SKU, 1).await?;
+    let priced: Json = app
+        .get(&format!(
+            "/api/carts/{cart}?country=BE&vat_number=BE%200403%20170%20701"
+        ))
+        .await?
+        .expect(200)?;
+    assert_eq!(
+        (
+            priced["totals"]["total"]["amount"].as_i64(),
+            priced["totals"]["reverse_charged"]["amount"].as_i64()
+        ),
+        (Some(3_959), Some(831))
+    );
+    let mut body = checkout_body(&cart);
+    body["email"] = json!("achats@solvay.example");
+    body["phone"] = json!("+32 2 509 60 11");
+    body["shipping_address"] = json!({"name": "Atelier Solvay", "line1": "Rue de la Loi 16", "postal_code": "1000", "city": "Bruxelles", "country": "BE"});
+    body["company"] = json!({"name": "Atelier Solvay SRL", "vat_number": "BE0403170701"});
+    let placed: Json = app
+        .send("POST", "/api/checkout", &body)
+        .await?
+        .expect(201)?;
+    assert_eq!(
+        (
+            placed["totals"]["total"]["amount"].as_i64(),
+            placed["totals"]["vat"]["amount"].as_i64()
+        ),
+        (Some(3_959), Some(0))
+    );
+    let belgian = placed["order_id"].as_str().unwrap_or_default().to_owned();
+    app.pay(&belgian, true).await?;
+    let listed = documents(&app, &belgian).await?;
+    let number = listed[0]["number"].as_str().unwrap_or_default().to_owned();
+    let (_, pdf) = app
+        .get_bytes(None, listed[0]["url"].as_str().unwrap_or_default())
+        .await?;
+    // A Factur-X a Belgian platform accepts: category K, exemption VATEX-EU-IC,
+    // the buyer's VAT number, where and when the goods were delivered.
+    check_factur_x(&pdf, "39.59")?;
+    let text = pdf_text(&pdf)?;
+    for mention in [
+        "TVA BE0403170701",
+        "Total TVA 0,00 €",
+        "Exonération de TVA, article 262 ter, I du CGI : livraison intracommunautaire, autoliquidation par le preneur.",
+    ] {
+        assert!(text.contains(mention), "{mention:?} missing from: {text}");
+    }
+    let entry = entry_of(&app, &finance, &number).await?;
+    assert!(
+        entry
+            .iter()
+            .all(|(account, _, _)| !account.starts_with("4457")),
+        "no VAT: {entry:?}"
+    );
+    assert!(entry.contains(&("707BE000".into(), 0, 2_893)), "{entry:?}");
+    // A refund credits it at 0 % too.
+    app.send_as(
+        &finance,
+        "POST",
+        "/api/refunds/direct",
+        &json!({"order_id": belgian, "amount": {"amount": 1000, "currency": "EUR"}, "reason": "geste commercial"}),
+    )
+    .await?
+    .expect::<Json>(201)?;
+    let listed = documents(&app, &belgian).await?;
+    let (_, credit) = app
+        .get_bytes(None, listed[1]["url"].as_str().unwrap_or_default())
+        .await?;
+    check_factur_x(&credit, "10.00")?;
+
+    // The VAT report: France's lines, the OSS line for Germany, line 06
+    // (exempt, net of the credit note) for Belgium.
+    let report: Vec<Json> = app
+        .get_as(&finance, &format!("/api/finance/vat-report?year={year}"))
+        .await?
+        .expect(200)?;
+    let line = |country: &str| {
+        report
+            .iter()
+            .find(|l| l["country"] == json!(country))
+            .map(|l| {
+                (
+                    l["rate_bps"].as_i64().unwrap_or_default(),
+                    l["ca3_line"].as_str().unwrap_or_default().to_owned(),
+                    l["base"]["amount"].as_i64().unwrap_or_default(),
+                    l["vat"]["amount"].as_i64().unwrap_or_default(),
+                )
+            })
+    };
+    assert_eq!(line("DE"), Some((1_900, "OSS DE".into(), 4_025, 765)));
+    assert_eq!(
+        line("BE"),
+        Some((0, "06 (livraisons intracommunautaires)".into(), 2_959, 0))
+    );
+    Ok(())
+}

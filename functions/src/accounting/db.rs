@@ -184,6 +184,9 @@ pub async fn issue_invoice(
     .map_err(|e| anyhow::anyhow!("pricing the invoice of {order}: {e:?}"))?;
     if config.seller.vat_franchise {
         amounts = amounts.without_vat();
+    } else if comptoir_shared::company::reverse_charge(&delivery.country, summary.company.as_ref())
+    {
+        amounts = amounts.reverse_charged();
     }
     let (number, year, seq, issued_at) = take_number(tx, DocumentKind::Invoice, now).await?;
     let billing = summary

@@ -52,8 +52,9 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// An XML document written element by element.
-struct Xml(String);
+/// An XML document written element by element, with the VAT category of
+/// its 0 % amounts (`E` exempt under the franchise, `K` intra-EU delivery).
+struct Xml(String, &'static str);
 
 impl Xml {
     fn open(&mut self, tag: &str) {
@@ -99,9 +100,10 @@ impl Xml {
         self.close(tag);
     }
 
-    /// A VAT category: standard rate, or exempt (the franchise) at 0 %.
+    /// A VAT category: standard rate, or the document's exemption at 0 %.
     fn category(&mut self, rate_bps: i64) {
-        self.leaf("ram:CategoryCode", if rate_bps == 0 { "E" } else { "S" });
+        let code = if rate_bps == 0 { self.1 } else { "S" };
+        self.leaf("ram:CategoryCode", code);
     }
 
     fn address(&mut self, postcode: &str, lines: [&str; 2], city: &str, country: &str) {
@@ -130,12 +132,13 @@ impl Xml {
     }
 }
 
-/// Why no VAT is charged under the franchise (BT-120).
-const EXEMPTION: &str = "TVA non applicable, art. 293 B du CGI";
-
 /// The document as CII XML, profile EN 16931.
 pub fn cii(doc: &InvoiceDocument) -> String {
-    let mut x = Xml(String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    let exemption = super::pdf::exemption(doc);
+    let mut x = Xml(
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+        if doc.reverse_charge() { "K" } else { "E" },
+    );
     x.0.push_str(
         "<rsm:CrossIndustryInvoice \
          xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\" \
@@ -278,7 +281,12 @@ pub fn cii(doc: &InvoiceDocument) -> String {
     x.close("ram:ApplicableHeaderTradeAgreement");
 
     x.open("ram:ApplicableHeaderTradeDelivery");
-    if let Some(delivery) = &buyer.delivery {
+    // Where the goods went (BT-80): always for an intra-EU delivery (BR-IC-12).
+    let ship_to = buyer
+        .delivery
+        .as_ref()
+        .or(doc.reverse_charge().then_some(&buyer.billing));
+    if let Some(delivery) = ship_to {
         x.open("ram:ShipToTradeParty");
         x.leaf("ram:Name", &delivery.name);
         x.address(
@@ -288,6 +296,13 @@ pub fn cii(doc: &InvoiceDocument) -> String {
             &delivery.country,
         );
         x.close("ram:ShipToTradeParty");
+    }
+    if doc.reverse_charge() {
+        // BT-72, which an intra-EU delivery needs (BR-IC-11): the date of
+        // sale, as the document prints it.
+        x.open("ram:ActualDeliverySupplyChainEvent");
+        x.date("ram:OccurrenceDateTime", "udt", doc.ordered_at_ms);
+        x.close("ram:ActualDeliverySupplyChainEvent");
     }
     x.close("ram:ApplicableHeaderTradeDelivery");
 
@@ -302,11 +317,15 @@ pub fn cii(doc: &InvoiceDocument) -> String {
         x.open("ram:ApplicableTradeTax");
         x.leaf("ram:CalculatedAmount", &amount(v.vat.amount));
         x.leaf("ram:TypeCode", "VAT");
-        if v.rate_bps == 0 {
-            x.leaf("ram:ExemptionReason", EXEMPTION);
+        let exempt = exemption.filter(|_| v.rate_bps == 0);
+        if let Some((reason, _)) = exempt {
+            x.leaf("ram:ExemptionReason", reason);
         }
         x.leaf("ram:BasisAmount", &amount(v.base.amount));
         x.category(v.rate_bps);
+        if let Some((_, Some(code))) = exempt {
+            x.leaf("ram:ExemptionReasonCode", code);
+        }
         x.leaf("ram:RateApplicablePercent", &percent(v.rate_bps));
         x.close("ram:ApplicableTradeTax");
     }

@@ -115,8 +115,14 @@ pub async fn post(tx: &mut dyn Executor, entry: &Entry<'_>, now: i64) -> anyhow:
     let chart = custom_chart(tx).await?;
     for (position, line) in (1i64..).zip(&entry.lines) {
         let (number, name) = match chart.iter().find(|(role, _, _)| *role == line.role) {
-            Some((_, number, name)) => account_as(line.role, line.rate_bps, number, name),
-            None => account(line.role, line.rate_bps),
+            Some((_, number, name)) => account_as(
+                line.role,
+                line.rate_bps,
+                line.country.as_deref(),
+                number,
+                name,
+            ),
+            None => account(line.role, line.rate_bps, line.country.as_deref()),
         };
         let (aux, aux_name) = match (&entry.customer, line.role) {
             (Some((code, name)), Role::Customers) => (code.as_str(), name.as_str()),
@@ -125,8 +131,8 @@ pub async fn post(tx: &mut dyn Executor, entry: &Entry<'_>, now: i64) -> anyhow:
         let role = line.role.as_str();
         tx.query(
             "INSERT INTO journal_lines (entry_id, position, role, account, account_name, aux, aux_name, \
-                rate_bps, debit_cents, credit_cents) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                rate_bps, vat_country, debit_cents, credit_cents) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 id.as_str(),
                 position,
@@ -136,6 +142,7 @@ pub async fn post(tx: &mut dyn Executor, entry: &Entry<'_>, now: i64) -> anyhow:
                 aux,
                 aux_name,
                 line.rate_bps,
+                line.country.as_deref(),
                 line.debit,
                 line.credit
             ],
@@ -193,14 +200,28 @@ pub async fn lines_of_year(db: &mut dyn Executor, year: i64) -> anyhow::Result<V
     .collect()
 }
 
-/// The lines that make the VAT report: `(entry date, role, rate, debit,
-/// credit)` of the sales, shipping and VAT accounts in a fiscal year.
-pub async fn taxed_lines(
-    db: &mut dyn Executor,
-    year: i64,
-) -> anyhow::Result<Vec<(i64, String, i64, i64, i64)>> {
+/// A line of the sales, shipping or VAT accounts (kept per rate).
+pub struct TaxedLine {
+    /// Its entry's date (unix ms).
+    pub at_ms: i64,
+    /// Its account's role.
+    pub role: String,
+    /// The VAT rate.
+    pub rate_bps: i64,
+    /// The country whose VAT it is.
+    pub country: String,
+    /// Debit, cents.
+    pub debit: i64,
+    /// Credit, cents.
+    pub credit: i64,
+}
+
+/// The lines that make the VAT report: those of the accounts kept per rate
+/// in a fiscal year, by date.
+pub async fn taxed_lines(db: &mut dyn Executor, year: i64) -> anyhow::Result<Vec<TaxedLine>> {
     db.query(
-        "SELECT e.entry_date, l.role, l.rate_bps, l.debit_cents, l.credit_cents \
+        "SELECT e.entry_date, l.role, l.rate_bps, COALESCE(l.vat_country, 'FR'), l.debit_cents, \
+                l.credit_cents \
          FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id \
          WHERE e.fiscal_year = ?1 AND l.rate_bps IS NOT NULL ORDER BY e.entry_date",
         params![year],
@@ -208,13 +229,14 @@ pub async fn taxed_lines(
     .await?
     .iter()
     .map(|r| {
-        Ok((
-            r.int(0)?,
-            r.text(1)?.to_owned(),
-            r.int(2)?,
-            r.int(3)?,
-            r.int(4)?,
-        ))
+        Ok(TaxedLine {
+            at_ms: r.int(0)?,
+            role: r.text(1)?.to_owned(),
+            rate_bps: r.int(2)?,
+            country: r.text(3)?.to_owned(),
+            debit: r.int(4)?,
+            credit: r.int(5)?,
+        })
     })
     .collect()
 }

@@ -55,6 +55,39 @@ pub(super) const BUSINESS_TERMS: [&str; 3] = [
 /// The VAT-franchise mention (art. 293 B of the CGI).
 const FRANCHISE: &str = "TVA non applicable, art. 293 B du CGI.";
 
+/// Why a document charges no VAT, with the code EN 16931 gives the reason
+/// (BT-121) when its list has one: the franchise (art. 293 B of the CGI),
+/// or an intra-EU delivery to a business (art. 262 ter, I; the buyer
+/// accounts for the VAT).
+pub(super) fn exemption(doc: &InvoiceDocument) -> Option<(&'static str, Option<&'static str>)> {
+    if doc.seller.vat_franchise {
+        Some((FRANCHISE, None))
+    } else if doc.reverse_charge() {
+        Some((
+            "Exonération de TVA, article 262 ter, I du CGI : livraison intracommunautaire, \
+             autoliquidation par le preneur.",
+            Some("VATEX-EU-IC"),
+        ))
+    } else {
+        None
+    }
+}
+
+/// What the document says about its VAT: why none is charged, or whose
+/// VAT it is when the goods went to a consumer elsewhere in the EU.
+fn vat_mention(doc: &InvoiceDocument) -> Option<String> {
+    if let Some((text, _)) = exemption(doc) {
+        return Some(text.to_owned());
+    }
+    let country = doc.destination();
+    (country != "FR").then(|| {
+        format!(
+            "TVA du pays de livraison ({}), déclarée au guichet unique (OSS).",
+            comptoir_shared::checkout::country_name(country, comptoir_shared::lang::Lang::Fr)
+        )
+    })
+}
+
 /// Every mention the document carries, in print order, for tests to look
 /// for in the rendered text.
 pub fn mentions(doc: &InvoiceDocument) -> Vec<String> {
@@ -73,9 +106,7 @@ pub fn mentions(doc: &InvoiceDocument) -> Vec<String> {
     if let Some(vat) = &s.vat_number {
         out.push(format!("TVA intracommunautaire {}", vat.as_str()));
     }
-    if s.vat_franchise {
-        out.push(FRANCHISE.to_owned());
-    }
+    out.extend(vat_mention(doc));
     if doc.is_business() {
         out.extend(BUSINESS_TERMS.iter().map(|t| (*t).to_owned()));
     }
@@ -474,9 +505,9 @@ pub fn render(doc: &InvoiceDocument) -> anyhow::Result<Vec<u8>> {
             doc.payment.reference
         ),
     );
-    if seller.vat_franchise {
+    if let Some(mention) = vat_mention(doc) {
         w.down(12.0);
-        w.text(LEFT, 8.5, FRANCHISE);
+        w.text(LEFT, 8.5, mention);
     }
     if doc.is_business() {
         for term in BUSINESS_TERMS {

@@ -21,14 +21,14 @@ use crate::port::Host;
 /// The report: from the journals' sales, shipping and VAT accounts (so it
 /// equals the 44571 movements), newest rates first within a month.
 async fn report(host: &Host, year: i64) -> anyhow::Result<Vec<VatReportLine>> {
-    let mut sums: BTreeMap<(String, i64), (i64, i64)> = BTreeMap::new();
-    for (at, role, rate, debit, credit) in
-        super::ledger::taxed_lines(&mut host.db.auto(), year).await?
-    {
-        let (y, m, _) = paris_date(at);
-        let sum = sums.entry((format!("{y:04}-{m:02}"), rate)).or_default();
-        let moved = credit - debit;
-        if role == "vat_collected" {
+    let mut sums: BTreeMap<(String, String, i64), (i64, i64)> = BTreeMap::new();
+    for line in super::ledger::taxed_lines(&mut host.db.auto(), year).await? {
+        let (y, m, _) = paris_date(line.at_ms);
+        let sum = sums
+            .entry((format!("{y:04}-{m:02}"), line.country, line.rate_bps))
+            .or_default();
+        let moved = line.credit - line.debit;
+        if line.role == "vat_collected" {
             sum.1 += moved;
         } else {
             sum.0 += moved;
@@ -36,15 +36,24 @@ async fn report(host: &Host, year: i64) -> anyhow::Result<Vec<VatReportLine>> {
     }
     let mut lines: Vec<VatReportLine> = sums
         .into_iter()
-        .map(|((month, rate_bps), (base, vat))| VatReportLine {
+        .map(|((month, country, rate_bps), (base, vat))| VatReportLine {
             month,
+            ca3_line: ca3_line(rate_bps, &country),
+            country,
             rate_bps,
-            ca3_line: ca3_line(rate_bps).to_owned(),
             base: Money::eur(base),
             vat: Money::eur(vat),
         })
         .collect();
-    lines.sort_by(|a, b| a.month.cmp(&b.month).then(b.rate_bps.cmp(&a.rate_bps)));
+    // Within a month: France first, then the other countries; higher rates
+    // first.
+    lines.sort_by(|a, b| {
+        a.month
+            .cmp(&b.month)
+            .then((a.country != "FR").cmp(&(b.country != "FR")))
+            .then(a.country.cmp(&b.country))
+            .then(b.rate_bps.cmp(&a.rate_bps))
+    });
     Ok(lines)
 }
 
@@ -54,12 +63,14 @@ async fn report(host: &Host, year: i64) -> anyhow::Result<Vec<VatReportLine>> {
     path = "/api/finance/vat-report",
     operation_id = "vat_report",
 
-    summary = "VAT report of a year, per month and rate",
+    summary = "VAT report of a year, per month, country and rate",
     tag = "accounting",
-    description = "Roles: finance, admin. Per month (Paris time) and VAT rate: the taxable base \
-        (sales and shipping before VAT) and the VAT collected, net of credit notes, with the line \
-        of the CA3 return each rate goes on. Read from the journals, so it equals the VAT \
-        accounts' movements.",
+    description = "Roles: finance, admin. Per month (Paris time), country whose VAT it is and \
+        rate: the taxable base (sales and shipping before VAT) and the VAT collected, net of \
+        credit notes, with where it is declared: the line of the CA3 return for France and for \
+        exempt intra-EU deliveries to businesses (line 06, at 0 %), `OSS` and the country for \
+        consumers elsewhere in the EU (the One-Stop Shop return). Read from the journals, so it \
+        equals the VAT accounts' movements.",
     params(YearQuery),
     security(("session" = [])),
     responses(
@@ -87,7 +98,7 @@ pub async fn handle(
     summary = "VAT report of a year, as CSV",
     tag = "accounting",
     description = "Roles: finance, admin. The report of `GET /api/finance/vat-report` as CSV for a \
-        French spreadsheet: `mois;taux;ligne_ca3;base_ht;tva`, semicolons, decimal commas.",
+        French spreadsheet: `mois;pays;taux;declaration;base_ht;tva`, semicolons, decimal commas.",
     params(YearQuery),
     security(("session" = [])),
     responses(
@@ -104,11 +115,12 @@ pub async fn csv(
 ) -> AppResult<Response> {
     viewer.require(&[Role::Finance])?;
     let year = query.year(host.clock.now_ms())?;
-    let mut out = String::from("mois;taux;ligne_ca3;base_ht;tva\r\n");
+    let mut out = String::from("mois;pays;taux;declaration;base_ht;tva\r\n");
     for l in report(&host, year).await? {
         out.push_str(&format!(
-            "{};{};{};{};{}\r\n",
+            "{};{};{};{};{};{}\r\n",
             l.month,
+            l.country,
             comptoir_shared::invoice::rate_fr(l.rate_bps),
             l.ca3_line,
             comptoir_shared::invoice::decimal_fr(l.base.amount),

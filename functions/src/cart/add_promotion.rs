@@ -53,9 +53,16 @@ pub async fn handle(
     if !codes.contains(&body.code) {
         codes.push(body.code.clone());
     }
-    let quote =
-        crate::promotions::quote(tx.as_mut(), &lines, &codes, Default::default(), None, now)
-            .await?;
+    let quote = crate::promotions::quote(
+        tx.as_mut(),
+        &lines,
+        &codes,
+        Default::default(),
+        crate::promotions::Destination::FRANCE,
+        None,
+        now,
+    )
+    .await?;
     if let Some((code, refusal)) = quote
         .refused
         .into_iter()

@@ -109,21 +109,30 @@ pub async fn priced(
     lang: Lang,
     now_ms: i64,
 ) -> anyhow::Result<Cart> {
-    priced_with(db, id, ShippingMethodCode::default(), lang, now_ms).await
+    priced_with(
+        db,
+        id,
+        ShippingMethodCode::default(),
+        promotions::Destination::FRANCE,
+        lang,
+        now_ms,
+    )
+    .await
 }
 
-/// The cart priced with a chosen shipping method.
+/// The cart priced with a chosen shipping method (one that delivers `to`).
 pub async fn priced_with(
     db: &mut dyn Executor,
     id: &CartId,
     shipping: ShippingMethodCode,
+    to: promotions::Destination<'_>,
     lang: Lang,
     now_ms: i64,
 ) -> anyhow::Result<Cart> {
     let rows = lines(db, id, lang).await?;
     let codes = codes(db, id).await?;
     let quote_lines: Vec<QuoteLine> = rows.iter().map(CartLineRow::quote_line).collect();
-    let quote = promotions::quote(db, &quote_lines, &codes, shipping, None, now_ms).await?;
+    let quote = promotions::quote(db, &quote_lines, &codes, shipping, to, None, now_ms).await?;
     let lines: Vec<CartLine> = rows.into_iter().map(|r| r.line).collect();
     Ok(Cart {
         id: id.clone(),

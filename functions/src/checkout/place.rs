@@ -11,6 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use comptoir_shared::ApiError;
+use comptoir_shared::Currency;
 use comptoir_shared::checkout::{Address, CheckoutRequest, CheckoutResult};
 use comptoir_shared::company::{Siren, VatNumber};
 use comptoir_shared::ids::IdempotencyKey;
@@ -18,7 +19,6 @@ use comptoir_shared::ids::OrderId;
 use comptoir_shared::lang::Lang;
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::pricing::Totals;
-use comptoir_shared::{Currency, Money};
 use sha2::{Digest, Sha256};
 
 use crate::error::AppResult;
@@ -47,7 +47,7 @@ use crate::{cart, orders, promotions, stock};
         (status = 201, description = "The order, with what must be paid and until when the stock is held.", body = CheckoutResult),
         (status = 404, description = "`not_found` (`cart`).", body = ApiError),
         (status = 409, description = "`insufficient_stock`: a line cannot be reserved; `conflict`: the `Idempotency-Key` was used with another request.", body = ApiError),
-        (status = 422, description = "`empty_cart`; `promotion_refused`: a code no longer applies; `validation`: a field (or `Idempotency-Key`) is invalid.", body = ApiError),
+        (status = 422, description = "`empty_cart`; `promotion_refused`: a code no longer applies; `validation`: a field (or `Idempotency-Key`) is invalid, or the shipping method does not deliver to that country.", body = ApiError),
     )
 )]
 pub async fn handle(
@@ -61,6 +61,17 @@ pub async fn handle(
     let request_hash = hex::encode(Sha256::digest(
         serde_json::to_vec(&request).context("hashing the checkout request")?,
     ));
+    if request
+        .shipping_method
+        .to(&request.shipping_address.fields().country)
+        .is_none()
+    {
+        return Err(ApiError::validation(
+            "shipping_method",
+            "this shipping method does not deliver to that country",
+        )
+        .into());
+    }
     let mut tx = host.db.begin().await?;
 
     if let Some(key) = &key
@@ -95,11 +106,18 @@ pub async fn handle(
     }
     let codes = cart::codes(tx.as_mut(), &request.cart_id).await?;
     let quote_lines: Vec<_> = lines.iter().map(cart::CartLineRow::quote_line).collect();
+    let country = &request.shipping_address.fields().country;
+    let to = promotions::Destination {
+        country,
+        reverse_charge: !host.config.seller.vat_franchise
+            && comptoir_shared::company::reverse_charge(country, request.company.as_ref()),
+    };
     let quote = promotions::quote(
         tx.as_mut(),
         &quote_lines,
         &codes,
         request.shipping_method,
+        to,
         Some(&request.email),
         now,
     )
@@ -239,17 +257,17 @@ async fn result_for(tx: &mut dyn Executor, order: &OrderId) -> anyhow::Result<Ch
         )
         .await?;
     let currency = Currency::parse(r.text(5)?).context("stored currency")?;
-    let money = |amount| Money { amount, currency };
     Ok(CheckoutResult {
         order_id: order.clone(),
         status: OrderStatus::parse(r.text(0)?).context("stored status")?,
-        totals: Totals {
-            subtotal: money(r.int(1)?),
-            discount: money(r.int(7)?),
-            shipping: money(r.int(2)?),
-            total: money(r.int(3)?),
-            vat: money(r.int(4)?),
-        },
+        totals: Totals::stored(
+            currency,
+            r.int(1)?,
+            r.int(7)?,
+            r.int(2)?,
+            r.int(3)?,
+            r.int(4)?,
+        ),
         reservation_expires_at_ms: r.int(6)?,
     })
 }

@@ -365,13 +365,14 @@ pub async fn summary(db: &mut dyn Executor, id: &OrderId) -> anyhow::Result<Opti
         phone,
         company,
         lines,
-        totals: Totals {
-            subtotal: money(r.int(8)?, currency)?,
-            discount: money(r.int(14)?, currency)?,
-            shipping: money(r.int(9)?, currency)?,
-            total: money(r.int(10)?, currency)?,
-            vat: money(r.int(11)?, currency)?,
-        },
+        totals: Totals::stored(
+            Currency::parse(currency).with_context(|| format!("stored currency {currency:?}"))?,
+            r.int(8)?,
+            r.int(14)?,
+            r.int(9)?,
+            r.int(10)?,
+            r.int(11)?,
+        ),
         created_at_ms: r.int(13)?,
         timeline,
         shipment: match (r.opt_text(15)?, r.opt_text(16)?) {
