@@ -92,6 +92,50 @@ async fn a_guest_finds_a_t_shirt_by_search_buys_it_and_sees_it_paid() -> anyhow:
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_business_in_belgium_sees_the_price_before_vat_and_pays_it() -> anyhow::Result<()> {
+    let app = app().await?;
+    let b = Browser::start("belgian_business").await?;
+    let journey = async {
+        add_two_shirts(&b, &app.base).await?;
+        b.click("#mini-cart").await?;
+        b.click("#go-checkout").await?;
+        for (field, value) in [
+            ("#email", "achats@solvay.example"),
+            ("#phone", "+32 2 509 60 11"),
+            ("#name", "Atelier Solvay"),
+            ("#line1", "Rue de la Loi 16"),
+            ("#postal_code", "1000"),
+            ("#city", "Bruxelles"),
+        ] {
+            b.fill(field, value).await?;
+        }
+        // Delivered in Belgium: Colissimo Europe, Belgian VAT in the price.
+        b.click("#country option[value='BE']").await?;
+        b.wait_text("#review-total", "82,90\u{a0}€").await?;
+        // A business with a Belgian VAT number: the price before VAT.
+        b.click("#business").await?;
+        b.fill("#company_name", "Atelier Solvay SRL").await?;
+        b.fill("#company_vat_number", "BE 0403 170 701").await?;
+        b.wait_text("#review-total", "68,51\u{a0}€").await?;
+        b.wait_text("#reverse-charged", "−14,39\u{a0}€").await?;
+        b.shot("checkout-reverse-charge").await?;
+        b.click("#place-order").await?;
+        b.wait_text("#pay-amount", "68,51\u{a0}€").await
+    }
+    .await;
+    b.finish(journey).await?;
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM orders WHERE ship_country = 'BE' AND total_cents = 6851 AND vat_cents = 0",
+            &[]
+        )
+        .await?,
+        1
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_signs_up_orders_and_finds_the_order_in_their_history() -> anyhow::Result<()> {
     let app = app().await?;
     let b = Browser::start("signed_in_journey").await?;

@@ -106,9 +106,18 @@ pub async fn cart<T: DeserializeOwned>(id: &CartId, lang: Lang) -> CallResult<T>
 }
 
 /// A cart priced with a shipping method.
-pub async fn cart_shipped(id: &CartId, method: ShippingMethodCode, lang: Lang) -> CallResult<Cart> {
+pub async fn cart_shipped(
+    id: &CartId,
+    method: ShippingMethodCode,
+    country: &str,
+    vat_number: Option<&str>,
+    lang: Lang,
+) -> CallResult<Cart> {
+    let vat = vat_number
+        .map(|v| format!("&vat_number={}", js_sys::encode_uri_component(v)))
+        .unwrap_or_default();
     get(&format!(
-        "/api/carts/{id}?shipping={}&lang={}",
+        "/api/carts/{id}?shipping={}&country={country}{vat}&lang={}",
         method.as_str(),
         lang.code()
     ))

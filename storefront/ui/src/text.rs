@@ -186,7 +186,7 @@ fn field(name: &str) -> &'static str {
         "country" => l.pick("le pays", "the country"),
         "quantity" => l.pick("la quantité", "the quantity"),
         "reason" => l.pick("le motif", "the reason"),
-        "bill_name" | "bill_line1" | "bill_postal_code" | "bill_city" => {
+        "bill_name" | "bill_line1" | "bill_postal_code" | "bill_city" | "bill_country" => {
             l.pick("l'adresse de facturation", "the billing address")
         }
         "code" => l.pick(

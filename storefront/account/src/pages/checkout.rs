@@ -3,10 +3,11 @@
 //! price and delay, the review priced by the functions, then payment.
 
 use comptoir_shared::cart::Cart;
+use comptoir_shared::checkout::country_name;
 use comptoir_shared::checkout::{Address, CheckoutRequest, Phone, RawAddress};
 use comptoir_shared::company::{Company, Siren, VatNumber};
 use comptoir_shared::ids::{CartId, Email};
-use comptoir_shared::pricing::{SHIPPING_METHODS, ShippingMethodCode};
+use comptoir_shared::pricing::{ShippingMethodCode, destinations, shipping_methods};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -17,7 +18,7 @@ use comptoir_ui::state::{CartState, Session};
 use comptoir_ui::text;
 
 /// The form's fields, checked with the shared rules before anything is sent.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutForm {
     /// E-mail.
     pub email: String,
@@ -33,6 +34,8 @@ pub struct CheckoutForm {
     pub postal_code: String,
     /// City.
     pub city: String,
+    /// Country (ISO alpha-2), one the shop delivers to.
+    pub country: String,
     /// How the parcel travels.
     pub shipping_method: ShippingMethodCode,
     /// Invoice to another address.
@@ -45,6 +48,8 @@ pub struct CheckoutForm {
     pub bill_postal_code: String,
     /// Billing city.
     pub bill_city: String,
+    /// Billing country.
+    pub bill_country: String,
     /// Buying for a company.
     pub business: bool,
     /// The company's name.
@@ -55,7 +60,42 @@ pub struct CheckoutForm {
     pub company_vat_number: String,
 }
 
+impl Default for CheckoutForm {
+    fn default() -> Self {
+        Self {
+            email: String::new(),
+            phone: String::new(),
+            name: String::new(),
+            line1: String::new(),
+            line2: String::new(),
+            postal_code: String::new(),
+            city: String::new(),
+            country: "FR".to_owned(),
+            shipping_method: ShippingMethodCode::default(),
+            separate_billing: false,
+            bill_name: String::new(),
+            bill_line1: String::new(),
+            bill_postal_code: String::new(),
+            bill_city: String::new(),
+            bill_country: "FR".to_owned(),
+            business: false,
+            company_name: String::new(),
+            company_siren: String::new(),
+            company_vat_number: String::new(),
+        }
+    }
+}
+
 impl CheckoutForm {
+    /// The company's VAT number when it is one (what prices a business
+    /// delivered elsewhere in the EU before VAT).
+    fn vat_number(&self) -> Option<String> {
+        self.business
+            .then(|| VatNumber::parse(&self.company_vat_number).ok())
+            .flatten()
+            .map(|v| v.as_str().to_owned())
+    }
+
     /// The request to send, or the first field at fault and why.
     pub fn request(&self, cart_id: CartId) -> Result<CheckoutRequest, (&'static str, String)> {
         let email = Email::parse(&self.email).map_err(|e| ("email", e.0))?;
@@ -66,7 +106,7 @@ impl CheckoutForm {
             line2: self.line2.clone(),
             postal_code: self.postal_code.clone(),
             city: self.city.clone(),
-            country: "FR".to_owned(),
+            country: self.country.clone(),
         })
         .map_err(|(field, e)| (field, e.0))?;
         let billing_address = if self.separate_billing {
@@ -77,7 +117,7 @@ impl CheckoutForm {
                     line2: String::new(),
                     postal_code: self.bill_postal_code.clone(),
                     city: self.bill_city.clone(),
-                    country: "FR".to_owned(),
+                    country: self.bill_country.clone(),
                 })
                 .map_err(|(field, e)| (billing(field), e.0))?,
             )
@@ -128,6 +168,7 @@ fn billing(field: &'static str) -> &'static str {
         "line1" => "bill_line1",
         "postal_code" => "bill_postal_code",
         "city" => "bill_city",
+        "country" => "bill_country",
         other => other,
     }
 }
@@ -163,16 +204,19 @@ pub fn CheckoutPage() -> impl IntoView {
     let error = RwSignal::new(None::<CallError>);
     let busy = RwSignal::new(false);
     let key = StoredValue::new(idempotency_key());
-    // Only the shipping method changes the price: typing in the address
-    // fields must not refetch the cart.
-    let method = Memo::new(move |_| form.with(|f| f.shipping_method));
+    // Only the shipping method, the country and a business's VAT number
+    // change the price: typing in the other fields must not refetch the cart.
+    let priced_for =
+        Memo::new(move |_| form.with(|f| (f.shipping_method, f.country.clone(), f.vat_number())));
     let cart = LocalResource::new(move || {
         let id = state.id.get();
-        let method = method.get();
+        let (method, country, vat_number) = priced_for.get();
         let lang = lang();
         async move {
             match id {
-                Some(id) => api::cart_shipped(&id, method, lang).await.map(Some),
+                Some(id) => api::cart_shipped(&id, method, &country, vat_number.as_deref(), lang)
+                    .await
+                    .map(Some),
                 None => Ok(None),
             }
         }
@@ -233,12 +277,13 @@ pub fn CheckoutPage() -> impl IntoView {
                     {input("phone", t("Téléphone (pour le transporteur)", "Phone (for the carrier)"), "tel", "tel", form, |f| &mut f.phone)}
                 </fieldset>
                 <fieldset>
-                    <legend>{t("Livraison (France métropolitaine)", "Delivery (mainland France)")}</legend>
+                    <legend>{t("Livraison", "Delivery")}</legend>
                     {input("name", t("Nom complet", "Full name"), "text", "name", form, |f| &mut f.name)}
                     {input("line1", t("Adresse", "Address"), "text", "address-line1", form, |f| &mut f.line1)}
                     {input("line2", t("Complément (facultatif)", "Address line 2 (optional)"), "text", "address-line2", form, |f| &mut f.line2)}
                     {input("postal_code", t("Code postal", "Postcode"), "text", "postal-code", form, |f| &mut f.postal_code)}
                     {input("city", t("Ville", "City"), "text", "address-level2", form, |f| &mut f.city)}
+                    {country_select("country", "country", form, |f| &f.country, |f| &mut f.country)}
                 </fieldset>
                 <fieldset>
                     <legend>{t("Facturation", "Billing")}</legend>
@@ -252,6 +297,7 @@ pub fn CheckoutPage() -> impl IntoView {
                         {input("bill_line1", t("Adresse", "Address"), "text", "billing address-line1", form, |f| &mut f.bill_line1)}
                         {input("bill_postal_code", t("Code postal", "Postcode"), "text", "billing postal-code", form, |f| &mut f.bill_postal_code)}
                         {input("bill_city", t("Ville", "City"), "text", "billing address-level2", form, |f| &mut f.bill_city)}
+                        {country_select("bill_country", "billing country", form, |f| &f.bill_country, |f| &mut f.bill_country)}
                     })}
                     <label class="check">
                         <input type="checkbox" id="business" prop:checked=move || form.with(|f| f.business)
@@ -266,7 +312,7 @@ pub fn CheckoutPage() -> impl IntoView {
                 </fieldset>
                 <fieldset>
                     <legend>{t("Mode de livraison", "Delivery method")}</legend>
-                    {SHIPPING_METHODS.iter().map(|m| {
+                    {move || shipping_methods(&priced_for.get().1).iter().map(|m| {
                         let (code, method) = (m.code, *m);
                         view! {
                             <label class="choice">
@@ -296,6 +342,7 @@ pub fn CheckoutPage() -> impl IntoView {
                         f.line1.clone(),
                         f.line2.clone(),
                         format!("{} {}", f.postal_code, f.city),
+                        country_name(&f.country, lang()).to_owned(),
                         f.email.clone(),
                         f.phone.clone(),
                     ]
@@ -306,6 +353,37 @@ pub fn CheckoutPage() -> impl IntoView {
                     .join(" · ")
                 })}</address>
             </aside>
+        </div>
+    }
+}
+
+/// A country the shop delivers to; choosing one where the chosen method
+/// does not go falls back to the first method that does.
+fn country_select(
+    id: &'static str,
+    autocomplete: &'static str,
+    form: RwSignal<CheckoutForm>,
+    chosen: fn(&CheckoutForm) -> &str,
+    field: fn(&mut CheckoutForm) -> &mut String,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{t("Pays", "Country")}</label>
+            <select id=id name=id autocomplete=autocomplete
+                on:change=move |ev| form.update(|f| {
+                    *field(f) = event_target_value(&ev);
+                    if f.shipping_method.to(&f.country).is_none()
+                        && let Some(first) = shipping_methods(&f.country).first()
+                    {
+                        f.shipping_method = first.code;
+                    }
+                })>
+                {destinations().map(|code| view! {
+                    <option value=code selected=move || form.with(|f| chosen(f) == code)>
+                        {move || country_name(code, lang())}
+                    </option>
+                }).collect_view()}
+            </select>
         </div>
     }
 }

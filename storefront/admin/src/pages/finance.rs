@@ -138,13 +138,14 @@ fn Vat(year: i32) -> impl IntoView {
                 let (base, vat) = (sum(&lines, |l| l.base), sum(&lines, |l| l.vat));
                 view! {
                     <table class="cart-table" id="vat-report">
-                        <thead><tr><th scope="col">"Mois"</th><th scope="col">"Taux"</th><th scope="col">"Ligne CA3"</th>
+                        <thead><tr><th scope="col">"Mois"</th><th scope="col">"Pays"</th><th scope="col">"Taux"</th><th scope="col">"Déclaration"</th>
                             <th scope="col">"Base HT"</th><th scope="col">"TVA"</th></tr></thead>
                         <tbody>
                             {lines.chunk_by(|a, b| a.month == b.month).map(|month| view! {
                                 {month.iter().map(|l| view! {
                                     <tr>
                                         <td>{l.month.clone()}</td>
+                                        <td>{l.country.clone()}</td>
                                         <td>{rate_fr(l.rate_bps)}</td>
                                         <td>{l.ca3_line.clone()}</td>
                                         <td>{text::money(l.base)}</td>
@@ -152,13 +153,13 @@ fn Vat(year: i32) -> impl IntoView {
                                     </tr>
                                 }).collect_view()}
                                 <tr class="subtotal">
-                                    <th scope="row" colspan="3">{format!("Total {}", month[0].month)}</th>
+                                    <th scope="row" colspan="4">{format!("Total {}", month[0].month)}</th>
                                     <th>{text::money(sum(month, |l| l.base))}</th>
                                     <th>{text::money(sum(month, |l| l.vat))}</th>
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                        <tfoot><tr><th scope="row" colspan="3">{format!("Total {year}")}</th>
+                        <tfoot><tr><th scope="row" colspan="4">{format!("Total {year}")}</th>
                             <th id="vat-base">{text::money(base)}</th><th id="vat-total">{text::money(vat)}</th></tr></tfoot>
                     </table>
                 }.into_any()

@@ -88,6 +88,10 @@ pub fn TotalsList(totals: Totals, id: &'static str) -> impl IntoView {
                 <dd id="discount">{move || format!("−{}", text::money(totals.discount))}</dd>
             })}
             <dt>{t("Livraison", "Delivery")}</dt><dd>{move || text::money(totals.shipping)}</dd>
+            {(totals.reverse_charged.amount > 0).then(|| view! {
+                <dt>{t("TVA autoliquidée par l'acheteur", "VAT reverse-charged to the buyer")}</dt>
+                <dd id="reverse-charged">{move || format!("−{}", text::money(totals.reverse_charged))}</dd>
+            })}
             <dt class="grand">{t("Total TTC", "Total incl. VAT")}</dt>
             <dd class="grand" id=id>{move || text::money(totals.total)}</dd>
             <dt class="muted">{t("dont TVA", "of which VAT")}</dt>
