@@ -24,38 +24,39 @@ use comptoir_shared::order::OrderStatus;
 use comptoir_shared::refund::RefundStatus;
 use comptoir_shared::{ApiError, Currency, Money};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 use crate::error::AppResult;
 use crate::params;
 use crate::port::{Executor, Host, new_id};
 use crate::{orders, stock};
 
-use super::signature;
-
-/// A provider event (Stripe's shape), as much of it as the shop reads; other
-/// fields are ignored.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+/// A provider event, as much of it as the shop keeps: its id and type. The
+/// event is verified and read with async-stripe's `Webhook` and types (its
+/// object one of [`Object`]).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = ProviderEvent)]
 pub struct Event {
     /// `evt_…`, unique per event.
     pub id: String,
-    /// `checkout.session.completed`, …
+    /// `checkout.session.completed`, …; `data.object` is the Stripe object
+    /// it is about (a Checkout Session, a Refund, a Charge, a Payout).
     #[serde(rename = "type")]
     pub kind: String,
-    /// The object the event is about.
-    pub data: EventData,
 }
 
-/// `data` of an event.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[schema(as = ProviderEventData)]
-pub struct EventData {
-    /// The object the event is about (a Checkout Session, a Refund, a Charge).
-    pub object: serde_json::Value,
+/// What the shop reads of an event's object.
+enum Object {
+    Session(CheckoutSessionObject),
+    Refund(RefundObject),
+    Charge(ChargeObject),
+    Payout(PayoutObject),
+    /// An event the shop does not act on.
+    Other,
 }
 
 /// The fields of a Checkout Session the shop acts on.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct CheckoutSessionObject {
     /// Session id.
     pub id: String,
@@ -64,17 +65,28 @@ pub struct CheckoutSessionObject {
     /// Lower-case ISO code.
     pub currency: Option<String>,
     /// `paid`, `unpaid`, `no_payment_required`.
-    pub payment_status: Option<String>,
+    pub payment_status: String,
     /// The PaymentIntent that took the money (what refunds refer to).
-    #[serde(default)]
     pub payment_intent: Option<String>,
     /// Carries `order_id`.
-    #[serde(default)]
-    pub metadata: std::collections::HashMap<String, String>,
+    pub metadata: HashMap<String, String>,
+}
+
+impl From<stripe_shared::CheckoutSession> for CheckoutSessionObject {
+    fn from(s: stripe_shared::CheckoutSession) -> Self {
+        Self {
+            id: s.id.as_str().to_owned(),
+            amount_total: s.amount_total,
+            currency: s.currency.map(|c| c.to_string()),
+            payment_status: s.payment_status.as_str().to_owned(),
+            payment_intent: s.payment_intent.map(|p| p.id().as_str().to_owned()),
+            metadata: s.metadata.unwrap_or_default(),
+        }
+    }
 }
 
 /// The fields of a Refund the shop acts on.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct RefundObject {
     /// `re_…`
     pub id: String,
@@ -83,37 +95,113 @@ pub struct RefundObject {
     /// `pending`, `succeeded`, `failed`, `canceled`, …
     pub status: String,
     /// The PaymentIntent refunded.
-    #[serde(default)]
     pub payment_intent: Option<String>,
     /// Carries `refund_id` and `order_id` when the shop created it.
-    #[serde(default)]
-    pub metadata: std::collections::HashMap<String, String>,
+    pub metadata: HashMap<String, String>,
+}
+
+impl From<stripe_shared::Refund> for RefundObject {
+    fn from(r: stripe_shared::Refund) -> Self {
+        Self {
+            id: r.id.as_str().to_owned(),
+            amount: r.amount,
+            status: r.status.unwrap_or_default(),
+            payment_intent: r.payment_intent.map(|p| p.id().as_str().to_owned()),
+            metadata: r.metadata.unwrap_or_default(),
+        }
+    }
 }
 
 /// The fields of a Charge (`charge.refunded`) the shop acts on.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct ChargeObject {
     /// `ch_…`
     pub id: String,
     /// Total refunded on this charge so far, minor units.
-    #[serde(default)]
     pub amount_refunded: i64,
     /// The PaymentIntent charged.
-    #[serde(default)]
     pub payment_intent: Option<String>,
-    /// Its refunds, as Stripe expands them.
-    #[serde(default)]
-    pub refunds: Option<RefundList>,
+    /// Its refunds, when Stripe expands them.
+    pub refunds: Vec<RefundObject>,
     /// Metadata copied from the PaymentIntent.
-    #[serde(default)]
-    pub metadata: std::collections::HashMap<String, String>,
+    pub metadata: HashMap<String, String>,
 }
 
-/// A Stripe list of refunds.
-#[derive(Debug, Deserialize)]
-pub struct RefundList {
-    /// The refunds.
-    pub data: Vec<RefundObject>,
+impl From<stripe_shared::Charge> for ChargeObject {
+    fn from(c: stripe_shared::Charge) -> Self {
+        Self {
+            id: c.id.as_str().to_owned(),
+            amount_refunded: c.amount_refunded,
+            payment_intent: c.payment_intent.map(|p| p.id().as_str().to_owned()),
+            refunds: c
+                .refunds
+                .map(|list| list.data.into_iter().map(RefundObject::from).collect())
+                .unwrap_or_default(),
+            metadata: c.metadata,
+        }
+    }
+}
+
+/// A `payout` event's object: what the shop reads of it.
+#[derive(Debug)]
+struct PayoutObject {
+    id: String,
+    amount: i64,
+    /// Unix seconds.
+    arrival_date: i64,
+    currency: String,
+    /// `false` for a manual payout (Stripe cannot list what it settles).
+    automatic: bool,
+    /// `completed` once Stripe can list what it settles.
+    reconciliation_status: String,
+}
+
+impl From<stripe_shared::Payout> for PayoutObject {
+    fn from(p: stripe_shared::Payout) -> Self {
+        Self {
+            id: p.id.as_str().to_owned(),
+            amount: p.amount,
+            arrival_date: p.arrival_date,
+            currency: p.currency.to_string(),
+            automatic: p.automatic,
+            reconciliation_status: p.reconciliation_status.as_str().to_owned(),
+        }
+    }
+}
+
+/// Verifies `body` against its `Stripe-Signature` with async-stripe's
+/// `Webhook` (HMAC-SHA256 of `t.body` compared in constant time, any `v1`,
+/// at most 5 minutes from `now_s`) and reads it with Stripe's types. A bad
+/// signature is `invalid_signature`; an object Stripe's types refuse (a
+/// field missing) is `validation`.
+fn read(header: &str, body: &[u8], secret: &str, now_s: i64) -> Result<(Event, Object), ApiError> {
+    use stripe_webhook::{EventObject as E, Webhook, WebhookError};
+    let payload = std::str::from_utf8(body).map_err(|_| ApiError::InvalidSignature)?;
+    let event = Webhook::construct_event_with_timestamp(payload, header, secret, now_s).map_err(
+        |e| match e {
+            WebhookError::BadParse(why) => ApiError::validation("data.object", why),
+            _ => ApiError::InvalidSignature,
+        },
+    )?;
+    let object = match event.data.object {
+        E::CheckoutSessionCompleted(s)
+        | E::CheckoutSessionAsyncPaymentSucceeded(s)
+        | E::CheckoutSessionAsyncPaymentFailed(s)
+        | E::CheckoutSessionExpired(s) => Object::Session((*s).into()),
+        E::RefundCreated(r) | E::RefundUpdated(r) | E::RefundFailed(r) => {
+            Object::Refund((*r).into())
+        }
+        E::ChargeRefunded(c) => Object::Charge((*c).into()),
+        E::PayoutPaid(p) | E::PayoutReconciliationCompleted(p) => Object::Payout((*p).into()),
+        _ => Object::Other,
+    };
+    Ok((
+        Event {
+            id: event.id.as_str().to_owned(),
+            kind: event.type_.as_str().to_owned(),
+        },
+        object,
+    ))
 }
 
 /// What applying an event did.
@@ -184,38 +272,32 @@ pub async fn handle(
 /// sandbox provider, so both take exactly the same path.
 pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppResult<Outcome> {
     let now = host.clock.now_ms();
-    signature::verify(
+    let (event, object) = read(
         signature_header,
         body,
         &host.config.webhook_secret,
         now / 1000,
-    )
-    .map_err(|_| ApiError::InvalidSignature)?;
-    let event: Event = crate::extract::parse_json(body)?;
+    )?;
     // A Stripe payout: what it settles is read from Stripe before the
     // transaction (a replayed event reads it again and records nothing).
     // Stripe lists what a payout settles once it has reconciled it
     // (`reconciliation_status` `completed`, announced by
     // `payout.reconciliation_completed`); a manual payout it never lists.
-    let payout = match (event.kind.as_str(), host.config.payment_provider) {
-        (
-            "payout.paid" | "payout.reconciliation_completed",
-            crate::config::PaymentProvider::Stripe,
-        ) => {
-            let paid: PayoutObject = object(&event)?;
-            let transactions = match (paid.automatic, paid.reconciliation_status.as_deref()) {
-                (Some(false), _) => Some(None),
-                (_, Some("completed")) => {
+    let payout = match (&object, host.config.payment_provider) {
+        (Object::Payout(paid), crate::config::PaymentProvider::Stripe) => {
+            let transactions = match (paid.automatic, paid.reconciliation_status.as_str()) {
+                (false, _) => Some(None),
+                (_, "completed") => {
                     Some(super::provider::Stripe::payout_transactions(host, &paid.id).await?)
                 }
                 // Not reconciled yet: `payout.reconciliation_completed` follows.
                 _ => None,
             };
             transactions.map(|transactions| super::payouts::ProviderPayout {
-                id: paid.id,
+                id: paid.id.clone(),
                 amount: paid.amount,
                 arrival_at_ms: paid.arrival_date.saturating_mul(1000),
-                currency: paid.currency,
+                currency: paid.currency.clone(),
                 transactions,
             })
         }
@@ -233,12 +315,8 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
     if fresh.is_none() {
         return Ok(Outcome::Duplicate);
     }
-    let outcome = match event.kind.as_str() {
-        "checkout.session.completed"
-        | "checkout.session.async_payment_succeeded"
-        | "checkout.session.async_payment_failed"
-        | "checkout.session.expired" => {
-            let session: CheckoutSessionObject = object(&event)?;
+    let outcome = match object {
+        Object::Session(session) => {
             let order = session
                 .metadata
                 .get("order_id")
@@ -253,7 +331,7 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
                     "checkout.session.async_payment_failed" | "checkout.session.expired",
                     Some(order),
                 ) => fail(tx.as_mut(), &event, &session, &order, now).await?,
-                (_, Some(order)) if session.payment_status.as_deref() == Some("paid") => {
+                (_, Some(order)) if session.payment_status == "paid" => {
                     let paid = Paid {
                         event: &event,
                         session: &session,
@@ -265,35 +343,29 @@ pub async fn process(host: &Host, signature_header: &str, body: &[u8]) -> AppRes
                 _ => Outcome::Ignored,
             }
         }
-        "refund.created" | "refund.updated" | "refund.failed" => {
-            let refund: RefundObject = object(&event)?;
-            refund_event(tx.as_mut(), &event, &refund, None, now).await?
-        }
-        "charge.refunded" => {
-            let charge: ChargeObject = object(&event)?;
+        Object::Refund(refund) => refund_event(tx.as_mut(), &event, &refund, None, now).await?,
+        Object::Charge(charge) => {
             let order = charge.metadata.get("order_id").cloned();
             let mut outcome = Outcome::Ignored;
             let hint = (order.as_deref(), charge.payment_intent.as_deref());
-            let listed: Vec<&RefundObject> =
-                charge.refunds.iter().flat_map(|list| &list.data).collect();
-            for refund in &listed {
+            for refund in &charge.refunds {
                 outcome = refund_event(tx.as_mut(), &event, refund, Some(hint), now).await?;
             }
-            if listed.is_empty() {
+            if charge.refunds.is_empty() {
                 // Recent API versions do not expand `refunds`: account for the
                 // part of `amount_refunded` we know nothing about yet.
                 outcome = unlisted_refund(tx.as_mut(), &event, &charge, hint, now).await?;
             }
             outcome
         }
-        "payout.paid" | "payout.reconciliation_completed" => match &payout {
+        Object::Payout(_) => match &payout {
             Some(paid) => match super::payouts::record(host, tx.as_mut(), paid, now).await? {
                 Some(_) => Outcome::Payout,
                 None => Outcome::Duplicate,
             },
             None => Outcome::Ignored,
         },
-        _ => Outcome::Ignored,
+        Object::Other => Outcome::Ignored,
     };
     tx.query(
         "UPDATE payment_events SET outcome = ?2 WHERE id = ?1",
@@ -323,34 +395,16 @@ fn outcome_name(outcome: Outcome) -> &'static str {
     }
 }
 
-fn object<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, ApiError> {
-    serde_json::from_value(event.data.object.clone())
-        .map_err(|e| ApiError::validation("data.object", e.to_string()))
-}
-
-/// A `payout` event's object: what the shop reads of it.
-#[derive(Debug, Deserialize)]
-struct PayoutObject {
-    id: String,
-    amount: i64,
-    /// Unix seconds.
-    arrival_date: i64,
-    currency: String,
-    /// `false` for a manual payout (Stripe cannot list what it settles).
-    automatic: Option<bool>,
-    /// `completed` once Stripe can list what it settles.
-    reconciliation_status: Option<String>,
-}
-
 /// Signs `event` with the webhook secret and applies it through [`process`]:
 /// how the sandbox provider speaks, on exactly the path Stripe's events take.
 pub async fn deliver_signed(host: &Host, event: &serde_json::Value) -> AppResult<Outcome> {
-    let body = serde_json::to_vec(event).map_err(anyhow::Error::from)?;
-    let header = signature::sign(
-        &host.config.webhook_secret,
-        host.clock.now_ms() / 1000,
+    let body = serde_json::to_string(event).map_err(anyhow::Error::from)?;
+    let header = stripe_webhook::Webhook::generate_test_header(
         &body,
+        &host.config.webhook_secret,
+        Some(host.clock.now_ms() / 1000),
     );
+    let body = body.into_bytes();
     // Boxed: a sandbox refund inside `process` delivers an event through it.
     Box::pin(process(host, &header, &body)).await
 }
@@ -726,4 +780,76 @@ async fn billing_error(
 ) -> anyhow::Result<()> {
     super::payouts::billing_error(tx, order.map(OrderId::as_str), &event.id, kind, detail, now)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stripe_webhook::Webhook;
+
+    const SECRET: &str = "whsec_test";
+
+    fn completed(now: i64) -> String {
+        super::super::sandbox::stripe_event(
+            "evt_1",
+            "checkout.session.completed",
+            now,
+            serde_json::json!({
+                "id": "cs_1", "object": "checkout.session", "amount_total": 7000,
+                "automatic_tax": {"enabled": false}, "created": now, "currency": "eur",
+                "custom_fields": [], "custom_text": {}, "expires_at": now, "livemode": false,
+                "mode": "payment", "payment_method_types": ["card"], "payment_status": "paid",
+                "payment_intent": "pi_1", "metadata": {"order_id": "o1"}, "shipping_options": [],
+            }),
+        )
+        .to_string()
+    }
+
+    #[test]
+    fn a_signed_event_is_read_with_stripes_types() {
+        let body = completed(1_000);
+        let header = Webhook::generate_test_header(&body, SECRET, Some(1_000));
+        let Ok((event, Object::Session(session))) = read(&header, body.as_bytes(), SECRET, 1_200)
+        else {
+            panic!("not read as a session");
+        };
+        assert_eq!(
+            (event.id.as_str(), event.kind.as_str()),
+            ("evt_1", "checkout.session.completed")
+        );
+        assert_eq!(session.amount_total, Some(7000));
+        assert_eq!(session.currency.as_deref(), Some("eur"));
+        assert_eq!(session.payment_intent.as_deref(), Some("pi_1"));
+        assert_eq!(session.payment_status, "paid");
+    }
+
+    #[test]
+    fn forged_stale_or_malformed_is_refused() {
+        let body = completed(1_000);
+        let signed = Webhook::generate_test_header(&body, SECRET, Some(1_000));
+        let forged = Webhook::generate_test_header(&body, "whsec_other", Some(1_000));
+        let tampered = body.replace("7000", "1");
+        for (header, body, now) in [
+            (forged.as_str(), body.as_str(), 1_000),
+            (signed.as_str(), body.as_str(), 1_301),
+            (signed.as_str(), tampered.as_str(), 1_000),
+            ("t=1000", body.as_str(), 1_000),
+            ("", body.as_str(), 1_000),
+        ] {
+            assert!(
+                matches!(
+                    read(header, body.as_bytes(), SECRET, now),
+                    Err(ApiError::InvalidSignature)
+                ),
+                "{header} at {now}"
+            );
+        }
+        // Signed, but not what Stripe's types read as a Checkout Session.
+        let partial = r#"{"id":"evt_2","object":"event","type":"checkout.session.completed","created":1000,"livemode":false,"pending_webhooks":1,"data":{"object":{"id":"cs_1"}}}"#;
+        let header = Webhook::generate_test_header(partial, SECRET, Some(1_000));
+        assert!(matches!(
+            read(&header, partial.as_bytes(), SECRET, 1_000),
+            Err(ApiError::Validation { .. })
+        ));
+    }
 }
