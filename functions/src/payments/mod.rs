@@ -23,6 +23,7 @@ pub mod provider;
 pub mod refund;
 pub mod sandbox;
 pub mod session;
+pub mod signature;
 pub mod webhook;
 
 pub use expire::expire_due;
