@@ -217,7 +217,6 @@ fn serve(
             return stripe_error(status, "invalid_request_error", &message);
         }
     };
-    let answer = stripe_shaped(answer);
     if let Some(key) = received.idempotency_key {
         inner.replies.insert(key, answer.clone());
     }
@@ -269,10 +268,8 @@ async fn balance_transactions(
     };
     let page: Vec<serde_json::Value> = all.iter().skip(start).take(2).cloned().collect();
     let has_more = start + page.len() < all.len();
-    axum::Json(stripe_shaped(json!({
-        "object": "list", "data": page, "has_more": has_more, "url": "/v1/balance_transactions",
-    })))
-    .into_response()
+    axum::Json(json!({"object": "list", "data": page, "has_more": has_more, "url": "/v1/balance_transactions"}))
+        .into_response()
 }
 
 /// `POST /v1/refunds`: answers `pending`, as Stripe often does for cards.
@@ -361,102 +358,4 @@ async fn checkout_session(State(fake): State<Shared>, headers: HeaderMap, body: 
             "status": "open",
         }))
     })
-}
-
-/// When the fixtures' objects say they were made (unix seconds).
-const CREATED: i64 = 1_767_225_600;
-
-/// `value` as Stripe writes it: the fields a test or the fake sets, over
-/// every field Stripe always sends (what async-stripe's types require) for
-/// an event (its object by the event's type), a list, a Checkout Session,
-/// a Refund, a Charge, a Payout or a Balance Transaction, nested objects
-/// included. Anything else is returned as is.
-pub fn stripe_shaped(value: serde_json::Value) -> serde_json::Value {
-    let serde_json::Value::Object(mut given) = value else {
-        return value;
-    };
-    let kind = given
-        .get("object")
-        .and_then(|o| o.as_str())
-        .map(str::to_owned);
-    let event_type = given
-        .get("type")
-        .and_then(|t| t.as_str())
-        .map(str::to_owned);
-    let kind = match (kind.as_deref(), &event_type) {
-        (Some(kind), _) => kind.to_owned(),
-        (None, Some(_)) if given.contains_key("data") => "event".to_owned(),
-        (None, None) if given.get("data").is_some_and(|d| d.is_array()) => "list".to_owned(),
-        _ => String::new(),
-    };
-    // A charge's refunds are refunds.
-    if kind == "charge"
-        && let Some(items) = given
-            .get_mut("refunds")
-            .and_then(|r| r.get_mut("data"))
-            .and_then(|d| d.as_array_mut())
-    {
-        for item in items.iter_mut().filter_map(|i| i.as_object_mut()) {
-            item.entry("object").or_insert_with(|| json!("refund"));
-        }
-    }
-    let defaults = match kind.as_str() {
-        "event" => {
-            let object_kind = match event_type.as_deref().unwrap_or_default() {
-                t if t.starts_with("checkout.session.") => "checkout.session",
-                t if t.starts_with("refund.") => "refund",
-                t if t.starts_with("charge.") => "charge",
-                t if t.starts_with("payout.") => "payout",
-                _ => "",
-            };
-            if let Some(object) = given
-                .get_mut("data")
-                .and_then(|d| d.get_mut("object"))
-                .and_then(|o| o.as_object_mut())
-            {
-                object.entry("object").or_insert_with(|| json!(object_kind));
-            }
-            json!({"created": CREATED, "livemode": false, "pending_webhooks": 1})
-        }
-        "list" => json!({"has_more": false, "url": "/v1/list"}),
-        "checkout.session" => json!({
-            "automatic_tax": {"enabled": false}, "created": CREATED, "custom_fields": [],
-            "custom_text": {}, "expires_at": CREATED + 86_400, "livemode": false, "mode": "payment",
-            "payment_method_types": ["card"], "payment_status": "unpaid", "shipping_options": [],
-        }),
-        "refund" => json!({"amount": 0, "created": CREATED, "currency": "eur"}),
-        "charge" => json!({
-            "amount": 0, "amount_captured": 0, "amount_refunded": 0, "billing_details": {},
-            "captured": true, "created": CREATED, "currency": "eur", "disputed": false,
-            "livemode": false, "metadata": {}, "paid": true, "refunded": false, "status": "succeeded",
-        }),
-        "payout" => json!({
-            "amount": 0, "arrival_date": CREATED, "automatic": true, "created": CREATED,
-            "currency": "eur", "livemode": false, "method": "standard",
-            "reconciliation_status": "completed", "source_type": "card", "status": "paid",
-            "type": "bank_account",
-        }),
-        "balance_transaction" => json!({
-            "amount": 0, "available_on": CREATED, "balance_type": "payments", "created": CREATED,
-            "currency": "eur", "fee": 0, "fee_details": [], "net": 0, "reporting_category": "charge",
-            "status": "available", "type": "charge",
-        }),
-        _ => json!({}),
-    };
-    let mut out = match defaults {
-        serde_json::Value::Object(map) => map,
-        _ => serde_json::Map::new(),
-    };
-    for (key, value) in std::mem::take(&mut given) {
-        // Nested objects (an event's object, a list's items, a charge's
-        // refunds, a transaction's source) are shaped too.
-        let value = match value {
-            serde_json::Value::Array(items) => {
-                serde_json::Value::Array(items.into_iter().map(stripe_shaped).collect())
-            }
-            other => stripe_shaped(other),
-        };
-        out.insert(key, value);
-    }
-    serde_json::Value::Object(out)
 }

@@ -100,12 +100,6 @@ pub async fn spawn_app() -> anyhow::Result<TestApp> {
     spawn_app_with(Config::from_lookup(|_| None)?).await
 }
 
-/// The `Stripe-Signature` Stripe would send with `payload` signed by
-/// `secret` at `signed_at` (unix seconds).
-pub fn stripe_signature(secret: &str, signed_at: i64, payload: &str) -> String {
-    stripe_webhook::Webhook::generate_test_header(payload, secret, Some(signed_at))
-}
-
 /// A free port on 127.0.0.1 (the OS picks it; it stays free in practice
 /// until the shop binds it a moment later).
 pub fn free_port() -> anyhow::Result<u16> {
@@ -309,25 +303,20 @@ impl TestApp {
             .await
     }
 
-    /// POSTs a provider event to the webhook the way Stripe sends it: every
-    /// field Stripe always writes filled in ([`fake_stripe::stripe_shaped`];
-    /// a body that is not JSON goes as is), signed with `secret` as of
-    /// `signed_at` (unix seconds).
+    /// POSTs a provider event to the webhook, signed with `secret` as of
+    /// `signed_at` (unix seconds), the way Stripe sends it.
     pub async fn webhook(
         &self,
         secret: &str,
         event: &str,
         signed_at: i64,
     ) -> anyhow::Result<Answer> {
-        let event = match serde_json::from_str(event) {
-            Ok(value) => fake_stripe::stripe_shaped(value).to_string(),
-            Err(_) => event.to_owned(),
-        };
-        let signature = stripe_signature(secret, signed_at, &event);
+        let signature =
+            comptoir_functions::payments::signature::sign(secret, signed_at, event.as_bytes());
         self.call(
             "POST",
             "/api/payments/webhook",
-            Some(event),
+            Some(event.to_owned()),
             &[("stripe-signature", &signature)],
         )
         .await

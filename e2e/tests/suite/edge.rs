@@ -174,7 +174,7 @@ async fn every_shopper_state_change_takes_json_from_the_shops_own_pages_only() -
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The signed webhook is the one exception: the provider's servers send it.
-    let ignored = json!({"id": "evt_edge", "object": "event", "type": "balance.available", "data": {"object": {"object": "balance"}}});
+    let ignored = json!({"id": "evt_edge", "object": "event", "type": "customer.created", "data": {"object": {}}});
     let sent = app
         .webhook(
             comptoir_functions::config::SANDBOX_WEBHOOK_SECRET,

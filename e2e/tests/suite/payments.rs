@@ -2,8 +2,9 @@
 //! stale signatures, the same event many times at once, wrong amounts, and
 //! reservations that lapse before anyone pays.
 
-use comptoir_e2e::{TestApp, now_ms, spawn_app, spawn_app_with, stripe_signature};
+use comptoir_e2e::{TestApp, now_ms, spawn_app, spawn_app_with};
 use comptoir_functions::config::{Config, SANDBOX_WEBHOOK_SECRET};
+use comptoir_functions::payments::signature::sign;
 use comptoir_functions::port::Value;
 use futures::future::join_all;
 use serde_json::{Value as Json, json};
@@ -57,7 +58,7 @@ async fn forged_and_stale_signatures_are_refused_and_change_nothing() -> anyhow:
     let app = spawn_app().await?;
     let (order, session) = pending_order(&app).await?;
     let body = completed("evt_forged", &session, &order, 7000);
-    let forged = stripe_signature("whsec_attacker", now(), &body);
+    let forged = sign("whsec_attacker", now(), body.as_bytes());
     let answer = app
         .call(
             "POST",

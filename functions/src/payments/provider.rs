@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use comptoir_shared::ApiError;
 use comptoir_shared::order::OrderSummary;
 use comptoir_shared::refund::{Refund, RefundStatus};
+use serde::Deserialize;
 
 use crate::config::PaymentProvider;
 use crate::error::{AppError, AppResult};
@@ -110,21 +111,19 @@ impl Provider for Sandbox {
         _: Option<&str>,
     ) -> AppResult<RefundVerdict> {
         let provider_id = format!("re_sandbox_{}", refund.id);
-        let now = host.clock.now_ms() / 1000;
-        let event = super::sandbox::stripe_event(
-            &format!("evt_sandbox_{}", new_id()),
-            "refund.updated",
-            now,
-            serde_json::json!({
+        let event = serde_json::json!({
+            "id": format!("evt_sandbox_{}", new_id()),
+            "object": "event",
+            "type": "refund.updated",
+            "data": { "object": {
                 "id": provider_id,
                 "object": "refund",
                 "amount": refund.amount.amount,
-                "created": now,
                 "currency": refund.amount.currency.code().to_ascii_lowercase(),
                 "status": "succeeded",
                 "metadata": { "refund_id": refund.id.as_str(), "order_id": refund.order_id.as_str() },
-            }),
-        );
+            }},
+        });
         super::webhook::deliver_signed(host, &event).await?;
         Ok(RefundVerdict {
             id: provider_id,
@@ -136,10 +135,16 @@ impl Provider for Sandbox {
 /// Stripe Checkout.
 pub struct Stripe;
 
-/// Reads what Stripe answered as one of its types (async-stripe's).
-fn stripe_object<T: miniserde::Deserialize>(body: &[u8], what: &str) -> anyhow::Result<T> {
-    let text = std::str::from_utf8(body).with_context(|| format!("Stripe's {what}: not UTF-8"))?;
-    miniserde::json::from_str(text).map_err(|_| anyhow::anyhow!("Stripe's {what}: not its shape"))
+#[derive(Deserialize)]
+struct StripeSession {
+    id: String,
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct StripeRefund {
+    id: String,
+    status: String,
 }
 
 impl Stripe {
@@ -195,43 +200,58 @@ impl Stripe {
     }
 }
 
-/// A Stripe balance transaction as the shop reconciles it; `None` for the
-/// payout's own transaction. Its `source` is expanded: a charge names its
-/// payment intent, a refund is its own id.
-fn reconciled(t: stripe_shared::BalanceTransaction) -> Option<super::payouts::ProviderTransaction> {
-    use comptoir_shared::payment::PayoutTransactionKind as Kind;
-    use stripe_shared::BalanceTransactionSource as Source;
-    use stripe_types::Expandable;
-    let source_id = t
-        .source
-        .as_ref()
-        .map(|s| s.id().as_str().to_owned())
-        .unwrap_or_default();
-    let intent = match &t.source {
-        Some(Expandable::Object(object)) => match object.as_ref() {
-            Source::Charge(charge) => charge
-                .payment_intent
-                .as_ref()
-                .map(|p| p.id().as_str().to_owned()),
-            _ => None,
-        },
-        _ => None,
-    };
-    let (kind, reference) = match t.type_.as_str() {
-        "payout" => return None,
-        "charge" | "payment" => (Kind::Payment, intent.unwrap_or(source_id)),
-        "refund" | "payment_refund" => (Kind::Refund, source_id),
-        other => (Kind::Other, format!("{other} {source_id}")),
-    };
-    Some(super::payouts::ProviderTransaction {
-        id: t.id.as_str().to_owned(),
-        kind,
-        reference,
-        amount: t.amount,
-        fee: t.fee,
-        net: t.net,
-        created_at_ms: t.created.saturating_mul(1000),
-    })
+/// A page of `GET /v1/balance_transactions`.
+#[derive(Deserialize)]
+struct BalanceTransactions {
+    data: Vec<StripeBalanceTransaction>,
+    has_more: bool,
+}
+
+/// A Stripe balance transaction, its `source` expanded (a charge names its
+/// payment intent; a refund is its own id).
+#[derive(Deserialize)]
+struct StripeBalanceTransaction {
+    id: String,
+    amount: i64,
+    fee: i64,
+    net: i64,
+    created: i64,
+    #[serde(rename = "type")]
+    kind: String,
+    source: Option<serde_json::Value>,
+}
+
+impl StripeBalanceTransaction {
+    /// As the shop reconciles it; `None` for the payout's own transaction.
+    fn into_provider(self) -> Option<super::payouts::ProviderTransaction> {
+        use comptoir_shared::payment::PayoutTransactionKind as Kind;
+        let source_id = match &self.source {
+            Some(serde_json::Value::String(id)) => id.clone(),
+            Some(object) => object["id"].as_str().unwrap_or_default().to_owned(),
+            None => String::new(),
+        };
+        let (kind, reference) = match self.kind.as_str() {
+            "payout" => return None,
+            "charge" | "payment" => (
+                Kind::Payment,
+                self.source
+                    .as_ref()
+                    .and_then(|s| s["payment_intent"].as_str())
+                    .map_or(source_id, str::to_owned),
+            ),
+            "refund" | "payment_refund" => (Kind::Refund, source_id),
+            other => (Kind::Other, format!("{other} {source_id}")),
+        };
+        Some(super::payouts::ProviderTransaction {
+            id: self.id,
+            kind,
+            reference,
+            amount: self.amount,
+            fee: self.fee,
+            net: self.net,
+            created_at_ms: self.created.saturating_mul(1000),
+        })
+    }
 }
 
 impl Stripe {
@@ -280,10 +300,14 @@ impl Stripe {
                 tracing::error!(status = answer.status, body = %String::from_utf8_lossy(&answer.body), "Stripe refused");
                 return Err(ApiError::PaymentProviderUnavailable.into());
             }
-            let page: stripe_types::List<stripe_shared::BalanceTransaction> =
-                stripe_object(&answer.body, "balance transactions")?;
-            after = page.data.last().map(|t| t.id.as_str().to_owned());
-            out.extend(page.data.into_iter().filter_map(reconciled));
+            let page: BalanceTransactions =
+                serde_json::from_slice(&answer.body).context("Stripe's balance transactions")?;
+            after = page.data.last().map(|t| t.id.clone());
+            out.extend(
+                page.data
+                    .into_iter()
+                    .filter_map(StripeBalanceTransaction::into_provider),
+            );
             if !page.has_more || after.is_none() {
                 return Ok(Some(out));
             }
@@ -372,15 +396,12 @@ impl Provider for Stripe {
                 checkout_session_key(&order.id, attempt),
             )
             .await?;
-        let session: stripe_shared::CheckoutSession =
-            stripe_object(&body, "Checkout Session").map_err(AppError::from)?;
-        let redirect_url = session
-            .url
-            .context("Stripe's Checkout Session has no url")
+        let session: StripeSession = serde_json::from_slice(&body)
+            .context("reading Stripe's Checkout Session")
             .map_err(AppError::from)?;
         Ok(OpenedSession {
-            id: session.id.as_str().to_owned(),
-            redirect_url,
+            id: session.id,
+            redirect_url: session.url,
         })
     }
 
@@ -436,11 +457,12 @@ impl Provider for Stripe {
                 format!("comptoir-refund-{}", refund.id),
             )
             .await?;
-        let answer: stripe_shared::Refund =
-            stripe_object(&body, "Refund").map_err(AppError::from)?;
+        let answer: StripeRefund = serde_json::from_slice(&body)
+            .context("reading Stripe's Refund")
+            .map_err(AppError::from)?;
         Ok(RefundVerdict {
-            status: refund_status(answer.status.as_deref().unwrap_or_default()),
-            id: answer.id.as_str().to_owned(),
+            status: refund_status(&answer.status),
+            id: answer.id,
         })
     }
 }
