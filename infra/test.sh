@@ -80,7 +80,7 @@ cargo build --workspace --bins
 cargo test --workspace
 
 step "Lighthouse: the shop's home, category and product pages (mobile, simulated throttling)"
-bash e2e/lighthouse/run.sh
+COMPTOIR_HOST_BIN=target/debug/comptoir-host bash e2e/lighthouse/run.sh
 
 step "the API suite again, on Postgres (a throwaway cluster; the same test binaries)"
 PG_DIR=$(mktemp -d /tmp/comptoir-pg-XXXXXX)
