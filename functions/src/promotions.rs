@@ -9,6 +9,9 @@ use comptoir_shared::pricing::{
     ShippingMethodCode, Totals,
 };
 
+use comptoir_shared::company::{Company, VatTreatment, vat_treatment};
+
+use crate::config::Config;
 use crate::params;
 use crate::port::{Executor, Row};
 
@@ -167,22 +170,31 @@ async fn uses(
     })
 }
 
-/// Where the goods go, as pricing needs it: the country, and whether the
-/// buyer is a business there that accounts for the VAT itself.
+/// Where the goods go, as pricing needs it: the country, and how the sale
+/// is taxed there.
 #[derive(Debug, Clone, Copy)]
 pub struct Destination<'a> {
     /// ISO alpha-2, one the shop delivers to.
     pub country: &'a str,
-    /// See [`comptoir_shared::company::reverse_charge`].
-    pub reverse_charge: bool,
+    /// See [`comptoir_shared::company::vat_treatment`].
+    pub vat: VatTreatment<'a>,
 }
 
-impl Destination<'static> {
+impl<'a> Destination<'a> {
     /// A consumer in France.
-    pub const FRANCE: Self = Self {
+    pub const FRANCE: Destination<'static> = Destination {
         country: "FR",
-        reverse_charge: false,
+        vat: VatTreatment::FRANCE,
     };
+
+    /// Goods delivered to `country` for `company` (none: a consumer): the
+    /// one rule the cart's review, checkout and the invoice share.
+    pub fn of(country: &'a str, company: Option<&Company>, config: &Config) -> Self {
+        Self {
+            country,
+            vat: vat_treatment(country, company, config.seller.vat_franchise),
+        }
+    }
 }
 
 /// Prices `lines` delivered `to` with every code in `codes` that applies,
@@ -210,7 +222,7 @@ pub async fn quote(
             shipping,
             promotions: &applied,
             country: to.country,
-            reverse_charge: to.reverse_charge,
+            vat: to.vat,
             now_ms,
         });
         if let Err(QuoteError::Promotion(_, refusal)) = attempt {
@@ -223,7 +235,7 @@ pub async fn quote(
         shipping,
         promotions: &applied,
         country: to.country,
-        reverse_charge: to.reverse_charge,
+        vat: to.vat,
         now_ms,
     })
     .map_err(|e| anyhow::anyhow!("pricing failed: {e:?}"))?;

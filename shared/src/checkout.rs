@@ -37,7 +37,7 @@ pub struct CheckoutRequest {
 /// `0033612345678`, and other countries' in international form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Phone(String);
+pub struct Phone(String, bool);
 
 impl Phone {
     /// Parses a French number written any of the usual ways, or another
@@ -54,16 +54,17 @@ impl Phone {
             .or_else(|| compact.strip_prefix('0'));
         let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
         match national {
-            Some(n) if n.len() == 9 && digits(n) && !n.starts_with('0') => {
-                Ok(Self(format!("+33{n}")))
-            }
+            Some(n) if n.len() == 9 && digits(n) && !n.starts_with('0') => Ok(Self(
+                format!("+33{n}"),
+                !compact.starts_with('+') && !compact.starts_with("00"),
+            )),
             // Another country's number, in international form (E.164: a
             // country code that does not start with 0, at most 15 digits).
             None if compact.strip_prefix('+').is_some_and(|n| {
                 (8..=15).contains(&n.len()) && digits(n) && !n.starts_with('0')
             }) =>
             {
-                Ok(Self(compact))
+                Ok(Self(compact, false))
             }
             _ => Err(ValidationError(
                 "a phone number: French (06 12 34 56 78) or international (+32 470 12 34 56)"
@@ -75,6 +76,19 @@ impl Phone {
     /// The E.164 form.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Whether it may reach someone at `destination`: a number written the
+    /// French national way (`06…`) is taken as French, so outside France it
+    /// must be written in international form (a Dutch `06…` is not a French
+    /// mobile).
+    pub fn fits(&self, destination: &str) -> Result<(), ValidationError> {
+        if self.1 && destination != "FR" {
+            return Err(ValidationError(
+                "outside France, the number in international form, like +32 470 12 34 56".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// `+33 6 12 34 56 78` (another country's number as kept).
@@ -103,7 +117,7 @@ impl utoipa::PartialSchema for Phone {
                 "`+33 6 12 34 56 78`, `+33 (0)6 12 34 56 78` or `0033612345678`.",
             ],
             crate::openapi::Str {
-                pattern: r"^((\+33|0033|0)[1-9]([ .-]?[0-9]{2}){4}|\+[1-9][0-9]{7,14})$",
+                pattern: r"^((\+33|0033|0)[1-9]([ .-]?[0-9]{2}){4}|\+[1-9]([ .()-]?[0-9]){7,14})$",
                 min: None,
                 max: None,
                 example: "06 12 34 56 78",
@@ -272,10 +286,32 @@ fn postal_code(country: &str, raw: &str) -> Result<String, ValidationError> {
         }
         _ => (false, compact.clone(), "a postal code"),
     };
-    if ok {
-        Ok(written)
-    } else {
-        Err(ValidationError(rule.into()))
+    if !ok {
+        return Err(ValidationError(rule.into()));
+    }
+    if outside_vat_area(country, &written) {
+        return Err(ValidationError(
+            "the shop does not deliver there: outside the EU's VAT area or with VAT rates of \
+             its own (overseas France, the Canaries, Ceuta, Melilla, Madeira, the Azores, \
+             Büsingen, Heligoland, Livigno, Campione, San Marino, the Vatican)"
+                .into(),
+        ));
+    }
+    Ok(written)
+}
+
+/// Whether a well-formed postal code of `country` is a territory outside
+/// the EU's VAT area, or one with rates of its own, which the VAT table
+/// does not know (Monaco, `980xx`, is French VAT territory).
+fn outside_vat_area(country: &str, code: &str) -> bool {
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| code.starts_with(p));
+    match country {
+        "FR" => starts(&["97", "98"]) && !code.starts_with("980"),
+        "ES" => starts(&["35", "38", "51", "52"]) || !starts(&["0", "1", "2", "3", "4", "50"]),
+        "PT" => code.starts_with('9'),
+        "DE" => matches!(code, "78266" | "27498"),
+        "IT" => matches!(code, "23041" | "22061" | "00120") || code.starts_with("4789"),
+        _ => false,
     }
 }
 
@@ -378,7 +414,7 @@ mod tests {
             "0033612345678",
         ] {
             assert_eq!(
-                Phone::parse(raw).map(|p| p.0),
+                Phone::parse(raw).map(|p| p.0.clone()),
                 Ok("+33612345678".into()),
                 "{raw}"
             );
@@ -386,6 +422,16 @@ mod tests {
         assert_eq!(
             Phone::parse("0612345678").map(|p| p.display()),
             Ok("+33 6 12 34 56 78".into())
+        );
+        // Written the French way, a number is French: fine in France only.
+        let national = Phone::parse("06 12 34 56 78").unwrap();
+        assert!(national.fits("FR").is_ok());
+        assert!(national.fits("NL").is_err());
+        assert!(
+            Phone::parse("+33 6 12 34 56 78")
+                .unwrap()
+                .fits("NL")
+                .is_ok()
         );
         // A shopper delivered in Belgium or Germany gives their own number.
         for (raw, kept) in [
@@ -455,6 +501,22 @@ mod tests {
         ] {
             assert_eq!(at(country, code), Err("postal_code"), "{country} {code}");
         }
+        for (country, code) in [
+            ("FR", "97400"),
+            ("FR", "98800"),
+            ("ES", "35001"),
+            ("ES", "38001"),
+            ("ES", "51001"),
+            ("ES", "53000"),
+            ("PT", "9000-001"),
+            ("DE", "78266"),
+            ("IT", "23041"),
+            ("IT", "47890"),
+        ] {
+            assert_eq!(at(country, code), Err("postal_code"), "{country} {code}");
+        }
+        assert_eq!(at("FR", "98000"), Ok("98000".into()), "Monaco");
+        assert_eq!(at("ES", "50001"), Ok("50001".into()));
         assert_eq!(at("US", "10001"), Err("country"));
         assert_eq!(at("GB", "10001"), Err("country"));
     }

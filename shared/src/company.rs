@@ -260,17 +260,55 @@ impl TryFrom<RawCompany> for Company {
     }
 }
 
-/// Whether a sale delivered to `destination` is an intra-EU delivery to a
-/// business (art. 262 ter, I of the CGI): the goods leave France for another
-/// member state and the buyer gives a VAT number of a member state other
-/// than France. Its invoice charges no VAT and the buyer accounts for it
-/// (reverse charge); a consumer there pays that country's VAT instead.
-pub fn reverse_charge(destination: &str, company: Option<&Company>) -> bool {
-    destination != "FR"
-        && crate::pricing::ships_to(destination)
-        && company
-            .and_then(|c| c.vat_number.as_ref())
-            .is_some_and(|v| v.prefix() != "FR")
+/// How a sale is taxed: whose VAT rates apply, and whether the buyer
+/// accounts for the VAT itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VatTreatment<'a> {
+    /// The country whose VAT the sale bears (ISO alpha-2).
+    pub country: &'a str,
+    /// An exempt intra-EU delivery to a business (art. 262 ter, I of the
+    /// CGI): no VAT charged, the buyer accounts for it.
+    pub reverse_charge: bool,
+}
+
+impl VatTreatment<'static> {
+    /// French VAT, charged.
+    pub const FRANCE: Self = Self {
+        country: "FR",
+        reverse_charge: false,
+    };
+}
+
+/// The VAT treatment of goods delivered to `destination` (a country the
+/// shop delivers to) for `company` (none: a consumer), the seller under the
+/// VAT franchise or not:
+/// - a business giving a VAT number of the destination, outside France: an
+///   exempt intra-EU delivery, the price before the destination's VAT;
+/// - any other business with a VAT number (French, or of a third member
+///   state): a supply taxed in France, at French rates;
+/// - a consumer (or a company without a VAT number): the destination's VAT,
+///   declared through the One-Stop Shop when it is not France;
+/// - a seller under the franchise charges no VAT: French, for the books.
+pub fn vat_treatment<'a>(
+    destination: &'a str,
+    company: Option<&Company>,
+    vat_franchise: bool,
+) -> VatTreatment<'a> {
+    let prefix = company
+        .and_then(|c| c.vat_number.as_ref())
+        .map(VatNumber::prefix);
+    match prefix {
+        _ if vat_franchise => VatTreatment::FRANCE,
+        Some(p) if p == destination && destination != "FR" => VatTreatment {
+            country: destination,
+            reverse_charge: true,
+        },
+        Some(_) => VatTreatment::FRANCE,
+        None => VatTreatment {
+            country: destination,
+            reverse_charge: false,
+        },
+    }
 }
 
 #[cfg(test)]
@@ -330,20 +368,30 @@ mod tests {
     }
 
     #[test]
-    fn only_a_business_elsewhere_in_the_eu_with_its_vat_number_is_reverse_charged() {
+    fn the_vat_a_sale_bears_follows_the_buyer_and_where_the_goods_go() {
         let company = |vat: &str| Company::new("Atelier", None, VatNumber::parse(vat).ok()).ok();
         let belgian = company("BE0123456789");
         let french = company("FR15901234567");
         let without = Company::new("Atelier", None, None).ok();
-        assert!(reverse_charge("BE", belgian.as_ref()));
-        // A Belgian business delivered in Germany is still an intra-EU delivery.
-        assert!(reverse_charge("DE", belgian.as_ref()));
-        // Goods that stay in France, a French VAT number, no VAT number, a
-        // consumer, a country the shop does not deliver to: VAT is charged.
-        assert!(!reverse_charge("FR", belgian.as_ref()));
-        assert!(!reverse_charge("BE", french.as_ref()));
-        assert!(!reverse_charge("BE", without.as_ref()));
-        assert!(!reverse_charge("BE", None));
-        assert!(!reverse_charge("US", belgian.as_ref()));
+        let treated = |to, buyer: Option<&Company>| {
+            let t = vat_treatment(to, buyer, false);
+            (t.country, t.reverse_charge)
+        };
+        // A Belgian business delivered in Belgium: exempt, reverse charged.
+        assert_eq!(treated("BE", belgian.as_ref()), ("BE", true));
+        // Delivered elsewhere than its VAT number's country, or a French
+        // business delivered abroad: a supply taxed in France.
+        assert_eq!(treated("DE", belgian.as_ref()), ("FR", false));
+        assert_eq!(treated("BE", french.as_ref()), ("FR", false));
+        assert_eq!(treated("FR", belgian.as_ref()), ("FR", false));
+        // Consumers and companies without a VAT number: the destination's VAT.
+        assert_eq!(treated("BE", None), ("BE", false));
+        assert_eq!(treated("BE", without.as_ref()), ("BE", false));
+        assert_eq!(treated("FR", None), ("FR", false));
+        // Under the franchise, nothing is reverse charged.
+        assert_eq!(
+            vat_treatment("BE", belgian.as_ref(), true),
+            VatTreatment::FRANCE
+        );
     }
 }

@@ -291,6 +291,18 @@ pub struct InvoiceDocument {
     pub amounts: Amounts,
     /// How it was settled.
     pub payment: Payment,
+    /// The country whose VAT the sale bears (`FR` for documents issued
+    /// before it was kept).
+    #[serde(default = "france")]
+    pub vat_country: String,
+    /// An exempt intra-EU delivery to a business: no VAT, the buyer
+    /// accounts for it (art. 262 ter, I of the CGI).
+    #[serde(default)]
+    pub reverse_charge: bool,
+}
+
+fn france() -> String {
+    "FR".into()
 }
 
 impl InvoiceDocument {
@@ -298,24 +310,6 @@ impl InvoiceDocument {
     /// and is a Factur-X).
     pub fn is_business(&self) -> bool {
         self.buyer.company.is_some()
-    }
-
-    /// Where the goods were delivered (the delivery address, else the
-    /// billing one): the country whose VAT the sale bears.
-    pub fn destination(&self) -> &str {
-        &self
-            .buyer
-            .delivery
-            .as_ref()
-            .unwrap_or(&self.buyer.billing)
-            .country
-    }
-
-    /// Whether it is an intra-EU delivery to a business, exempt with the
-    /// buyer accounting for the VAT (see [`crate::company::reverse_charge`]).
-    pub fn reverse_charge(&self) -> bool {
-        !self.seller.vat_franchise
-            && crate::company::reverse_charge(self.destination(), self.buyer.company.as_ref())
     }
 }
 

@@ -307,7 +307,7 @@ pub fn document_entry(doc: &InvoiceDocument) -> Vec<Posting> {
     } else {
         Posting::credit(Role::Customers, None, doc.amounts.total.amount)
     }];
-    let country = doc.destination();
+    let country = doc.vat_country.as_str();
     for (rate, goods, shipping, vat) in per_rate(&doc.amounts) {
         for (role, amount) in [
             (Role::Sales, goods),
@@ -522,8 +522,9 @@ fn latin9_or_control(c: char) -> Option<u8> {
 
 /// Where sales taxed at `rate_bps` in `country` are declared: a line of the
 /// French VAT return (3310-CA3) for France and for intra-EU deliveries to
-/// businesses (line 06, exempt), the One-Stop Shop return (OSS) for
-/// consumers elsewhere in the EU.
+/// businesses (line 06, exempt: the only 0 % sales booked to another
+/// country), the One-Stop Shop return (OSS) for consumers elsewhere in the
+/// EU.
 pub fn ca3_line(rate_bps: i64, country: &str) -> String {
     if country != "FR" {
         return if rate_bps == 0 {
@@ -623,6 +624,8 @@ mod tests {
                 method: "Carte".into(),
                 reference: "pi".into(),
             },
+            vat_country: "FR".into(),
+            reverse_charge: false,
         }
     }
 

@@ -185,15 +185,6 @@ impl ShippingMethodCode {
             .copied()
     }
 
-    /// The method's terms in France.
-    pub fn method(self) -> ShippingMethod {
-        match self {
-            Self::Colissimo => SHIPPING_METHODS[0],
-            Self::Relay => SHIPPING_METHODS[1],
-            Self::Express => SHIPPING_METHODS[2],
-        }
-    }
-
     /// The wire and database name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -486,12 +477,12 @@ pub struct QuoteInput<'a> {
     pub shipping: ShippingMethodCode,
     /// Codes the shopper entered, with how often each was used.
     pub promotions: &'a [(Promotion, PromotionUses)],
-    /// Destination country (ISO alpha-2).
+    /// Destination country (ISO alpha-2): where the shipping method goes.
     pub country: &'a str,
-    /// An intra-EU delivery to a business (see
-    /// [`crate::company::reverse_charge`]): the buyer accounts for the VAT,
-    /// so what is charged is the price before VAT.
-    pub reverse_charge: bool,
+    /// How the sale is taxed ([`crate::company::vat_treatment`]): whose VAT
+    /// the prices contain, and, reverse charged, what is charged is the
+    /// price before that VAT.
+    pub vat: crate::company::VatTreatment<'a>,
     /// Now, unix ms (promotion windows).
     pub now_ms: i64,
 }
@@ -608,11 +599,11 @@ pub fn quote(input: &QuoteInput<'_>) -> Result<Totals, QuoteError> {
     };
     let gross = net.checked_add(shipping).ok_or(QuoteError::Overflow)?;
 
-    let vat = vat_breakdown(input.lines, discount, shipping, input.country)?
+    let vat = vat_breakdown(input.lines, discount, shipping, input.vat.country)?
         .iter()
         .try_fold(0i64, |acc, v| acc.checked_add(v.vat.amount))
         .ok_or(QuoteError::Overflow)?;
-    let (vat, reverse_charged) = if input.reverse_charge {
+    let (vat, reverse_charged) = if input.vat.reverse_charge {
         (0, vat)
     } else {
         (vat, 0)
@@ -814,7 +805,7 @@ mod tests {
             shipping: ShippingMethodCode::Colissimo,
             promotions,
             country: "FR",
-            reverse_charge: false,
+            vat: crate::company::VatTreatment::FRANCE,
             now_ms,
         })
     }
@@ -827,7 +818,10 @@ mod tests {
                 shipping,
                 promotions: &[],
                 country,
-                reverse_charge,
+                vat: crate::company::VatTreatment {
+                    country,
+                    reverse_charge,
+                },
                 now_ms: 0,
             })
         };
@@ -1176,7 +1170,7 @@ mod tests {
                 p.stackable = true;
                 (p, PromotionUses::default())
             }).collect();
-            let t = quote(&QuoteInput { lines: &lines, shipping: SHIPPING_METHODS[method].code, promotions: &promotions, country: "FR", reverse_charge: false, now_ms: 1_500 }).unwrap();
+            let t = quote(&QuoteInput { lines: &lines, shipping: SHIPPING_METHODS[method].code, promotions: &promotions, country: "FR", vat: crate::company::VatTreatment::FRANCE, now_ms: 1_500 }).unwrap();
             let sum: i64 = lines.iter().map(|l| l.line_total.amount).sum();
             prop_assert_eq!(t.subtotal.amount, sum);
             prop_assert_eq!(t.total.amount, t.subtotal.amount - t.discount.amount + t.shipping.amount);

@@ -97,6 +97,54 @@ async fn checkout_opens_a_stripe_session_with_the_right_fields_and_the_webhook_s
 }
 
 #[tokio::test]
+async fn a_business_reverse_charged_is_asked_by_stripe_for_the_price_before_vat()
+-> anyhow::Result<()> {
+    let stripe = FakeStripe::start().await?;
+    let config = Config::from_lookup(|name| match name {
+        "payment_provider" => Some("stripe".into()),
+        "stripe_secret_key" => Some(SECRET_KEY.into()),
+        "stripe_api_base" => Some(stripe.base.clone()),
+        "webhook_secret" => Some(WEBHOOK_SECRET.into()),
+        _ => None,
+    })?;
+    let app = spawn_app_with(config).await?;
+    // 35 € + 12,90 € to Belgium, before Belgian VAT: 39,59 €.
+    let cart = app.cart_with("TSL-BLEU-M", 1).await?;
+    let mut body = comptoir_e2e::checkout_body(&cart);
+    body["phone"] = json!("+32 2 509 60 11");
+    body["shipping_address"] = json!({"name": "Atelier Solvay", "line1": "Rue de la Loi 16", "postal_code": "1000", "city": "Bruxelles", "country": "BE"});
+    body["company"] = json!({"name": "Atelier Solvay SRL", "vat_number": "BE0403170701"});
+    let placed: Json = app
+        .send("POST", "/api/checkout", &body)
+        .await?
+        .expect(201)?;
+    let order = placed["order_id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(placed["totals"]["total"]["amount"], 3_959);
+    app.open_session(&order).await?;
+    // The lines at their prices would ask for 47,90 €: one line of the total.
+    let r = &stripe.received()[0];
+    assert_eq!(
+        r.field("line_items[0][price_data][unit_amount]"),
+        Some("3959")
+    );
+    assert_eq!(r.field("line_items[0][quantity]"), Some("1"));
+    assert_eq!(r.field("line_items[1][price_data][unit_amount]"), None);
+    // What Stripe then takes pays the order.
+    let event = json!({
+        "id": "evt_rc", "object": "event", "type": "checkout.session.completed",
+        "data": {"object": {"id": "cs_test_1", "object": "checkout.session", "amount_total": 3959,
+                 "currency": "eur", "payment_status": "paid", "metadata": {"order_id": order}}}
+    })
+    .to_string();
+    let ack: Json = app
+        .webhook(WEBHOOK_SECRET, &event, now_ms() / 1000)
+        .await?
+        .expect(200)?;
+    assert_eq!(ack["outcome"], "paid");
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_stripe_outage_is_a_502_and_leaves_the_order_payable() -> anyhow::Result<()> {
     let config = Config::from_lookup(|name| match name {
         "payment_provider" => Some("stripe".into()),

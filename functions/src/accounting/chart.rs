@@ -51,7 +51,7 @@ async fn chart(db: &mut dyn Executor) -> anyhow::Result<Vec<ChartAccount>> {
     description = "Roles: finance, admin. The account of each role the books use (customers, \
         sales, shipping, VAT collected, the provider's clearing account, bank, fees, suspense): \
         the shop's own number and name, else the French chart's (PCG). Sales, shipping and VAT \
-        are kept per VAT rate: their number is a prefix the rate completes.",
+        are kept per VAT rate: their number is a prefix the country (outside France) and the rate complete.",
     security(("session" = [])),
     responses(
         (status = 200, description = "The chart.", body = Vec<ChartAccount>),

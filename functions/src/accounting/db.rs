@@ -175,19 +175,27 @@ pub async fn issue_invoice(
         })
         .collect();
     let delivery = summary.shipping_address.fields().clone();
+    // Taxed as checkout priced it: whose VAT by the buyer and the
+    // destination, reverse charged when the order was charged before VAT.
+    let vat = comptoir_shared::company::vat_treatment(
+        &delivery.country,
+        summary.company.as_ref(),
+        config.seller.vat_franchise,
+    );
+    let reverse_charge = summary.totals.reverse_charged.amount > 0;
     let mut amounts = invoice_amounts(
         &sold,
         summary.totals.discount.amount,
         summary.totals.shipping.amount,
-        &delivery.country,
+        vat.country,
     )
     .map_err(|e| anyhow::anyhow!("pricing the invoice of {order}: {e:?}"))?;
     if config.seller.vat_franchise {
         amounts = amounts.without_vat();
-    } else if comptoir_shared::company::reverse_charge(&delivery.country, summary.company.as_ref())
-    {
+    } else if reverse_charge {
         amounts = amounts.reverse_charged();
     }
+    let vat_country = vat.country.to_owned();
     let (number, year, seq, issued_at) = take_number(tx, DocumentKind::Invoice, now).await?;
     let billing = summary
         .billing_address
@@ -216,6 +224,8 @@ pub async fn issue_invoice(
             method: payment_method(config).to_owned(),
             reference: settlement.reference,
         },
+        vat_country,
+        reverse_charge,
     };
     insert(tx, &document, (year, seq), None).await?;
     book(tx, &document, order.as_str(), now).await?;
@@ -301,6 +311,8 @@ pub async fn issue_credit_note(
             method: invoice.payment.method.clone(),
             reference: facts.reference.clone(),
         },
+        vat_country: invoice.vat_country.clone(),
+        reverse_charge: invoice.reverse_charge,
     };
     insert(tx, &document, (year, seq), Some(facts.refund_id)).await?;
     book(tx, &document, facts.refund_id, now).await?;

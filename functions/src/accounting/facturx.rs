@@ -137,7 +137,7 @@ pub fn cii(doc: &InvoiceDocument) -> String {
     let exemption = super::pdf::exemption(doc);
     let mut x = Xml(
         String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
-        if doc.reverse_charge() { "K" } else { "E" },
+        if doc.reverse_charge { "K" } else { "E" },
     );
     x.0.push_str(
         "<rsm:CrossIndustryInvoice \
@@ -285,7 +285,7 @@ pub fn cii(doc: &InvoiceDocument) -> String {
     let ship_to = buyer
         .delivery
         .as_ref()
-        .or(doc.reverse_charge().then_some(&buyer.billing));
+        .or(doc.reverse_charge.then_some(&buyer.billing));
     if let Some(delivery) = ship_to {
         x.open("ram:ShipToTradeParty");
         x.leaf("ram:Name", &delivery.name);
@@ -297,7 +297,7 @@ pub fn cii(doc: &InvoiceDocument) -> String {
         );
         x.close("ram:ShipToTradeParty");
     }
-    if doc.reverse_charge() {
+    if doc.reverse_charge {
         // BT-72, which an intra-EU delivery needs (BR-IC-11): the date of
         // sale, as the document prints it.
         x.open("ram:ActualDeliverySupplyChainEvent");

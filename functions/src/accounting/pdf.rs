@@ -62,10 +62,9 @@ const FRANCHISE: &str = "TVA non applicable, art. 293 B du CGI.";
 pub(super) fn exemption(doc: &InvoiceDocument) -> Option<(&'static str, Option<&'static str>)> {
     if doc.seller.vat_franchise {
         Some((FRANCHISE, None))
-    } else if doc.reverse_charge() {
+    } else if doc.reverse_charge {
         Some((
-            "Exonération de TVA, article 262 ter, I du CGI : livraison intracommunautaire, \
-             autoliquidation par le preneur.",
+            "Exonération de TVA, article 262 ter, I du CGI : livraison intracommunautaire.",
             Some("VATEX-EU-IC"),
         ))
     } else {
@@ -79,7 +78,7 @@ fn vat_mention(doc: &InvoiceDocument) -> Option<String> {
     if let Some((text, _)) = exemption(doc) {
         return Some(text.to_owned());
     }
-    let country = doc.destination();
+    let country = doc.vat_country.as_str();
     (country != "FR").then(|| {
         format!(
             "TVA du pays de livraison ({}), déclarée au guichet unique (OSS).",

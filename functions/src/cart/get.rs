@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::cart::Cart;
-use comptoir_shared::company::{Company, VatNumber, reverse_charge};
+use comptoir_shared::company::{Company, VatNumber};
 use comptoir_shared::ids::CartId;
 use comptoir_shared::lang::Lang;
 use comptoir_shared::pricing::{self, ShippingMethodCode};
@@ -83,11 +83,7 @@ pub async fn handle(
                 .map_err(|(_, e)| ApiError::validation("vat_number", e.0))
         })
         .transpose()?;
-    let to = Destination {
-        country: &country,
-        reverse_charge: !host.config.seller.vat_franchise
-            && reverse_charge(&country, company.as_ref()),
-    };
+    let to = Destination::of(&country, company.as_ref(), &host.config);
     let id = path_id(&raw, "cart")?;
     let mut db = host.db.auto();
     if !super::db::exists(&mut db, &id).await? {

@@ -61,6 +61,10 @@ pub async fn handle(
     let request_hash = hex::encode(Sha256::digest(
         serde_json::to_vec(&request).context("hashing the checkout request")?,
     ));
+    request
+        .phone
+        .fits(&request.shipping_address.fields().country)
+        .map_err(|e| ApiError::validation("phone", e.0))?;
     if request
         .shipping_method
         .to(&request.shipping_address.fields().country)
@@ -106,12 +110,11 @@ pub async fn handle(
     }
     let codes = cart::codes(tx.as_mut(), &request.cart_id).await?;
     let quote_lines: Vec<_> = lines.iter().map(cart::CartLineRow::quote_line).collect();
-    let country = &request.shipping_address.fields().country;
-    let to = promotions::Destination {
-        country,
-        reverse_charge: !host.config.seller.vat_franchise
-            && comptoir_shared::company::reverse_charge(country, request.company.as_ref()),
-    };
+    let to = promotions::Destination::of(
+        &request.shipping_address.fields().country,
+        request.company.as_ref(),
+        &host.config,
+    );
     let quote = promotions::quote(
         tx.as_mut(),
         &quote_lines,

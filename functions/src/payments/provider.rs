@@ -345,22 +345,23 @@ pub fn checkout_session_form(order: &OrderSummary, public_base_url: &str) -> Vec
         ("payment_intent_data[metadata][order_id]".into(), id.into()),
     ];
     let currency = order.totals.total.currency.code().to_ascii_lowercase();
-    let mut items: Vec<(String, i64, u32)> = if order.totals.discount.amount > 0 {
-        // Stripe line items cannot be negative: charge a discounted order as one line.
-        vec![(
-            format!("Commande {id}"),
-            order.totals.total.amount - order.totals.shipping.amount,
-            1,
-        )]
-    } else {
-        order
-            .lines
-            .iter()
-            .map(|l| (l.description.clone(), l.unit_price.amount, l.quantity.get()))
-            .collect()
-    };
+    let mut items: Vec<(String, i64, u32)> = order
+        .lines
+        .iter()
+        .map(|l| (l.description.clone(), l.unit_price.amount, l.quantity.get()))
+        .collect();
     if order.totals.shipping.amount > 0 {
         items.push(("Livraison".into(), order.totals.shipping.amount, 1));
+    }
+    let itemized = items.iter().try_fold(0i64, |sum, (_, unit, quantity)| {
+        unit.checked_mul(i64::from(*quantity))
+            .and_then(|line| sum.checked_add(line))
+    });
+    if itemized != Some(order.totals.total.amount) {
+        // Line items cannot be negative nor say a price before VAT: an order
+        // whose lines do not add up to its total (a discount, a business
+        // reverse charged) is charged as one line of its total.
+        items = vec![(format!("Commande {id}"), order.totals.total.amount, 1)];
     }
     for (i, (name, unit_amount, quantity)) in items.into_iter().enumerate() {
         let key = |field: &str| format!("line_items[{i}]{field}");

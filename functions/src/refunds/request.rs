@@ -12,6 +12,8 @@ use comptoir_shared::ApiError;
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::refund::{Refund, RefundRequest};
 
+use comptoir_shared::pricing::{TaxClass, vat_included, vat_rate_bps};
+
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::identity::Viewer;
@@ -61,7 +63,9 @@ pub async fn handle(
     let mut tx = host.db.begin().await?;
     let order = tx
         .optional(
-            "SELECT status, shipped_at FROM orders WHERE id = ?1 AND customer_id = ?2",
+            "SELECT status, shipped_at, subtotal_cents - discount_cents + shipping_cents - total_cents, \
+                    ship_country \
+             FROM orders WHERE id = ?1 AND customer_id = ?2",
             params![body.order_id.as_str(), account.id.as_str()],
         )
         .await?
@@ -85,16 +89,28 @@ pub async fn handle(
         }
         .into());
     }
+    // A business reverse charged paid the goods before VAT: that is what
+    // it may ask back.
+    let reverse_charged_in = (order.int(2)? > 0)
+        .then(|| order.text(3).map(str::to_owned))
+        .transpose()?;
     // What was bought, less what is already asked for (declined requests aside).
     let mut left: HashMap<String, (i64, i64)> = HashMap::new();
     for r in tx
         .query(
-            "SELECT l.sku, SUM(l.quantity), MIN(l.unit_price_cents) FROM order_lines l WHERE l.order_id = ?1 GROUP BY l.sku",
+            "SELECT l.sku, SUM(l.quantity), MIN(l.unit_price_cents), MIN(l.tax_class) FROM order_lines l \
+             WHERE l.order_id = ?1 GROUP BY l.sku",
             params![body.order_id.as_str()],
         )
         .await?
     {
-        left.insert(r.text(0)?.to_owned(), (r.int(1)?, r.int(2)?));
+        let mut unit = r.int(2)?;
+        if let Some(country) = &reverse_charged_in {
+            let class = TaxClass::parse(r.text(3)?).unwrap_or_default();
+            let rate = vat_rate_bps(country, class).unwrap_or(0);
+            unit -= vat_included(unit, rate);
+        }
+        left.insert(r.text(0)?.to_owned(), (r.int(1)?, unit));
     }
     for r in tx
         .query(

@@ -81,16 +81,16 @@ impl Page {
             Self::Catalog { query, page } if !query.category.is_empty() => {
                 let category = page.category_label(&query.category);
                 l.pick(
-                    format!("{category} : la sélection Comptoir, prix TTC, livraison en France."),
+                    format!("{category} : la sélection Comptoir, prix TTC, livraison en France et en Europe."),
                     format!(
-                        "{category}: the Comptoir selection, prices include VAT, delivery in France."
+                        "{category}: the Comptoir selection, prices include VAT, delivery in France and Europe."
                     ),
                 )
             }
             _ => l
                 .pick(
-                    "Comptoir, boutique de vêtements et accessoires : lin, coton bio, maille. Prix TTC, livraison en France.",
-                    "Comptoir, a clothing and accessories shop: linen, organic cotton, knitwear. Prices include VAT, delivery in France.",
+                    "Comptoir, boutique de vêtements et accessoires : lin, coton bio, maille. Prix TTC, livraison en France et en Europe.",
+                    "Comptoir, a clothing and accessories shop: linen, organic cotton, knitwear. Prices include VAT, delivery in France and Europe.",
                 )
                 .to_owned(),
         }

@@ -32,8 +32,8 @@ pub fn Shell(lang: Lang, page: Page, children: Children) -> impl IntoView {
         <main id="contenu" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             {l.pick(
-                "Comptoir — boutique de démonstration. Prix TTC, livraison en France métropolitaine.",
-                "Comptoir — demo shop. Prices include VAT; delivery in mainland France.",
+                "Comptoir — boutique de démonstration. Prix TTC, livraison en France et dans sept pays de l'UE.",
+                "Comptoir — demo shop. Prices include VAT; delivery in France and seven EU countries.",
             )}
         </footer>
     }

@@ -109,6 +109,9 @@ impl CheckoutForm {
             country: self.country.clone(),
         })
         .map_err(|(field, e)| (field, e.0))?;
+        phone
+            .fits(&shipping_address.fields().country)
+            .map_err(|e| ("phone", e.0))?;
         let billing_address = if self.separate_billing {
             Some(
                 Address::parse(RawAddress {

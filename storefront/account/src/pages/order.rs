@@ -183,7 +183,8 @@ fn AddressBlock(a: comptoir_shared::checkout::RawAddress, phone: Option<String>)
         <address>
             {a.name}<br/>{a.line1}<br/>
             {(!a.line2.is_empty()).then(|| view! { {a.line2.clone()}<br/> })}
-            {a.postal_code}" "{a.city}
+            {a.postal_code}" "{a.city}<br/>
+            {move || comptoir_shared::checkout::country_name(&a.country, comptoir_ui::i18n::lang()).to_owned()}
             {phone.map(|p| view! { <br/>{p} })}
         </address>
     }

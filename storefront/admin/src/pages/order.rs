@@ -73,7 +73,8 @@ fn StaffOrder(
                 </table>
                 <TotalsList totals=o.totals id="staff-order-total"/>
                 <h2>"Livraison"</h2>
-                <address>{a.name}<br/>{a.line1}<br/>{a.line2}" "{a.postal_code}" "{a.city}</address>
+                <address id="staff-address">{a.name}<br/>{a.line1}<br/>{a.line2}" "{a.postal_code}" "{a.city}<br/>
+                    {comptoir_shared::checkout::country_name(&a.country, comptoir_shared::lang::Lang::Fr).to_owned()}</address>
                 {o.shipment.clone().map(|s| view! { <p id="staff-tracking">{s.carrier}" — "<code>{s.tracking_number}</code></p> })}
             </section>
             <section>

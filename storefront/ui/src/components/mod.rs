@@ -44,8 +44,8 @@ pub fn Shell(here: Bundle, children: Children) -> impl IntoView {
         <main id="contenu" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             {t(
-                "Comptoir — boutique de démonstration. Prix TTC, livraison en France métropolitaine.",
-                "Comptoir — demo shop. Prices include VAT; delivery in mainland France.",
+                "Comptoir — boutique de démonstration. Prix TTC, livraison en France et dans sept pays de l'UE.",
+                "Comptoir — demo shop. Prices include VAT; delivery in France and seven EU countries.",
             )}
         </footer>
     }
@@ -89,7 +89,7 @@ pub fn TotalsList(totals: Totals, id: &'static str) -> impl IntoView {
             })}
             <dt>{t("Livraison", "Delivery")}</dt><dd>{move || text::money(totals.shipping)}</dd>
             {(totals.reverse_charged.amount > 0).then(|| view! {
-                <dt>{t("TVA autoliquidée par l'acheteur", "VAT reverse-charged to the buyer")}</dt>
+                <dt>{t("TVA non facturée (livraison intracommunautaire)", "VAT not charged (intra-EU supply)")}</dt>
                 <dd id="reverse-charged">{move || format!("−{}", text::money(totals.reverse_charged))}</dd>
             })}
             <dt class="grand">{t("Total TTC", "Total incl. VAT")}</dt>
