@@ -69,6 +69,12 @@ pub struct Config {
     pub payment_fee_bps: i64,
     /// See [`Config::payment_fee_bps`].
     pub payment_fee_fixed_cents: i64,
+    /// `intra_eu_exemption` (default `false`): whether a business giving a
+    /// VAT number of the EU country it is delivered to gets the exempt
+    /// price before VAT (art. 262 ter, I of the CGI). Off by default: the
+    /// shop checks a VAT number's format, not its validity in VIES, so the
+    /// operator who turns it on checks the numbers of the orders it exempts.
+    pub intra_eu_exemption: bool,
 }
 
 /// A whole-number setting within `range`, `default` when unset.
@@ -165,7 +171,7 @@ pub fn origin_of(url: &str) -> Option<String> {
 }
 
 /// The variable names, for hosts that must declare them (spin.toml).
-pub const VARIABLES: [&str; 27] = [
+pub const VARIABLES: [&str; 28] = [
     "admin_email",
     "admin_password",
     "payment_provider",
@@ -193,6 +199,7 @@ pub const VARIABLES: [&str; 27] = [
     "vat_franchise",
     "payment_fee_bps",
     "payment_fee_fixed_cents",
+    "intra_eu_exemption",
 ];
 
 /// The store's address (`postgres://…`; unset: SQLite), read by the hosts
@@ -326,6 +333,11 @@ impl Config {
             seller: seller(&get)?,
             payment_fee_bps: whole(&get, "payment_fee_bps", 150, 0..=10_000)?,
             payment_fee_fixed_cents: whole(&get, "payment_fee_fixed_cents", 25, 0..=10_000)?,
+            intra_eu_exemption: match get("intra_eu_exemption").as_deref() {
+                None | Some("false") | Some("0") => false,
+                Some("true") | Some("1") => true,
+                Some(other) => bail!("intra_eu_exemption must be true or false, not {other:?}"),
+            },
         })
         .and_then(|config| {
             // Invoices are for ever: a live shop never issues them under the

@@ -192,7 +192,12 @@ impl<'a> Destination<'a> {
     pub fn of(country: &'a str, company: Option<&Company>, config: &Config) -> Self {
         Self {
             country,
-            vat: vat_treatment(country, company, config.seller.vat_franchise),
+            vat: vat_treatment(
+                country,
+                company,
+                config.seller.vat_franchise,
+                config.intra_eu_exemption,
+            ),
         }
     }
 }

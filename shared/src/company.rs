@@ -281,9 +281,10 @@ impl VatTreatment<'static> {
 
 /// The VAT treatment of goods delivered to `destination` (a country the
 /// shop delivers to) for `company` (none: a consumer), the seller under the
-/// VAT franchise or not:
+/// VAT franchise or not, exempting intra-EU deliveries or not (`exempt`):
 /// - a business giving a VAT number of the destination, outside France: an
-///   exempt intra-EU delivery, the price before the destination's VAT;
+///   exempt intra-EU delivery, the price before the destination's VAT
+///   (when the shop exempts them; else as the next case);
 /// - any other business with a VAT number (French, or of a third member
 ///   state): a supply taxed in France, at French rates;
 /// - a consumer (or a company without a VAT number): the destination's VAT,
@@ -293,13 +294,14 @@ pub fn vat_treatment<'a>(
     destination: &'a str,
     company: Option<&Company>,
     vat_franchise: bool,
+    exempt: bool,
 ) -> VatTreatment<'a> {
     let prefix = company
         .and_then(|c| c.vat_number.as_ref())
         .map(VatNumber::prefix);
     match prefix {
         _ if vat_franchise => VatTreatment::FRANCE,
-        Some(p) if p == destination && destination != "FR" => VatTreatment {
+        Some(p) if exempt && p == destination && destination != "FR" => VatTreatment {
             country: destination,
             reverse_charge: true,
         },
@@ -374,7 +376,7 @@ mod tests {
         let french = company("FR15901234567");
         let without = Company::new("Atelier", None, None).ok();
         let treated = |to, buyer: Option<&Company>| {
-            let t = vat_treatment(to, buyer, false);
+            let t = vat_treatment(to, buyer, false, true);
             (t.country, t.reverse_charge)
         };
         // A Belgian business delivered in Belgium: exempt, reverse charged.
@@ -390,7 +392,12 @@ mod tests {
         assert_eq!(treated("FR", None), ("FR", false));
         // Under the franchise, nothing is reverse charged.
         assert_eq!(
-            vat_treatment("BE", belgian.as_ref(), true),
+            vat_treatment("BE", belgian.as_ref(), true, true),
+            VatTreatment::FRANCE
+        );
+        // A shop that does not exempt taxes the business in France.
+        assert_eq!(
+            vat_treatment("BE", belgian.as_ref(), false, false),
             VatTreatment::FRANCE
         );
     }

@@ -3,20 +3,25 @@
 //! steps to `e2e/screenshots/<test>/` (git-ignored) for a person to look at.
 
 use comptoir_e2e::browser::Browser;
-use comptoir_e2e::{TestApp, spawn_app};
+use comptoir_e2e::{TestApp, spawn_app_with};
+use comptoir_functions::config::Config;
 use comptoir_functions::port::Value;
 use serde_json::{Value as Json, json};
 
 const SKU: &str = "TSL-BLEU-M";
 
 async fn app() -> anyhow::Result<TestApp> {
+    app_with(Config::from_lookup(|_| None)?).await
+}
+
+async fn app_with(config: Config) -> anyhow::Result<TestApp> {
     anyhow::ensure!(
         comptoir_e2e::workspace()
             .join("dist/compte/index.html")
             .exists(),
         "build the storefront first: infra/build-storefront.sh"
     );
-    spawn_app().await
+    spawn_app_with(config).await
 }
 
 /// Product page → two blue M T-shirts in the cart.
@@ -93,7 +98,9 @@ async fn a_guest_finds_a_t_shirt_by_search_buys_it_and_sees_it_paid() -> anyhow:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_business_in_belgium_sees_the_price_before_vat_and_pays_it() -> anyhow::Result<()> {
-    let app = app().await?;
+    let exempting =
+        Config::from_lookup(|name| (name == "intra_eu_exemption").then(|| "true".to_owned()))?;
+    let app = app_with(exempting).await?;
     let b = Browser::start("belgian_business").await?;
     let journey = async {
         add_two_shirts(&b, &app.base).await?;

@@ -426,7 +426,28 @@ async fn entry_of(
 #[tokio::test]
 async fn elsewhere_in_the_eu_a_consumer_pays_that_countrys_vat_and_a_business_none()
 -> anyhow::Result<()> {
-    let app = spawn_app().await?;
+    // By default the shop exempts no intra-EU delivery: a Belgian business
+    // pays French VAT (20 % of 47,90 €).
+    let strict = spawn_app().await?;
+    let cart = strict.cart_with(SKU, 1).await?;
+    let priced: Json = strict
+        .get(&format!(
+            "/api/carts/{cart}?country=BE&vat_number=BE0403170701"
+        ))
+        .await?
+        .expect(200)?;
+    assert_eq!(
+        (
+            priced["totals"]["vat"]["amount"].as_i64(),
+            priced["totals"]["reverse_charged"]["amount"].as_i64()
+        ),
+        (Some(798), Some(0))
+    );
+    let app =
+        comptoir_e2e::spawn_app_with(comptoir_functions::config::Config::from_lookup(|name| {
+            (name == "intra_eu_exemption").then(|| "true".to_owned())
+        })?)
+        .await?;
     let finance = app.staff("finance").await?;
     let year = paris_date(now_ms()).0;
 

@@ -105,6 +105,7 @@ async fn a_business_reverse_charged_is_asked_by_stripe_for_the_price_before_vat(
         "stripe_secret_key" => Some(SECRET_KEY.into()),
         "stripe_api_base" => Some(stripe.base.clone()),
         "webhook_secret" => Some(WEBHOOK_SECRET.into()),
+        "intra_eu_exemption" => Some("true".into()),
         _ => None,
     })?;
     let app = spawn_app_with(config).await?;

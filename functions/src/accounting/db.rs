@@ -177,12 +177,13 @@ pub async fn issue_invoice(
     let delivery = summary.shipping_address.fields().clone();
     // Taxed as checkout priced it: whose VAT by the buyer and the
     // destination, reverse charged when the order was charged before VAT.
+    let reverse_charge = summary.totals.reverse_charged.amount > 0;
     let vat = comptoir_shared::company::vat_treatment(
         &delivery.country,
         summary.company.as_ref(),
         config.seller.vat_franchise,
+        reverse_charge,
     );
-    let reverse_charge = summary.totals.reverse_charged.amount > 0;
     let mut amounts = invoice_amounts(
         &sold,
         summary.totals.discount.amount,
