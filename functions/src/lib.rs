@@ -18,6 +18,7 @@
 pub mod accounting;
 pub mod accounts;
 pub mod audit;
+pub mod automation;
 pub mod backoffice;
 pub mod cache;
 pub mod cart;

@@ -156,6 +156,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261209090000_add_journal_vat_country.sql",
         sql: include_str!("../../infra/migrations/20261209090000_add_journal_vat_country.sql"),
     },
+    Migration {
+        version: 20261210090000,
+        name: "20261210090000_create_automation.sql",
+        sql: include_str!("../../infra/migrations/20261210090000_create_automation.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (its rows

@@ -30,6 +30,8 @@ pub enum Kind {
     OrderShipped,
     /// Money went back.
     RefundSettled,
+    /// A paid order waits to be picked past its delay (to staff).
+    OrderEscalated,
 }
 
 impl Kind {
@@ -38,6 +40,7 @@ impl Kind {
             Self::OrderConfirmation => "order_confirmation",
             Self::OrderShipped => "order_shipped",
             Self::RefundSettled => "refund_settled",
+            Self::OrderEscalated => "order_escalated",
         }
     }
 }
@@ -85,18 +88,75 @@ pub async fn enqueue(
                 "Bonjour,\n\nNous vous avons remboursé {detail} sur la commande {short}.\n\nComptoir"
             ),
         ),
+        Kind::OrderEscalated => anyhow::bail!("an escalation is written to staff (enqueue_staff)"),
     };
+    let message = Outgoing {
+        dedupe: &format!("{}:{}:{reference}", kind.as_str(), order),
+        kind,
+        order,
+        recipient: head.text(0)?,
+        subject: &subject,
+        body: &body,
+    };
+    insert(tx, &message, now_ms).await
+}
+
+/// Writes `subject` and `body` about `order` to every enabled admin and
+/// warehouse account, in the caller's transaction; the same `(kind, order)`
+/// reaches each of them once however often this runs.
+pub async fn enqueue_staff(
+    tx: &mut dyn Executor,
+    kind: Kind,
+    order: &OrderId,
+    subject: &str,
+    body: &str,
+    now_ms: i64,
+) -> anyhow::Result<u32> {
+    let staff = tx
+        .query(
+            "SELECT email FROM accounts WHERE role IN ('admin', 'warehouse') AND disabled_at IS NULL ORDER BY email",
+            &[],
+        )
+        .await?;
+    let mut written = 0;
+    for row in &staff {
+        let recipient = row.text(0)?;
+        let message = Outgoing {
+            dedupe: &format!("{}:{}:{recipient}", kind.as_str(), order),
+            kind,
+            order,
+            recipient,
+            subject,
+            body,
+        };
+        insert(tx, &message, now_ms).await?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// One outbox row to write; `dedupe` makes writing it twice a no-op.
+struct Outgoing<'a> {
+    dedupe: &'a str,
+    kind: Kind,
+    order: &'a OrderId,
+    recipient: &'a str,
+    subject: &'a str,
+    body: &'a str,
+}
+
+async fn insert(tx: &mut dyn Executor, m: &Outgoing<'_>, now_ms: i64) -> anyhow::Result<()> {
     tx.query(
         "INSERT INTO outbox (id, dedupe_key, kind, order_id, recipient, subject, body, created_at, next_attempt_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) ON CONFLICT (dedupe_key) DO NOTHING",
         params![
             new_id().as_str(),
-            format!("{}:{}:{reference}", kind.as_str(), order),
-            kind.as_str(),
-            order.as_str(),
-            head.text(0)?,
-            subject,
-            body,
+            m.dedupe,
+            m.kind.as_str(),
+            m.order.as_str(),
+            m.recipient,
+            m.subject,
+            m.body,
             now_ms
         ],
     )

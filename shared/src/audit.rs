@@ -56,11 +56,17 @@ pub enum AuditAction {
     BillingErrorResolve,
     /// Numbered or named an account of the books.
     ChartUpdate,
+    /// Changed the automation rules.
+    AutomationSettings,
+    /// Opened a support thread for a detractor's answer (automation).
+    SupportOpen,
+    /// Escalated a paid order not picked in time (automation).
+    OrderEscalate,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 26] = [
         Self::OrderStatus,
         Self::OrderNote,
         Self::RefundApprove,
@@ -84,6 +90,9 @@ impl AuditAction {
         Self::FiscalYearClose,
         Self::BillingErrorResolve,
         Self::ChartUpdate,
+        Self::AutomationSettings,
+        Self::SupportOpen,
+        Self::OrderEscalate,
     ];
 
     /// The wire and database name.
@@ -112,6 +121,9 @@ impl AuditAction {
             Self::FiscalYearClose => "fiscal_year_close",
             Self::BillingErrorResolve => "billing_error_resolve",
             Self::ChartUpdate => "chart_update",
+            Self::AutomationSettings => "automation_settings",
+            Self::SupportOpen => "support_open",
+            Self::OrderEscalate => "order_escalate",
         }
     }
 
@@ -131,7 +143,8 @@ pub struct AuditEntry {
     pub at_ms: i64,
     /// The staff account.
     pub actor_id: OpaqueId,
-    /// Its e-mail at the time.
+    /// Its e-mail at the time; `automation` for what the automation rules
+    /// did.
     pub actor_email: String,
     /// What was done.
     pub action: AuditAction,

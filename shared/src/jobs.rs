@@ -18,6 +18,9 @@ pub enum Duty {
     Outbox,
     /// Expired sign-in sessions and forgotten sign-in throttle counters: deleted.
     Housekeeping,
+    /// The automation rules admins switched on (`GET /api/jobs/automation`):
+    /// detractor answers get a support thread, late picking is escalated.
+    Automation,
     /// The sandbox provider pays out what it took, once a day (Stripe pays
     /// out on its own; `off` then).
     Payouts,

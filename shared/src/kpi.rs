@@ -266,7 +266,10 @@ pub fn percentile(values: &mut [i64], pct: u8) -> Option<i64> {
 pub fn nps(answers: &[u8]) -> Option<i64> {
     let n = i64::try_from(answers.len()).ok()?;
     let promoters = answers.iter().filter(|&&a| a >= 9).count();
-    let detractors = answers.iter().filter(|&&a| a <= 6).count();
+    let detractors = answers
+        .iter()
+        .filter(|&&a| a <= crate::support::Survey::DETRACTOR_NPS)
+        .count();
     let net = i64::try_from(promoters).ok()? - i64::try_from(detractors).ok()?;
     scaled(net, n, 100)
 }

@@ -25,6 +25,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod automation;
 pub mod calendar;
 pub mod cart;
 pub mod catalog;
@@ -32,6 +33,7 @@ pub mod catalog_admin;
 pub mod checkout;
 pub mod company;
 pub mod error;
+pub mod forecast;
 pub mod ids;
 pub mod invoice;
 pub mod jobs;

@@ -283,9 +283,37 @@ pub struct Survey {
     pub at_ms: i64,
 }
 
+impl Survey {
+    /// Answers at or below this likelihood to recommend are a detractor's.
+    pub const DETRACTOR_NPS: u8 = 6;
+    /// Answers at or below this satisfaction are a detractor's.
+    pub const DETRACTOR_CSAT: u8 = 2;
+
+    /// A detractor: would not recommend the shop (NPS 0–6) or was
+    /// dissatisfied (CSAT 1–2); someone should call them back.
+    pub fn is_detractor(&self) -> bool {
+        self.nps <= Self::DETRACTOR_NPS || self.csat <= Self::DETRACTOR_CSAT
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn detractors_are_nps_six_or_less_or_csat_two_or_less() {
+        let answer = |csat, nps| Survey {
+            order_id: OrderId::from_u128(1),
+            csat,
+            nps,
+            comment: String::new(),
+            at_ms: 0,
+        };
+        assert!(answer(5, 6).is_detractor());
+        assert!(answer(2, 10).is_detractor());
+        assert!(!answer(3, 7).is_detractor());
+        assert!(!answer(5, 10).is_detractor());
+    }
 
     #[test]
     fn texts_are_trimmed_and_bounded() {

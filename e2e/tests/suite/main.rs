@@ -9,6 +9,7 @@ mod admin_browser;
 mod api;
 mod audit;
 mod authorization;
+mod automation;
 mod books;
 mod browser;
 mod budgets;

@@ -24,7 +24,10 @@ fn staff_member(r: &Row) -> anyhow::Result<StaffMember> {
 /// Every staff account, admins first, then by e-mail.
 pub async fn staff(db: &mut dyn Executor) -> anyhow::Result<Vec<StaffMember>> {
     db.query(
-        &format!("{STAFF} WHERE role <> 'customer' ORDER BY role <> 'admin', email"),
+        &format!(
+            "{STAFF} WHERE role <> 'customer' AND id <> '{}' ORDER BY role <> 'admin', email",
+            crate::audit::AUTOMATION_ID
+        ),
         &[],
     )
     .await?
@@ -39,7 +42,10 @@ pub async fn staff_member_by_id(
     id: &OpaqueId,
 ) -> anyhow::Result<Option<StaffMember>> {
     db.optional(
-        &format!("{STAFF} WHERE id = ?1 AND role <> 'customer'"),
+        &format!(
+            "{STAFF} WHERE id = ?1 AND role <> 'customer' AND id <> '{}'",
+            crate::audit::AUTOMATION_ID
+        ),
         params![id.as_str()],
     )
     .await?

@@ -13,10 +13,54 @@ use comptoir_shared::audit::AuditAction;
 use crate::params;
 use crate::port::{Executor, new_id};
 
+/// The account the automation rules act as (a disabled support account
+/// nobody can sign in to; migration `20261210090000`). Its audit rows say
+/// `automation`.
+pub const AUTOMATION_ID: &str = "00000000000000000000000000000a70";
+
 /// Appends what `actor` did to `target` (and how: `detail`).
 pub async fn record(
     tx: &mut dyn Executor,
     actor: &Account,
+    action: AuditAction,
+    target: &str,
+    detail: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    insert(
+        tx,
+        (actor.id.as_str(), actor.email.as_str()),
+        action,
+        target,
+        detail,
+        now_ms,
+    )
+    .await
+}
+
+/// Appends what an automation rule did to `target`, with the actor
+/// `automation`.
+pub async fn record_automation(
+    tx: &mut dyn Executor,
+    action: AuditAction,
+    target: &str,
+    detail: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    insert(
+        tx,
+        (AUTOMATION_ID, "automation"),
+        action,
+        target,
+        detail,
+        now_ms,
+    )
+    .await
+}
+
+async fn insert(
+    tx: &mut dyn Executor,
+    (actor_id, actor_label): (&str, &str),
     action: AuditAction,
     target: &str,
     detail: &str,
@@ -28,8 +72,8 @@ pub async fn record(
         params![
             new_id().as_str(),
             now_ms,
-            actor.id.as_str(),
-            actor.email.as_str(),
+            actor_id,
+            actor_label,
             action.as_str(),
             target,
             detail

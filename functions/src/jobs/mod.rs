@@ -18,6 +18,8 @@
 //!
 //! - `POST /api/jobs/run` — run every duty once ([`run`])
 //! - `GET /api/health` — store reachable, schema current ([`health`])
+//! - `GET`/`PUT /api/jobs/automation` — the automation rules the runner
+//!   applies ([`crate::automation`])
 
 pub mod health;
 pub mod lease;
@@ -28,9 +30,12 @@ pub mod runner;
 pub use mail_api::MailApi;
 pub use runner::{run_due, run_with};
 
+use crate::automation;
+
 // The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
 // group per path: `api()` with their documentation, `router(host)`.
 crate::openapi::api_routes! {
     [run::handle]
     [health::handle]
+    [automation::settings::get, automation::settings::set]
 }

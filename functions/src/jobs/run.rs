@@ -28,7 +28,7 @@ use crate::port::Host;
         date, then runs each duty once under its own lease — release lapsed stock reservations, \
         send committed refunds, expire at the provider the payment sessions closed with their \
         orders, deliver the outbox through the configured mail API, delete expired sign-in \
-        sessions, and (sandbox provider) once a day pay out what was taken over a day ago — and answers what each did; a duty another caller is running is `skipped`. \
+        sessions, apply the automation rules admins switched on (`GET /api/jobs/automation`), and (sandbox provider) once a day pay out what was taken over a day ago — and answers what each did; a duty another caller is running is `skipped`. \
         Safe to call from any instance at any rate. The body is ignored (send none, or JSON).",
     security(("jobs_secret" = [])),
     responses(

@@ -40,7 +40,7 @@ pub async fn run_with(host: &Host, mailer: Option<&dyn Mailer>) -> anyhow::Resul
         .context("bringing the schema up to date")?;
     let holder = new_id().to_string();
     let holder = holder.as_str();
-    let mut duties = Vec::with_capacity(6);
+    let mut duties = Vec::with_capacity(7);
 
     duties.push(
         guarded(host, Duty::Reservations, holder, || async {
@@ -83,6 +83,12 @@ pub async fn run_with(host: &Host, mailer: Option<&dyn Mailer>) -> anyhow::Resul
         .await,
     );
     duties.push(
+        guarded(host, Duty::Automation, holder, || async {
+            Ok((crate::automation::run(host).await?, 0))
+        })
+        .await,
+    );
+    duties.push(
         if host.config.payment_provider == crate::config::PaymentProvider::Sandbox {
             guarded(host, Duty::Payouts, holder, || async {
                 let paid = crate::payments::payouts::daily_sandbox_payout(host).await?;
@@ -112,6 +118,7 @@ fn lease_name(duty: Duty) -> &'static str {
         Duty::Outbox => "outbox",
         Duty::Housekeeping => "housekeeping",
         Duty::Payouts => "payouts",
+        Duty::Automation => "automation",
     }
 }
 

@@ -1,0 +1,238 @@
+//! Automation rules: repetitive back-office work the job runner does on its
+//! own ([`run`], its `automation` duty), as admins set it. Each rule claims
+//! its subject in `automation_actions` in the transaction of its action, so
+//! it acts at most once per order however many runners run and however
+//! often; each action is audited with the actor `automation`.
+//!
+//! - a detractor's survey answer (NPS ≤ 6 or CSAT ≤ 2, answered in the last
+//!   7 days) opens a support thread on that order, in the customer's name
+//!   with their answer, so it waits in the inbox as `open` ([`detractors`]);
+//! - a paid order still not picked N hours after payment is escalated: an
+//!   alert on the dashboard until it is picked, and a message to every
+//!   admin and warehouse account ([`unpicked_orders`]).
+//!
+//! - `GET /api/jobs/automation` — the settings and open alerts ([`settings`])
+//! - `PUT /api/jobs/automation` — admins change the settings ([`settings`])
+
+pub mod settings;
+
+use comptoir_shared::account::{Account, Role};
+use comptoir_shared::audit::AuditAction;
+use comptoir_shared::automation::{Alert, AutomationSettings, Rule};
+use comptoir_shared::ids::{Email, OpaqueId, OrderId};
+use comptoir_shared::support::{MessageAuthor, Survey};
+
+use crate::params;
+use crate::port::{Executor, Host};
+
+/// Survey answers older than this are not acted on (a rule switched on
+/// later does not call back months-old answers).
+const DETRACTOR_WINDOW_MS: i64 = 7 * 24 * 3_600_000;
+
+/// Subjects one pass handles per rule; the rest wait for the next pass.
+const BATCH: i64 = 50;
+
+/// Applies every rule that is on; answers how many actions were taken.
+pub async fn run(host: &Host) -> anyhow::Result<u32> {
+    let settings = load(&mut host.db.auto()).await?;
+    let now = host.clock.now_ms();
+    let mut done = 0;
+    if settings.detractors {
+        done += detractors(host, now).await?;
+    }
+    if settings.unpicked_orders {
+        done += unpicked_orders(host, &settings, now).await?;
+    }
+    Ok(done)
+}
+
+/// Takes `(rule, subject)` for this transaction; `false` when it was taken
+/// already (the rule acted on it before, or another runner is doing it).
+async fn claim(
+    tx: &mut dyn Executor,
+    rule: Rule,
+    subject: &str,
+    now_ms: i64,
+) -> anyhow::Result<bool> {
+    Ok(tx
+        .optional(
+            "INSERT INTO automation_actions (rule, subject, at_ms) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (rule, subject) DO NOTHING RETURNING subject",
+            params![rule.as_str(), subject, now_ms],
+        )
+        .await?
+        .is_some())
+}
+
+/// Opens a support thread for each recent detractor answer not acted on.
+async fn detractors(host: &Host, now: i64) -> anyhow::Result<u32> {
+    let rows = host
+        .db
+        .query(
+            "SELECT s.order_id, s.csat, s.nps, s.comment, s.at, a.id, a.email, a.name FROM surveys s \
+             JOIN accounts a ON a.id = s.customer_id \
+             WHERE (s.nps <= ?1 OR s.csat <= ?2) AND s.at >= ?3 AND NOT EXISTS (SELECT 1 FROM automation_actions x \
+                   WHERE x.rule = ?4 AND x.subject = s.order_id) \
+             ORDER BY s.at LIMIT ?5",
+            params![
+                i64::from(Survey::DETRACTOR_NPS),
+                i64::from(Survey::DETRACTOR_CSAT),
+                now - DETRACTOR_WINDOW_MS,
+                Rule::Detractor.as_str(),
+                BATCH
+            ],
+        )
+        .await?;
+    let mut done = 0;
+    for r in &rows {
+        let survey = Survey {
+            order_id: r.parse(0, OrderId::parse)?,
+            csat: u8::try_from(r.int(1)?)?,
+            nps: u8::try_from(r.int(2)?)?,
+            comment: r.text(3)?.to_owned(),
+            at_ms: r.int(4)?,
+        };
+        let customer = Account {
+            id: r.parse(5, OpaqueId::parse)?,
+            email: r.parse(6, Email::parse)?,
+            name: r.text(7)?.to_owned(),
+            role: Role::Customer,
+        };
+        let order = &survey.order_id;
+        let mut tx = host.db.begin().await?;
+        if !survey.is_detractor()
+            || !claim(tx.as_mut(), Rule::Detractor, order.as_str(), now).await?
+        {
+            continue;
+        }
+        let short = &order.as_str()[..8];
+        let subject = format!("Votre avis sur la commande {short} : nous vous rappelons");
+        let comment = match survey.comment.trim() {
+            "" => "(sans commentaire)",
+            text => text,
+        };
+        let body = format!(
+            "Réponse à l'enquête de satisfaction : satisfaction {}/5, recommandation {}/10.\n\n{comment}",
+            survey.csat, survey.nps
+        );
+        let thread =
+            crate::support::db::insert_thread(tx.as_mut(), &customer, Some(order), &subject, now)
+                .await?;
+        crate::support::db::add_message(
+            tx.as_mut(),
+            &thread,
+            &customer,
+            MessageAuthor::Customer,
+            &body,
+            now,
+        )
+        .await?;
+        let detail = format!("order {short}: NPS {}, CSAT {}", survey.nps, survey.csat);
+        crate::audit::record_automation(
+            tx.as_mut(),
+            AuditAction::SupportOpen,
+            thread.as_str(),
+            &detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// Escalates each paid order not picked within the delay, once.
+async fn unpicked_orders(
+    host: &Host,
+    settings: &AutomationSettings,
+    now: i64,
+) -> anyhow::Result<u32> {
+    let hours = settings.unpicked_after_hours;
+    let rows = host
+        .db
+        .query(
+            "SELECT o.id FROM orders o WHERE o.status = 'paid' AND o.paid_at <= ?1 \
+             AND NOT EXISTS (SELECT 1 FROM automation_actions x WHERE x.rule = ?2 AND x.subject = o.id) \
+             ORDER BY o.paid_at LIMIT ?3",
+            params![
+                now - i64::from(hours) * 3_600_000,
+                Rule::UnpickedOrder.as_str(),
+                BATCH
+            ],
+        )
+        .await?;
+    let mut done = 0;
+    for r in &rows {
+        let order = r.parse(0, OrderId::parse)?;
+        let mut tx = host.db.begin().await?;
+        if !claim(tx.as_mut(), Rule::UnpickedOrder, order.as_str(), now).await? {
+            continue;
+        }
+        let short = &order.as_str()[..8];
+        let subject = format!("Comptoir — commande {short} payée, pas préparée depuis {hours} h");
+        let body = format!(
+            "La commande {short} a été payée il y a plus de {hours} heures et n'est toujours pas en préparation.\n\
+             Elle reste signalée sur le tableau de bord jusqu'à sa prise en charge.\n\nComptoir (automatisation)"
+        );
+        crate::outbox::enqueue_staff(
+            tx.as_mut(),
+            crate::outbox::Kind::OrderEscalated,
+            &order,
+            &subject,
+            &body,
+            now,
+        )
+        .await?;
+        let detail = format!("paid over {hours} h ago, not picked");
+        crate::audit::record_automation(
+            tx.as_mut(),
+            AuditAction::OrderEscalate,
+            order.as_str(),
+            &detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// The rules' settings (the defaults until an admin saves some).
+pub async fn load(db: &mut dyn Executor) -> anyhow::Result<AutomationSettings> {
+    let Some(r) = db
+        .optional(
+            "SELECT detractors, unpicked_orders, unpicked_after_hours FROM automation_settings WHERE id = 1",
+            &[],
+        )
+        .await?
+    else {
+        return Ok(AutomationSettings::default());
+    };
+    Ok(AutomationSettings {
+        detractors: r.int(0)? != 0,
+        unpicked_orders: r.int(1)? != 0,
+        unpicked_after_hours: u32::try_from(r.int(2)?)?,
+    })
+}
+
+/// Escalated orders still waiting to be picked, oldest payment first.
+pub async fn alerts(db: &mut dyn Executor) -> anyhow::Result<Vec<Alert>> {
+    db.query(
+        "SELECT o.id, o.paid_at, x.at_ms FROM automation_actions x JOIN orders o ON o.id = x.subject \
+         WHERE x.rule = ?1 AND o.status = 'paid' ORDER BY o.paid_at, o.id LIMIT 200",
+        params![Rule::UnpickedOrder.as_str()],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Alert {
+            rule: Rule::UnpickedOrder,
+            order_id: r.parse(0, OrderId::parse)?,
+            paid_at_ms: r.int(1)?,
+            raised_at_ms: r.int(2)?,
+        })
+    })
+    .collect()
+}
