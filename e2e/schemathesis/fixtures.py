@@ -165,6 +165,11 @@ urllib.request.urlopen(hook).read()
 ids["billing_error"] = call("GET", "/api/finance/billing-errors?open=true", None, admin)[0][0]["id"]
 # A paid order's invoice, which finance and admin read without its key.
 ids["invoice"] = call("GET", f"/api/orders/{ids['refundable_order']}/documents")[0][0]["number"]
+# A supplier for FUZZ-1 (the purchase-order routes answer 404 for the
+# fuzzed ids: no order needs reordering).
+ids["supplier"] = call("POST", "/api/stock/suppliers",
+                       {"name": "Fournisseur de test", "email": "achats@fuzz.test", "lead_time_days": 7},
+                       sessions["warehouse"])[0]["id"]
 ids["sessions"] = sessions
 ids["session_account"] = {"email": "session@fuzz.test", "password": SESSION_PASSWORD}
 with open(OUT, "w") as f:

@@ -41,6 +41,7 @@ pub mod pages;
 pub mod payments;
 pub mod port;
 pub mod promotions;
+pub mod purchasing;
 pub mod refunds;
 pub mod stock;
 pub mod support;
@@ -97,7 +98,7 @@ pub fn api_for(name: &str) -> Option<utoipa_axum::router::OpenApiRouter<Host>> {
         "orders" => tables::orders::api(),
         "accounts" => tables::accounts::api(),
         "refunds" => tables::refunds::api(),
-        "stock" => warehouse::api(),
+        "stock" => tables::stock::api(),
         "support" => support::api(),
         "kpis" => kpis::api(),
         "jobs" => jobs::api(),
@@ -119,7 +120,7 @@ pub fn router_for(name: &str, host: Host) -> Option<Router> {
         "orders" => tables::orders::router(host),
         "accounts" => tables::accounts::router(host),
         "refunds" => tables::refunds::router(host),
-        "stock" => warehouse::router(host),
+        "stock" => tables::stock::router(host),
         "support" => support::router(host),
         "kpis" => kpis::router(host),
         "jobs" => jobs::router(host),
@@ -189,6 +190,28 @@ pub mod tables {
             [accounting::chart::set]
             [payments::billing_errors::list]
             [payments::billing_errors::resolve]
+        }
+    }
+
+    /// The `stock` function: the shelf as the warehouse sees it, and
+    /// purchasing (suppliers, forecasts, purchase orders).
+    pub mod stock {
+        use crate::{purchasing, warehouse};
+
+        crate::openapi::api_routes! {
+            [warehouse::levels::handle]
+            [warehouse::movements::handle]
+            [warehouse::receive::handle]
+            [warehouse::adjust::handle]
+            [purchasing::suppliers::list, purchasing::suppliers::create]
+            [purchasing::suppliers::set_supply]
+            [purchasing::forecast::list]
+            [purchasing::forecast::detail]
+            [purchasing::orders::list]
+            [purchasing::orders::draft]
+            [purchasing::orders::get]
+            [purchasing::status::handle]
+            [purchasing::receive::handle]
         }
     }
 

@@ -161,6 +161,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261210090000_create_automation.sql",
         sql: include_str!("../../infra/migrations/20261210090000_create_automation.sql"),
     },
+    Migration {
+        version: 20261213090000,
+        name: "20261213090000_create_purchasing.sql",
+        sql: include_str!("../../infra/migrations/20261213090000_create_purchasing.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (its rows

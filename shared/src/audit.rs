@@ -62,11 +62,19 @@ pub enum AuditAction {
     SupportOpen,
     /// Escalated a paid order not picked in time (automation).
     OrderEscalate,
+    /// Created a supplier.
+    SupplierCreate,
+    /// Set who supplies a SKU, at what cost.
+    SupplySet,
+    /// Drafted a purchase order (by hand, or the low-stock rule).
+    PurchaseOrderDraft,
+    /// Sent, closed or cancelled a purchase order.
+    PurchaseOrderStatus,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 30] = [
         Self::OrderStatus,
         Self::OrderNote,
         Self::RefundApprove,
@@ -93,6 +101,10 @@ impl AuditAction {
         Self::AutomationSettings,
         Self::SupportOpen,
         Self::OrderEscalate,
+        Self::SupplierCreate,
+        Self::SupplySet,
+        Self::PurchaseOrderDraft,
+        Self::PurchaseOrderStatus,
     ];
 
     /// The wire and database name.
@@ -124,6 +136,10 @@ impl AuditAction {
             Self::AutomationSettings => "automation_settings",
             Self::SupportOpen => "support_open",
             Self::OrderEscalate => "order_escalate",
+            Self::SupplierCreate => "supplier_create",
+            Self::SupplySet => "supply_set",
+            Self::PurchaseOrderDraft => "purchase_order_draft",
+            Self::PurchaseOrderStatus => "purchase_order_status",
         }
     }
 

@@ -23,15 +23,21 @@ pub struct AutomationSettings {
     /// Hours after payment before an unpicked order is escalated.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 720))]
     pub unpicked_after_hours: u32,
+    /// A SKU whose available and on-order units fall to its reorder point
+    /// (`GET /api/stock/forecast`) is added to a purchase-order draft for
+    /// its supplier, unless a draft or sent order already has it; checked
+    /// once an hour.
+    pub low_stock: bool,
 }
 
 impl Default for AutomationSettings {
-    /// Both rules on; escalation after 24 hours.
+    /// Every rule on; escalation after 24 hours.
     fn default() -> Self {
         Self {
             detractors: true,
             unpicked_orders: true,
             unpicked_after_hours: 24,
+            low_stock: true,
         }
     }
 }

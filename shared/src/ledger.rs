@@ -30,11 +30,15 @@ pub enum Role {
     Fees,
     /// 471: money received that is no sale (a double payment given back).
     Suspense,
+    /// 607: goods bought for resale, at cost before VAT.
+    Purchases,
+    /// 408: suppliers whose goods arrived before their invoice.
+    UninvoicedSuppliers,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::Customers,
         Self::Sales,
         Self::Shipping,
@@ -43,6 +47,8 @@ impl Role {
         Self::Bank,
         Self::Fees,
         Self::Suspense,
+        Self::Purchases,
+        Self::UninvoicedSuppliers,
     ];
 
     /// The wire and database name.
@@ -56,6 +62,8 @@ impl Role {
             Self::Bank => "bank",
             Self::Fees => "fees",
             Self::Suspense => "suspense",
+            Self::Purchases => "purchases",
+            Self::UninvoicedSuppliers => "uninvoiced_suppliers",
         }
     }
 
@@ -76,6 +84,8 @@ impl Role {
             Self::Bank => "512",
             Self::Fees => "62",
             Self::Suspense => "47",
+            Self::Purchases => "60",
+            Self::UninvoicedSuppliers => "408",
         }
     }
 
@@ -158,6 +168,8 @@ pub enum Journal {
     Sales,
     /// The provider's and the bank's movements.
     Bank,
+    /// Goods received from suppliers.
+    Purchases,
 }
 
 impl Journal {
@@ -166,6 +178,7 @@ impl Journal {
         match self {
             Self::Sales => ("VE", "Ventes"),
             Self::Bank => ("BQ", "Banque et prestataire de paiement"),
+            Self::Purchases => ("AC", "Achats"),
         }
     }
 }
@@ -190,6 +203,8 @@ pub fn default_account(role: Role) -> (&'static str, &'static str) {
         Role::Bank => ("512000", "Banque"),
         Role::Fees => ("627000", "Services bancaires et assimilés"),
         Role::Suspense => ("471000", "Encaissements à régulariser"),
+        Role::Purchases => ("607000", "Achats de marchandises"),
+        Role::UninvoicedSuppliers => ("408100", "Fournisseurs - factures non parvenues"),
     }
 }
 
@@ -344,6 +359,16 @@ pub fn money_entry(amount: i64, sale: bool, refund: bool) -> Vec<Posting> {
             Posting::credit(other, None, amount),
         ]
     }
+}
+
+/// Goods received from a supplier before its invoice, at cost before VAT:
+/// 607 / 408 (the invoice, booked by the accountant, moves 408 to 401 with
+/// the deductible VAT).
+pub fn purchase_entry(cost: i64) -> Vec<Posting> {
+    vec![
+        Posting::debit(Role::Purchases, None, cost),
+        Posting::credit(Role::UninvoicedSuppliers, None, cost),
+    ]
 }
 
 /// A payout: the provider's fees on what it settles (627 / 511) and the

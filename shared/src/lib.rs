@@ -48,6 +48,7 @@ mod openapi;
 pub mod order;
 pub mod payment;
 pub mod pricing;
+pub mod purchasing;
 pub mod refund;
 pub mod search;
 pub mod site;

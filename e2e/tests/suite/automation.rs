@@ -80,7 +80,7 @@ async fn a_detractor_answer_opens_exactly_one_support_thread() -> anyhow::Result
         .expect(200)?;
     assert_eq!(
         defaults["settings"],
-        json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24})
+        json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24, "low_stock": true})
     );
 
     let unhappy = rated_order(&app, "jeanne@exemple.fr", 4, 3, "Colis abîmé à l'arrivée").await?;
@@ -139,7 +139,7 @@ async fn a_detractor_answer_opens_exactly_one_support_thread() -> anyhow::Result
 
     // Switched off, a new detractor is left alone; switched on again, it is
     // called back (the answer is recent).
-    let off = json!({"detractors": false, "unpicked_orders": true, "unpicked_after_hours": 24});
+    let off = json!({"detractors": false, "unpicked_orders": true, "unpicked_after_hours": 24, "low_stock": true});
     assert_eq!(
         set_rules(&app, &admin, off).await?["settings"]["detractors"],
         false
@@ -154,7 +154,7 @@ async fn a_detractor_answer_opens_exactly_one_support_thread() -> anyhow::Result
     .await?;
     assert_eq!(run_automation(&app).await?, 0);
     assert!(on_count(&app, &late).await? == 0);
-    let on_again = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24});
+    let on_again = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24, "low_stock": true});
     set_rules(&app, &admin, on_again).await?;
     assert_eq!(run_automation(&app).await?, 1);
     assert_eq!(on_count(&app, &late).await?, 1);
@@ -176,7 +176,7 @@ async fn a_paid_order_not_picked_in_time_is_escalated_once() -> anyhow::Result<(
     let admin = app.staff("admin").await?;
     let warehouse = app.staff("warehouse").await?;
     app.staff("support").await?;
-    let settings = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 2});
+    let settings = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 2, "low_stock": true});
     set_rules(&app, &admin, settings).await?;
 
     let waiting = app.paid_order(SKU, 1).await?;
@@ -256,7 +256,7 @@ async fn a_paid_order_not_picked_in_time_is_escalated_once() -> anyhow::Result<(
     assert_eq!(run_automation(&app).await?, 0);
 
     // Switched off: an order past the delay is left alone.
-    let off = json!({"detractors": true, "unpicked_orders": false, "unpicked_after_hours": 2});
+    let off = json!({"detractors": true, "unpicked_orders": false, "unpicked_after_hours": 2, "low_stock": true});
     set_rules(&app, &admin, off).await?;
     app.execute(
         "UPDATE orders SET paid_at = ?1 WHERE id = ?2",
@@ -277,8 +277,7 @@ async fn only_admins_change_the_rules_and_nobody_signs_in_as_automation() -> any
     let app = app().await?;
     let admin = app.staff("admin").await?;
     let support = app.staff("support").await?;
-    let settings =
-        json!({"detractors": false, "unpicked_orders": false, "unpicked_after_hours": 12});
+    let settings = json!({"detractors": false, "unpicked_orders": false, "unpicked_after_hours": 12, "low_stock": true});
     let refused = app
         .send_as(&support, "PUT", "/api/jobs/automation", &settings)
         .await?;
@@ -294,11 +293,11 @@ async fn only_admins_change_the_rules_and_nobody_signs_in_as_automation() -> any
     assert_eq!(app.get("/api/jobs/automation").await?.status, 401);
     for (bad, field) in [
         (
-            json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 0}),
+            json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 0, "low_stock": true}),
             "unpicked_after_hours",
         ),
         (
-            json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 721}),
+            json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 721, "low_stock": true}),
             "unpicked_after_hours",
         ),
     ] {
@@ -312,7 +311,7 @@ async fn only_admins_change_the_rules_and_nobody_signs_in_as_automation() -> any
             answer.json
         );
     }
-    let unknown = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 3, "returns": true});
+    let unknown = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 3, "low_stock": true, "returns": true});
     assert_eq!(
         app.send_as(&admin, "PUT", "/api/jobs/automation", &unknown)
             .await?

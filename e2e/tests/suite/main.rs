@@ -31,6 +31,7 @@ mod outbox;
 mod pages;
 mod payments;
 mod pricing;
+mod purchasing;
 mod reconciliation;
 mod refunds;
 mod scale_out;

@@ -9,7 +9,10 @@
 //!   with their answer, so it waits in the inbox as `open` ([`detractors`]);
 //! - a paid order still not picked N hours after payment is escalated: an
 //!   alert on the dashboard until it is picked, and a message to every
-//!   admin and warehouse account ([`unpicked_orders`]).
+//!   admin and warehouse account ([`unpicked_orders`]);
+//! - a SKU at its reorder point is put on a purchase-order draft for its
+//!   supplier ([`crate::purchasing::draft_suggestions`]); a SKU already on
+//!   a draft or sent order is left alone, so it is drafted once.
 //!
 //! - `GET /api/jobs/automation` — the settings and open alerts ([`settings`])
 //! - `PUT /api/jobs/automation` — admins change the settings ([`settings`])
@@ -43,7 +46,29 @@ pub async fn run(host: &Host) -> anyhow::Result<u32> {
     if settings.unpicked_orders {
         done += unpicked_orders(host, &settings, now).await?;
     }
+    if settings.low_stock && low_stock_due(host, now).await? {
+        done += crate::purchasing::draft_suggestions(host, None)
+            .await?
+            .lines;
+    }
     Ok(done)
+}
+
+/// How often the low-stock rule reads every SKU's forecast.
+const LOW_STOCK_EVERY_MS: i64 = 3_600_000;
+
+/// Whether this pass runs the low-stock rule: the one that moves its
+/// last-checked instant, at most once an hour.
+async fn low_stock_due(host: &Host, now: i64) -> anyhow::Result<bool> {
+    Ok(host
+        .db
+        .auto()
+        .optional(
+            "UPDATE automation_settings SET low_stock_checked_at = ?1 WHERE id = 1 AND low_stock_checked_at <= ?2 RETURNING id",
+            params![now, now - LOW_STOCK_EVERY_MS],
+        )
+        .await?
+        .is_some())
 }
 
 /// Takes `(rule, subject)` for this transaction; `false` when it was taken
@@ -203,7 +228,7 @@ async fn unpicked_orders(
 pub async fn load(db: &mut dyn Executor) -> anyhow::Result<AutomationSettings> {
     let Some(r) = db
         .optional(
-            "SELECT detractors, unpicked_orders, unpicked_after_hours FROM automation_settings WHERE id = 1",
+            "SELECT detractors, unpicked_orders, unpicked_after_hours, low_stock FROM automation_settings WHERE id = 1",
             &[],
         )
         .await?
@@ -214,6 +239,7 @@ pub async fn load(db: &mut dyn Executor) -> anyhow::Result<AutomationSettings> {
         detractors: r.int(0)? != 0,
         unpicked_orders: r.int(1)? != 0,
         unpicked_after_hours: u32::try_from(r.int(2)?)?,
+        low_stock: r.int(3)? != 0,
     })
 }
 

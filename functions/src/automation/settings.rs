@@ -74,21 +74,23 @@ pub async fn set(
     let mut tx = host.db.begin().await?;
     tx.query(
         "UPDATE automation_settings SET detractors = ?1, unpicked_orders = ?2, unpicked_after_hours = ?3, \
-             updated_at_ms = ?4 WHERE id = 1",
+             low_stock = ?4, updated_at_ms = ?5 WHERE id = 1",
         params![
             i64::from(body.detractors),
             i64::from(body.unpicked_orders),
             body.unpicked_after_hours,
+            i64::from(body.low_stock),
             now
         ],
     )
     .await?;
     let on = |b: bool| if b { "on" } else { "off" };
     let detail = format!(
-        "detractors {}, unpicked orders {} after {} h",
+        "detractors {}, unpicked orders {} after {} h, low stock {}",
         on(body.detractors),
         on(body.unpicked_orders),
-        body.unpicked_after_hours
+        body.unpicked_after_hours,
+        on(body.low_stock)
     );
     crate::audit::record(
         tx.as_mut(),

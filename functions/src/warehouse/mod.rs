@@ -12,14 +12,7 @@ pub mod levels;
 pub mod movements;
 pub mod receive;
 
-// The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
-// group per path: `api()` with their documentation, `router(host)`.
-crate::openapi::api_routes! {
-    [levels::handle]
-    [movements::handle]
-    [receive::handle]
-    [adjust::handle]
-}
+// The routes are mounted with purchasing's by `crate::tables::stock`.
 
 /// The SKU in the path, or 404.
 fn sku(raw: &str) -> Result<comptoir_shared::ids::Sku, comptoir_shared::ApiError> {

@@ -471,6 +471,8 @@ fn role_label(role: AccountRole) -> &'static str {
         AccountRole::Bank => "Banque",
         AccountRole::Fees => "Frais bancaires",
         AccountRole::Suspense => "Encaissements à régulariser",
+        AccountRole::Purchases => "Achats de marchandises",
+        AccountRole::UninvoicedSuppliers => "Fournisseurs, factures non parvenues",
     }
 }
 
