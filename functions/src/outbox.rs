@@ -32,6 +32,8 @@ pub enum Kind {
     RefundSettled,
     /// A paid order waits to be picked past its delay (to staff).
     OrderEscalated,
+    /// The order missed the delivery date promised (`detail`: that date).
+    OrderLate,
 }
 
 impl Kind {
@@ -41,6 +43,7 @@ impl Kind {
             Self::OrderShipped => "order_shipped",
             Self::RefundSettled => "refund_settled",
             Self::OrderEscalated => "order_escalated",
+            Self::OrderLate => "order_late",
         }
     }
 }
@@ -88,6 +91,10 @@ pub async fn enqueue(
                 "Bonjour,\n\nNous vous avons remboursé {detail} sur la commande {short}.\n\nComptoir"
             ),
         ),
+        Kind::OrderLate => (
+            format!("Comptoir — commande {short} : retard de livraison"),
+            late_delivery_body(short, detail),
+        ),
         Kind::OrderEscalated => anyhow::bail!("an escalation is written to staff (enqueue_staff)"),
     };
     let message = Outgoing {
@@ -99,6 +106,16 @@ pub async fn enqueue(
         body: &body,
     };
     insert(tx, &message, now_ms).await
+}
+
+/// What a customer is told when their order missed the delivery date
+/// promised (`promised`: `11/12/2026`), by e-mail or in their portal.
+pub fn late_delivery_body(short: &str, promised: &str) -> String {
+    format!(
+        "Bonjour,\n\nVotre commande {short} devait vous parvenir au plus tard le {promised}. Elle a pris du retard, \
+         et nous en sommes désolés.\nNous suivons son acheminement et revenons vers vous dès qu'elle arrive ; \
+         vous pouvez nous répondre à tout moment.\n\nLe service client de Comptoir"
+    )
 }
 
 /// Writes `subject` and `body` about `order` to every enabled admin and

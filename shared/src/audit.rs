@@ -70,11 +70,13 @@ pub enum AuditAction {
     PurchaseOrderDraft,
     /// Sent, closed or cancelled a purchase order.
     PurchaseOrderStatus,
+    /// Told a customer their order is late (automation).
+    OrderLateNotice,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 31] = [
         Self::OrderStatus,
         Self::OrderNote,
         Self::RefundApprove,
@@ -105,6 +107,7 @@ impl AuditAction {
         Self::SupplySet,
         Self::PurchaseOrderDraft,
         Self::PurchaseOrderStatus,
+        Self::OrderLateNotice,
     ];
 
     /// The wire and database name.
@@ -140,6 +143,7 @@ impl AuditAction {
             Self::SupplySet => "supply_set",
             Self::PurchaseOrderDraft => "purchase_order_draft",
             Self::PurchaseOrderStatus => "purchase_order_status",
+            Self::OrderLateNotice => "order_late_notice",
         }
     }
 

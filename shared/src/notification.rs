@@ -10,8 +10,8 @@ use crate::ids::{OpaqueId, OrderId};
 pub struct Notification {
     /// Its id (also the e-mail's Message-ID, so a resend is recognisable).
     pub id: OpaqueId,
-    /// `order_confirmation`, `order_shipped`, `refund_settled`, or to staff
-    /// `order_escalated`.
+    /// `order_confirmation`, `order_shipped`, `refund_settled`,
+    /// `order_late`, or to staff `order_escalated`.
     pub kind: String,
     /// The order it is about.
     pub order_id: OrderId,

@@ -166,6 +166,27 @@ const EU_SHIPPING: [ShippingMethod; 2] = [
     },
 ];
 
+impl ShippingMethod {
+    /// The end of the Paris day (unix ms) an order placed at `ordered_ms`
+    /// is promised to arrive by: one working day to prepare it, then the
+    /// method's slowest transit, in working days (Monday to Friday;
+    /// holidays are not known).
+    pub fn promised_by_ms(&self, ordered_ms: i64) -> i64 {
+        use crate::calendar::{DAY_MS, day_of, paris_offset_ms};
+        let is_working = |day: i64| (day + 3).rem_euclid(7) < 5;
+        let mut day = day_of(ordered_ms + paris_offset_ms(ordered_ms));
+        let mut left = 1 + u32::from(self.max_days);
+        while left > 0 {
+            day += 1;
+            if is_working(day) {
+                left -= 1;
+            }
+        }
+        let midnight = (day + 1) * DAY_MS;
+        midnight - paris_offset_ms(midnight)
+    }
+}
+
 /// The methods that deliver to `country`, cheapest promise first (none
 /// where the shop does not deliver).
 pub fn shipping_methods(country: &str) -> &'static [ShippingMethod] {
@@ -772,6 +793,39 @@ pub fn round_div(numerator: i128, denominator: i128) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_delivery_is_promised_after_a_working_day_and_the_slowest_transit() {
+        use crate::calendar::{DAY_MS, days_from_civil, iso_datetime};
+        // Monday 7 December 2026, 10:00 in Paris (09:00 UTC).
+        let monday = days_from_civil(2026, 12, 7) * DAY_MS + 9 * 3_600_000;
+        let colissimo = SHIPPING_METHODS[0];
+        assert_eq!(colissimo.max_days, 3);
+        // Tuesday prepared; Wednesday, Thursday, Friday in transit: by the
+        // end of Friday in Paris (23:00 UTC).
+        assert_eq!(
+            iso_datetime(colissimo.promised_by_ms(monday)),
+            "2026-12-11T23:00:00Z"
+        );
+        // Ordered on a Friday: Monday prepared, Thursday at the latest.
+        let friday = monday + 4 * DAY_MS;
+        assert_eq!(
+            iso_datetime(colissimo.promised_by_ms(friday)),
+            "2026-12-17T23:00:00Z"
+        );
+        // Express on a Saturday: Monday prepared, Tuesday delivered.
+        let express = SHIPPING_METHODS[2];
+        assert_eq!(
+            iso_datetime(express.promised_by_ms(monday + 5 * DAY_MS)),
+            "2026-12-15T23:00:00Z"
+        );
+        // In summer time the day ends at 22:00 UTC.
+        let july = days_from_civil(2026, 7, 6) * DAY_MS + 9 * 3_600_000;
+        assert_eq!(
+            iso_datetime(colissimo.promised_by_ms(july)),
+            "2026-07-10T22:00:00Z"
+        );
+    }
     use proptest::prelude::*;
 
     fn line(cents: i64) -> QuoteLine {

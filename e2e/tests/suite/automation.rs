@@ -36,6 +36,19 @@ async fn run_automation(app: &TestApp) -> anyhow::Result<u64> {
     Ok(duty["done"].as_u64().unwrap_or(u64::MAX))
 }
 
+/// The default settings with `changes` applied.
+fn rules(changes: Json) -> Json {
+    let mut all = json!({
+        "detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24, "low_stock": true,
+        "late_orders": true, "small_returns": false,
+        "small_return_max": {"amount": 3000, "currency": "EUR"}, "small_returns_per_customer": 2
+    });
+    if let (Some(all), Some(changes)) = (all.as_object_mut(), changes.as_object()) {
+        all.extend(changes.clone());
+    }
+    all
+}
+
 async fn set_rules(app: &TestApp, admin: &str, settings: Json) -> anyhow::Result<Json> {
     app.send_as(admin, "PUT", "/api/jobs/automation", &settings)
         .await?
@@ -80,7 +93,7 @@ async fn a_detractor_answer_opens_exactly_one_support_thread() -> anyhow::Result
         .expect(200)?;
     assert_eq!(
         defaults["settings"],
-        json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24, "low_stock": true})
+        rules(json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24}))
     );
 
     let unhappy = rated_order(&app, "jeanne@exemple.fr", 4, 3, "Colis abîmé à l'arrivée").await?;
@@ -139,7 +152,8 @@ async fn a_detractor_answer_opens_exactly_one_support_thread() -> anyhow::Result
 
     // Switched off, a new detractor is left alone; switched on again, it is
     // called back (the answer is recent).
-    let off = json!({"detractors": false, "unpicked_orders": true, "unpicked_after_hours": 24, "low_stock": true});
+    let off =
+        rules(json!({"detractors": false, "unpicked_orders": true, "unpicked_after_hours": 24}));
     assert_eq!(
         set_rules(&app, &admin, off).await?["settings"]["detractors"],
         false
@@ -154,7 +168,8 @@ async fn a_detractor_answer_opens_exactly_one_support_thread() -> anyhow::Result
     .await?;
     assert_eq!(run_automation(&app).await?, 0);
     assert!(on_count(&app, &late).await? == 0);
-    let on_again = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24, "low_stock": true});
+    let on_again =
+        rules(json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24}));
     set_rules(&app, &admin, on_again).await?;
     assert_eq!(run_automation(&app).await?, 1);
     assert_eq!(on_count(&app, &late).await?, 1);
@@ -176,7 +191,8 @@ async fn a_paid_order_not_picked_in_time_is_escalated_once() -> anyhow::Result<(
     let admin = app.staff("admin").await?;
     let warehouse = app.staff("warehouse").await?;
     app.staff("support").await?;
-    let settings = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 2, "low_stock": true});
+    let settings =
+        rules(json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 2}));
     set_rules(&app, &admin, settings).await?;
 
     let waiting = app.paid_order(SKU, 1).await?;
@@ -256,7 +272,8 @@ async fn a_paid_order_not_picked_in_time_is_escalated_once() -> anyhow::Result<(
     assert_eq!(run_automation(&app).await?, 0);
 
     // Switched off: an order past the delay is left alone.
-    let off = json!({"detractors": true, "unpicked_orders": false, "unpicked_after_hours": 2, "low_stock": true});
+    let off =
+        rules(json!({"detractors": true, "unpicked_orders": false, "unpicked_after_hours": 2}));
     set_rules(&app, &admin, off).await?;
     app.execute(
         "UPDATE orders SET paid_at = ?1 WHERE id = ?2",
@@ -277,7 +294,8 @@ async fn only_admins_change_the_rules_and_nobody_signs_in_as_automation() -> any
     let app = app().await?;
     let admin = app.staff("admin").await?;
     let support = app.staff("support").await?;
-    let settings = json!({"detractors": false, "unpicked_orders": false, "unpicked_after_hours": 12, "low_stock": true});
+    let settings =
+        rules(json!({"detractors": false, "unpicked_orders": false, "unpicked_after_hours": 12}));
     let refused = app
         .send_as(&support, "PUT", "/api/jobs/automation", &settings)
         .await?;
@@ -293,11 +311,13 @@ async fn only_admins_change_the_rules_and_nobody_signs_in_as_automation() -> any
     assert_eq!(app.get("/api/jobs/automation").await?.status, 401);
     for (bad, field) in [
         (
-            json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 0, "low_stock": true}),
+            rules(json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 0})),
             "unpicked_after_hours",
         ),
         (
-            json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 721, "low_stock": true}),
+            rules(
+                json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 721}),
+            ),
             "unpicked_after_hours",
         ),
     ] {
@@ -311,7 +331,9 @@ async fn only_admins_change_the_rules_and_nobody_signs_in_as_automation() -> any
             answer.json
         );
     }
-    let unknown = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 3, "low_stock": true, "returns": true});
+    let unknown = rules(
+        json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 3, "returns": true}),
+    );
     assert_eq!(
         app.send_as(&admin, "PUT", "/api/jobs/automation", &unknown)
             .await?
@@ -349,6 +371,176 @@ async fn only_admins_change_the_rules_and_nobody_signs_in_as_automation() -> any
             .flatten()
             .all(|s| s["email"] != "automation@comptoir.invalid"),
         "{staff}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_order_past_its_promised_date_is_announced_once_in_the_portal_or_by_mail()
+-> anyhow::Result<()> {
+    let app = app().await?;
+    let admin = app.staff("admin").await?;
+    let customer = app.sign_up("jeanne@exemple.fr").await?;
+    let mine = app.paid_order_as(Some(&customer), SKU, 1).await?;
+    let guest = app.paid_order(SKU, 1).await?;
+    let arrived = app.paid_order_as(Some(&customer), SKU, 1).await?;
+    app.deliver(&arrived).await?;
+    // Checkout promised Colissimo's slowest transit after a day's preparation.
+    let (created, promised) = {
+        let row = app
+            .rows(
+                "SELECT created_at, promised_by_ms FROM orders WHERE id = ?1",
+                &[Value::Text(mine.clone())],
+            )
+            .await?;
+        let row = row.first().map(|r| r.0.clone()).unwrap_or_default();
+        match (row.first(), row.get(1)) {
+            (Some(Value::Integer(c)), Some(Value::Integer(p))) => (*c, *p),
+            other => anyhow::bail!("no promise stored: {other:?}"),
+        }
+    };
+    let day = 86_400_000;
+    assert!(
+        (created + 4 * day..=created + 9 * day).contains(&promised),
+        "{created} → {promised}"
+    );
+    // The customer already asked about it.
+    let asked: Json = app
+        .send_as(
+            &customer,
+            "POST",
+            "/api/support/threads",
+            &json!({"order_id": mine, "subject": "Mon colis", "body": "Où en est-il ?"}),
+        )
+        .await?
+        .expect(201)?;
+    let yesterday = comptoir_e2e::now_ms() - day;
+    for order in [&mine, &guest, &arrived] {
+        app.execute(
+            "UPDATE orders SET promised_by_ms = ?1 WHERE id = ?2",
+            &[Value::Integer(yesterday), Value::Text(order.clone())],
+        )
+        .await?;
+    }
+    assert_eq!(
+        run_automation(&app).await?,
+        2,
+        "the delivered order is not late"
+    );
+    assert_eq!(run_automation(&app).await?, 0, "and never twice");
+
+    let thread: Json = app
+        .get_as(
+            &customer,
+            &format!(
+                "/api/support/threads/{}",
+                asked["id"].as_str().unwrap_or_default()
+            ),
+        )
+        .await?
+        .expect(200)?;
+    let messages = thread["messages"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        messages.len(),
+        2,
+        "written in the thread the customer opened: {thread}"
+    );
+    assert_eq!(messages[1]["author"], "staff");
+    assert_eq!(messages[1]["author_name"], "Service client");
+    assert!(
+        messages[1]["body"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("a pris du retard")
+    );
+    assert_eq!(app.count("support_threads").await?, 1);
+    let mails = app
+        .rows(
+            "SELECT recipient, body FROM outbox WHERE kind = 'order_late' AND order_id = ?1",
+            &[Value::Text(guest.clone())],
+        )
+        .await?;
+    assert_eq!(mails.len(), 1, "the guest is told by e-mail");
+    assert!(matches!(&mails[0].0[1], Value::Text(body) if body.contains("au plus tard le")));
+    let audit = audited(&app, &admin, "order_late_notice").await?;
+    assert_eq!(audit.len(), 2);
+    assert!(audit.iter().all(|a| a["actor_email"] == "automation"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn small_returns_are_approved_within_the_limit_and_the_kill_switch() -> anyhow::Result<()> {
+    let app = app().await?;
+    let admin = app.staff("admin").await?;
+    let customer = app.sign_up("jeanne@exemple.fr").await?;
+    let order = app.paid_order_as(Some(&customer), SKU, 3).await?;
+    app.deliver(&order).await?;
+    let ask = |units: u32| {
+        let body = json!({"order_id": order, "lines": [{"sku": SKU, "quantity": units}], "reason": "Trop grand"});
+        let customer = customer.clone();
+        let app = &app;
+        async move {
+            let refund: Json = app
+                .send_as(&customer, "POST", "/api/refunds", &body)
+                .await?
+                .expect(201)?;
+            anyhow::Ok(refund["id"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    let status = |id: String| {
+        let app = &app;
+        async move {
+            app.text(
+                "SELECT status FROM refunds WHERE id = ?1",
+                &[Value::Text(id)],
+            )
+            .await
+        }
+    };
+
+    // Off by default: a small request waits for finance.
+    let first = ask(1).await?;
+    assert_eq!(run_automation(&app).await?, 0);
+    assert_eq!(status(first.clone()).await?, "requested");
+
+    let on = rules(
+        json!({"small_returns": true, "small_return_max": {"amount": 4000, "currency": "EUR"}, "small_returns_per_customer": 1}),
+    );
+    set_rules(&app, &admin, on).await?;
+    assert_eq!(run_automation(&app).await?, 1);
+    assert_eq!(
+        status(first.clone()).await?,
+        "succeeded",
+        "approved and paid back in the sandbox"
+    );
+    // A second one: past this customer's one a year, left to finance, once.
+    let second = ask(1).await?;
+    assert_eq!(run_automation(&app).await?, 0);
+    assert_eq!(run_automation(&app).await?, 0);
+    assert_eq!(status(second.clone()).await?, "requested");
+    let audit = audited(&app, &admin, "refund_approve").await?;
+    assert_eq!(audit.len(), 1);
+    assert_eq!(
+        (
+            audit[0]["actor_email"].as_str(),
+            audit[0]["target"].as_str()
+        ),
+        (Some("automation"), Some(first.as_str()))
+    );
+
+    // Over the amount: finance's, whatever the limit.
+    let other = app.sign_up("paul@exemple.fr").await?;
+    let big = app.paid_order_as(Some(&other), SKU, 2).await?;
+    app.deliver(&big).await?;
+    let body = json!({"order_id": big, "lines": [{"sku": SKU, "quantity": 2}], "reason": "Abîmé"});
+    let large: Json = app
+        .send_as(&other, "POST", "/api/refunds", &body)
+        .await?
+        .expect(201)?;
+    assert_eq!(run_automation(&app).await?, 0);
+    assert_eq!(
+        status(large["id"].as_str().unwrap_or_default().to_owned()).await?,
+        "requested"
     );
     Ok(())
 }

@@ -363,7 +363,7 @@ async fn the_shop_numbers_its_own_accounts_and_new_entries_use_them() -> anyhow:
         .get_as(&finance, "/api/finance/chart")
         .await?
         .expect(200)?;
-    assert_eq!(chart.len(), 8);
+    assert_eq!(chart.len(), 10);
     assert!(
         chart
             .iter()

@@ -445,7 +445,7 @@ async fn the_low_stock_rule_drafts_once_and_stockouts_do_not_slow_the_forecast()
     )
     .await?
     .expect::<Json>(200)?;
-    let off = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24, "low_stock": false});
+    let off = json!({"detractors": true, "unpicked_orders": true, "unpicked_after_hours": 24, "low_stock": false, "late_orders": true, "small_returns": false, "small_return_max": {"amount": 3000, "currency": "EUR"}, "small_returns_per_customer": 2});
     app.send_as(&admin, "PUT", "/api/jobs/automation", &off)
         .await?
         .expect::<Json>(200)?;

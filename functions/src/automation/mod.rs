@@ -12,7 +12,13 @@
 //!   admin and warehouse account ([`unpicked_orders`]);
 //! - a SKU at its reorder point is put on a purchase-order draft for its
 //!   supplier ([`crate::purchasing::draft_suggestions`]); a SKU already on
-//!   a draft or sent order is left alone, so it is drafted once.
+//!   a draft or sent order is left alone, so it is drafted once;
+//! - an order not delivered by the date promised at checkout gets a
+//!   message in the customer's portal thread on it, or an e-mail for a
+//!   guest ([`late_orders`]);
+//! - a return request of at most N € is approved and sent to the payment
+//!   provider, at most M per customer over 365 days; the others wait for
+//!   finance ([`small_returns`]). Off until an admin switches it on.
 //!
 //! - `GET /api/jobs/automation` — the settings and open alerts ([`settings`])
 //! - `PUT /api/jobs/automation` — admins change the settings ([`settings`])
@@ -45,6 +51,12 @@ pub async fn run(host: &Host) -> anyhow::Result<u32> {
     }
     if settings.unpicked_orders {
         done += unpicked_orders(host, &settings, now).await?;
+    }
+    if settings.late_orders {
+        done += late_orders(host, now).await?;
+    }
+    if settings.small_returns {
+        done += small_returns(host, &settings, now).await?;
     }
     if settings.low_stock && low_stock_due(host, now).await? {
         done += crate::purchasing::draft_suggestions(host, None)
@@ -79,14 +91,222 @@ async fn claim(
     subject: &str,
     now_ms: i64,
 ) -> anyhow::Result<bool> {
+    claim_as(tx, rule, subject, "done", now_ms).await
+}
+
+/// [`claim`], recording that the rule looked and chose not to act
+/// (`outcome` `skipped`), or did (`done`).
+async fn claim_as(
+    tx: &mut dyn Executor,
+    rule: Rule,
+    subject: &str,
+    outcome: &str,
+    now_ms: i64,
+) -> anyhow::Result<bool> {
     Ok(tx
         .optional(
-            "INSERT INTO automation_actions (rule, subject, at_ms) VALUES (?1, ?2, ?3) \
+            "INSERT INTO automation_actions (rule, subject, at_ms, outcome) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT (rule, subject) DO NOTHING RETURNING subject",
-            params![rule.as_str(), subject, now_ms],
+            params![rule.as_str(), subject, now_ms, outcome],
         )
         .await?
         .is_some())
+}
+
+/// The account the rules write as in a support thread: shown as the
+/// shop's support desk.
+fn desk() -> anyhow::Result<Account> {
+    Ok(Account {
+        id: OpaqueId::parse(crate::audit::AUTOMATION_ID)?,
+        email: Email::parse("automation@comptoir.invalid")?,
+        name: String::new(),
+        role: Role::Support,
+    })
+}
+
+/// Tells the customer of each order past its promised date, once.
+async fn late_orders(host: &Host, now: i64) -> anyhow::Result<u32> {
+    let rows = host
+        .db
+        .query(
+            "SELECT o.id, o.promised_by_ms, a.id, a.email, a.name FROM orders o LEFT JOIN accounts a ON a.id = o.customer_id \
+             WHERE o.status IN ('paid', 'picking', 'shipped') AND o.promised_by_ms < ?1 \
+               AND NOT EXISTS (SELECT 1 FROM automation_actions x WHERE x.rule = ?2 AND x.subject = o.id) \
+             ORDER BY o.promised_by_ms LIMIT ?3",
+            params![now, Rule::LateOrder.as_str(), BATCH],
+        )
+        .await?;
+    let mut done = 0;
+    for r in &rows {
+        let order = r.parse(0, OrderId::parse)?;
+        // The promise is the end of a Paris day: name that day.
+        let (y, m, d) = comptoir_shared::calendar::paris_date(r.int(1)? - 1);
+        let promised = format!("{d:02}/{m:02}/{y}");
+        let customer = match r.opt_text(2)? {
+            Some(_) => Some(Account {
+                id: r.parse(2, OpaqueId::parse)?,
+                email: r.parse(3, Email::parse)?,
+                name: r.text(4)?.to_owned(),
+                role: Role::Customer,
+            }),
+            None => None,
+        };
+        let mut tx = host.db.begin().await?;
+        if !claim(tx.as_mut(), Rule::LateOrder, order.as_str(), now).await? {
+            continue;
+        }
+        let short = &order.as_str()[..8];
+        let how = match &customer {
+            Some(customer) => {
+                let existing = tx
+                    .optional(
+                        "SELECT id FROM support_threads WHERE order_id = ?1 AND customer_id = ?2 ORDER BY created_at, id LIMIT 1",
+                        params![order.as_str(), customer.id.as_str()],
+                    )
+                    .await?;
+                let thread = match existing {
+                    Some(t) => t.parse(0, OpaqueId::parse)?,
+                    None => {
+                        let subject = format!("Commande {short} : retard de livraison");
+                        crate::support::db::insert_thread(
+                            tx.as_mut(),
+                            customer,
+                            Some(&order),
+                            &subject,
+                            now,
+                        )
+                        .await?
+                    }
+                };
+                let body = crate::outbox::late_delivery_body(short, &promised);
+                crate::support::db::add_message(
+                    tx.as_mut(),
+                    &thread,
+                    &desk()?,
+                    MessageAuthor::Staff,
+                    &body,
+                    now,
+                )
+                .await?;
+                format!("thread {thread}")
+            }
+            None => {
+                crate::outbox::enqueue(
+                    tx.as_mut(),
+                    crate::outbox::Kind::OrderLate,
+                    &order,
+                    "",
+                    &promised,
+                    now,
+                )
+                .await?;
+                "e-mail".to_owned()
+            }
+        };
+        let detail = format!("promised by {promised}, told by {how}");
+        crate::audit::record_automation(
+            tx.as_mut(),
+            AuditAction::OrderLateNotice,
+            order.as_str(),
+            &detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// Approves each small return request within the customer's yearly limit,
+/// once; the others are left to finance.
+async fn small_returns(
+    host: &Host,
+    settings: &AutomationSettings,
+    now: i64,
+) -> anyhow::Result<u32> {
+    let rows = host
+        .db
+        .query(
+            "SELECT r.id, o.customer_id FROM refunds r JOIN orders o ON o.id = r.order_id \
+             WHERE r.status = 'requested' AND r.requested_cents <= ?1 AND o.customer_id IS NOT NULL \
+               AND NOT EXISTS (SELECT 1 FROM automation_actions x WHERE x.rule = ?2 AND x.subject = r.id) \
+             ORDER BY r.created_at LIMIT ?3",
+            params![settings.small_return_max.amount, Rule::SmallReturn.as_str(), BATCH],
+        )
+        .await?;
+    let mut approved = Vec::new();
+    for r in &rows {
+        let id = r.parse(0, OpaqueId::parse)?;
+        let customer = r.text(1)?;
+        let mut tx = host.db.begin().await?;
+        let Some(refund) = crate::refunds::db::load(tx.as_mut(), &id).await? else {
+            continue;
+        };
+        let this_year = tx
+            .one(
+                "SELECT COUNT(*) FROM automation_actions x JOIN refunds r ON r.id = x.subject JOIN orders o ON o.id = r.order_id \
+                 WHERE x.rule = ?1 AND x.outcome = 'done' AND x.at_ms >= ?2 AND o.customer_id = ?3",
+                params![Rule::SmallReturn.as_str(), now - 365 * comptoir_shared::calendar::DAY_MS, customer],
+            )
+            .await?
+            .int(0)?;
+        let within = this_year < i64::from(settings.small_returns_per_customer);
+        let outcome = if within { "done" } else { "skipped" };
+        if refund.status != comptoir_shared::refund::RefundStatus::Requested
+            || !claim_as(tx.as_mut(), Rule::SmallReturn, id.as_str(), outcome, now).await?
+        {
+            continue;
+        }
+        if within {
+            let amount = refund.requested.amount;
+            match crate::refunds::db::commit_amount(
+                tx.as_mut(),
+                &id,
+                &refund.order_id,
+                amount,
+                "automation",
+                now,
+            )
+            .await
+            {
+                Ok(()) => {}
+                // More than the order can still give back: finance decides.
+                Err(crate::error::AppError::Api(_)) => {
+                    tx.query(
+                        "UPDATE automation_actions SET outcome = 'skipped' WHERE rule = ?1 AND subject = ?2",
+                        params![Rule::SmallReturn.as_str(), id.as_str()],
+                    )
+                    .await?;
+                    tx.commit().await?;
+                    continue;
+                }
+                Err(crate::error::AppError::Internal(e)) => return Err(e),
+            }
+            let detail = format!(
+                "{amount} of order {} (small return, automation)",
+                refund.order_id
+            );
+            crate::audit::record_automation(
+                tx.as_mut(),
+                AuditAction::RefundApprove,
+                id.as_str(),
+                &detail,
+                now,
+            )
+            .await?;
+            approved.push(id);
+        }
+        tx.commit().await?;
+    }
+    // Sent at once; one the provider does not take now stays committed, and
+    // the refunds duty sends it later.
+    for id in &approved {
+        if let Err(e) = crate::payments::refund::execute(host, id).await {
+            tracing::warn!(refund = %id, error = ?e, "an approved small return waits for the refunds duty");
+        }
+    }
+    Ok(u32::try_from(approved.len()).unwrap_or(u32::MAX))
 }
 
 /// Opens a support thread for each recent detractor answer not acted on.
@@ -228,7 +448,8 @@ async fn unpicked_orders(
 pub async fn load(db: &mut dyn Executor) -> anyhow::Result<AutomationSettings> {
     let Some(r) = db
         .optional(
-            "SELECT detractors, unpicked_orders, unpicked_after_hours, low_stock FROM automation_settings WHERE id = 1",
+            "SELECT detractors, unpicked_orders, unpicked_after_hours, low_stock, late_orders, small_returns, \
+                small_return_max_cents, small_returns_per_customer FROM automation_settings WHERE id = 1",
             &[],
         )
         .await?
@@ -240,6 +461,10 @@ pub async fn load(db: &mut dyn Executor) -> anyhow::Result<AutomationSettings> {
         unpicked_orders: r.int(1)? != 0,
         unpicked_after_hours: u32::try_from(r.int(2)?)?,
         low_stock: r.int(3)? != 0,
+        late_orders: r.int(4)? != 0,
+        small_returns: r.int(5)? != 0,
+        small_return_max: comptoir_shared::Money::eur(r.int(6)?),
+        small_returns_per_customer: u32::try_from(r.int(7)?)?,
     })
 }
 

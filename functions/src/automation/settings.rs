@@ -23,8 +23,9 @@ use crate::port::Host;
     summary = "Read the automation rules and their open alerts",
     tag = "jobs",
     description = "Roles: admin, support, warehouse, finance. The rules the job runner applies \
-        (detractor answers open a support thread; paid orders not picked in time are escalated) \
-        and the escalated orders still not picked.",
+        (detractor answers open a support thread; paid orders not picked in time are escalated; \
+        SKUs at their reorder point are drafted on a purchase order; late orders are announced to \
+        their customer; small returns are approved) and the escalated orders still not picked.",
     security(("session" = [])),
     responses(
         (status = 200, description = "The settings and open alerts.", body = Automation),
@@ -52,8 +53,10 @@ pub async fn get(
 
     summary = "Change the automation rules",
     tag = "jobs",
-    description = "Roles: admin. Switches each rule on or off and sets the escalation delay \
-        (1 to 720 hours after payment). Takes effect at the job runner's next pass.",
+    description = "Roles: admin. Switches each rule on or off and sets its limits: the \
+        escalation delay (1 to 720 hours after payment), the largest return approved on its own \
+        (EUR, up to 500.00) and how many per customer over 365 days (1 to 20). Takes effect at the \
+        job runner's next pass.",
     request_body = AutomationSettings,
     security(("session" = [])),
     responses(
@@ -74,23 +77,32 @@ pub async fn set(
     let mut tx = host.db.begin().await?;
     tx.query(
         "UPDATE automation_settings SET detractors = ?1, unpicked_orders = ?2, unpicked_after_hours = ?3, \
-             low_stock = ?4, updated_at_ms = ?5 WHERE id = 1",
+             low_stock = ?4, late_orders = ?5, small_returns = ?6, small_return_max_cents = ?7, \
+             small_returns_per_customer = ?8, updated_at_ms = ?9 WHERE id = 1",
         params![
             i64::from(body.detractors),
             i64::from(body.unpicked_orders),
             body.unpicked_after_hours,
             i64::from(body.low_stock),
+            i64::from(body.late_orders),
+            i64::from(body.small_returns),
+            body.small_return_max.amount,
+            body.small_returns_per_customer,
             now
         ],
     )
     .await?;
     let on = |b: bool| if b { "on" } else { "off" };
     let detail = format!(
-        "detractors {}, unpicked orders {} after {} h, low stock {}",
+        "detractors {}, unpicked orders {} after {} h, low stock {}, late orders {}, small returns {} up to {} ({} a year each)",
         on(body.detractors),
         on(body.unpicked_orders),
         body.unpicked_after_hours,
-        on(body.low_stock)
+        on(body.low_stock),
+        on(body.late_orders),
+        on(body.small_returns),
+        body.small_return_max.format_decimal(),
+        body.small_returns_per_customer
     );
     crate::audit::record(
         tx.as_mut(),

@@ -139,9 +139,9 @@ pub async fn handle(
             ship_country, subtotal_cents, shipping_cents, total_cents, vat_cents, currency, cart_id, created_at, \
             reservation_expires_at, discount_cents, shipping_method, customer_id, phone, \
             bill_name, bill_line1, bill_line2, bill_postal_code, bill_city, bill_country, \
-            company_name, company_siren, company_vat_number) \
+            company_name, company_siren, company_vat_number, promised_by_ms) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
         params![
             order.as_str(),
             OrderStatus::PendingPayment.as_str(),
@@ -181,6 +181,10 @@ pub async fn handle(
                 .as_ref()
                 .and_then(|c| c.vat_number.as_ref())
                 .map(VatNumber::as_str),
+            request
+                .shipping_method
+                .to(&address.country)
+                .map(|m| m.promised_by_ms(now)),
         ],
     )
     .await?;
