@@ -3,6 +3,7 @@
 
 use comptoir_shared::account::{Customer360, CustomerRow, NewStaff, StaffMember, UpdateStaff};
 use comptoir_shared::audit::AuditEntry;
+use comptoir_shared::automation::{Automation, AutomationSettings};
 use comptoir_shared::catalog_admin::{
     AdminCategory, AdminProduct, CategoryInput, ProductInput, PromotionListing, SetPublished,
     VariantInput,
@@ -17,6 +18,10 @@ use comptoir_shared::note::NewNote;
 use comptoir_shared::order::{OrderRow, OrderSummary, StaffOrderView, StatusChange};
 use comptoir_shared::payment::{BillingErrorRow, PayoutReport, ResolveBillingError};
 use comptoir_shared::pricing::Promotion;
+use comptoir_shared::purchasing::{
+    PoReceipt, PoStatusChange, PurchaseOrder, SkuForecast, SkuForecastDetail, Supplier,
+    SupplierInput, Supply, SupplyInput,
+};
 use comptoir_shared::refund::{ApproveRefund, DeclineRefund, Refund, RefundQueueItem, StaffRefund};
 use comptoir_shared::stock::{Adjustment, Receipt, StockLevel, StockMovement};
 use comptoir_shared::support::{NewMessage, SetThreadStatus, SupportThread, ThreadSummary};
@@ -343,4 +348,70 @@ async fn post_only(url: &str, body: &impl Serialize) -> CallResult<()> {
         Ok(request) => status_only(request.send().await).await,
         Err(e) => Err(comptoir_ui::api::CallError::Network(e.to_string())),
     }
+}
+
+/// Every SKU's forecast, soonest stockout first.
+pub async fn forecasts() -> CallResult<Vec<SkuForecast>> {
+    get("/api/stock/forecast").await
+}
+
+/// One SKU's sales history and forecast.
+pub async fn forecast(sku: &Sku) -> CallResult<SkuForecastDetail> {
+    get(&format!("/api/stock/{sku}/forecast")).await
+}
+
+/// The suppliers.
+pub async fn suppliers() -> CallResult<Vec<Supplier>> {
+    get("/api/stock/suppliers").await
+}
+
+/// Creates a supplier.
+pub async fn create_supplier(body: &SupplierInput) -> CallResult<Supplier> {
+    send(Request::post("/api/stock/suppliers"), body).await
+}
+
+/// Sets who supplies a SKU.
+pub async fn set_supply(sku: &Sku, body: &SupplyInput) -> CallResult<Supply> {
+    send(Request::put(&format!("/api/stock/{sku}/supply")), body).await
+}
+
+/// Purchase orders, newest first.
+pub async fn purchase_orders() -> CallResult<Vec<PurchaseOrder>> {
+    get("/api/stock/purchase-orders").await
+}
+
+/// Drafts purchase orders from the forecast's suggestions.
+pub async fn draft_purchase_orders() -> CallResult<Vec<PurchaseOrder>> {
+    send(Request::post("/api/stock/purchase-orders/drafts"), &()).await
+}
+
+/// Sends, closes or cancels a purchase order.
+pub async fn set_purchase_order_status(
+    id: &OpaqueId,
+    body: &PoStatusChange,
+) -> CallResult<PurchaseOrder> {
+    send(
+        Request::post(&format!("/api/stock/purchase-orders/{id}/status")),
+        body,
+    )
+    .await
+}
+
+/// Receives goods against a purchase order.
+pub async fn receive_purchase_order(id: &OpaqueId, body: &PoReceipt) -> CallResult<PurchaseOrder> {
+    send(
+        Request::post(&format!("/api/stock/purchase-orders/{id}/receipts")),
+        body,
+    )
+    .await
+}
+
+/// The automation rules and open alerts.
+pub async fn automation() -> CallResult<Automation> {
+    get("/api/jobs/automation").await
+}
+
+/// Changes the automation rules.
+pub async fn set_automation(body: &AutomationSettings) -> CallResult<Automation> {
+    send(Request::put("/api/jobs/automation"), body).await
 }

@@ -52,3 +52,155 @@ pub fn BarChart(id: &'static str, caption: String, bars: Vec<Bar>) -> impl IntoV
         </figure>
     }
 }
+
+/// `3,2` from thousandths of a unit.
+fn units(milli: u64) -> String {
+    format!("{},{}", milli / 1000, (milli % 1000) / 100)
+}
+
+/// One day of a SKU's sales for [`ForecastChart`].
+#[derive(Clone)]
+pub struct SalesBar {
+    /// `2026-12-01`.
+    pub date: String,
+    /// Units sold.
+    pub sold: u32,
+    /// Whether it could be sold (a day out of stock is missing demand).
+    pub in_stock: bool,
+}
+
+/// A SKU's daily sales then its forecast: sold days as bars, days out of
+/// stock as a hatched band (nothing to sell, not zero demand), the forecast
+/// as a dashed line after today. Described in words below the chart.
+#[component]
+pub fn ForecastChart(
+    id: &'static str,
+    history: Vec<SalesBar>,
+    forecast_milli: Vec<u64>,
+) -> impl IntoView {
+    let n = (history.len() + forecast_milli.len()).max(1) as f64;
+    let step = WIDTH as f64 / n;
+    let top = history
+        .iter()
+        .map(|d| u64::from(d.sold) * 1000)
+        .chain(forecast_milli.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1000) as f64;
+    let y = |milli: f64| BASE as f64 - milli * (BASE - 10) as f64 / top;
+    let sold: u64 = history.iter().map(|d| u64::from(d.sold)).sum();
+    let out = history.iter().filter(|d| !d.in_stock).count();
+    let ahead: u64 = forecast_milli.iter().sum();
+    let today_x = history.len() as f64 * step;
+    let line: Vec<String> = forecast_milli
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            format!(
+                "{:.1},{:.1}",
+                today_x + (i as f64 + 0.5) * step,
+                y(*m as f64)
+            )
+        })
+        .collect();
+    let first = history.first().map(|d| d.date.clone()).unwrap_or_default();
+    let caption = format!(
+        "{} derniers jours depuis le {first} : {sold} vendus, {out} jours en rupture (demande manquante, non nulle). \
+         Prévision des {} prochains jours : {} unités.",
+        history.len(),
+        forecast_milli.len(),
+        units(ahead)
+    );
+    view! {
+        <figure class="chart">
+            <svg id=id viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption.clone() preserveAspectRatio="none">
+                <line x1="0" y1=BASE x2=WIDTH y2=BASE class="axis"/>
+                {history.into_iter().enumerate().map(|(i, d)| {
+                    let x = i as f64 * step;
+                    if d.in_stock {
+                        let top = y(f64::from(d.sold) * 1000.0);
+                        view! {
+                            <rect x=format!("{x:.1}") y=format!("{top:.1}") width=format!("{:.1}", step * 0.8)
+                                height=format!("{:.1}", BASE as f64 - top) class="bar">
+                                <title>{format!("{} : {} vendus", d.date, d.sold)}</title>
+                            </rect>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <rect x=format!("{x:.1}") y="10" width=format!("{:.1}", step) height=BASE - 10 class="stockout">
+                                <title>{format!("{} : rupture", d.date)}</title>
+                            </rect>
+                        }.into_any()
+                    }
+                }).collect_view()}
+                <line x1=format!("{today_x:.1}") y1="0" x2=format!("{today_x:.1}") y2=BASE class="today"/>
+                <text x=format!("{:.1}", today_x + 4.0) y="12" class="tick">"aujourd'hui"</text>
+                <polyline points=line.join(" ") class="forecast"/>
+            </svg>
+            <figcaption>{caption}</figcaption>
+        </figure>
+    }
+}
+
+/// The units expected to be available each coming day (available now minus
+/// forecast sales), against the reorder point: when the line crosses it,
+/// order; when it reaches zero, the shelf is empty.
+#[component]
+pub fn StockChart(
+    id: &'static str,
+    available: i64,
+    forecast_milli: Vec<u64>,
+    reorder_point: Option<u32>,
+) -> impl IntoView {
+    let mut left = available.max(0) * 1000;
+    let mut levels = vec![left];
+    for m in &forecast_milli {
+        left = (left - i64::try_from(*m).unwrap_or(i64::MAX)).max(0);
+        levels.push(left);
+    }
+    let reorder = reorder_point.map(|r| i64::from(r) * 1000);
+    let top = levels
+        .iter()
+        .copied()
+        .chain(reorder)
+        .max()
+        .unwrap_or(0)
+        .max(1000) as f64;
+    let step = WIDTH as f64 / (levels.len().max(2) - 1) as f64;
+    let y = |milli: i64| BASE as f64 - milli as f64 * (BASE - 10) as f64 / top;
+    let points: Vec<String> = levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{:.1},{:.1}", i as f64 * step, y(*l)))
+        .collect();
+    let crosses = reorder.and_then(|r| levels.iter().position(|l| *l <= r));
+    let empty = levels.iter().position(|l| *l == 0);
+    let caption = format!(
+        "Stock disponible prévu sur {} jours, de {available} unités aujourd'hui{}{}.",
+        forecast_milli.len(),
+        match (reorder_point, crosses) {
+            (Some(r), Some(0)) => format!(" ; déjà au point de commande ({r})"),
+            (Some(r), Some(d)) => format!(" ; au point de commande ({r}) dans {d} jours"),
+            (Some(r), None) => format!(" ; au-dessus du point de commande ({r})"),
+            (None, _) => " ; pas de point de commande (aucun fournisseur)".to_owned(),
+        },
+        match empty {
+            Some(0) => " ; en rupture".to_owned(),
+            Some(d) => format!(" ; rupture dans {d} jours"),
+            None => String::new(),
+        }
+    );
+    view! {
+        <figure class="chart">
+            <svg id=id viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption.clone() preserveAspectRatio="none">
+                <line x1="0" y1=BASE x2=WIDTH y2=BASE class="axis"/>
+                {reorder.map(|r| view! {
+                    <line x1="0" y1=format!("{:.1}", y(r)) x2=WIDTH y2=format!("{:.1}", y(r)) class="threshold"/>
+                    <text x="4" y=format!("{:.1}", y(r) - 4.0) class="tick">"point de commande"</text>
+                })}
+                <polyline points=points.join(" ") class="level"/>
+            </svg>
+            <figcaption>{caption}</figcaption>
+        </figure>
+    }
+}

@@ -33,7 +33,7 @@ struct Section {
 
 const EVERYONE: &[Role] = &[Role::Admin, Role::Support, Role::Warehouse, Role::Finance];
 
-const SECTIONS: [Section; 10] = [
+const SECTIONS: [Section; 12] = [
     Section {
         path: "/admin",
         label: "Tableau de bord",
@@ -47,6 +47,11 @@ const SECTIONS: [Section; 10] = [
     Section {
         path: "/admin/stock",
         label: "Stock",
+        roles: &[Role::Admin, Role::Warehouse],
+    },
+    Section {
+        path: "/admin/achats",
+        label: "Achats",
         roles: &[Role::Admin, Role::Warehouse],
     },
     Section {
@@ -78,6 +83,11 @@ const SECTIONS: [Section; 10] = [
         path: "/admin/journal",
         label: "Journal",
         roles: &[Role::Admin],
+    },
+    Section {
+        path: "/admin/automatisations",
+        label: "Automatisations",
+        roles: EVERYONE,
     },
     Section {
         path: "/admin/equipe",
@@ -195,6 +205,8 @@ fn Staff(me: Account) -> impl IntoView {
                     <Route path=path!("/admin/commandes") view=pages::orders::OrdersPage/>
                     <Route path=path!("/admin/commandes/:id") view=pages::order::OrderPage/>
                     <Route path=path!("/admin/stock") view=pages::stock::StockPage/>
+                    <Route path=path!("/admin/achats") view=pages::purchasing::PurchasingPage/>
+                    <Route path=path!("/admin/automatisations") view=pages::automation::AutomationPage/>
                     <Route path=path!("/admin/remboursements") view=pages::refunds::RefundsPage/>
                     <Route path=path!("/admin/finance") view=pages::finance::FinancePage/>
                     <Route path=path!("/admin/support") view=pages::support::InboxPage/>

@@ -43,6 +43,7 @@ pub fn DashboardPage() -> impl IntoView {
     };
     view! {
         <h1>"Tableau de bord"</h1>
+        <super::automation::AlertsPanel/>
         <div class="period" role="group" aria-label="Période">
             {[(7, "7 jours"), (30, "30 jours"), (90, "90 jours")].into_iter().map(|(days, label)| view! {
                 <button type="button" class="button" id=format!("period-{days}")

@@ -1,12 +1,14 @@
 //! The staff pages, one file per section, and the figure formatting they share.
 
 pub mod audit;
+pub mod automation;
 pub mod catalog;
 pub mod customers;
 pub mod dashboard;
 pub mod finance;
 pub mod order;
 pub mod orders;
+pub mod purchasing;
 pub mod refunds;
 pub mod stock;
 pub mod support;
