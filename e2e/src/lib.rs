@@ -825,3 +825,48 @@ pub async fn spawn_generated_catalog_on(
     let generated = app.fill_catalog(products).await?;
     Ok((app, generated))
 }
+
+// Purchasing (issue 13): a SKU's sales history written into the ledger.
+
+impl TestApp {
+    /// `sku`'s history: `received` units arrived `since` days ago (nothing
+    /// on the shelf before, so those days are out of stock), then
+    /// `per_day` sold at noon (Paris) every day from `since - 1` to `until`
+    /// days ago; the shelf now holds what is left, which is answered.
+    pub async fn sales_history(
+        &self,
+        sku: &str,
+        received: i64,
+        per_day: i64,
+        since: i64,
+        until: i64,
+    ) -> anyhow::Result<i64> {
+        use comptoir_shared::calendar::{DAY_MS, day_of, paris_offset_ms};
+        let now = now_ms();
+        let today = day_of(now + paris_offset_ms(now));
+        let noon = |days_ago: i64| (today - days_ago) * DAY_MS + 11 * 3_600_000;
+        let text = |s: &str| Value::Text(s.to_owned());
+        self.execute("DELETE FROM stock_movements WHERE sku = ?1", &[text(sku)])
+            .await?;
+        self.execute(
+            "INSERT INTO stock_movements (id, sku, kind, quantity, note, at) VALUES (?1, ?2, 'receipt', ?3, 'history', ?4)",
+            &[text(&format!("h-{sku}-in")), text(sku), Value::Integer(received), Value::Integer(noon(since) - 3_600_000)],
+        )
+        .await?;
+        let mut left = received;
+        for day in (until..since).rev() {
+            self.execute(
+                "INSERT INTO stock_movements (id, sku, kind, quantity, note, at) VALUES (?1, ?2, 'sale', ?3, 'history', ?4)",
+                &[text(&format!("h-{sku}-{day}")), text(sku), Value::Integer(-per_day), Value::Integer(noon(day))],
+            )
+            .await?;
+            left -= per_day;
+        }
+        self.execute(
+            "UPDATE stock SET on_hand = ?2, reserved = 0 WHERE sku = ?1",
+            &[text(sku), Value::Integer(left)],
+        )
+        .await?;
+        Ok(left)
+    }
+}

@@ -396,3 +396,81 @@ async fn a_page_of_a_sibling_origin_cannot_make_a_signed_in_admin_create_staff()
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warehouse_sees_an_escalation_reads_a_forecast_and_receives_a_purchase_order()
+-> anyhow::Result<()> {
+    let app = app().await?;
+    // 3 sold a day for 60 days, 4 left; a paid order waiting for 30 hours
+    // (the native timer's automation pass escalates it).
+    app.sales_history(SKU, 184, 3, 61, 1).await?;
+    let waiting = app.paid_order("TSL-BLEU-L", 1).await?;
+    app.execute(
+        "UPDATE orders SET paid_at = ?1 WHERE id = ?2",
+        &[
+            Value::Integer(comptoir_e2e::now_ms() - 30 * 3_600_000),
+            Value::Text(waiting.clone()),
+        ],
+    )
+    .await?;
+    let b = Browser::start("admin_purchasing").await?;
+    let journey = async {
+        sign_in(&b, &app, "warehouse").await?;
+        b.wait_contains("#alerts", &waiting[..8]).await?;
+        b.shot("1-escalated").await?;
+
+        b.open(&app.base, "/admin/achats").await?;
+        b.fill("#supplier-name", "Filature du Nord").await?;
+        b.fill("#supplier-email", "commandes@filature.test").await?;
+        b.click("#create-supplier").await?;
+        b.wait_contains("#suppliers", "Filature du Nord").await?;
+        b.click(&format!("#forecast-{SKU}")).await?;
+        b.wait_contains("#sku-forecast-chart", "").await?;
+        let supplier = b.find("#supply-supplier option:nth-child(2)").await?;
+        supplier.click().await?;
+        b.fill("#supply-cost", "12,00").await?;
+        b.click("#save-supply").await?;
+        b.wait_contains(&format!("#forecasts"), "89").await?;
+        b.click(&format!("#forecast-{SKU}")).await?;
+        let described = b
+            .find("#sku-forecast-chart")
+            .await?
+            .attr("aria-label")
+            .await?
+            .unwrap_or_default();
+        anyhow::ensure!(described.contains("31 jours en rupture"), "{described}");
+        let stock = b
+            .find("#sku-stock-chart")
+            .await?
+            .attr("aria-label")
+            .await?
+            .unwrap_or_default();
+        anyhow::ensure!(stock.contains("point de commande (51)"), "{stock}");
+        b.client
+            .execute(
+                "document.getElementById('sku-forecast-chart').scrollIntoView()",
+                vec![],
+            )
+            .await?;
+        b.shot("2-forecast").await?;
+
+        b.click("#draft-orders").await?;
+        b.wait_contains(".purchase-order", "Brouillon").await?;
+        b.click(".purchase-order .actions button").await?;
+        b.wait_contains(".purchase-order", "Envoyé").await?;
+        b.fill(".purchase-order input[type=number]", "89").await?;
+        b.click(".purchase-order button[type=submit]").await?;
+        b.wait_contains(".purchase-order", "Reçu").await?;
+        b.shot("3-received").await?;
+        let shelf = app
+            .scalar(
+                "SELECT on_hand FROM stock WHERE sku = ?1",
+                &[Value::Text(SKU.into())],
+            )
+            .await?;
+        anyhow::ensure!(shelf == 4 + 89, "on hand {shelf}");
+        Ok(())
+    }
+    .await;
+    b.finish(journey).await
+}

@@ -4,10 +4,10 @@
 //! line by line — stock, ledger and books moved exactly once per unit —
 //! and closed.
 
-use comptoir_e2e::{TestApp, now_ms, spawn_quiet_app_with};
+use comptoir_e2e::{TestApp, spawn_quiet_app_with};
 use comptoir_functions::config::Config;
 use comptoir_functions::port::Value;
-use comptoir_shared::calendar::{DAY_MS, day_of, paris_offset_ms};
+use comptoir_shared::calendar::DAY_MS;
 use serde_json::{Value as Json, json};
 
 const SKU: &str = "TSL-BLEU-M";
@@ -16,49 +16,6 @@ const SECRET: &str = "le secret du planificateur";
 async fn app() -> anyhow::Result<TestApp> {
     let config = Config::from_lookup(|name| (name == "jobs_secret").then(|| SECRET.into()))?;
     spawn_quiet_app_with(config).await
-}
-
-/// Noon (Paris) `days_ago` days before today (Paris).
-fn noon(days_ago: i64) -> i64 {
-    let now = now_ms();
-    let today = day_of(now + paris_offset_ms(now));
-    (today - days_ago) * DAY_MS + 11 * 3_600_000
-}
-
-/// `sku`'s history: `received` units arrived `since` days ago (nothing on
-/// the shelf before), then `per_day` sold every day from `since - 1` to
-/// `until` days ago; the shelf now holds what is left.
-async fn history(
-    app: &TestApp,
-    sku: &str,
-    received: i64,
-    per_day: i64,
-    since: i64,
-    until: i64,
-) -> anyhow::Result<i64> {
-    let text = |s: &str| Value::Text(s.to_owned());
-    app.execute("DELETE FROM stock_movements WHERE sku = ?1", &[text(sku)])
-        .await?;
-    app.execute(
-        "INSERT INTO stock_movements (id, sku, kind, quantity, note, at) VALUES (?1, ?2, 'receipt', ?3, 'history', ?4)",
-        &[text(&format!("h-{sku}-in")), text(sku), Value::Integer(received), Value::Integer(noon(since) - 3_600_000)],
-    )
-    .await?;
-    let mut left = received;
-    for day in (until..since).rev() {
-        app.execute(
-            "INSERT INTO stock_movements (id, sku, kind, quantity, note, at) VALUES (?1, ?2, 'sale', ?3, 'history', ?4)",
-            &[text(&format!("h-{sku}-{day}")), text(sku), Value::Integer(-per_day), Value::Integer(noon(day))],
-        )
-        .await?;
-        left -= per_day;
-    }
-    app.execute(
-        "UPDATE stock SET on_hand = ?2, reserved = 0 WHERE sku = ?1",
-        &[text(sku), Value::Integer(left)],
-    )
-    .await?;
-    Ok(left)
 }
 
 /// A supplier (10 days' lead time) supplying `SKU` at 12,00 €, 7 days of
@@ -112,7 +69,7 @@ async fn a_purchase_order_is_drafted_from_the_forecast_sent_and_received_once_pe
     let warehouse = app.staff("warehouse").await?;
     // 3 a day for 60 days, 4 left; before the delivery 61 days ago the
     // shelf was empty (missing demand, not zero).
-    assert_eq!(history(&app, SKU, 184, 3, 61, 1).await?, 4);
+    assert_eq!(app.sales_history(SKU, 184, 3, 61, 1).await?, 4);
     let supplier = supplied(&app, &warehouse).await?;
 
     let forecasts: Json = app
@@ -381,7 +338,7 @@ async fn the_low_stock_rule_drafts_once_and_stockouts_do_not_slow_the_forecast()
     let warehouse = app.staff("warehouse").await?;
     let admin = app.staff("admin").await?;
     // 5 a day for 30 days, then 14 days with an empty shelf.
-    assert_eq!(history(&app, SKU, 150, 5, 45, 15).await?, 0);
+    assert_eq!(app.sales_history(SKU, 150, 5, 45, 15).await?, 0);
     let forecasts: Json = app
         .get_as(&warehouse, "/api/stock/forecast")
         .await?

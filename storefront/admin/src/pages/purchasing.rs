@@ -72,6 +72,7 @@ pub fn PurchasingPage() -> impl IntoView {
     };
     view! {
         <h1>"Achats"</h1>
+        {move || selected.get().map(|sku| view! { <SkuPanel sku suppliers reload/> })}
         <section aria-labelledby="forecast-title">
             <h2 id="forecast-title">"Prévisions par référence"</h2>
             <p class="muted">"Ventes des 26 dernières semaines (lissage exponentiel avec saisonnalité par jour de la semaine ; \
@@ -105,7 +106,6 @@ pub fn PurchasingPage() -> impl IntoView {
                 </table>
             })}
         </section>
-        {move || selected.get().map(|sku| view! { <SkuPanel sku suppliers reload/> })}
         <section aria-labelledby="po-title">
             <h2 id="po-title">"Bons de commande"</h2>
             {shown(orders, move |list: Vec<PurchaseOrder>| if list.is_empty() {
@@ -176,7 +176,7 @@ fn SkuPanel(
             <h3>"Approvisionnement"</h3>
             <form class="inline-form" on:submit=save>
                 <label for="supply-supplier">"Fournisseur"</label>
-                <select id="supply-supplier" on:change=move |ev| supplier.set(value(&ev))>
+                <select id="supply-supplier" prop:value=move || supplier.get() on:change=move |ev| supplier.set(value(&ev))>
                     <option value="">"—"</option>
                     {move || suppliers.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|s| view! {
                         <option value=s.id.to_string()>{s.name}</option>
