@@ -29,6 +29,9 @@ const HISTORY_DAYS: usize = 182;
 const SHOWN_DAYS: usize = 91;
 /// Days a SKU's chart forecasts.
 const FORECAST_DAYS: usize = 28;
+/// SKUs the list answers at most (the most urgent; a catalog may hold
+/// 100 000 variants, most never short).
+const LISTED: usize = 500;
 
 /// The Paris day number of an instant.
 fn paris_day(ms: i64) -> i64 {
@@ -232,7 +235,7 @@ pub async fn all(db: &mut dyn Executor, now: i64) -> anyhow::Result<Vec<SkuForec
         (days out of stock left out as missing demand): sales velocity (simple exponential \
         smoothing with weekday seasonality), days of cover, expected stockout date, and with a \
         supplier set the reorder point (demand over the lead time + safety stock) and the \
-        quantity to order. Soonest stockout first.",
+        quantity to order. The 500 most urgent: soonest stockout first, then by SKU.",
     security(("session" = [])),
     responses(
         (status = 200, description = "The forecasts.", body = Vec<SkuForecast>),
@@ -245,7 +248,9 @@ pub async fn list(
     viewer: Viewer,
 ) -> AppResult<Json<Vec<SkuForecast>>> {
     viewer.require(&[Role::Warehouse])?;
-    Ok(Json(all(&mut host.db.auto(), host.clock.now_ms()).await?))
+    let mut list = all(&mut host.db.auto(), host.clock.now_ms()).await?;
+    list.truncate(LISTED);
+    Ok(Json(list))
 }
 
 /// One SKU's history and forecast.
