@@ -79,6 +79,11 @@ step "tests: unit, API (native host, fresh database) and browser (headless Chrom
 cargo build --workspace --bins
 cargo test --workspace
 
+step "stock forecast backtest: WAPE and MASE against seasonal-naive (generated sales with stockouts)"
+# Built by the tests step (cargo test builds the examples); the unit test
+# beside the model asserts it beats the baseline.
+target/debug/examples/backtest
+
 step "Lighthouse: the shop's home, category and product pages (mobile, simulated throttling)"
 COMPTOIR_HOST_BIN=target/debug/comptoir-host bash e2e/lighthouse/run.sh
 

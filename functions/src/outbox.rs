@@ -112,8 +112,8 @@ pub async fn enqueue(
 /// promised (`promised`: `11/12/2026`), by e-mail or in their portal.
 pub fn late_delivery_body(short: &str, promised: &str) -> String {
     format!(
-        "Bonjour,\n\nVotre commande {short} devait vous parvenir au plus tard le {promised}. Elle a pris du retard, \
-         et nous en sommes désolés.\nNous suivons son acheminement et revenons vers vous dès qu'elle arrive ; \
+        "Bonjour,\n\nVotre commande {short} devait vous parvenir au plus tard le {promised}. Elle n'a pas encore \
+         quitté notre entrepôt, et nous en sommes désolés.\nNous vous écrirons dès son expédition ; \
          vous pouvez nous répondre à tout moment.\n\nLe service client de Comptoir"
     )
 }

@@ -51,6 +51,17 @@ CREATE TABLE purchase_receipts (
 );
 CREATE INDEX purchase_receipts_by_po ON purchase_receipts (po_id, at);
 
+-- Each delivery received once: the client's key for it, per order.
+CREATE TABLE purchase_receipt_keys (
+    po_id TEXT NOT NULL REFERENCES purchase_orders (id),
+    key   TEXT NOT NULL,
+    at    INTEGER NOT NULL,
+    PRIMARY KEY (po_id, key)
+);
+
+-- The forecast reads every SKU's last 26 weeks of the ledger.
+CREATE INDEX stock_movements_by_time ON stock_movements (at);
+
 -- The low-stock rule drafts purchase orders (on by default), at most once
 -- an hour (the forecast reads every SKU's history): the pass that moves
 -- `low_stock_checked_at` does it.

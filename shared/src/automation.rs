@@ -14,7 +14,7 @@ use crate::money::{Currency, Money};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AutomationSettings {
-    /// A detractor's survey answer (see [`crate::support::is_detractor`])
+    /// A detractor's survey answer (see [`crate::support::Survey::is_detractor`])
     /// opens a support thread on that order, so someone calls back.
     pub detractors: bool,
     /// A paid order not picked within [`Self::unpicked_after_hours`] is

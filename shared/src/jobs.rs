@@ -19,7 +19,9 @@ pub enum Duty {
     /// Expired sign-in sessions and forgotten sign-in throttle counters: deleted.
     Housekeeping,
     /// The automation rules admins switched on (`GET /api/jobs/automation`):
-    /// detractor answers get a support thread, late picking is escalated.
+    /// detractor answers get a support thread, late picking is escalated,
+    /// SKUs at their reorder point are drafted on a purchase order, late
+    /// orders are announced, small returns approved.
     Automation,
     /// The sandbox provider pays out what it took, once a day (Stripe pays
     /// out on its own; `off` then).

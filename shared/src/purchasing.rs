@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::ValidationError;
-use crate::ids::{Email, OpaqueId, Sku};
+use crate::ids::{Email, IdempotencyKey, OpaqueId, Sku};
 use crate::money::{Currency, Money};
 
 /// Body of `POST /api/stock/suppliers`.
@@ -48,7 +48,8 @@ pub struct Supplier {
     pub id: OpaqueId,
     /// Its name.
     pub name: String,
-    /// Where purchase orders go.
+    /// The supplier's ordering address (the shop sends nothing itself:
+    /// staff send the order and mark it sent).
     pub email: Email,
     /// Days from sending an order to receiving it.
     pub lead_time_days: u32,
@@ -158,7 +159,7 @@ pub struct SkuForecastDetail {
     pub summary: SkuForecast,
     /// The last 91 days, oldest first.
     pub history: Vec<SalesDay>,
-    /// Forecast units per day for the next 28 days from tomorrow, in
+    /// Forecast units per day for the next 28 days from today, in
     /// thousandths of a unit.
     pub forecast_milli: Vec<u64>,
 }
@@ -168,7 +169,7 @@ pub struct SkuForecastDetail {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PoStatus {
-    /// Being prepared; lines may change.
+    /// Being prepared (by hand or by the low-stock rule, which adds lines).
     Draft,
     /// Sent to the supplier; goods expected.
     Sent,
@@ -218,11 +219,6 @@ impl PoStatus {
             (Sent, Cancelled) => !received_any,
             _ => false,
         }
-    }
-
-    /// Whether its lines count as on order (sent, not all received).
-    pub fn on_order(self) -> bool {
-        self == Self::Sent
     }
 }
 
@@ -292,6 +288,9 @@ pub struct ReceiptLine {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PoReceipt {
+    /// Chosen by the client for this delivery: the same key again (a
+    /// double click, a retry) receives nothing more.
+    pub key: IdempotencyKey,
     /// The lines that arrived (1 to 200, each SKU once).
     pub lines: Vec<ReceiptLine>,
     /// The delivery note's reference (one line, optional).
@@ -341,7 +340,6 @@ mod tests {
         for s in PoStatus::ALL {
             assert_eq!(PoStatus::parse(s.as_str()), Some(s));
         }
-        assert!(Sent.on_order() && !Draft.on_order() && !Received.on_order());
     }
 
     #[test]
@@ -380,6 +378,7 @@ mod tests {
             quantity,
         };
         let receipt = |lines| PoReceipt {
+            key: IdempotencyKey::parse("bl-1").unwrap(),
             lines,
             note: String::new(),
         };

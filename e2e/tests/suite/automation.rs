@@ -447,11 +447,15 @@ async fn an_order_past_its_promised_date_is_announced_once_in_the_portal_or_by_m
     );
     assert_eq!(messages[1]["author"], "staff");
     assert_eq!(messages[1]["author_name"], "Service client");
+    assert_eq!(
+        thread["status"], "open",
+        "the customer's question still waits for a person"
+    );
     assert!(
         messages[1]["body"]
             .as_str()
             .unwrap_or_default()
-            .contains("a pris du retard")
+            .contains("pas encore quitté notre entrepôt")
     );
     assert_eq!(app.count("support_threads").await?, 1);
     let mails = app

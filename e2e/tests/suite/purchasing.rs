@@ -164,7 +164,7 @@ async fn a_purchase_order_is_drafted_from_the_forecast_sent_and_received_once_pe
             &warehouse,
             "POST",
             &path("/receipts"),
-            &json!({"lines": [{"sku": SKU, "quantity": 1}]}),
+            &json!({"key": "bl-1", "lines": [{"sku": SKU, "quantity": 1}]}),
         )
         .await?;
     assert_eq!(
@@ -198,7 +198,7 @@ async fn a_purchase_order_is_drafted_from_the_forecast_sent_and_received_once_pe
             &warehouse,
             "POST",
             &path("/receipts"),
-            &json!({"lines": [{"sku": SKU, "quantity": 50}], "note": "BL 1182"}),
+            &json!({"key": "bl-2", "lines": [{"sku": SKU, "quantity": 50}], "note": "BL 1182"}),
         )
         .await?
         .expect(200)?;
@@ -212,13 +212,26 @@ async fn a_purchase_order_is_drafted_from_the_forecast_sent_and_received_once_pe
     assert_eq!(shelf(&app).await?, 54);
     assert_eq!(booked(&app, "607000").await?, (50 * 1200, 0));
     assert_eq!(booked(&app, "408100").await?, (0, 50 * 1200));
+    // The same delivery again (a double click, a retry): nothing more.
+    let again: Json = app
+        .send_as(
+            &warehouse,
+            "POST",
+            &path("/receipts"),
+            &json!({"key": "bl-2", "lines": [{"sku": SKU, "quantity": 50}], "note": "BL 1182"}),
+        )
+        .await?
+        .expect(200)?;
+    assert_eq!(again["lines"][0]["received"], 50);
+    assert_eq!(shelf(&app).await?, 54);
+    assert_eq!(booked(&app, "607000").await?, (50 * 1200, 0));
     // More than expected: refused whole, nothing moves.
     let over = app
         .send_as(
             &warehouse,
             "POST",
             &path("/receipts"),
-            &json!({"lines": [{"sku": SKU, "quantity": 40}]}),
+            &json!({"key": "bl-3", "lines": [{"sku": SKU, "quantity": 40}]}),
         )
         .await?;
     assert_eq!(
@@ -228,14 +241,17 @@ async fn a_purchase_order_is_drafted_from_the_forecast_sent_and_received_once_pe
         over.json
     );
     for (bad, field) in [
-        (json!({"lines": []}), "lines"),
-        (json!({"lines": [{"sku": SKU, "quantity": 0}]}), "quantity"),
+        (json!({"key": "bl-4", "lines": []}), "lines"),
         (
-            json!({"lines": [{"sku": SKU, "quantity": 1}, {"sku": SKU, "quantity": 1}]}),
+            json!({"key": "bl-5", "lines": [{"sku": SKU, "quantity": 0}]}),
+            "quantity",
+        ),
+        (
+            json!({"key": "bl-6", "lines": [{"sku": SKU, "quantity": 1}, {"sku": SKU, "quantity": 1}]}),
             "sku",
         ),
         (
-            json!({"lines": [{"sku": "TSL-BLEU-L", "quantity": 1}]}),
+            json!({"key": "bl-7", "lines": [{"sku": "TSL-BLEU-L", "quantity": 1}]}),
             "sku",
         ),
     ] {
@@ -255,7 +271,7 @@ async fn a_purchase_order_is_drafted_from_the_forecast_sent_and_received_once_pe
             &warehouse,
             "POST",
             &path("/receipts"),
-            &json!({"lines": [{"sku": SKU, "quantity": 39}]}),
+            &json!({"key": "bl-8", "lines": [{"sku": SKU, "quantity": 39}]}),
         )
         .await?
         .expect(200)?;
@@ -265,7 +281,7 @@ async fn a_purchase_order_is_drafted_from_the_forecast_sent_and_received_once_pe
             &warehouse,
             "POST",
             &path("/receipts"),
-            &json!({"lines": [{"sku": SKU, "quantity": 1}]}),
+            &json!({"key": "bl-9", "lines": [{"sku": SKU, "quantity": 1}]}),
         )
         .await?;
     assert_eq!(after.status, 409);
@@ -530,5 +546,82 @@ async fn purchasing_is_the_warehouses_and_refuses_bad_input() -> anyhow::Result<
             .status,
         422
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_receipt_is_all_or_nothing_across_its_lines() -> anyhow::Result<()> {
+    let app = app().await?;
+    let warehouse = app.staff("warehouse").await?;
+    const OTHER: &str = "TSL-BLEU-L";
+    app.sales_history(SKU, 184, 3, 61, 1).await?;
+    app.sales_history(OTHER, 124, 2, 61, 1).await?;
+    let supplier = supplied(&app, &warehouse).await?;
+    let supply = json!({"supplier_id": supplier["id"], "unit_cost": {"amount": 800, "currency": "EUR"}, "safety_days": 7, "review_days": 14});
+    app.send_as(
+        &warehouse,
+        "PUT",
+        &format!("/api/stock/{OTHER}/supply"),
+        &supply,
+    )
+    .await?
+    .expect::<Json>(200)?;
+    let drafted: Json = app
+        .send_as(
+            &warehouse,
+            "POST",
+            "/api/stock/purchase-orders/drafts",
+            &json!({}),
+        )
+        .await?
+        .expect(200)?;
+    assert_eq!(
+        drafted[0]["lines"].as_array().map(Vec::len),
+        Some(2),
+        "{drafted}"
+    );
+    let id = drafted[0]["id"].as_str().unwrap_or_default().to_owned();
+    app.send_as(
+        &warehouse,
+        "POST",
+        &format!("/api/stock/purchase-orders/{id}/status"),
+        &json!({"to": "sent"}),
+    )
+    .await?
+    .expect::<Json>(200)?;
+    let before = app.fingerprint().await?;
+    // The first line fits, the second asks for more than ordered: neither moves.
+    let refused = app
+        .send_as(
+            &warehouse,
+            "POST",
+            &format!("/api/stock/purchase-orders/{id}/receipts"),
+            &json!({"key": "bl-1", "lines": [{"sku": SKU, "quantity": 10}, {"sku": OTHER, "quantity": 1000}]}),
+        )
+        .await?;
+    assert_eq!(refused.status, 409, "{}", refused.json);
+    assert_eq!(
+        app.fingerprint().await?,
+        before,
+        "nothing moved: shelf, ledger, books, order"
+    );
+    // The same key, now right, is received: the refusal kept nothing.
+    let received: Json = app
+        .send_as(
+            &warehouse,
+            "POST",
+            &format!("/api/stock/purchase-orders/{id}/receipts"),
+            &json!({"key": "bl-1", "lines": [{"sku": SKU, "quantity": 10}, {"sku": OTHER, "quantity": 5}]}),
+        )
+        .await?
+        .expect(200)?;
+    let got: Vec<i64> = received["lines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["received"].as_i64())
+        .collect();
+    assert_eq!(got, vec![5, 10], "lines by SKU: L, then M");
+    assert_eq!(booked(&app, "607000").await?, (10 * 1200 + 5 * 800, 0));
     Ok(())
 }

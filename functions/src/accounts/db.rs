@@ -24,11 +24,8 @@ fn staff_member(r: &Row) -> anyhow::Result<StaffMember> {
 /// Every staff account, admins first, then by e-mail.
 pub async fn staff(db: &mut dyn Executor) -> anyhow::Result<Vec<StaffMember>> {
     db.query(
-        &format!(
-            "{STAFF} WHERE role <> 'customer' AND id <> '{}' ORDER BY role <> 'admin', email",
-            crate::audit::AUTOMATION_ID
-        ),
-        &[],
+        &format!("{STAFF} WHERE role <> 'customer' AND id <> ?1 ORDER BY role <> 'admin', email"),
+        params![crate::audit::AUTOMATION_ID],
     )
     .await?
     .iter()
@@ -42,11 +39,8 @@ pub async fn staff_member_by_id(
     id: &OpaqueId,
 ) -> anyhow::Result<Option<StaffMember>> {
     db.optional(
-        &format!(
-            "{STAFF} WHERE id = ?1 AND role <> 'customer' AND id <> '{}'",
-            crate::audit::AUTOMATION_ID
-        ),
-        params![id.as_str()],
+        &format!("{STAFF} WHERE id = ?1 AND role <> 'customer' AND id <> ?2"),
+        params![id.as_str(), crate::audit::AUTOMATION_ID],
     )
     .await?
     .as_ref()

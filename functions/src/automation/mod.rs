@@ -13,12 +13,14 @@
 //! - a SKU at its reorder point is put on a purchase-order draft for its
 //!   supplier ([`crate::purchasing::draft_suggestions`]); a SKU already on
 //!   a draft or sent order is left alone, so it is drafted once;
-//! - an order not delivered by the date promised at checkout gets a
+//! - an order still not shipped by the date promised at checkout gets a
 //!   message in the customer's portal thread on it, or an e-mail for a
-//!   guest ([`late_orders`]);
+//!   guest ([`late_orders`]) (once shipped, the shop has no carrier
+//!   tracking to tell a late parcel from one nobody marked delivered);
 //! - a return request of at most N € is approved and sent to the payment
-//!   provider, at most M per customer over 365 days; the others wait for
-//!   finance ([`small_returns`]). Off until an admin switches it on.
+//!   provider, at most M per customer over 365 days, without restocking;
+//!   the others wait for finance ([`small_returns`]). Off until an admin
+//!   switches it on.
 //!
 //! - `GET /api/jobs/automation` — the settings and open alerts ([`settings`])
 //! - `PUT /api/jobs/automation` — admins change the settings ([`settings`])
@@ -29,7 +31,7 @@ use comptoir_shared::account::{Account, Role};
 use comptoir_shared::audit::AuditAction;
 use comptoir_shared::automation::{Alert, AutomationSettings, Rule};
 use comptoir_shared::ids::{Email, OpaqueId, OrderId};
-use comptoir_shared::support::{MessageAuthor, Survey};
+use comptoir_shared::support::{MessageAuthor, Survey, ThreadStatus};
 
 use crate::params;
 use crate::port::{Executor, Host};
@@ -41,29 +43,48 @@ const DETRACTOR_WINDOW_MS: i64 = 7 * 24 * 3_600_000;
 /// Subjects one pass handles per rule; the rest wait for the next pass.
 const BATCH: i64 = 50;
 
-/// Applies every rule that is on; answers how many actions were taken.
-pub async fn run(host: &Host) -> anyhow::Result<u32> {
+/// Applies every rule that is on; answers how many actions were taken and
+/// how many rules failed (each logged; the next pass tries again).
+pub async fn run(host: &Host) -> anyhow::Result<(u32, u32)> {
     let settings = load(&mut host.db.auto()).await?;
     let now = host.clock.now_ms();
-    let mut done = 0;
+    let (mut done, mut failed) = (0, 0);
+    // Each rule on its own: one that fails does not stop the others.
+    let mut tally = |rule: &str, outcome: anyhow::Result<u32>| match outcome {
+        Ok(n) => done += n,
+        Err(e) => {
+            failed += 1;
+            tracing::error!(rule, error = format!("{e:#}"), "automation rule failed");
+        }
+    };
     if settings.detractors {
-        done += detractors(host, now).await?;
+        tally("detractors", detractors(host, now).await);
     }
     if settings.unpicked_orders {
-        done += unpicked_orders(host, &settings, now).await?;
+        tally(
+            "unpicked_orders",
+            unpicked_orders(host, &settings, now).await,
+        );
     }
     if settings.late_orders {
-        done += late_orders(host, now).await?;
+        tally("late_orders", late_orders(host, now).await);
     }
     if settings.small_returns {
-        done += small_returns(host, &settings, now).await?;
+        tally("small_returns", small_returns(host, now).await);
     }
-    if settings.low_stock && low_stock_due(host, now).await? {
-        done += crate::purchasing::draft_suggestions(host, None)
-            .await?
-            .lines;
+    if settings.low_stock {
+        let drafted = async {
+            if low_stock_due(host, now).await? {
+                Ok(crate::purchasing::draft_suggestions(host, None)
+                    .await?
+                    .lines)
+            } else {
+                Ok(0)
+            }
+        };
+        tally("low_stock", drafted.await);
     }
-    Ok(done)
+    Ok((done, failed))
 }
 
 /// How often the low-stock rule reads every SKU's forecast.
@@ -113,6 +134,21 @@ async fn claim_as(
         .is_some())
 }
 
+/// Whether `order` is still in one of `statuses`, read in the rule's
+/// transaction (staff may have moved it since the rule listed it).
+async fn still(tx: &mut dyn Executor, order: &OrderId, statuses: &[&str]) -> anyhow::Result<bool> {
+    let status = tx
+        .optional(
+            "SELECT status FROM orders WHERE id = ?1",
+            params![order.as_str()],
+        )
+        .await?;
+    Ok(match status {
+        Some(r) => statuses.contains(&r.text(0)?),
+        None => false,
+    })
+}
+
 /// The account the rules write as in a support thread: shown as the
 /// shop's support desk.
 fn desk() -> anyhow::Result<Account> {
@@ -130,7 +166,7 @@ async fn late_orders(host: &Host, now: i64) -> anyhow::Result<u32> {
         .db
         .query(
             "SELECT o.id, o.promised_by_ms, a.id, a.email, a.name FROM orders o LEFT JOIN accounts a ON a.id = o.customer_id \
-             WHERE o.status IN ('paid', 'picking', 'shipped') AND o.promised_by_ms < ?1 \
+             WHERE o.status IN ('paid', 'picking') AND o.promised_by_ms < ?1 \
                AND NOT EXISTS (SELECT 1 FROM automation_actions x WHERE x.rule = ?2 AND x.subject = o.id) \
              ORDER BY o.promised_by_ms LIMIT ?3",
             params![now, Rule::LateOrder.as_str(), BATCH],
@@ -152,7 +188,9 @@ async fn late_orders(host: &Host, now: i64) -> anyhow::Result<u32> {
             None => None,
         };
         let mut tx = host.db.begin().await?;
-        if !claim(tx.as_mut(), Rule::LateOrder, order.as_str(), now).await? {
+        if !still(tx.as_mut(), &order, &["paid", "picking"]).await?
+            || !claim(tx.as_mut(), Rule::LateOrder, order.as_str(), now).await?
+        {
             continue;
         }
         let short = &order.as_str()[..8];
@@ -160,22 +198,27 @@ async fn late_orders(host: &Host, now: i64) -> anyhow::Result<u32> {
             Some(customer) => {
                 let existing = tx
                     .optional(
-                        "SELECT id FROM support_threads WHERE order_id = ?1 AND customer_id = ?2 ORDER BY created_at, id LIMIT 1",
+                        "SELECT id, status FROM support_threads WHERE order_id = ?1 AND customer_id = ?2 \
+                         ORDER BY created_at, id LIMIT 1",
                         params![order.as_str(), customer.id.as_str()],
                     )
                     .await?;
-                let thread = match existing {
-                    Some(t) => t.parse(0, OpaqueId::parse)?,
+                let (thread, waiting) = match existing {
+                    Some(t) => (
+                        t.parse(0, OpaqueId::parse)?,
+                        t.text(1)? == ThreadStatus::Open.as_str(),
+                    ),
                     None => {
                         let subject = format!("Commande {short} : retard de livraison");
-                        crate::support::db::insert_thread(
+                        let thread = crate::support::db::insert_thread(
                             tx.as_mut(),
                             customer,
                             Some(&order),
                             &subject,
                             now,
                         )
-                        .await?
+                        .await?;
+                        (thread, false)
                     }
                 };
                 let body = crate::outbox::late_delivery_body(short, &promised);
@@ -188,6 +231,11 @@ async fn late_orders(host: &Host, now: i64) -> anyhow::Result<u32> {
                     now,
                 )
                 .await?;
+                // A question the customer asked still waits for a person.
+                if waiting {
+                    crate::support::db::set_status(tx.as_mut(), &thread, ThreadStatus::Open)
+                        .await?;
+                }
                 format!("thread {thread}")
             }
             None => {
@@ -219,12 +267,11 @@ async fn late_orders(host: &Host, now: i64) -> anyhow::Result<u32> {
 }
 
 /// Approves each small return request within the customer's yearly limit,
-/// once; the others are left to finance.
-async fn small_returns(
-    host: &Host,
-    settings: &AutomationSettings,
-    now: i64,
-) -> anyhow::Result<u32> {
+/// once; the others are left to finance. Approved, the money goes back
+/// without the units being restocked: below the threshold the goods are not
+/// asked back (a return would cost more than it is worth).
+async fn small_returns(host: &Host, now: i64) -> anyhow::Result<u32> {
+    let settings = load(&mut host.db.auto()).await?;
     let rows = host
         .db
         .query(
@@ -240,9 +287,15 @@ async fn small_returns(
         let id = r.parse(0, OpaqueId::parse)?;
         let customer = r.text(1)?;
         let mut tx = host.db.begin().await?;
+        // Read again under the write lock: an admin who just switched the
+        // rule off, or lowered its limits, is obeyed from this refund on.
+        let settings = load(tx.as_mut()).await?;
         let Some(refund) = crate::refunds::db::load(tx.as_mut(), &id).await? else {
             continue;
         };
+        if !settings.small_returns || refund.requested.amount > settings.small_return_max.amount {
+            break;
+        }
         let this_year = tx
             .one(
                 "SELECT COUNT(*) FROM automation_actions x JOIN refunds r ON r.id = x.subject JOIN orders o ON o.id = r.order_id \
@@ -411,7 +464,9 @@ async fn unpicked_orders(
     for r in &rows {
         let order = r.parse(0, OrderId::parse)?;
         let mut tx = host.db.begin().await?;
-        if !claim(tx.as_mut(), Rule::UnpickedOrder, order.as_str(), now).await? {
+        if !still(tx.as_mut(), &order, &["paid"]).await?
+            || !claim(tx.as_mut(), Rule::UnpickedOrder, order.as_str(), now).await?
+        {
             continue;
         }
         let short = &order.as_str()[..8];

@@ -84,7 +84,7 @@ pub async fn run_with(host: &Host, mailer: Option<&dyn Mailer>) -> anyhow::Resul
     );
     duties.push(
         guarded(host, Duty::Automation, holder, || async {
-            Ok((crate::automation::run(host).await?, 0))
+            crate::automation::run(host).await
         })
         .await,
     );

@@ -98,14 +98,25 @@ async fn histories(
     let first = today - HISTORY_DAYS as i64;
     // Paris is at most two hours ahead of UTC: start early, bucket exactly.
     let since = first * DAY_MS - 2 * 3_600_000;
-    let rows = db
-        .query(
-            "SELECT sku, kind, quantity, at FROM stock_movements \
-             WHERE at >= ?1 AND kind IN ('receipt', 'adjustment', 'sale', 'return') \
-               AND (CAST(?2 AS TEXT) IS NULL OR sku = ?2)",
-            params![since, only.map(Sku::as_str)],
-        )
-        .await?;
+    // One SKU by its own index (`sku, at`); every SKU by time (`at`).
+    let rows = match only {
+        Some(sku) => {
+            db.query(
+                "SELECT sku, kind, quantity, at FROM stock_movements \
+                 WHERE sku = ?1 AND at >= ?2 AND kind IN ('receipt', 'adjustment', 'sale', 'return')",
+                params![sku.as_str(), since],
+            )
+            .await?
+        }
+        None => {
+            db.query(
+                "SELECT sku, kind, quantity, at FROM stock_movements \
+                 WHERE at >= ?1 AND kind IN ('receipt', 'adjustment', 'sale', 'return')",
+                params![since],
+            )
+            .await?
+        }
+    };
     // Per SKU and day (index 0 = `first`, HISTORY_DAYS = today): units sold,
     // and the on-hand change.
     let span = HISTORY_DAYS + 1;

@@ -2,7 +2,9 @@
 //! purchase order arrived. Each line's units go on the shelf once: the
 //! line's `received` may never pass `ordered` (a conditional update), and
 //! each receipt line writes its `receipt` stock ledger row, its audit row
-//! and its journal entry (607 / 408 at cost) in the same transaction.
+//! and its journal entry (607 / 408 at cost) in the same transaction. The
+//! client's key for the delivery makes a repeat (a double click, a retry)
+//! answer the order as it stands and receive nothing more.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -29,7 +31,8 @@ use crate::port::{Host, new_id};
     description = "Roles: warehouse, admin. For each line: the units go on the shelf (a `receipt` \
         ledger row), are booked at the line's cost (journal AC: 607 / 408), and count as received \
         on the line; none may take a line past what was ordered. All lines or none. When every \
-        line is received in full the order becomes `received`.",
+        line is received in full the order becomes `received`. The same `key` again receives \
+        nothing more and answers the order as it stands.",
     params(("id" = String, Path, description = "The purchase order's id.")),
     request_body = PoReceipt,
     security(("session" = [])),
@@ -57,6 +60,16 @@ pub async fn handle(
     let Some(po) = super::db::purchase_order(tx.as_mut(), &id).await? else {
         return Err(ApiError::not_found("purchase_order").into());
     };
+    let first = tx
+        .optional(
+            "INSERT INTO purchase_receipt_keys (po_id, key, at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (po_id, key) DO NOTHING RETURNING key",
+            params![id.as_str(), body.key.as_str(), now],
+        )
+        .await?;
+    if first.is_none() {
+        return Ok(Json(po));
+    }
     if po.status != PoStatus::Sent {
         return Err(ApiError::Conflict {
             message: format!("a {} purchase order receives nothing", po.status.as_str()),

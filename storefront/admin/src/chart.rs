@@ -1,4 +1,4 @@
-//! Small SVG charts drawn from the KPI figures: no chart library, nothing
+//! Small SVG charts drawn from the staff figures: no chart library, nothing
 //! fetched, readable without colour (values are labelled) and described for
 //! screen readers.
 

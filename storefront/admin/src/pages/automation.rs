@@ -42,7 +42,7 @@ pub fn AutomationPage() -> impl IntoView {
     view! {
         <h1>"Automatisations"</h1>
         <p class="muted">"Le planificateur applique ces règles à chaque passage ; chaque action est inscrite au journal \
-            d'audit sous « automation » et n'a lieu qu'une fois par commande."</p>
+            d'audit sous « automation » et n'a lieu qu'une fois (par commande, par demande de retour, par référence en commande)."</p>
         {shown(answer, |a: Automation| view! { <SettingsForm settings=a.settings/> })}
     }
 }
@@ -96,15 +96,15 @@ fn SettingsForm(settings: AutomationSettings) -> impl IntoView {
         <form class="stacked-form" on:submit=save id="automation-form">
             {check("rule-detractors", "Un avis détracteur (NPS ≤ 6 ou satisfaction ≤ 2) ouvre une conversation au service client",
                 |v| v.detractors, |v, on| v.detractors = on)}
-            {check("rule-unpicked", "Une commande payée non préparée à temps est signalée (tableau de bord et e-mail à l'entrepôt)",
+            {check("rule-unpicked", "Une commande payée non préparée à temps est signalée (tableau de bord, e-mail aux administrateurs et à l'entrepôt)",
                 |v| v.unpicked_orders, |v, on| v.unpicked_orders = on)}
             <label for="rule-hours">"Délai avant signalement (heures)"</label>
             <input id="rule-hours" type="number" min="1" max="720" disabled=!admin prop:value=move || hours.get() on:input=move |ev| hours.set(value(&ev))/>
             {check("rule-low-stock", "Une référence au point de commande est ajoutée au bon de commande en préparation de son fournisseur",
                 |v| v.low_stock, |v, on| v.low_stock = on)}
-            {check("rule-late", "Une commande en retard sur la date promise est annoncée au client (conversation, ou e-mail pour un invité)",
+            {check("rule-late", "Une commande pas encore expédiée à la date de livraison promise est annoncée au client (conversation, ou e-mail pour un invité)",
                 |v| v.late_orders, |v, on| v.late_orders = on)}
-            {check("rule-returns", "Les petits retours sont approuvés et remboursés sans attendre la comptabilité",
+            {check("rule-returns", "Les petits retours sont approuvés et remboursés sans attendre la comptabilité (sans retour de la marchandise)",
                 |v| v.small_returns, |v, on| v.small_returns = on)}
             <label for="rule-return-max">"Montant maximal d'un petit retour (€)"</label>
             <input id="rule-return-max" inputmode="decimal" disabled=!admin prop:value=move || max.get() on:input=move |ev| max.set(value(&ev))/>

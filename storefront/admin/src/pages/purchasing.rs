@@ -3,7 +3,7 @@
 //! drafted from the suggestions, sent, received line by line and closed.
 
 use comptoir_shared::Money;
-use comptoir_shared::ids::{Email, OpaqueId, Sku};
+use comptoir_shared::ids::{Email, IdempotencyKey, OpaqueId, Sku};
 use comptoir_shared::purchasing::{
     PoReceipt, PoStatus, PoStatusChange, PurchaseOrder, ReceiptLine, SkuForecast,
     SkuForecastDetail, Supplier, SupplierInput, SupplyInput,
@@ -186,7 +186,7 @@ fn SkuPanel(
                 <input id="supply-cost" inputmode="decimal" required on:input=move |ev| cost.set(value(&ev))/>
                 <label for="supply-safety">"Stock de sécurité (jours)"</label>
                 <input id="supply-safety" type="number" min="0" max="90" prop:value=move || safety.get() on:input=move |ev| safety.set(value(&ev))/>
-                <label for="supply-review">"Commande couvrant (jours)"</label>
+                <label for="supply-review">"Jours couverts par une commande"</label>
                 <input id="supply-review" type="number" min="1" max="90" prop:value=move || review.get() on:input=move |ev| review.set(value(&ev))/>
                 <button type="submit" class="button" id="save-supply">"Enregistrer"</button>
             </form>
@@ -229,7 +229,16 @@ fn OrderCard(po: PurchaseOrder, reload: impl Fn() + Copy + Send + Sync + 'static
                     .map(|quantity| ReceiptLine { sku, quantity })
             })
             .collect();
+        // One key per delivery typed in: a double click receives it once.
+        let Ok(key) = IdempotencyKey::parse(&format!(
+            "{}-{}",
+            id.get_value(),
+            js_sys::Math::random().to_bits()
+        )) else {
+            return;
+        };
         let body = PoReceipt {
+            key,
             lines,
             note: String::new(),
         };
