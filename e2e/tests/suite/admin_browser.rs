@@ -430,7 +430,9 @@ async fn warehouse_sees_an_escalation_reads_a_forecast_and_receives_a_purchase_o
         supplier.click().await?;
         b.fill("#supply-cost", "12,00").await?;
         b.click("#save-supply").await?;
-        b.wait_contains(&format!("#forecasts"), "89").await?;
+        // The first row (soonest stockout), column "À commander".
+        b.wait_text("#forecasts tbody tr:first-child td:nth-child(9)", "89")
+            .await?;
         b.click(&format!("#forecast-{SKU}")).await?;
         let described = b
             .find("#sku-forecast-chart")
