@@ -57,7 +57,7 @@ use crate::port::Host;
 /// only those before it, so no two import each other, however indirectly.
 /// The other modules (the port, configuration, errors, extractors, the edge,
 /// migrations, the API document) are the ground every context stands on.
-pub const LAYERS: [&str; 20] = [
+pub const LAYERS: [&str; 22] = [
     "identity",
     "audit",
     "outbox",
@@ -73,9 +73,11 @@ pub const LAYERS: [&str; 20] = [
     "backoffice",
     "checkout",
     "warehouse",
+    "purchasing",
     "support",
     "kpis",
     "customers",
+    "automation",
     "jobs",
     "pages",
 ];
