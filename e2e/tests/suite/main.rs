@@ -33,6 +33,7 @@ mod payments;
 mod pricing;
 mod reconciliation;
 mod refunds;
+mod retention;
 mod scale_out;
 mod signin;
 mod staff;
