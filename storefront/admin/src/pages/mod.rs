@@ -8,6 +8,7 @@ pub mod finance;
 pub mod order;
 pub mod orders;
 pub mod refunds;
+pub mod retention;
 pub mod stock;
 pub mod support;
 pub mod team;
