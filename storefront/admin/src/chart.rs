@@ -68,6 +68,31 @@ const CELL_W: i64 = 46;
 const CELL_H: i64 = 26;
 const LABEL_W: i64 = 110;
 
+/// A cell's fill opacity (`0.05` for 0 %, so an empty share still shows a
+/// cell, to `1.00` for 100 %) and the ink its number is written in (white
+/// on the darker half).
+pub fn shade(bps: i64) -> (String, &'static str) {
+    let bps = bps.clamp(0, 10_000);
+    let hundredths = 5 + bps * 95 / 10_000;
+    let ink = if bps > 5_000 { "#ffffff" } else { "#1f2430" };
+    (format!("{}.{:02}", hundredths / 100, hundredths % 100), ink)
+}
+
+/// The SVG path through `points` (`None`: a gap): `M` starts a run, `L`
+/// joins a point to the one before it.
+pub fn line_path(points: &[Option<(i64, i64)>]) -> String {
+    points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let (x, y) = (*p)?;
+            let joined = i > 0 && points.get(i - 1).is_some_and(Option::is_some);
+            Some(format!("{}{x} {y}", if joined { "L" } else { "M" }))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A grid of cells shaded by their share (darker is more), every cell's
 /// number written in it, with `caption` as its accessible name; the page
 /// gives the same numbers as a table.
@@ -100,13 +125,11 @@ pub fn Heatmap(
                                             fill="none" stroke="#d0d4dc" stroke-dasharray="2 2"/>
                                     }.into_any(),
                                     Some((bps, text)) => {
-                                        // 5 % opacity at least, so a 0 still shows a cell.
-                                        let opacity = 0.05 + 0.95 * (bps.clamp(0, 10_000) as f64) / 10_000.0;
-                                        let ink = if bps > 5_000 { "#ffffff" } else { "#1f2430" };
+                                        let (opacity, ink) = shade(bps);
                                         view! {
                                             <g>
                                                 <rect x=x + 1 y=y + 1 width=CELL_W - 2 height=CELL_H - 2
-                                                    fill="#1d4ed8" fill-opacity=format!("{opacity:.2}")/>
+                                                    fill="#1d4ed8" fill-opacity=opacity/>
                                                 <text x=x + CELL_W / 2 y=y + CELL_H - 8 text-anchor="middle"
                                                     font-size="11" fill=ink>{text}</text>
                                             </g>
@@ -157,16 +180,7 @@ pub fn LineChart(
                 .map(|v| (i64::try_from(i).unwrap_or(0) * step + step / 2, y_of(v)))
         })
         .collect();
-    // Segments join neighbours that both have a value.
-    let path: String = xy
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            let (x, y) = (*p)?;
-            let joined = i > 0 && xy.get(i - 1).is_some_and(Option::is_some);
-            Some(format!("{}{x} {y} ", if joined { "L" } else { "M" }))
-        })
-        .collect();
+    let path = line_path(&xy);
     let zero = (min < 0 && max > 0).then(|| y_of(0));
     let every = (count / 12).max(1);
     view! {
@@ -194,5 +208,31 @@ pub fn LineChart(
             </svg>
             <figcaption>{caption}</figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_darken_with_their_share_and_stay_legible() {
+        assert_eq!(shade(0), ("0.05".to_owned(), "#1f2430"));
+        assert_eq!(shade(3333), ("0.36".to_owned(), "#1f2430"));
+        assert_eq!(shade(10_000), ("1.00".to_owned(), "#ffffff"));
+        assert_eq!(shade(20_000), shade(10_000));
+    }
+
+    #[test]
+    fn a_line_breaks_where_a_point_has_no_value() {
+        let path = line_path(&[
+            Some((0, 10)),
+            Some((5, 20)),
+            None,
+            Some((15, 5)),
+            Some((20, 0)),
+        ]);
+        assert_eq!(path, "M0 10 L5 20 M15 5 L20 0");
+        assert_eq!(line_path(&[None, None]), "");
     }
 }
