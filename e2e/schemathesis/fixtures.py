@@ -165,10 +165,12 @@ urllib.request.urlopen(hook).read()
 ids["billing_error"] = call("GET", "/api/finance/billing-errors?open=true", None, admin)[0][0]["id"]
 # A paid order's invoice, which finance and admin read without its key.
 ids["invoice"] = call("GET", f"/api/orders/{ids['refundable_order']}/documents")[0][0]["number"]
-# The customer's e-mail verification link, as the outbox holds it (support
+# An account's e-mail verification link, as the outbox holds it (support
 # reads the outbox); verifying again is harmless, so every run may use it.
+# Not the customer run's account, which must stay unverified to ask for a link.
+call("POST", "/api/accounts/signup", {"email": "verify@fuzz.test", "password": CUSTOMER_PASSWORD})
 link = next(n["body"] for n in call("GET", "/api/orders/notifications", None, sessions["support"])[0]
-            if n["kind"] == "email_verification" and n["recipient"] == "client@fuzz.test")
+            if n["kind"] == "email_verification" and n["recipient"] == "verify@fuzz.test")
 ids["verification_token"] = link.split("/compte/verifier?token=", 1)[1].split()[0]
 ids["sessions"] = sessions
 ids["session_account"] = {"email": "session@fuzz.test", "password": SESSION_PASSWORD}

@@ -37,7 +37,7 @@ pub struct FeedbackMonth {
 /// One answer with a comment, for staff to read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SurveyComment {
+pub struct FeedbackComment {
     /// The order the answer is about.
     pub order_id: OrderId,
     /// Satisfaction, 1 to 5.
@@ -62,7 +62,7 @@ pub struct FeedbackTrends {
     /// Every month the period touches, oldest first (empty ones included).
     pub months: Vec<FeedbackMonth>,
     /// The latest answers with a comment, newest first (at most 20).
-    pub comments: Vec<SurveyComment>,
+    pub comments: Vec<FeedbackComment>,
 }
 
 /// Most comments listed.

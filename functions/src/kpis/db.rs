@@ -9,7 +9,7 @@
 //! errors.
 
 use comptoir_shared::Money;
-use comptoir_shared::feedback::{Score, SurveyComment};
+use comptoir_shared::feedback::{FeedbackComment, Score};
 use comptoir_shared::ids::OrderId;
 use comptoir_shared::kpi::CostSettings;
 use comptoir_shared::retention::{Purchase, customer_key};
@@ -296,7 +296,7 @@ pub async fn survey_comments(
     from: i64,
     to: i64,
     limit: u32,
-) -> anyhow::Result<Vec<SurveyComment>> {
+) -> anyhow::Result<Vec<FeedbackComment>> {
     db.query(
         "SELECT order_id, csat, nps, comment, at FROM surveys \
          WHERE at >= ?1 AND at < ?2 AND comment <> '' ORDER BY at DESC, order_id LIMIT ?3",
@@ -305,7 +305,7 @@ pub async fn survey_comments(
     .await?
     .iter()
     .map(|r| {
-        Ok(SurveyComment {
+        Ok(FeedbackComment {
             order_id: r.parse(0, OrderId::parse)?,
             csat: u8::try_from(r.int(1)?)?,
             nps: u8::try_from(r.int(2)?)?,
