@@ -372,3 +372,89 @@ async fn a_signed_link_verifies_the_email_and_only_then_attaches_guest_orders() 
     assert_eq!(stale.status, 400);
     Ok(())
 }
+
+/// The staff page and the link's page in headless Chromium (skipped with
+/// the other browser modules: `-- --skip browser::`). Screenshots go to
+/// `e2e/screenshots/<test>/`.
+mod browser {
+    use comptoir_e2e::browser::Browser;
+    use comptoir_e2e::{now_ms, spawn_app};
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn staff_read_the_cohort_heatmap_and_a_customer_verifies_by_the_link()
+    -> anyhow::Result<()> {
+        anyhow::ensure!(
+            comptoir_e2e::workspace()
+                .join("dist/admin/index.html")
+                .exists(),
+            "build the storefront first: infra/build-storefront.sh"
+        );
+        let app = spawn_app().await?;
+        // Three cohorts within the last year: alice 150 days ago (back 40
+        // days later, a later month), bob 90 days ago (60 days on: another
+        // month), and carol, who rates her order, now.
+        let now = now_ms();
+        for (email, days) in [
+            ("alice@exemple.fr", 150),
+            ("alice@exemple.fr", 110),
+            ("bob@exemple.fr", 90),
+        ] {
+            order_at(&app, None, email, now - days * DAY_MS, 4200).await?;
+        }
+        app.staff("support").await?;
+        let customer = app.sign_up("carol@exemple.fr").await?;
+        let rated = app.paid_order_as(Some(&customer), SKU, 1).await?;
+        let account = app
+            .text(
+                "SELECT id FROM accounts WHERE email = 'carol@exemple.fr'",
+                &[],
+            )
+            .await?;
+        app.execute(
+            "INSERT INTO surveys (order_id, customer_id, csat, nps, comment, at) VALUES (?1, ?2, 2, 4, 'Colis abîmé', ?3)",
+            &[Value::Text(rated), Value::Text(account), Value::Integer(now - DAY_MS)],
+        )
+        .await?;
+        let token = link_token(&app, "carol@exemple.fr").await?;
+
+        let b = Browser::start("retention_heatmap_and_verification").await?;
+        let journey = async {
+            b.open(&app.base, "/admin").await?;
+            b.fill("#email", "support@comptoir.test").await?;
+            b.fill("#password", "mot de passe du personnel").await?;
+            b.click("#sign-in").await?;
+            b.wait_contains("#staff-who", "support").await?;
+            b.click("nav a[href='/admin/fidelisation']").await?;
+            b.wait_contains("#cohorts-table", "1 (100 %)").await?;
+            let label = b
+                .find("#chart-cohorts")
+                .await?
+                .attr("aria-label")
+                .await?
+                .unwrap_or_default();
+            anyhow::ensure!(label.contains("3 cohortes, 3 clients"), "{label}");
+            b.wait_contains("#retention-repeat", "33,3 %").await?;
+            b.shot("1-cohorts").await?;
+            b.wait_contains("#feedback-comments", "Colis abîmé").await?;
+            for chart in ["#chart-csat", "#chart-nps"] {
+                let label = b.find(chart).await?.attr("aria-label").await?;
+                anyhow::ensure!(label.is_some_and(|l| l.contains("par mois")), "{chart}");
+            }
+            b.click("#retention-730").await?;
+            b.wait_contains("#cohorts-table", "1 (100 %)").await?;
+            b.shot("2-two-years").await?;
+
+            b.open(&app.base, &format!("/compte/verifier?token={token}x"))
+                .await?;
+            b.wait_contains("#verify-expired", "expiré").await?;
+            b.open(&app.base, &format!("/compte/verifier?token={token}"))
+                .await?;
+            b.wait_contains("#verify-done", "carol@exemple.fr").await?;
+            b.shot("3-verified").await
+        }
+        .await;
+        b.finish(journey).await
+    }
+}

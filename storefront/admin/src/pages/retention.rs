@@ -81,12 +81,12 @@ fn Cohorts(r: RetentionReport) -> impl IntoView {
                 <div class="kpi"><dt>"Clients"</dt><dd id="retention-customers">{r.customers.to_string()}</dd>
                     <small>"première commande dans la période"</small></div>
                 <div class="kpi"><dt>"Réachat"</dt><dd id="retention-repeat">{percent(r.repeat_purchase_bps)}</dd>
-                    <small>{format!("{} clients avec 2 commandes ou plus", r.repeat_customers)}</small></div>
+                    <small>{format!("avec 2 commandes ou plus : {}", r.repeat_customers)}</small></div>
                 <div class="kpi"><dt>"Entre deux commandes"</dt><dd id="retention-gap">{days_text(r.median_ms_between_orders)}</dd>
                     <small>"médiane"</small></div>
                 <div class="kpi"><dt>"Revenu par client sur 12 mois"</dt>
                     <dd id="retention-revenue">{r.revenue_per_customer_12m.map_or_else(|| "—".to_owned(), text::money)}</dd>
-                    <small>{format!("{} clients avec 12 mois de recul", r.customers_with_12_months)}</small></div>
+                    <small>{format!("clients avec 12 mois de recul : {}", r.customers_with_12_months)}</small></div>
             </dl>
             {if rows.is_empty() {
                 view! { <p class="muted" id="retention-none">"Aucune première commande payée dans la période."</p> }.into_any()
