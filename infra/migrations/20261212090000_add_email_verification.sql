@@ -6,13 +6,14 @@ ALTER TABLE accounts ADD COLUMN email_verified_at INTEGER;
 -- The outbox also carries verification links (`email_verification`), which
 -- are about an account, not an order: `order_id` becomes nullable. SQLite
 -- cannot change a CHECK or a NOT NULL in place: the table is rebuilt, rows
--- kept. The kind list is the full one ('order_escalated' included), the same
--- as the automation migration's plus this kind.
+-- kept. The kind list is the full one, the same as the automation
+-- migration's on main ('order_escalated', 'order_late') plus this kind, so
+-- it stays right once the branches meet.
 -- sqlite only
 CREATE TABLE outbox_rebuilt (
     id              TEXT PRIMARY KEY,
     dedupe_key      TEXT NOT NULL UNIQUE,
-    kind            TEXT NOT NULL CHECK (kind IN ('order_confirmation', 'order_shipped', 'refund_settled', 'order_escalated', 'email_verification')),
+    kind            TEXT NOT NULL CHECK (kind IN ('order_confirmation', 'order_shipped', 'refund_settled', 'order_escalated', 'order_late', 'email_verification')),
     order_id        TEXT REFERENCES orders (id),
     recipient       TEXT NOT NULL,
     subject         TEXT NOT NULL,
@@ -48,4 +49,4 @@ ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
 
 -- postgres only
 ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check
-    CHECK (kind IN ('order_confirmation', 'order_shipped', 'refund_settled', 'order_escalated', 'email_verification'));
+    CHECK (kind IN ('order_confirmation', 'order_shipped', 'refund_settled', 'order_escalated', 'order_late', 'email_verification'));
