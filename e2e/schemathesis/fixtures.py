@@ -170,6 +170,13 @@ ids["invoice"] = call("GET", f"/api/orders/{ids['refundable_order']}/documents")
 ids["supplier"] = call("POST", "/api/stock/suppliers",
                        {"name": "Fournisseur de test", "email": "achats@fuzz.test", "lead_time_days": 7},
                        sessions["warehouse"])[0]["id"]
+# An account's e-mail verification link, as the outbox holds it (support
+# reads the outbox); verifying again is harmless, so every run may use it.
+# Not the customer run's account, which must stay unverified to ask for a link.
+call("POST", "/api/accounts/signup", {"email": "verify@fuzz.test", "password": CUSTOMER_PASSWORD})
+link = next(n["body"] for n in call("GET", "/api/orders/notifications", None, sessions["support"])[0]
+            if n["kind"] == "email_verification" and n["recipient"] == "verify@fuzz.test")
+ids["verification_token"] = link.split("/compte/verifier?token=", 1)[1].split()[0]
 ids["sessions"] = sessions
 ids["session_account"] = {"email": "session@fuzz.test", "password": SESSION_PASSWORD}
 with open(OUT, "w") as f:

@@ -116,6 +116,7 @@ def seed(label):
                                 "payment_fee_bps": 140,
                                 "per_shipment_carrier": {"amount": 600, "currency": "EUR"},
                                 "shipping_sla_hours": 48},
+        "POST /api/accounts/verify": {"token": IDS["verification_token"]},
         "PUT /api/jobs/automation": {"detractors": True, "unpicked_orders": True, "unpicked_after_hours": 24, "low_stock": True,
                                      "late_orders": True, "small_returns": False,
                                      "small_return_max": {"amount": 3000, "currency": "EUR"},
@@ -172,6 +173,11 @@ def real_ids_in_body(label, body):
         key, value = targets[label]
         if isinstance(body.get(key), str) and OPAQUE.match(body[key]):
             body[key] = value
+    # A verification token cannot be guessed: every string token is the
+    # customer's real one (verifying again is harmless); forged and expired
+    # tokens are refused in e2e/tests/suite/retention.rs.
+    if label == "POST /api/accounts/verify" and isinstance(body.get("token"), str):
+        body["token"] = IDS["verification_token"]
     if label == "PUT /api/carts/{id}/items" and isinstance(body.get("sku"), str) and SKU.match(body["sku"]):
         body["sku"] = IDS["sku"]
     if label == "POST /api/refunds" and isinstance(body.get("lines"), list):

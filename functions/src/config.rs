@@ -75,7 +75,15 @@ pub struct Config {
     /// shop checks a VAT number's format, not its validity in VIES, so the
     /// operator who turns it on checks the numbers of the orders it exempts.
     pub intra_eu_exemption: bool,
+    /// `verification_secret` (secret): the key that signs e-mail
+    /// verification links. Unset: [`DEV_VERIFICATION_SECRET`], which anyone
+    /// can read here, so a real shop sets it.
+    pub verification_secret: String,
 }
+
+/// The key of e-mail verification links when `verification_secret` is
+/// unset: good only for local runs and tests.
+pub const DEV_VERIFICATION_SECRET: &str = "comptoir_dev_verification_only";
 
 /// A whole-number setting within `range`, `default` when unset.
 fn whole(
@@ -171,7 +179,7 @@ pub fn origin_of(url: &str) -> Option<String> {
 }
 
 /// The variable names, for hosts that must declare them (spin.toml).
-pub const VARIABLES: [&str; 28] = [
+pub const VARIABLES: [&str; 29] = [
     "admin_email",
     "admin_password",
     "payment_provider",
@@ -200,6 +208,7 @@ pub const VARIABLES: [&str; 28] = [
     "payment_fee_bps",
     "payment_fee_fixed_cents",
     "intra_eu_exemption",
+    "verification_secret",
 ];
 
 /// The store's address (`postgres://…`; unset: SQLite), read by the hosts
@@ -208,13 +217,14 @@ pub const DATABASE_URL: &str = "database_url";
 
 /// The variables holding secrets: `secret = true` in spin.toml (Spin keeps
 /// them out of logs), `valueFrom.secretKeyRef` in the SpinApp.
-pub const SECRETS: [&str; 6] = [
+pub const SECRETS: [&str; 7] = [
     DATABASE_URL,
     "webhook_secret",
     "stripe_secret_key",
     "admin_password",
     "jobs_secret",
     "mail_api_key",
+    "verification_secret",
 ];
 
 /// The webhook secret used when none is configured: good only for the
@@ -338,6 +348,8 @@ impl Config {
                 Some("true") | Some("1") => true,
                 Some(other) => bail!("intra_eu_exemption must be true or false, not {other:?}"),
             },
+            verification_secret: get("verification_secret")
+                .unwrap_or_else(|| DEV_VERIFICATION_SECRET.to_owned()),
         })
         .and_then(|config| {
             // Invoices are for ever: a live shop never issues them under the

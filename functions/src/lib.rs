@@ -147,6 +147,8 @@ pub mod tables {
             [accounts::me::handle]
             [orders::mine::handle]
             [accounts::change_password::handle]
+            [accounts::verification::handle]
+            [accounts::verify::handle]
             [accounts::list_staff::handle, accounts::create_staff::handle]
             [accounts::update_staff::handle]
             [customers::list::handle]

@@ -1,4 +1,5 @@
-//! The outbox: notifications (order confirmed, shipped, refund settled) are
+//! The outbox: notifications (order confirmed, shipped, refund settled; an
+//! account's verification link, about no order) are
 //! written by [`enqueue`] inside the transaction that makes the change, so a
 //! change is never announced without happening nor happens unannounced.
 //! [`deliver_due`] (the job runner's outbox duty, `crate::jobs`) sends them
@@ -34,6 +35,8 @@ pub enum Kind {
     OrderEscalated,
     /// The order missed the delivery date promised (`detail`: that date).
     OrderLate,
+    /// A link that verifies an account's e-mail (about no order).
+    EmailVerification,
 }
 
 impl Kind {
@@ -44,6 +47,7 @@ impl Kind {
             Self::RefundSettled => "refund_settled",
             Self::OrderEscalated => "order_escalated",
             Self::OrderLate => "order_late",
+            Self::EmailVerification => "email_verification",
         }
     }
 }
@@ -96,11 +100,14 @@ pub async fn enqueue(
             late_delivery_body(short, detail),
         ),
         Kind::OrderEscalated => anyhow::bail!("an escalation is written to staff (enqueue_staff)"),
+        Kind::EmailVerification => {
+            anyhow::bail!("a verification link is about an account (enqueue_account)")
+        }
     };
     let message = Outgoing {
         dedupe: &format!("{}:{}:{reference}", kind.as_str(), order),
         kind,
-        order,
+        order: Some(order),
         recipient: head.text(0)?,
         subject: &subject,
         body: &body,
@@ -141,7 +148,7 @@ pub async fn enqueue_staff(
         let message = Outgoing {
             dedupe: &format!("{}:{}:{recipient}", kind.as_str(), order),
             kind,
-            order,
+            order: Some(order),
             recipient,
             subject,
             body,
@@ -152,11 +159,34 @@ pub async fn enqueue_staff(
     Ok(written)
 }
 
+/// Writes `subject` and `body` about no order to `recipient`, in the
+/// caller's transaction; `reference` is the message's dedupe key within its
+/// kind: the same `(kind, reference)` is written once however often this runs.
+pub async fn enqueue_account(
+    tx: &mut dyn Executor,
+    kind: Kind,
+    reference: &str,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    let message = Outgoing {
+        dedupe: &format!("{}:{reference}", kind.as_str()),
+        kind,
+        order: None,
+        recipient,
+        subject,
+        body,
+    };
+    insert(tx, &message, now_ms).await
+}
+
 /// One outbox row to write; `dedupe` makes writing it twice a no-op.
 struct Outgoing<'a> {
     dedupe: &'a str,
     kind: Kind,
-    order: &'a OrderId,
+    order: Option<&'a OrderId>,
     recipient: &'a str,
     subject: &'a str,
     body: &'a str,
@@ -170,7 +200,7 @@ async fn insert(tx: &mut dyn Executor, m: &Outgoing<'_>, now_ms: i64) -> anyhow:
             new_id().as_str(),
             m.dedupe,
             m.kind.as_str(),
-            m.order.as_str(),
+            m.order.map(OrderId::as_str),
             m.recipient,
             m.subject,
             m.body,
@@ -185,7 +215,10 @@ fn notification(r: &Row) -> anyhow::Result<Notification> {
     Ok(Notification {
         id: r.parse(0, OpaqueId::parse)?,
         kind: r.text(1)?.to_owned(),
-        order_id: r.parse(2, OrderId::parse)?,
+        order_id: match r.opt_text(2)? {
+            Some(_) => Some(r.parse(2, OrderId::parse)?),
+            None => None,
+        },
         recipient: r.text(3)?.to_owned(),
         subject: r.text(4)?.to_owned(),
         body: r.text(5)?.to_owned(),

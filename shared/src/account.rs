@@ -129,6 +129,38 @@ pub struct SignUp {
     pub name: String,
 }
 
+/// Body of `POST /api/accounts/verify`: the token of a verification link
+/// (`/compte/verifier?token=…`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VerifyEmail {
+    /// `<account id>.<expiry, unix ms>.<HMAC-SHA256, hex>`.
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub token: String,
+}
+
+/// Answer of `POST /api/accounts/verify`: the e-mail is verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailVerified {
+    /// The verified address.
+    pub email: Email,
+    /// When it was first verified, unix ms (the same on every later call).
+    pub verified_at_ms: i64,
+    /// Earlier guest orders under this e-mail attached to the account by
+    /// this call.
+    pub attached_orders: i64,
+}
+
+/// Answer of `POST /api/accounts/verification`: where the link went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerificationSent {
+    /// The address the link is sent to.
+    pub email: Email,
+}
+
 /// Body of `POST /api/accounts/signin`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

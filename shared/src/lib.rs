@@ -11,7 +11,8 @@
 //! - [`audit`]: the log of staff actions; [`note`]: staff-only notes;
 //!   [`catalog_admin`]: the catalog and promotions as admins edit them.
 //! - [`calendar`]: UTC days and ISO 8601 dates of unix-ms instants.
-//! - [`kpi`]: the back office's key figures and their pure arithmetic.
+//! - [`kpi`]: the back office's key figures and their pure arithmetic;
+//!   [`retention`]: customer cohorts; [`feedback`]: survey trends.
 //! - [`lang`]: the languages the shop speaks (French first, English).
 //! - [`text`]: the one rule for text people type (visible, no direction tricks).
 //!
@@ -33,6 +34,7 @@ pub mod catalog_admin;
 pub mod checkout;
 pub mod company;
 pub mod error;
+pub mod feedback;
 pub mod forecast;
 pub mod ids;
 pub mod invoice;
@@ -50,6 +52,7 @@ pub mod payment;
 pub mod pricing;
 pub mod purchasing;
 pub mod refund;
+pub mod retention;
 pub mod search;
 pub mod site;
 pub mod stock;

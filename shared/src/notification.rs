@@ -10,11 +10,11 @@ use crate::ids::{OpaqueId, OrderId};
 pub struct Notification {
     /// Its id (also the e-mail's Message-ID, so a resend is recognisable).
     pub id: OpaqueId,
-    /// `order_confirmation`, `order_shipped`, `refund_settled`,
-    /// `order_late`, or to staff `order_escalated`.
+    /// `order_confirmation`, `order_shipped`, `refund_settled`, `order_late`,
+    /// to staff `order_escalated`, or `email_verification` (no order).
     pub kind: String,
-    /// The order it is about.
-    pub order_id: OrderId,
+    /// The order it is about (`null` for a message about the account).
+    pub order_id: Option<OrderId>,
     /// Recipient address.
     pub recipient: String,
     /// Subject line.

@@ -34,6 +34,7 @@ mod pricing;
 mod purchasing;
 mod reconciliation;
 mod refunds;
+mod retention;
 mod scale_out;
 mod signin;
 mod staff;

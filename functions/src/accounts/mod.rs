@@ -6,6 +6,10 @@
 //! - `POST /api/accounts/signin` / `signout` ([`signin`], [`signout`])
 //! - `GET /api/accounts/me` — the signed-in account ([`me`])
 //! - `POST /api/accounts/password` — change password ([`change_password`])
+//! - `POST /api/accounts/verification` — a customer asks for an e-mail
+//!   verification link ([`verification`], which also makes and checks links)
+//! - `POST /api/accounts/verify` — a link's token verifies the e-mail and
+//!   attaches earlier guest orders under it ([`verify`])
 //! - `GET /api/accounts/staff`, `POST /api/accounts/staff` — admins list and
 //!   create staff accounts ([`list_staff`], [`create_staff`])
 //! - `POST /api/accounts/staff/{id}` — change role, disable/enable ([`update_staff`])
@@ -26,3 +30,5 @@ pub mod signout;
 pub mod signup;
 pub mod throttle;
 pub mod update_staff;
+pub mod verification;
+pub mod verify;

@@ -1,4 +1,6 @@
-//! `POST /api/accounts/signup`: a customer account, signed in at once.
+//! `POST /api/accounts/signup`: a customer account, signed in at once, and
+//! its e-mail verification link in the outbox (guest orders under the
+//! e-mail join the account once it is verified, `super::verify`).
 //! Each sign-up costs a password hash: they are counted per client address
 //! ([`super::throttle::admit_signup`]).
 
@@ -22,7 +24,9 @@ use crate::port::Host;
 
     summary = "Sign up (customer account)",
     tag = "accounts",
-    description = "Public. Creates a customer account and signs it in.",
+    description = "Public. Creates a customer account, signs it in and writes an e-mail \
+        verification link to the outbox (earlier guest orders under the e-mail join the account \
+        once it is verified).",
     request_body = SignUp,
     security(()),
     responses(
@@ -58,19 +62,16 @@ pub async fn handle(
     super::throttle::admit_signup(&host, client).await?;
     // Hash before taking the write lock: it is the slow part.
     let hash = super::password::hash(host.cpu.as_ref(), body.password.expose()).await?;
+    let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
-    let Some(account) = crate::identity::create(
-        tx.as_mut(),
-        &body.email,
-        &hash,
-        &name,
-        Role::Customer,
-        host.clock.now_ms(),
-    )
-    .await?
+    let Some(account) =
+        crate::identity::create(tx.as_mut(), &body.email, &hash, &name, Role::Customer, now)
+            .await?
     else {
         return taken();
     };
+    // The e-mail is not verified yet: its link goes out with the account.
+    super::verification::enqueue(tx.as_mut(), &host.config, &account, now).await?;
     let cookie = crate::identity::open_session(tx.as_mut(), &host, &account, None).await?;
     tx.commit().await?;
     let mut headers = HeaderMap::new();

@@ -9,7 +9,10 @@
 //! errors.
 
 use comptoir_shared::Money;
+use comptoir_shared::feedback::{FeedbackComment, Score};
+use comptoir_shared::ids::OrderId;
 use comptoir_shared::kpi::CostSettings;
+use comptoir_shared::retention::{Purchase, customer_key};
 
 use crate::params;
 use crate::port::Executor;
@@ -242,4 +245,73 @@ pub async fn repeat_customers(
         )
         .await?;
     Ok((r.int(0)?, r.int(1)?))
+}
+
+/// Every paid order before `until` as a retention [`Purchase`]: who (the
+/// account, else the e-mail), when paid, what was paid. Refunds are not
+/// subtracted: a refunded purchase still was a purchase.
+pub async fn purchases(db: &mut dyn Executor, until: i64) -> anyhow::Result<Vec<Purchase>> {
+    db.query(
+        "SELECT customer_id, email, paid_at, total_cents FROM orders \
+         WHERE paid_at IS NOT NULL AND paid_at < ?1",
+        params![until],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Purchase {
+            customer: customer_key(r.opt_text(0)?, r.text(1)?),
+            paid_at_ms: r.int(2)?,
+            amount_cents: r.int(3)?,
+        })
+    })
+    .collect()
+}
+
+/// When and how surveys were answered in the period.
+pub async fn survey_answers(
+    db: &mut dyn Executor,
+    from: i64,
+    to: i64,
+) -> anyhow::Result<Vec<Score>> {
+    db.query(
+        "SELECT at, csat, nps FROM surveys WHERE at >= ?1 AND at < ?2",
+        params![from, to],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Score {
+            at_ms: r.int(0)?,
+            csat: u8::try_from(r.int(1)?)?,
+            nps: u8::try_from(r.int(2)?)?,
+        })
+    })
+    .collect()
+}
+
+/// The latest answers with a comment in the period, newest first.
+pub async fn survey_comments(
+    db: &mut dyn Executor,
+    from: i64,
+    to: i64,
+    limit: u32,
+) -> anyhow::Result<Vec<FeedbackComment>> {
+    db.query(
+        "SELECT order_id, csat, nps, comment, at FROM surveys \
+         WHERE at >= ?1 AND at < ?2 AND comment <> '' ORDER BY at DESC, order_id LIMIT ?3",
+        params![from, to, limit],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(FeedbackComment {
+            order_id: r.parse(0, OrderId::parse)?,
+            csat: u8::try_from(r.int(1)?)?,
+            nps: u8::try_from(r.int(2)?)?,
+            comment: r.text(3)?.to_owned(),
+            at_ms: r.int(4)?,
+        })
+    })
+    .collect()
 }

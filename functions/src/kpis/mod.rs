@@ -4,17 +4,23 @@
 //! pure functions of [`comptoir_shared::kpi`] (units documented there).
 //!
 //! - `GET /api/kpis?from=<unix ms>&to=<unix ms>` — the report ([`report`])
+//! - `GET /api/kpis/retention?from=&to=` — customer cohorts ([`retention`])
+//! - `GET /api/kpis/feedback?from=&to=` — survey trends and comments ([`feedback`])
 //! - `GET /api/kpis/costs` — the cost inputs ([`costs`])
 //! - `PUT /api/kpis/costs` — admins change them ([`set_costs`])
 
 pub mod costs;
 pub mod db;
+pub mod feedback;
 pub mod report;
+pub mod retention;
 pub mod set_costs;
 
 // The routes on full paths (Spin passes `/api/…/42`, not `/42`), one
 // group per path: `api()` with their documentation, `router(host)`.
 crate::openapi::api_routes! {
     [report::handle]
+    [retention::handle]
+    [feedback::handle]
     [costs::handle, set_costs::handle]
 }

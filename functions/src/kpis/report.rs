@@ -19,17 +19,41 @@ use crate::port::Host;
 /// The longest period one report covers.
 pub const MAX_DAYS: i64 = 366;
 
-/// `?from=&to=`, unix ms.
+/// `?from=&to=`, unix ms (every KPI read takes the same period).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
-    /// Start (unix ms, inclusive; default 30 days before `to`).
+    /// Start (unix ms, inclusive; default 30 days before `to`, 365 for
+    /// retention and feedback).
     #[param(value_type = Option<i64>, minimum = 0, maximum = 4611686018427387903_i64)]
     from: Option<String>,
     /// End (unix ms, exclusive; default now).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 4611686018427387903_i64)]
     to: Option<String>,
+}
+
+impl Params {
+    /// `[from, to)`: `to` defaults to `now`, `from` to `default_days` before
+    /// `to`; `to` must be after `from`, at most `max_days` later.
+    pub fn period(
+        &self,
+        now: i64,
+        default_days: i64,
+        max_days: i64,
+    ) -> Result<(i64, i64), ApiError> {
+        let to = int_param("to", self.to.as_deref(), 1..=i64::MAX / 2)?.unwrap_or(now);
+        let from = int_param("from", self.from.as_deref(), 0..=i64::MAX / 2)?
+            .unwrap_or(to - default_days * DAY_MS)
+            .max(0);
+        if from >= to || to - from > max_days * DAY_MS {
+            return Err(ApiError::validation(
+                "to",
+                format!("after from, at most {max_days} days later"),
+            ));
+        }
+        Ok((from, to))
+    }
 }
 
 /// Computes the report.
@@ -59,13 +83,7 @@ pub async fn handle(
 ) -> AppResult<Json<KpiReport>> {
     viewer.staff()?;
     let now = host.clock.now_ms();
-    let to = int_param("to", params.to.as_deref(), 1..=i64::MAX / 2)?.unwrap_or(now);
-    let from = int_param("from", params.from.as_deref(), 0..=i64::MAX / 2)?
-        .unwrap_or(to - 30 * DAY_MS)
-        .max(0);
-    if from >= to || to - from > MAX_DAYS * DAY_MS {
-        return Err(ApiError::validation("to", "after from, at most 366 days later").into());
-    }
+    let (from, to) = params.period(now, 30, MAX_DAYS)?;
     let db = &mut host.db.auto();
     let costs = super::db::costs(db).await?;
 

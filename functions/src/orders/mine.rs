@@ -1,6 +1,7 @@
-//! `GET /api/accounts/me/orders`: the orders the customer placed while signed
-//! in, newest first. (Guest orders under the same e-mail are not shown: the
-//! address was never verified.)
+//! `GET /api/accounts/me/orders`: the customer's orders, newest first: those
+//! placed while signed in, and the guest orders under the account's e-mail
+//! once that e-mail is verified (`POST /api/accounts/verify` attaches them;
+//! before, they are not shown).
 
 use axum::Json;
 use axum::extract::State;
@@ -21,7 +22,7 @@ use crate::port::{Executor as _, Host};
     summary = "List my orders",
     tag = "accounts",
     description = "Roles: any account. The orders placed while signed in, newest first (at most \
-        100); guest orders under the same e-mail are not shown.",
+        100), and the guest orders under the same e-mail once it is verified (not before).",
     security(("session" = [])),
     responses((status = 200, description = "The orders.", body = Vec<OrderSummary>))
 )]

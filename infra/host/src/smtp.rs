@@ -110,7 +110,7 @@ mod tests {
         let message = Notification {
             id: comptoir_shared::ids::OpaqueId::from_u128(1),
             kind: "order_shipped".into(),
-            order_id: comptoir_shared::ids::OpaqueId::from_u128(2),
+            order_id: Some(comptoir_shared::ids::OpaqueId::from_u128(2)),
             recipient: "marie@exemple.fr".into(),
             subject: "Commande expédiée".into(),
             body: "Bonjour\n.point\nfin".into(),

@@ -27,6 +27,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/compte") view=pages::portal::PortalPage/>
                     <Route path=path!("/compte/connexion") view=pages::auth::SignInPage/>
                     <Route path=path!("/compte/inscription") view=pages::auth::SignUpPage/>
+                    <Route path=path!("/compte/verifier") view=pages::verify::VerifyPage/>
                     <Route path=path!("/compte/commande") view=pages::checkout::CheckoutPage/>
                     <Route path=path!("/compte/paiement/:session") view=pages::pay::PayPage/>
                     <Route path=path!("/compte/commandes/:id") view=pages::order::OrderPage/>

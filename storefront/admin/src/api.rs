@@ -8,6 +8,7 @@ use comptoir_shared::catalog_admin::{
     AdminCategory, AdminProduct, CategoryInput, ProductInput, PromotionListing, SetPublished,
     VariantInput,
 };
+use comptoir_shared::feedback::FeedbackTrends;
 use comptoir_shared::ids::{OpaqueId, OrderId, ProductId, PromoCode, Sku};
 use comptoir_shared::invoice::IssuedDocument;
 use comptoir_shared::kpi::{CostSettings, KpiReport};
@@ -23,6 +24,7 @@ use comptoir_shared::purchasing::{
     SupplierInput, Supply, SupplyInput,
 };
 use comptoir_shared::refund::{ApproveRefund, DeclineRefund, Refund, RefundQueueItem, StaffRefund};
+use comptoir_shared::retention::RetentionReport;
 use comptoir_shared::stock::{Adjustment, Receipt, StockLevel, StockMovement};
 use comptoir_shared::support::{NewMessage, SetThreadStatus, SupportThread, ThreadSummary};
 use comptoir_ui::api::{CallResult, get, send, status_only};
@@ -316,6 +318,16 @@ pub async fn set_thread_status(id: &OpaqueId, body: &SetThreadStatus) -> CallRes
 /// The KPI report over `[from, to)` (unix ms).
 pub async fn kpis(from_ms: i64, to_ms: i64) -> CallResult<KpiReport> {
     get(&format!("/api/kpis?from={from_ms}&to={to_ms}")).await
+}
+
+/// Customer cohorts of first orders in `[from, to)` (unix ms).
+pub async fn retention(from_ms: i64, to_ms: i64) -> CallResult<RetentionReport> {
+    get(&format!("/api/kpis/retention?from={from_ms}&to={to_ms}")).await
+}
+
+/// Survey trends and comments over `[from, to)` (unix ms).
+pub async fn feedback(from_ms: i64, to_ms: i64) -> CallResult<FeedbackTrends> {
+    get(&format!("/api/kpis/feedback?from={from_ms}&to={to_ms}")).await
 }
 
 /// Replaces the cost inputs.

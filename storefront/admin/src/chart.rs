@@ -1,6 +1,6 @@
-//! Small SVG charts drawn from the staff figures: no chart library, nothing
-//! fetched, readable without colour (values are labelled) and described for
-//! screen readers.
+//! Small SVG charts drawn from the staff figures (bars, lines, a heatmap,
+//! a SKU's forecast): no chart library, nothing fetched, readable without
+//! colour (values are labelled) and described for screen readers.
 
 use leptos::prelude::*;
 
@@ -43,6 +43,164 @@ pub fn BarChart(id: &'static str, caption: String, bars: Vec<Bar>) -> impl IntoV
                     view! {
                         <g>
                             <rect x=x y=BASE - h width=width height=h class="bar"><title>{b.title}</title></rect>
+                            {label}
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption>{caption}</figcaption>
+        </figure>
+    }
+}
+
+/// One row of a [`Heatmap`]: its label and, per column, the cell's share
+/// (basis points, shading) and the text written in it; `None` draws an
+/// empty cell (nothing to measure yet).
+#[derive(Clone)]
+pub struct HeatRow {
+    /// `2026-01 (42)`.
+    pub label: String,
+    /// Per column: `(share in bps, text)`.
+    pub cells: Vec<Option<(i64, String)>>,
+}
+
+const CELL_W: i64 = 46;
+const CELL_H: i64 = 26;
+const LABEL_W: i64 = 110;
+
+/// A cell's fill opacity (`0.05` for 0 %, so an empty share still shows a
+/// cell, to `1.00` for 100 %) and the ink its number is written in (white
+/// on the darker half).
+pub fn shade(bps: i64) -> (String, &'static str) {
+    let bps = bps.clamp(0, 10_000);
+    let hundredths = 5 + bps * 95 / 10_000;
+    let ink = if bps > 5_000 { "#ffffff" } else { "#1f2430" };
+    (format!("{}.{:02}", hundredths / 100, hundredths % 100), ink)
+}
+
+/// The SVG path through `points` (`None`: a gap): `M` starts a run, `L`
+/// joins a point to the one before it.
+pub fn line_path(points: &[Option<(i64, i64)>]) -> String {
+    points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let (x, y) = (*p)?;
+            let joined = i > 0 && points.get(i - 1).is_some_and(Option::is_some);
+            Some(format!("{}{x} {y}", if joined { "L" } else { "M" }))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A grid of cells shaded by their share (darker is more), every cell's
+/// number written in it, with `caption` as its accessible name; the page
+/// gives the same numbers as a table.
+#[component]
+pub fn Heatmap(
+    id: &'static str,
+    caption: String,
+    columns: Vec<String>,
+    rows: Vec<HeatRow>,
+) -> impl IntoView {
+    let width = LABEL_W + CELL_W * i64::try_from(columns.len()).unwrap_or(0);
+    let height = CELL_H * (i64::try_from(rows.len()).unwrap_or(0) + 1);
+    view! {
+        <figure class="chart heatmap">
+            <svg id=id viewBox=format!("0 0 {width} {height}") role="img" aria-label=caption.clone()>
+                {columns.into_iter().enumerate().map(|(c, label)| {
+                    let x = LABEL_W + CELL_W * i64::try_from(c).unwrap_or(0) + CELL_W / 2;
+                    view! { <text x=x y=CELL_H - 8 text-anchor="middle" class="tick">{label}</text> }
+                }).collect_view()}
+                {rows.into_iter().enumerate().map(|(r, row)| {
+                    let y = CELL_H * (i64::try_from(r).unwrap_or(0) + 1);
+                    view! {
+                        <g>
+                            <text x="0" y=y + CELL_H - 8 class="tick">{row.label}</text>
+                            {row.cells.into_iter().enumerate().map(|(c, cell)| {
+                                let x = LABEL_W + CELL_W * i64::try_from(c).unwrap_or(0);
+                                match cell {
+                                    None => view! {
+                                        <rect x=x + 1 y=y + 1 width=CELL_W - 2 height=CELL_H - 2
+                                            fill="none" stroke="#d0d4dc" stroke-dasharray="2 2"/>
+                                    }.into_any(),
+                                    Some((bps, text)) => {
+                                        let (opacity, ink) = shade(bps);
+                                        view! {
+                                            <g>
+                                                <rect x=x + 1 y=y + 1 width=CELL_W - 2 height=CELL_H - 2
+                                                    fill="#1d4ed8" fill-opacity=opacity/>
+                                                <text x=x + CELL_W / 2 y=y + CELL_H - 8 text-anchor="middle"
+                                                    font-size="11" fill=ink>{text}</text>
+                                            </g>
+                                        }.into_any()
+                                    }
+                                }
+                            }).collect_view()}
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption>{caption}</figcaption>
+        </figure>
+    }
+}
+
+/// One point of a [`LineChart`]: its label, its value (`None`: a gap) and
+/// the text written above it.
+#[derive(Clone)]
+pub struct Point {
+    /// `2026-11`.
+    pub label: String,
+    /// In the chart's unit; `None` when there is nothing to plot.
+    pub value: Option<i64>,
+    /// `3,3` or `+33`.
+    pub text: String,
+}
+
+/// A line over `[min, max]` (values may be negative), each point labelled
+/// with its value; gaps where a point has none.
+#[component]
+pub fn LineChart(
+    id: &'static str,
+    caption: String,
+    points: Vec<Point>,
+    min: i64,
+    max: i64,
+) -> impl IntoView {
+    let span = (max - min).max(1);
+    let count = i64::try_from(points.len()).unwrap_or(1).max(1);
+    let step = WIDTH / count;
+    let y_of = |v: i64| 20 + (max - v.clamp(min, max)) * (BASE - 30) / span;
+    let xy: Vec<Option<(i64, i64)>> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.value
+                .map(|v| (i64::try_from(i).unwrap_or(0) * step + step / 2, y_of(v)))
+        })
+        .collect();
+    let path = line_path(&xy);
+    let zero = (min < 0 && max > 0).then(|| y_of(0));
+    let every = (count / 12).max(1);
+    view! {
+        <figure class="chart">
+            <svg id=id viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption.clone()>
+                <line x1="0" y1=BASE x2=WIDTH y2=BASE class="axis"/>
+                {zero.map(|y| view! { <line x1="0" y1=y x2=WIDTH y2=y class="axis" stroke-dasharray="4 4"/> })}
+                <path d=path fill="none" stroke="#1d4ed8" stroke-width="2"/>
+                {points.into_iter().zip(xy).enumerate().map(|(i, (p, at))| {
+                    let i = i64::try_from(i).unwrap_or(0);
+                    let x = i * step + step / 2;
+                    let label = (i % every == 0).then(|| view! {
+                        <text x=x y=HEIGHT - 8 text-anchor="middle" class="tick">{p.label.clone()}</text>
+                    });
+                    view! {
+                        <g>
+                            {at.map(|(x, y)| view! {
+                                <circle cx=x cy=y r="3" fill="#1d4ed8"/>
+                                <text x=x y=y - 6 text-anchor="middle" class="tick">{p.text.clone()}</text>
+                            })}
                             {label}
                         </g>
                     }
@@ -202,5 +360,31 @@ pub fn StockChart(
             </svg>
             <figcaption>{caption}</figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_darken_with_their_share_and_stay_legible() {
+        assert_eq!(shade(0), ("0.05".to_owned(), "#1f2430"));
+        assert_eq!(shade(3333), ("0.36".to_owned(), "#1f2430"));
+        assert_eq!(shade(10_000), ("1.00".to_owned(), "#ffffff"));
+        assert_eq!(shade(20_000), shade(10_000));
+    }
+
+    #[test]
+    fn a_line_breaks_where_a_point_has_no_value() {
+        let path = line_path(&[
+            Some((0, 10)),
+            Some((5, 20)),
+            None,
+            Some((15, 5)),
+            Some((20, 0)),
+        ]);
+        assert_eq!(path, "M0 10 L5 20 M15 5 L20 0");
+        assert_eq!(line_path(&[None, None]), "");
     }
 }

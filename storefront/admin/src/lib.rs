@@ -33,10 +33,15 @@ struct Section {
 
 const EVERYONE: &[Role] = &[Role::Admin, Role::Support, Role::Warehouse, Role::Finance];
 
-const SECTIONS: [Section; 12] = [
+const SECTIONS: [Section; 13] = [
     Section {
         path: "/admin",
         label: "Tableau de bord",
+        roles: EVERYONE,
+    },
+    Section {
+        path: "/admin/fidelisation",
+        label: "Fidélisation",
         roles: EVERYONE,
     },
     Section {
@@ -202,6 +207,7 @@ fn Staff(me: Account) -> impl IntoView {
             <main id="contenu" tabindex="-1" class="admin">
                 <Routes fallback=NotFound>
                     <Route path=path!("/admin") view=pages::dashboard::DashboardPage/>
+                    <Route path=path!("/admin/fidelisation") view=pages::retention::RetentionPage/>
                     <Route path=path!("/admin/commandes") view=pages::orders::OrdersPage/>
                     <Route path=path!("/admin/commandes/:id") view=pages::order::OrderPage/>
                     <Route path=path!("/admin/stock") view=pages::stock::StockPage/>

@@ -1,7 +1,9 @@
 //! Typed calls to the functions. Paths are the ones `spin.toml` routes.
 
 use comptoir_shared::ApiError;
-use comptoir_shared::account::{Account, ChangePassword, SignIn, SignUp};
+use comptoir_shared::account::{
+    Account, ChangePassword, EmailVerified, SignIn, SignUp, VerificationSent, VerifyEmail,
+};
 use comptoir_shared::cart::{ApplyPromoCode, Cart, SetCartLine};
 use comptoir_shared::checkout::{CheckoutRequest, CheckoutResult};
 use comptoir_shared::ids::{CartId, OpaqueId, OrderId, PromoCode, Sku};
@@ -235,6 +237,16 @@ pub async fn sign_in(body: &SignIn) -> CallResult<Account> {
 /// Creates a customer account and signs it in.
 pub async fn sign_up(body: &SignUp) -> CallResult<Account> {
     send(Request::post("/api/accounts/signup"), body).await
+}
+
+/// Verifies the e-mail named by a verification link's token.
+pub async fn verify_email(body: &VerifyEmail) -> CallResult<EmailVerified> {
+    send(Request::post("/api/accounts/verify"), body).await
+}
+
+/// Asks for a new verification link for the signed-in customer's e-mail.
+pub async fn request_verification() -> CallResult<VerificationSent> {
+    send(Request::post("/api/accounts/verification"), &()).await
 }
 
 /// Ends the session.

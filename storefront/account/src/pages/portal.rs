@@ -1,5 +1,5 @@
-//! The customer portal's home: who is signed in, their orders, the
-//! password change and sign-out.
+//! The customer portal's home: who is signed in, their orders, a new
+//! e-mail verification link on request, the password change and sign-out.
 
 use comptoir_shared::account::{ChangePassword, Password};
 use comptoir_ui::api::{self, CallError};
@@ -20,6 +20,14 @@ pub fn PortalPage() -> impl IntoView {
                 <strong>{account.email.to_string()}</strong>
             </p>
             <Orders/>
+            <section aria-labelledby="verify-title">
+                <h2 id="verify-title">{t("Adresse e-mail", "E-mail address")}</h2>
+                <p class="muted">{t(
+                    "Vos commandes passées sans compte avec cette adresse rejoignent votre compte une fois l'adresse vérifiée par le lien reçu.",
+                    "Orders placed as a guest with this address join your account once the address is verified with the link we sent.",
+                )}</p>
+                <super::verify::Resend/>
+            </section>
             <PasswordForm/>
             <SignOut/>
         }/>

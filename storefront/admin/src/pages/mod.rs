@@ -10,6 +10,7 @@ pub mod order;
 pub mod orders;
 pub mod purchasing;
 pub mod refunds;
+pub mod retention;
 pub mod stock;
 pub mod support;
 pub mod team;
