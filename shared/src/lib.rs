@@ -12,6 +12,7 @@
 //!   [`catalog_admin`]: the catalog and promotions as admins edit them.
 //! - [`calendar`]: UTC days and ISO 8601 dates of unix-ms instants.
 //! - [`kpi`]: the back office's key figures and their pure arithmetic.
+//! - [`audience`]: the privacy-first visitor funnel (beacon, counting rules).
 //! - [`lang`]: the languages the shop speaks (French first, English).
 //! - [`text`]: the one rule for text people type (visible, no direction tricks).
 //!
@@ -24,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod audience;
 pub mod audit;
 pub mod automation;
 pub mod calendar;
