@@ -17,6 +17,7 @@
 
 pub mod accounting;
 pub mod accounts;
+pub mod audience;
 pub mod audit;
 pub mod automation;
 pub mod backoffice;
@@ -56,7 +57,7 @@ use crate::port::Host;
 /// only those before it, so no two import each other, however indirectly.
 /// The other modules (the port, configuration, errors, extractors, the edge,
 /// migrations, the API document) are the ground every context stands on.
-pub const LAYERS: [&str; 20] = [
+pub const LAYERS: [&str; 21] = [
     "identity",
     "audit",
     "outbox",
@@ -73,6 +74,7 @@ pub const LAYERS: [&str; 20] = [
     "checkout",
     "warehouse",
     "support",
+    "audience",
     "kpis",
     "customers",
     "jobs",

@@ -161,6 +161,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261210090000_create_automation.sql",
         sql: include_str!("../../infra/migrations/20261210090000_create_automation.sql"),
     },
+    Migration {
+        version: 20261211093000,
+        name: "20261211093000_create_audience.sql",
+        sql: include_str!("../../infra/migrations/20261211093000_create_audience.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (its rows

@@ -106,6 +106,24 @@ impl Step {
     }
 }
 
+impl EventKind {
+    /// The stored name (that of its [`Step`]).
+    pub fn as_str(self) -> &'static str {
+        Step::from(self).as_str()
+    }
+
+    /// The kind of a stored name.
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        match Step::parse(s)? {
+            Step::View => Ok(EventKind::View),
+            Step::ProductView => Ok(EventKind::ProductView),
+            Step::AddToCart => Ok(EventKind::AddToCart),
+            Step::CheckoutStarted => Ok(EventKind::CheckoutStarted),
+            Step::Visit => Err(ValidationError("a visit is no beacon event".into())),
+        }
+    }
+}
+
 impl From<EventKind> for Step {
     fn from(kind: EventKind) -> Self {
         match kind {
@@ -269,9 +287,9 @@ pub fn host_of(url: &str) -> Option<String> {
 }
 
 /// The source of a visit: the `utm_source` tag (lower-cased, at most 64
-/// characters) if any, else the referrer's host when it is not `own_host`,
-/// else `direct`.
-pub fn source_of(beacon: &Beacon, own_host: Option<&str>) -> String {
+/// characters) if any, else the referrer's host when it is not the host of
+/// one of the shop's own URLs (`own`), else `direct`.
+pub fn source_of(beacon: &Beacon, own: &[&str]) -> String {
     if let Some(tag) = beacon.utm_source.as_deref().map(str::trim)
         && !tag.is_empty()
     {
@@ -282,9 +300,9 @@ pub fn source_of(beacon: &Beacon, own_host: Option<&str>) -> String {
             .collect::<String>()
             .to_lowercase();
     }
-    let own = own_host.and_then(host_of);
+    let own: Vec<String> = own.iter().filter_map(|url| host_of(url)).collect();
     match beacon.referrer.as_deref().and_then(host_of) {
-        Some(host) if Some(&host) != own.as_ref() => host.chars().take(64).collect(),
+        Some(host) if !own.contains(&host) => host.chars().take(64).collect(),
         _ => DIRECT.to_owned(),
     }
 }
@@ -530,7 +548,7 @@ impl Funnel {
                     counts,
                 })
                 .collect();
-            slices.sort_by(|a, b| b.counts.visits.cmp(&a.counts.visits));
+            slices.sort_by_key(|s| std::cmp::Reverse(s.counts.visits));
             slices
         };
         Self {
@@ -562,7 +580,7 @@ mod tests {
 
     #[test]
     fn the_source_is_the_tag_then_an_outside_referrer_then_direct() {
-        let own = Some("https://boutique.example.fr");
+        let own = &["http://127.0.0.1:3000", "https://boutique.example.fr"];
         assert_eq!(
             source_of(
                 &beacon(Some("https://www.google.com/"), Some(" Newsletter ")),

@@ -32,6 +32,24 @@ pub struct Params {
     to: Option<String>,
 }
 
+impl Params {
+    /// The period `[from, to)` asked for: default the 30 days before now,
+    /// at most [`MAX_DAYS`] long.
+    pub fn period(&self, now: i64) -> Result<(i64, i64), ApiError> {
+        let to = int_param("to", self.to.as_deref(), 1..=i64::MAX / 2)?.unwrap_or(now);
+        let from = int_param("from", self.from.as_deref(), 0..=i64::MAX / 2)?
+            .unwrap_or(to - 30 * DAY_MS)
+            .max(0);
+        if from >= to || to - from > MAX_DAYS * DAY_MS {
+            return Err(ApiError::validation(
+                "to",
+                "after from, at most 366 days later",
+            ));
+        }
+        Ok((from, to))
+    }
+}
+
 /// Computes the report.
 #[utoipa::path(
     get,
@@ -59,13 +77,7 @@ pub async fn handle(
 ) -> AppResult<Json<KpiReport>> {
     viewer.staff()?;
     let now = host.clock.now_ms();
-    let to = int_param("to", params.to.as_deref(), 1..=i64::MAX / 2)?.unwrap_or(now);
-    let from = int_param("from", params.from.as_deref(), 0..=i64::MAX / 2)?
-        .unwrap_or(to - 30 * DAY_MS)
-        .max(0);
-    if from >= to || to - from > MAX_DAYS * DAY_MS {
-        return Err(ApiError::validation("to", "after from, at most 366 days later").into());
-    }
+    let (from, to) = params.period(now)?;
     let db = &mut host.db.auto();
     let costs = super::db::costs(db).await?;
 
