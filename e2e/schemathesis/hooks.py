@@ -115,6 +115,7 @@ def seed(label):
                                 "payment_fee_bps": 140,
                                 "per_shipment_carrier": {"amount": 600, "currency": "EUR"},
                                 "shipping_sla_hours": 48},
+        "POST /api/events": {"kind": "product_view", "path": "/produits/fuzz", "utm_source": "fuzz"},
         "PUT /api/jobs/automation": {"detractors": True, "unpicked_orders": True, "unpicked_after_hours": 24},
         "POST /api/refunds": {"order_id": ORDER, "lines": [{"sku": IDS["sku"], "quantity": 1}],
                               "reason": "Trop petit"},
