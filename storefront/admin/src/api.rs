@@ -2,6 +2,7 @@
 //! route checks the caller's role itself; this bundle only hides.
 
 use comptoir_shared::account::{Customer360, CustomerRow, NewStaff, StaffMember, UpdateStaff};
+use comptoir_shared::audience::Funnel;
 use comptoir_shared::audit::AuditEntry;
 use comptoir_shared::catalog_admin::{
     AdminCategory, AdminProduct, CategoryInput, ProductInput, PromotionListing, SetPublished,
@@ -311,6 +312,11 @@ pub async fn set_thread_status(id: &OpaqueId, body: &SetThreadStatus) -> CallRes
 /// The KPI report over `[from, to)` (unix ms).
 pub async fn kpis(from_ms: i64, to_ms: i64) -> CallResult<KpiReport> {
     get(&format!("/api/kpis?from={from_ms}&to={to_ms}")).await
+}
+
+/// The visitor funnel over `[from_ms, to_ms)`.
+pub async fn funnel(from_ms: i64, to_ms: i64) -> CallResult<Funnel> {
+    get(&format!("/api/kpis/funnel?from={from_ms}&to={to_ms}")).await
 }
 
 /// Replaces the cost inputs.

@@ -148,6 +148,7 @@ async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32, lang: Lang) -> Cal
     )
     .await?;
     cart.show(&updated.id, updated.item_count);
+    leptos::task::spawn_local(api::beacon("add_to_cart"));
     Ok(())
 }
 

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod customers;
 pub mod dashboard;
 pub mod finance;
+pub mod funnel;
 pub mod order;
 pub mod orders;
 pub mod refunds;
