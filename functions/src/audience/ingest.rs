@@ -24,12 +24,13 @@ const INSERT: &str = "INSERT INTO audience_events (visitor, at_ms, hour, kind, p
     operation_id = "record_event",
     summary = "Record a storefront event (audience beacon)",
     tag = "kpis",
-    description = "Anyone, from the shop's own pages. One page view, product view, addition \
+    description = "Public, from the shop's own pages. One page view, product view, addition \
         to a cart or checkout opened, counted without cookies or personal data: the visitor is \
         a hash of the day's random salt, the client address and the user agent. `DNT: 1`, \
         `Sec-GPC: 1` and robots' user agents are counted nowhere, with the same answer. A query \
         string in `path` is dropped; of `referrer` only the host is kept.",
     request_body = Beacon,
+    security(()),
     responses(
         (status = 204, description = "Recorded (or, for an opt-out or a robot, deliberately not)."),
         (status = 400, description = "`malformed_request`: not JSON.", body = ApiError),
