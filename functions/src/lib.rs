@@ -57,7 +57,7 @@ use crate::port::Host;
 /// only those before it, so no two import each other, however indirectly.
 /// The other modules (the port, configuration, errors, extractors, the edge,
 /// migrations, the API document) are the ground every context stands on.
-pub const LAYERS: [&str; 21] = [
+pub const LAYERS: [&str; 22] = [
     "identity",
     "audit",
     "outbox",
@@ -77,6 +77,7 @@ pub const LAYERS: [&str; 21] = [
     "audience",
     "kpis",
     "customers",
+    "automation",
     "jobs",
     "pages",
 ];
