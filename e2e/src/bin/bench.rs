@@ -164,11 +164,16 @@ async fn main() -> anyhow::Result<()> {
         .context("SECONDS")?
         .unwrap_or(5);
     let duration = Duration::from_secs(seconds.clamp(1, 60));
-    let (postgres, cluster) = postgres_server()?;
+    let only = std::env::args().nth(2);
+    // The audience figures alone need no Postgres.
+    let (postgres, cluster) = if only.as_deref() == Some("audience") {
+        (String::new(), None)
+    } else {
+        postgres_server()?
+    };
     println!(
         "Comptoir bench: native host, {CONNECTIONS} connections, {seconds} s per scenario, all on 127.0.0.1"
     );
-    let only = std::env::args().nth(2);
     let measured = match only.as_deref() {
         Some("catalog") => catalog_at_scale(&postgres, duration).await,
         Some("audience") => audience_load(duration).await,

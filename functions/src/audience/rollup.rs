@@ -59,10 +59,12 @@ pub async fn run(host: &Host) -> anyhow::Result<u32> {
 }
 
 /// Recomputes the aggregates of the hour starting at `hour`, and closes it
-/// if it is over.
+/// if it is over. The raw events are read and counted before the write
+/// transaction, so the store's write lock is held only to replace the
+/// hour's few aggregate rows (an hour over has all its events written: the
+/// appender was flushed, and a request's event is timed when it arrives).
 async fn roll_hour(db: &dyn Database, hour: i64, now: i64) -> anyhow::Result<()> {
-    let mut tx = db.begin().await?;
-    let mut events = tx
+    let mut events = db
         .query(
             "SELECT visitor, at_ms, kind, path, source, device FROM audience_events \
              WHERE at_ms >= ?1 AND at_ms < ?2",
@@ -81,9 +83,11 @@ async fn roll_hour(db: &dyn Database, hour: i64, now: i64) -> anyhow::Result<()>
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let tallies = tally(&mut events, hour, hour + HOUR_MS);
+    let mut tx = db.begin().await?;
     tx.query("DELETE FROM audience_hourly WHERE hour = ?1", params![hour])
         .await?;
-    for t in tally(&mut events, hour, hour + HOUR_MS) {
+    for t in tallies {
         tx.query(
             "INSERT INTO audience_hourly (hour, step, source, device, count, visitors) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -63,7 +63,7 @@ pub fn FunnelSection(f: Funnel) -> impl IntoView {
 #[component]
 fn Slices(id: &'static str, title: &'static str, slices: Vec<FunnelSlice>) -> impl IntoView {
     view! {
-        <table class="table" id=id>
+        <table class="cart-table" id=id>
             <caption>{title}</caption>
             <thead>
                 <tr>
