@@ -33,7 +33,7 @@ build() { # cargo arguments
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
     cargo build -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown --profile storefront "$@"
 }
-WASM=target/wasm32-unknown-unknown/storefront
+WASM=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/storefront
 rm -rf "$OUT" && mkdir -p "$OUT/pkg" "$OUT/compte" "$OUT/admin" "$WASM/islands"
 # The shop twice: its pages' islands, then the same plus the cart's (the
 # cart page's bundle). Only the shop crate itself is rebuilt the second time.

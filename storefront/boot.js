@@ -4,3 +4,10 @@
 // by their content hashes.
 import init from "/pkg/BUNDLE_JS";
 init({ module_or_path: "/pkg/BUNDLE_WASM" });
+// The audience beacon's "checkout started" (see islands.js): no cookie.
+if (location.pathname === "/compte/commande") {
+    fetch("/api/events", {
+        method: "POST", keepalive: true, headers: { "content-type": "application/json" },
+        body: JSON.stringify({ kind: "checkout_started", path: location.pathname }),
+    }).catch(() => {});
+}

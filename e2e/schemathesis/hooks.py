@@ -116,6 +116,7 @@ def seed(label):
                                 "payment_fee_bps": 140,
                                 "per_shipment_carrier": {"amount": 600, "currency": "EUR"},
                                 "shipping_sla_hours": 48},
+        "POST /api/events": {"kind": "product_view", "path": "/produits/fuzz", "utm_source": "fuzz"},
         "POST /api/accounts/verify": {"token": IDS["verification_token"]},
         "PUT /api/jobs/automation": {"detractors": True, "unpicked_orders": True, "unpicked_after_hours": 24, "low_stock": True,
                                      "late_orders": True, "small_returns": False,

@@ -28,16 +28,23 @@ impl Browser {
     /// Starts chromedriver and opens a headless session; screenshots of
     /// `test` go to `e2e/screenshots/<test>/`.
     pub async fn start(test: &str) -> anyhow::Result<Self> {
-        Self::launch(test, true).await
+        Self::launch(test, true, None).await
+    }
+
+    /// The same, with `user_agent` instead of headless Chromium's own (which
+    /// the audience beacon counts as a robot's): each visitor of a test one
+    /// of its own, since every test browser comes from 127.0.0.1.
+    pub async fn start_as(test: &str, user_agent: &str) -> anyhow::Result<Self> {
+        Self::launch(test, true, Some(user_agent)).await
     }
 
     /// The same, with JavaScript turned off: what a crawler without
     /// scripts, or a shopper before the bundle arrives, sees.
     pub async fn start_without_scripts(test: &str) -> anyhow::Result<Self> {
-        Self::launch(test, false).await
+        Self::launch(test, false, None).await
     }
 
-    async fn launch(test: &str, scripts: bool) -> anyhow::Result<Self> {
+    async fn launch(test: &str, scripts: bool, user_agent: Option<&str>) -> anyhow::Result<Self> {
         let slot = SLOTS.acquire().await?;
         let port = crate::free_port()?;
         let driver = Command::new("chromedriver")
@@ -48,16 +55,27 @@ impl Browser {
             .context("starting chromedriver (run infra/install-tools.sh --browser)")?;
         let profile =
             std::env::temp_dir().join(format!("comptoir-chromium-{}-{port}", std::process::id()));
+        let mut args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        if let Some(agent) = user_agent {
+            args.push(format!("--user-agent={agent}"));
+        }
         let caps = serde_json::json!({
             "goog:loggingPrefs": { "browser": "ALL" },
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
+                "args": args,
                 "prefs": { "profile.managed_default_content_settings.javascript": if scripts { 1 } else { 2 } }
             }
         });

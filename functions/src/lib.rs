@@ -17,6 +17,7 @@
 
 pub mod accounting;
 pub mod accounts;
+pub mod audience;
 pub mod audit;
 pub mod automation;
 pub mod backoffice;
@@ -57,7 +58,7 @@ use crate::port::Host;
 /// only those before it, so no two import each other, however indirectly.
 /// The other modules (the port, configuration, errors, extractors, the edge,
 /// migrations, the API document) are the ground every context stands on.
-pub const LAYERS: [&str; 22] = [
+pub const LAYERS: [&str; 23] = [
     "identity",
     "audit",
     "outbox",
@@ -75,6 +76,7 @@ pub const LAYERS: [&str; 22] = [
     "warehouse",
     "purchasing",
     "support",
+    "audience",
     "kpis",
     "customers",
     "automation",

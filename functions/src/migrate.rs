@@ -162,6 +162,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../infra/migrations/20261210090000_create_automation.sql"),
     },
     Migration {
+        version: 20261211093000,
+        name: "20261211093000_create_audience.sql",
+        sql: include_str!("../../infra/migrations/20261211093000_create_audience.sql"),
+    },
+    Migration {
         version: 20261212090000,
         name: "20261212090000_add_email_verification.sql",
         sql: include_str!("../../infra/migrations/20261212090000_add_email_verification.sql"),

@@ -25,6 +25,9 @@ pub struct Host {
     pub clock: Arc<dyn Clock>,
     /// Where CPU-heavy work (password hashing) runs.
     pub cpu: Arc<dyn Cpu>,
+    /// Where append-only rows (the audience beacon's events) are written:
+    /// at once under Spin, batched by a writer task on the native host.
+    pub appender: Arc<dyn Appender>,
 }
 
 /// A SQL parameter or column value (SQLite's storage classes).
@@ -230,6 +233,35 @@ pub trait HttpClient: Send + Sync {
 pub trait Cpu: Send + Sync {
     /// Runs `job` to completion.
     async fn run(&self, job: Box<dyn FnOnce() + Send + 'static>) -> anyhow::Result<()>;
+}
+
+/// Writes append-only rows that nobody reads back at once (the audience
+/// beacon's events), so a host may batch them: the native host queues them
+/// for a writer task that inserts many per transaction (a bounded queue: a
+/// full one makes the caller wait, never drops a row); under Spin, where no
+/// task outlives the request, [`Immediate`] runs each at once.
+#[async_trait]
+pub trait Appender: Send + Sync {
+    /// Appends one row with `sql` (an `INSERT`) and `params`; when this
+    /// returns, the row is written or queued to be written shortly.
+    async fn append(&self, sql: &'static str, params: Vec<Value>) -> anyhow::Result<()>;
+
+    /// Waits until every row appended before this call is written.
+    async fn flush(&self) -> anyhow::Result<()>;
+}
+
+/// The [`Appender`] that runs each row's statement at once.
+pub struct Immediate(pub Arc<dyn Database>);
+
+#[async_trait]
+impl Appender for Immediate {
+    async fn append(&self, sql: &'static str, params: Vec<Value>) -> anyhow::Result<()> {
+        self.0.query(sql, &params).await.map(drop)
+    }
+
+    async fn flush(&self) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// A [`Cpu`]'s refusal when too much work is queued already: the caller

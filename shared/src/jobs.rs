@@ -26,6 +26,9 @@ pub enum Duty {
     /// The sandbox provider pays out what it took, once a day (Stripe pays
     /// out on its own; `off` then).
     Payouts,
+    /// The audience beacon's raw events rolled up per hour; raw events,
+    /// aggregates and salts past their time deleted.
+    Audience,
 }
 
 /// How a duty went on this call.

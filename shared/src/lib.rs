@@ -13,6 +13,7 @@
 //! - [`calendar`]: UTC days and ISO 8601 dates of unix-ms instants.
 //! - [`kpi`]: the back office's key figures and their pure arithmetic;
 //!   [`retention`]: customer cohorts; [`feedback`]: survey trends.
+//! - [`audience`]: the privacy-first visitor funnel (beacon, counting rules).
 //! - [`lang`]: the languages the shop speaks (French first, English).
 //! - [`text`]: the one rule for text people type (visible, no direction tricks).
 //!
@@ -25,6 +26,7 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod audience;
 pub mod audit;
 pub mod automation;
 pub mod calendar;

@@ -17,9 +17,14 @@
 //! on the demo catalog and on the demo plus 10 000 generated products
 //! (100 000 variants, `comptoir_host::seed`), on each store, side by side,
 //! loaded by `wrk` (Debian's package) in a process of its own.
+//! Then the audience beacon on SQLite ([`audience_load`]): events ingested
+//! per second by `POST /api/events`, and guest checkouts per second alone
+//! and while the beacon receives [`EVENT_RATE`] events per second, side by
+//! side, with whether checkout keeps 80 % of its throughput.
 //! Last, the Lighthouse figures of the shop pages (`e2e/lighthouse/run.sh`).
-//! `bench -- SECONDS catalog` runs only the catalog table. A benchmark, not a
-//! test: it asserts nothing but that every call succeeded.
+//! `bench -- SECONDS catalog` runs only the catalog table, `bench -- SECONDS
+//! audience` only the audience figures. A benchmark, not a test: it asserts
+//! nothing but that every call succeeded (and every event was stored).
 
 use std::time::{Duration, Instant};
 
@@ -159,24 +164,32 @@ async fn main() -> anyhow::Result<()> {
         .context("SECONDS")?
         .unwrap_or(5);
     let duration = Duration::from_secs(seconds.clamp(1, 60));
-    let (postgres, cluster) = postgres_server()?;
+    let only = std::env::args().nth(2);
+    // The audience figures alone need no Postgres.
+    let (postgres, cluster) = if only.as_deref() == Some("audience") {
+        (String::new(), None)
+    } else {
+        postgres_server()?
+    };
     println!(
         "Comptoir bench: native host, {CONNECTIONS} connections, {seconds} s per scenario, all on 127.0.0.1"
     );
-    let only_catalog = std::env::args().nth(2).as_deref() == Some("catalog");
-    let measured = if only_catalog {
-        catalog_at_scale(&postgres, duration).await
-    } else {
-        match measure_setups(&postgres, duration).await {
+    let measured = match only.as_deref() {
+        Some("catalog") => catalog_at_scale(&postgres, duration).await,
+        Some("audience") => audience_load(duration).await,
+        _ => match measure_setups(&postgres, duration).await {
             Ok(()) => match signin_storm().await {
                 Ok(()) => match catalog_at_scale(&postgres, duration).await {
-                    Ok(()) => lighthouse(),
+                    Ok(()) => match audience_load(duration).await {
+                        Ok(()) => lighthouse(),
+                        Err(e) => Err(e),
+                    },
                     Err(e) => Err(e),
                 },
                 Err(e) => Err(e),
             },
             Err(e) => Err(e),
-        }
+        },
     };
     if let Some(dir) = cluster {
         let _ = std::process::Command::new("bash")
@@ -572,6 +585,176 @@ async fn catalog_at_scale(postgres: &str, duration: Duration) -> anyhow::Result<
             large.0 / demo.0.max(f64::MIN_POSITIVE)
         );
     }
+    Ok(())
+}
+
+/// The beacon's load under which checkout is measured: events per second.
+const EVENT_RATE: u64 = 5_000;
+
+/// Concurrent beacon senders (each its own visitor: its own user agent).
+const SENDERS: usize = 32;
+
+/// Most events one measurement sends.
+const MAX_EVENTS: u64 = 400_000;
+
+/// One beacon event from sender `i`.
+async fn send_event(app: &TestApp, i: usize, n: u64) -> anyhow::Result<()> {
+    let agent = format!("Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36 Visitor/{i}");
+    let body = format!(
+        r#"{{"kind":"product_view","path":"/produits/p{}","utm_source":"bench"}}"#,
+        n % 50
+    );
+    let answer = app
+        .call(
+            "POST",
+            "/api/events",
+            Some(body),
+            &[("user-agent", agent.as_str())],
+        )
+        .await?;
+    anyhow::ensure!(
+        answer.status == 204,
+        "the beacon answered {}",
+        answer.status
+    );
+    Ok(())
+}
+
+/// Sends events from [`SENDERS`] senders for `duration` (at most
+/// [`MAX_EVENTS`]), as fast as they are answered or, with `rate`, paced to
+/// that many per second in all; answers how many and how long it took.
+async fn event_load(
+    app: &TestApp,
+    duration: Duration,
+    rate: Option<u64>,
+) -> anyhow::Result<(u64, Duration)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let sent = AtomicU64::new(0);
+    let start = Instant::now();
+    let senders = (0..SENDERS).map(|i| {
+        let sent = &sent;
+        async move {
+            let mut tick = rate.map(|r| {
+                let every = Duration::from_secs_f64(SENDERS as f64 / r as f64);
+                let mut t = tokio::time::interval(every);
+                t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+                t
+            });
+            while start.elapsed() < duration {
+                if let Some(t) = tick.as_mut() {
+                    t.tick().await;
+                }
+                let n = sent.fetch_add(1, Ordering::Relaxed);
+                if n >= MAX_EVENTS {
+                    sent.fetch_sub(1, Ordering::Relaxed);
+                    break;
+                }
+                send_event(app, i, n).await?;
+            }
+            anyhow::Ok(())
+        }
+    });
+    for result in join_all(senders).await {
+        result?;
+    }
+    Ok((sent.load(Ordering::Relaxed), start.elapsed()))
+}
+
+/// Guest checkouts, end to end, on CONNECTIONS workers for `duration`.
+async fn checkouts(app: &TestApp, duration: Duration) -> anyhow::Result<Report> {
+    load(
+        "guest checkout, end to end",
+        duration,
+        |worker| async move {
+            let sku = SKUS[worker % SKUS.len()];
+            let cart = app.cart_with(sku, 1).await?;
+            let placed: Json = app.checkout(&cart, None).await?.expect(201)?;
+            let order = placed["order_id"].as_str().context("order id")?;
+            let session = app.pay(order, true).await?;
+            anyhow::ensure!(session["state"] == json!("complete"), "not paid: {session}");
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Waits (up to 30 s) until the store holds `expected` raw events: none lost.
+async fn all_stored(app: &TestApp, expected: u64) -> anyhow::Result<()> {
+    let started = Instant::now();
+    loop {
+        let stored = app
+            .scalar("SELECT COUNT(*) FROM audience_events", &[])
+            .await?;
+        if u64::try_from(stored).unwrap_or(0) >= expected {
+            anyhow::ensure!(
+                u64::try_from(stored)? == expected,
+                "{stored} events stored, {expected} sent"
+            );
+            return Ok(());
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(30),
+            "{stored} events stored, {expected} sent"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The audience beacon on one SQLite shop (with its job timer rolling up):
+/// events/s alone; checkouts/s alone, then while [`EVENT_RATE`] events/s
+/// come in; every event sent is checked stored.
+async fn audience_load(duration: Duration) -> anyhow::Result<()> {
+    let setup = Setup::start("1 × SQLite", None, 1).await?;
+    let app = &setup.shops[0];
+    println!(
+        "
+audience beacon, 1 × SQLite, {SENDERS} senders: {}",
+        app.base
+    );
+    // Warm up, then as fast as answered.
+    let (warm, _) = event_load(app, Duration::from_millis(500), None).await?;
+    let (events, took) = event_load(app, duration, None).await?;
+    let events_rate = events as f64 / took.as_secs_f64();
+    let alone = checkouts(app, duration).await?;
+    let (under, (paced, paced_took)) = tokio::try_join!(
+        checkouts(app, duration),
+        event_load(app, duration, Some(EVENT_RATE))
+    )?;
+    let (alone_rate, under_rate) = (alone.rate(), under.rate());
+    alone.print();
+    under.print();
+    println!(
+        "events ingested, as fast as answered   {events_rate:>9.0} /s   ({events} in {:.1} s; target >= 5000 /s: {})",
+        took.as_secs_f64(),
+        if events_rate >= 5000.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    println!(
+        "events during the checkouts (paced)    {:>9.0} /s   ({paced} in {:.1} s)",
+        paced as f64 / paced_took.as_secs_f64(),
+        paced_took.as_secs_f64()
+    );
+    let kept = under_rate / alone_rate.max(f64::MIN_POSITIVE);
+    println!(
+        "\n{:<34} {:>14} {:>26}",
+        "",
+        "checkouts /s",
+        format!("with {EVENT_RATE} events/s")
+    );
+    println!(
+        "{:<34} {alone_rate:>14.1} {under_rate:>26.1}   kept {:.0} % (>= 80 %: {})",
+        "1 × SQLite, guest checkout",
+        kept * 100.0,
+        if kept >= 0.8 { "yes" } else { "NO" }
+    );
+    all_stored(app, warm + events + paced).await?;
+    println!(
+        "every one of the {} events sent is stored",
+        warm + events + paced
+    );
     Ok(())
 }
 

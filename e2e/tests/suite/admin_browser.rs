@@ -192,7 +192,25 @@ async fn admin_sees_the_dashboard_move_after_a_new_paid_order() -> anyhow::Resul
             .await?
             .unwrap_or_default();
         anyhow::ensure!(total == "1", "orders chart total {total}");
-        b.shot("2-after").await
+        // The visitor funnel, its numbers in the chart's text alternative.
+        let funnel = b
+            .find("#chart-funnel")
+            .await?
+            .attr("aria-label")
+            .await?
+            .unwrap_or_default();
+        anyhow::ensure!(
+            funnel.contains("Visites : 0") && funnel.contains("Commandes payées : 1"),
+            "funnel chart: {funnel}"
+        );
+        b.shot("2-after").await?;
+        b.client
+            .execute(
+                "document.getElementById('funnel-title').scrollIntoView()",
+                vec![],
+            )
+            .await?;
+        b.shot("3-funnel").await
     }
     .await;
     b.finish(journey).await

@@ -444,3 +444,75 @@ async fn without_javascript_the_shop_shows_products_prices_and_availability() ->
     .await;
     b.finish(journey).await
 }
+
+/// The visitor funnel's counts, once the job runner (the host's timer,
+/// every 2 s) has rolled them up to `expected` (waits up to 20 s).
+async fn funnel_reaches(app: &TestApp, staff: &str, expected: &Json) -> anyhow::Result<Json> {
+    let mut counts = Json::Null;
+    for _ in 0..40 {
+        let funnel: Json = app.get_as(staff, "/api/kpis/funnel").await?.expect(200)?;
+        counts = funnel["counts"].clone();
+        if &counts == expected {
+            return Ok(funnel);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    anyhow::bail!("the funnel counts {counts}, not {expected}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_funnel_counts_one_of_each_step_for_a_buyer_and_a_visit_and_a_view_for_a_passer_by()
+-> anyhow::Result<()> {
+    let app = app().await?;
+    let staff = app.staff("admin").await?;
+    // Visitor 1: home → product → add to cart → checkout → pays.
+    let b = Browser::start_as(
+        "funnel_buyer",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    )
+    .await?;
+    let journey = async {
+        b.open(&app.base, "/").await?;
+        b.awake().await?;
+        b.click("a[href='/produits/t-shirt-lin']").await?;
+        b.awake().await?;
+        b.click(&format!("input[value='{SKU}']")).await?;
+        b.fill("#quantity", "2").await?;
+        b.click("#add-to-cart").await?;
+        b.wait_text("#mini-cart .badge", "2").await?;
+        check_out(&b, Some("visiteur@exemple.fr")).await?;
+        b.click("#approve").await?;
+        b.wait_text("#order-status", "Payée").await
+    }
+    .await;
+    b.finish(journey).await?;
+    let one_of_each = json!({"visits": 1, "page_views": 2, "product_views": 1, "add_to_cart": 1,
+        "checkout_started": 1, "paid": 1});
+    funnel_reaches(&app, &staff, &one_of_each).await?;
+
+    // Visitor 2, on a phone: a product page, then gone.
+    let b = Browser::start_as(
+        "funnel_passer_by",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
+    )
+    .await?;
+    let journey = async {
+        b.open(&app.base, "/produits/t-shirt-lin").await?;
+        b.awake().await
+    }
+    .await;
+    b.finish(journey).await?;
+    let funnel = funnel_reaches(
+        &app,
+        &staff,
+        &json!({"visits": 2, "page_views": 2, "product_views": 2, "add_to_cart": 1,
+            "checkout_started": 1, "paid": 1}),
+    )
+    .await?;
+    let mobile = funnel["by_device"]
+        .as_array()
+        .and_then(|d| d.iter().find(|s| s["key"] == "mobile"))
+        .map(|s| s["counts"]["product_views"].clone());
+    assert_eq!(mobile, Some(json!(1)), "{funnel}");
+    Ok(())
+}

@@ -157,6 +157,13 @@ async fn every_shopper_state_change_takes_json_from_the_shops_own_pages_only() -
             none.clone(),
             204,
         ),
+        (
+            None,
+            "POST",
+            "/api/events".into(),
+            json!({"kind": "view", "path": "/"}),
+            204,
+        ),
     ];
     let mut failures = Vec::new();
     for (cookie, method, path, body, ok) in &rows {

@@ -7,6 +7,7 @@
 mod accounts;
 mod admin_browser;
 mod api;
+mod audience;
 mod audit;
 mod authorization;
 mod automation;

@@ -25,8 +25,8 @@ use comptoir_functions::dialect::Dialect;
 use comptoir_functions::edge::MAX_BODY;
 use comptoir_functions::error::AppError;
 use comptoir_functions::port::{
-    Database, Executor, Host, HttpClient, InPlace, OutboundRequest, OutboundResponse, Row,
-    SystemClock, Transaction, Value,
+    Database, Executor, Host, HttpClient, Immediate, InPlace, OutboundRequest, OutboundResponse,
+    Row, SystemClock, Transaction, Value,
 };
 use comptoir_shared::ApiError;
 use http_body_util::BodyExt as _;
@@ -212,6 +212,7 @@ async fn host() -> anyhow::Result<(Host, Option<SpinPg>)> {
         }
     };
     let host = Host {
+        appender: Arc::new(Immediate(Arc::clone(&db))),
         db,
         http: Arc::new(SpinHttp),
         config: Arc::new(config),

@@ -40,7 +40,7 @@ pub async fn run_with(host: &Host, mailer: Option<&dyn Mailer>) -> anyhow::Resul
         .context("bringing the schema up to date")?;
     let holder = new_id().to_string();
     let holder = holder.as_str();
-    let mut duties = Vec::with_capacity(7);
+    let mut duties = Vec::with_capacity(8);
 
     duties.push(
         guarded(host, Duty::Reservations, holder, || async {
@@ -104,6 +104,12 @@ pub async fn run_with(host: &Host, mailer: Option<&dyn Mailer>) -> anyhow::Resul
             }
         },
     );
+    duties.push(
+        guarded(host, Duty::Audience, holder, || async {
+            Ok((crate::audience::rollup::run(host).await?, 0))
+        })
+        .await,
+    );
     Ok(JobsReport {
         schema: crate::migrate::latest(),
         duties,
@@ -119,6 +125,7 @@ fn lease_name(duty: Duty) -> &'static str {
         Duty::Housekeeping => "housekeeping",
         Duty::Payouts => "payouts",
         Duty::Automation => "automation",
+        Duty::Audience => "audience",
     }
 }
 

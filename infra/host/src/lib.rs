@@ -7,6 +7,7 @@
 //! the environment ([`config_from_env`]).
 
 pub mod api_docs;
+pub mod appender;
 pub mod copy;
 pub mod http;
 pub mod manifest;
@@ -128,9 +129,11 @@ pub async fn counting_host(
     config: Config,
     statements: Arc<std::sync::atomic::AtomicU64>,
 ) -> anyhow::Result<Host> {
-    let db = store::NativeStore::counting(database, statements).await?;
+    let db: Arc<dyn comptoir_functions::port::Database> =
+        Arc::new(store::NativeStore::counting(database, statements).await?);
     let host = Host {
-        db: Arc::new(db),
+        appender: Arc::new(appender::WriteBehind::start(Arc::clone(&db))),
+        db,
         http: Arc::new(http::ReqwestClient::new()),
         config: Arc::new(config),
         clock: Arc::new(SystemClock),

@@ -2,6 +2,7 @@
 //! route checks the caller's role itself; this bundle only hides.
 
 use comptoir_shared::account::{Customer360, CustomerRow, NewStaff, StaffMember, UpdateStaff};
+use comptoir_shared::audience::Funnel;
 use comptoir_shared::audit::AuditEntry;
 use comptoir_shared::automation::{Automation, AutomationSettings};
 use comptoir_shared::catalog_admin::{
@@ -328,6 +329,11 @@ pub async fn retention(from_ms: i64, to_ms: i64) -> CallResult<RetentionReport> 
 /// Survey trends and comments over `[from, to)` (unix ms).
 pub async fn feedback(from_ms: i64, to_ms: i64) -> CallResult<FeedbackTrends> {
     get(&format!("/api/kpis/feedback?from={from_ms}&to={to_ms}")).await
+}
+
+/// The visitor funnel over `[from_ms, to_ms)`.
+pub async fn funnel(from_ms: i64, to_ms: i64) -> CallResult<Funnel> {
+    get(&format!("/api/kpis/funnel?from={from_ms}&to={to_ms}")).await
 }
 
 /// Replaces the cost inputs.

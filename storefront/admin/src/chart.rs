@@ -1,5 +1,5 @@
-//! Small SVG charts drawn from the staff figures (bars, lines, a heatmap,
-//! a SKU's forecast): no chart library, nothing fetched, readable without
+//! Small SVG charts drawn from the staff figures (bars, lines, a heatmap, a
+//! funnel, a SKU's forecast): no chart library, nothing fetched, readable without
 //! colour (values are labelled) and described for screen readers.
 
 use leptos::prelude::*;
@@ -357,6 +357,67 @@ pub fn StockChart(
                     <text x="4" y=format!("{:.1}", y(r) - 4.0) class="tick">"point de commande"</text>
                 })}
                 <polyline points=points.join(" ") class="level"/>
+            </svg>
+            <figcaption>{caption}</figcaption>
+        </figure>
+    }
+}
+
+/// One stage of a [`FunnelChart`]: its name, count, and conversion from the
+/// stage before, already written out (`45,0 %`).
+#[derive(Clone)]
+pub struct Stage {
+    /// `Visites`.
+    pub label: String,
+    /// How many reached it.
+    pub count: i64,
+    /// `45,0 %`, or empty for the first stage.
+    pub conversion: String,
+}
+
+const ROW: i64 = 34;
+const LABELS: i64 = 150;
+
+/// A funnel: one centred bar per stage, as wide as its share of the first
+/// stage, with its name, count and step conversion written beside it (so
+/// it reads without colour), and the whole described for screen readers.
+#[component]
+pub fn FunnelChart(id: &'static str, caption: String, stages: Vec<Stage>) -> impl IntoView {
+    let max = stages.iter().map(|s| s.count).max().unwrap_or(0).max(1);
+    let height = ROW * i64::try_from(stages.len()).unwrap_or(0) + 8;
+    let span = WIDTH - 2 * LABELS;
+    let description = stages
+        .iter()
+        .map(|s| {
+            let step = if s.conversion.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", s.conversion)
+            };
+            format!("{} : {}{step}", s.label, s.count)
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <figure class="chart">
+            <svg id=id viewBox=format!("0 0 {WIDTH} {height}") role="img"
+                aria-label=format!("{caption} — {description}")>
+                {stages.into_iter().enumerate().map(|(i, s)| {
+                    let y = i64::try_from(i).unwrap_or(0) * ROW + 4;
+                    let w = (s.count * span / max).max(2);
+                    let x = LABELS + (span - w) / 2;
+                    view! {
+                        <g data-stage=s.label.clone() data-count=s.count.to_string()>
+                            <text x=LABELS - 8 y=y + ROW / 2 + 4 text-anchor="end" class="tick">{s.label.clone()}</text>
+                            <rect x=x y=y width=w height=ROW - 8 class="bar">
+                                <title>{format!("{} : {}", s.label, s.count)}</title>
+                            </rect>
+                            <text x=WIDTH - LABELS + 8 y=y + ROW / 2 + 4 class="tick">
+                                {if s.conversion.is_empty() { s.count.to_string() } else { format!("{} ({})", s.count, s.conversion) }}
+                            </text>
+                        </g>
+                    }
+                }).collect_view()}
             </svg>
             <figcaption>{caption}</figcaption>
         </figure>

@@ -147,6 +147,9 @@ async fn add_to_cart(cart: CartState, sku: &Sku, wanted: u32, lang: Lang) -> Cal
         lang,
     )
     .await?;
+    // Reported before the cart shows it, so a shopper who leaves at once
+    // (gloo's requests have no `keepalive`) does not cancel the report.
+    api::beacon("add_to_cart").await;
     cart.show(&updated.id, updated.item_count);
     Ok(())
 }

@@ -96,6 +96,23 @@ pub struct HeldLine {
     pub quantity: comptoir_shared::ids::Quantity,
 }
 
+/// Reports `kind` (`add_to_cart`) on the current page to the audience
+/// beacon (`POST /api/events`; page views are reported by the boot
+/// scripts). Counting is not the shopper's business: a failure is ignored.
+pub async fn beacon(kind: &'static str) {
+    #[derive(Serialize)]
+    struct Event<'a> {
+        kind: &'a str,
+        path: &'a str,
+    }
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    if let Ok(request) = Request::post("/api/events").json(&Event { kind, path: &path }) {
+        let _ = request.send().await;
+    }
+}
+
 /// A new empty cart (a [`Cart`], or any view of it such as [`HeldCart`]).
 pub async fn create_cart<T: DeserializeOwned>() -> CallResult<T> {
     answer(Request::post("/api/carts").send().await).await

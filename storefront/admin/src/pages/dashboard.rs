@@ -27,6 +27,10 @@ pub fn DashboardPage() -> impl IntoView {
         let (from, to) = period.get();
         api::kpis(from, to)
     });
+    let funnel = load(move || {
+        let (from, to) = period.get();
+        api::funnel(from, to)
+    });
     let (from_input, to_input) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let custom = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -60,6 +64,7 @@ pub fn DashboardPage() -> impl IntoView {
             <a href=json id="kpi-json">"Les mêmes chiffres en JSON"</a>
         </div>
         {shown(report, |r| view! { <Report r/> })}
+        {shown(funnel, |f| view! { <super::funnel::FunnelSection f/> })}
         {may(&[Role::Admin]).then(|| view! { <Costs saved=move || period.update(|_| {})/> })}
     }
 }

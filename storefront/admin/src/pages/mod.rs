@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod customers;
 pub mod dashboard;
 pub mod finance;
+pub mod funnel;
 pub mod order;
 pub mod orders;
 pub mod purchasing;

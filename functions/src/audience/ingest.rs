@@ -1,0 +1,83 @@
+//! `POST /api/events`: the storefront's beacon. Same-origin only (the
+//! [`crate::edge`]), JSON, no cookie read or set. A visitor who asks not to
+//! be tracked (`DNT: 1`, `Sec-GPC: 1`) or a robot's user agent is counted
+//! nowhere, with the same answer.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use comptoir_shared::ApiError;
+use comptoir_shared::audience::{Beacon, Device, HOUR_MS, is_bot, source_of};
+
+use crate::edge::ClientAddr;
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::port::{Host, Value};
+
+/// How a raw event is stored.
+const INSERT: &str = "INSERT INTO audience_events (visitor, at_ms, hour, kind, path, source, device) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// Records one event.
+#[utoipa::path(
+    post,
+    path = "/api/events",
+    operation_id = "record_event",
+    summary = "Record a storefront event (audience beacon)",
+    tag = "kpis",
+    description = "Public, from the shop's own pages. One page view, product view, addition \
+        to a cart or checkout opened, counted without cookies or personal data: the visitor is \
+        a hash of the day's random salt, the client address and the user agent. `DNT: 1`, \
+        `Sec-GPC: 1` and robots' user agents are counted nowhere, with the same answer. A query \
+        string in `path` is dropped; of `referrer` only the host is kept.",
+    request_body = Beacon,
+    security(()),
+    responses(
+        (status = 204, description = "Recorded (or, for an opt-out or a robot, deliberately not)."),
+        (status = 400, description = "`malformed_request`: not JSON.", body = ApiError),
+        (status = 403, description = "`cross_origin`: not from the shop's own pages.", body = ApiError),
+        (status = 415, description = "`unsupported_media_type`: not declared JSON.", body = ApiError),
+        (status = 422, description = "`validation`: a field missing, unknown or too long, or `path` not a path.", body = ApiError),
+    )
+)]
+pub async fn handle(
+    State(host): State<Host>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    ApiJson(beacon): ApiJson<Beacon>,
+) -> AppResult<StatusCode> {
+    let path = beacon
+        .checked_path()
+        .map_err(|(field, e)| ApiError::validation(field, e.0))?;
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if opted_out(&headers) || is_bot(user_agent) {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let now = host.clock.now_ms();
+    let salt = super::salt::today(host.db.as_ref(), now).await?;
+    let own: Vec<&str> = std::iter::once(host.config.public_base_url.as_str())
+        .chain(host.config.origins.iter().map(String::as_str))
+        .collect();
+    let row = vec![
+        Value::from(super::salt::visitor_key(&salt, client.0, user_agent)),
+        Value::from(now),
+        Value::from(now - now.rem_euclid(HOUR_MS)),
+        Value::from(beacon.kind.as_str()),
+        Value::from(path),
+        Value::from(source_of(&beacon, &own)),
+        Value::from(Device::of(user_agent).as_str()),
+    ];
+    host.appender.append(INSERT, row).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether the browser says its user opts out: `DNT: 1` or `Sec-GPC: 1`.
+fn opted_out(headers: &HeaderMap) -> bool {
+    ["dnt", "sec-gpc"].iter().any(|name| {
+        headers
+            .get(*name)
+            .is_some_and(|v| v.as_bytes().trim_ascii() == b"1")
+    })
+}
