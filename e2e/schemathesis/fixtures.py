@@ -165,11 +165,17 @@ urllib.request.urlopen(hook).read()
 ids["billing_error"] = call("GET", "/api/finance/billing-errors?open=true", None, admin)[0][0]["id"]
 # A paid order's invoice, which finance and admin read without its key.
 ids["invoice"] = call("GET", f"/api/orders/{ids['refundable_order']}/documents")[0][0]["number"]
-# A supplier for FUZZ-1 (the purchase-order routes answer 404 for the
-# fuzzed ids: no order needs reordering).
+# A supplier, and two purchase orders of FUZZ-1 by hand: a draft for the
+# runs to send, a sent one (100 000 units) for them to receive from.
 ids["supplier"] = call("POST", "/api/stock/suppliers",
                        {"name": "Fournisseur de test", "email": "achats@fuzz.test", "lead_time_days": 7},
                        sessions["warehouse"])[0]["id"]
+po_lines = [{"sku": "FUZZ-1", "quantity": 100000, "unit_cost": {"amount": 100, "currency": "EUR"}}]
+ids["po_draft"] = call("POST", "/api/stock/purchase-orders", {"supplier_id": ids["supplier"], "lines": po_lines},
+                       sessions["warehouse"])[0]["id"]
+ids["po_sent"] = call("POST", "/api/stock/purchase-orders", {"supplier_id": ids["supplier"], "lines": po_lines},
+                      sessions["warehouse"])[0]["id"]
+call("POST", f"/api/stock/purchase-orders/{ids['po_sent']}/status", {"to": "sent"}, sessions["warehouse"])
 # An account's e-mail verification link, as the outbox holds it (support
 # reads the outbox); verifying again is harmless, so every run may use it.
 # Not the customer run's account, which must stay unverified to ask for a link.

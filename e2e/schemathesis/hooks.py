@@ -62,7 +62,8 @@ def path_ids(label):
         (r"^\w+ /api/accounts/staff/", {"id": IDS["victim"]}),
         (r"^\w+ /api/accounts/customers/", {"id": IDS["customer_id"]}),
         (r"^POST /api/refunds/\{id\}/(\w+)$", None),
-        (r"^\w+ /api/stock/purchase-orders/", {"id": "0" * 32}),
+        (r"^POST /api/stock/purchase-orders/\{id\}/status$", {"id": IDS["po_draft"]}),
+        (r"^\w+ /api/stock/purchase-orders/", {"id": IDS["po_sent"]}),
         (r"^\w+ /api/stock/", {"sku": "FUZZ-1"}),
         (r"^\w+ /api/support/threads/", {"id": IDS["thread"]}),
         (r"^\w+ /api/support/surveys/", {"order_id": IDS["rated_order"]}),
@@ -130,6 +131,10 @@ def seed(label):
         "POST /api/refunds/{id}/decline": {"note": "Hors délai"},
         "POST /api/stock/{sku}/receipts": {"quantity": 5, "note": "Livraison"},
         "POST /api/stock/{sku}/adjustments": {"delta": -1, "reason": "Casse"},
+        "POST /api/stock/purchase-orders": {"supplier_id": IDS["supplier"], "lines": [
+            {"sku": "FUZZ-1", "quantity": 10, "unit_cost": {"amount": 100, "currency": "EUR"}}]},
+        "POST /api/stock/purchase-orders/{id}/status": {"to": "sent"},
+        "POST /api/stock/purchase-orders/{id}/receipts": {"key": f"fuzz-{ROLE}", "lines": [{"sku": "FUZZ-1", "quantity": 1}]},
         "POST /api/stock/suppliers": {"name": f"Fournisseur {ROLE}", "email": "achats@fuzz.test",
                                       "lead_time_days": 10},
         "PUT /api/stock/{sku}/supply": {"supplier_id": IDS["supplier"],
@@ -177,6 +182,9 @@ def real_ids_in_body(label, body):
     # A verification token cannot be guessed: every string token is the
     # customer's real one (verifying again is harmless); forged and expired
     # tokens are refused in e2e/tests/suite/retention.rs.
+    # A beacon's path is a path: fuzzed ones mostly are not.
+    if label == "POST /api/events" and isinstance(body.get("path"), str) and not body["path"].startswith("/"):
+        body["path"] = "/produits/" + "".join(c for c in body["path"] if c.isalnum())[:40]
     if label == "POST /api/accounts/verify" and isinstance(body.get("token"), str):
         body["token"] = IDS["verification_token"]
     if label == "PUT /api/carts/{id}/items" and isinstance(body.get("sku"), str) and SKU.match(body["sku"]):

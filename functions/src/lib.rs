@@ -213,7 +213,7 @@ pub mod tables {
             [purchasing::suppliers::set_supply]
             [purchasing::forecast::list]
             [purchasing::forecast::detail]
-            [purchasing::orders::list]
+            [purchasing::orders::list, purchasing::orders::create]
             [purchasing::orders::draft]
             [purchasing::orders::get]
             [purchasing::status::handle]

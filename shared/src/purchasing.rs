@@ -262,6 +262,59 @@ pub struct PurchaseOrder {
     pub drafted_by: String,
 }
 
+/// One line of a purchase order drafted by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PoLineInput {
+    /// The SKU.
+    pub sku: Sku,
+    /// Units to order (1 to 100 000).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100_000))]
+    pub quantity: u32,
+    /// One unit's cost before VAT (EUR, 0 to 100 000.00).
+    pub unit_cost: Money,
+}
+
+/// Body of `POST /api/stock/purchase-orders`: a draft written by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseOrderInput {
+    /// The supplier.
+    pub supplier_id: OpaqueId,
+    /// The lines (1 to 200, each SKU once).
+    pub lines: Vec<PoLineInput>,
+}
+
+impl PurchaseOrderInput {
+    /// Checks the shape: 1 to 200 lines, each SKU once, 1 to 100 000 units
+    /// at 0 to 100 000.00 EUR each. The error names the field.
+    pub fn validate(&self) -> Result<(), (&'static str, ValidationError)> {
+        if self.lines.is_empty() || self.lines.len() > 200 {
+            return Err(("lines", ValidationError("1 to 200 lines".into())));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for line in &self.lines {
+            if !(1..=100_000).contains(&line.quantity) {
+                return Err(("quantity", ValidationError("1 to 100000".into())));
+            }
+            if line.unit_cost.currency != Currency::Eur
+                || !(0..=10_000_000).contains(&line.unit_cost.amount)
+            {
+                return Err((
+                    "unit_cost",
+                    ValidationError("an amount in EUR from 0 to 100000.00".into()),
+                ));
+            }
+            if !seen.insert(line.sku.as_str()) {
+                return Err(("sku", ValidationError("each SKU once".into())));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Body of `POST /api/stock/purchase-orders/{id}/status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -625,3 +625,60 @@ async fn a_receipt_is_all_or_nothing_across_its_lines() -> anyhow::Result<()> {
     assert_eq!(booked(&app, "607000").await?, (10 * 1200 + 5 * 800, 0));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_purchase_order_is_drafted_by_hand() -> anyhow::Result<()> {
+    let app = app().await?;
+    let warehouse = app.staff("warehouse").await?;
+    let supplier = supplied(&app, &warehouse).await?;
+    let line = |sku: &str, quantity: u32| json!({"sku": sku, "quantity": quantity, "unit_cost": {"amount": 950, "currency": "EUR"}});
+    let body =
+        json!({"supplier_id": supplier["id"], "lines": [line(SKU, 12), line("TSL-BLEU-L", 6)]});
+    let po: Json = app
+        .send_as(&warehouse, "POST", "/api/stock/purchase-orders", &body)
+        .await?
+        .expect(201)?;
+    assert_eq!(
+        (po["status"].as_str(), po["drafted_by"].as_str()),
+        (Some("draft"), Some("warehouse@comptoir.test"))
+    );
+    assert_eq!(po["total"]["amount"], 18 * 950);
+    for (bad, status) in [
+        (
+            json!({"supplier_id": "0".repeat(32), "lines": [line(SKU, 1)]}),
+            404,
+        ),
+        (
+            json!({"supplier_id": supplier["id"], "lines": [line("NOPE-1", 1)]}),
+            404,
+        ),
+        (
+            json!({"supplier_id": supplier["id"], "lines": [line(SKU, 0)]}),
+            422,
+        ),
+        (
+            json!({"supplier_id": supplier["id"], "lines": [line(SKU, 1), line(SKU, 2)]}),
+            422,
+        ),
+        (json!({"supplier_id": supplier["id"], "lines": []}), 422),
+    ] {
+        let refused = app
+            .send_as(&warehouse, "POST", "/api/stock/purchase-orders", &bad)
+            .await?;
+        assert_eq!(refused.status, status, "{bad}: {}", refused.json);
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM purchase_orders", &[])
+            .await?,
+        1,
+        "refusals store nothing"
+    );
+    let support = app.staff("support").await?;
+    assert_eq!(
+        app.send_as(&support, "POST", "/api/stock/purchase-orders", &body)
+            .await?
+            .status,
+        403
+    );
+    Ok(())
+}

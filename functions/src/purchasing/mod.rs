@@ -10,6 +10,7 @@
 //! - `GET /api/stock/forecast` — every SKU's forecast ([`forecast::list`])
 //! - `GET /api/stock/{sku}/forecast` — one SKU's history and forecast ([`forecast::detail`])
 //! - `GET /api/stock/purchase-orders` — the orders ([`orders::list`])
+//! - `POST /api/stock/purchase-orders` — a draft by hand ([`orders::create`])
 //! - `POST /api/stock/purchase-orders/drafts` — draft from suggestions ([`orders::draft`])
 //! - `GET /api/stock/purchase-orders/{id}` — one order ([`orders::get`])
 //! - `POST /api/stock/purchase-orders/{id}/status` — send, close, cancel ([`status`])

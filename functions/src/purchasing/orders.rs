@@ -9,7 +9,7 @@ use comptoir_shared::ApiError;
 use comptoir_shared::account::{Account, Role};
 use comptoir_shared::audit::AuditAction;
 use comptoir_shared::ids::OpaqueId;
-use comptoir_shared::purchasing::{PoStatus, PurchaseOrder, SkuForecast};
+use comptoir_shared::purchasing::{PoStatus, PurchaseOrder, PurchaseOrderInput, SkuForecast};
 use serde::Deserialize;
 
 use crate::error::AppResult;
@@ -52,6 +52,91 @@ pub async fn list(
     Ok(Json(
         super::db::purchase_orders(&mut host.db.auto(), None, filter.status).await?,
     ))
+}
+
+/// Drafts a purchase order by hand (audited).
+#[utoipa::path(
+    post,
+    path = "/api/stock/purchase-orders",
+    operation_id = "create_purchase_order",
+
+    summary = "Draft a purchase order by hand",
+    tag = "stock",
+    description = "Roles: warehouse, admin. A draft for a supplier with the lines given (SKU, \
+        units, unit cost before VAT), whatever the forecast says; sent, received and closed like \
+        any other.",
+    request_body = PurchaseOrderInput,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "The draft.", body = PurchaseOrder),
+        (status = 403, description = "`forbidden`: neither warehouse nor an admin.", body = ApiError),
+        (status = 404, description = "`not_found` (`supplier`, `sku`).", body = ApiError),
+        (status = 422, description = "`validation`: no line or over 200, a SKU twice, units outside 1 to 100000, a cost out of bounds.", body = ApiError),
+    )
+)]
+pub async fn create(
+    _: crate::extract::NoQuery,
+    State(host): State<Host>,
+    viewer: Viewer,
+    crate::extract::ApiJson(body): crate::extract::ApiJson<PurchaseOrderInput>,
+) -> AppResult<(axum::http::StatusCode, Json<PurchaseOrder>)> {
+    let staff = viewer.require(&[Role::Warehouse])?;
+    body.validate().map_err(|(field, e)| e.on(field))?;
+    let now = host.clock.now_ms();
+    let mut tx = host.db.begin().await?;
+    if tx
+        .optional(
+            "SELECT 1 FROM suppliers WHERE id = ?1",
+            params![body.supplier_id.as_str()],
+        )
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::not_found("supplier").into());
+    }
+    let id = new_id();
+    tx.query(
+        "INSERT INTO purchase_orders (id, supplier_id, status, drafted_by, created_at) VALUES (?1, ?2, 'draft', ?3, ?4)",
+        params![id.as_str(), body.supplier_id.as_str(), staff.email.as_str(), now],
+    )
+    .await?;
+    for line in &body.lines {
+        let added = tx
+            .optional(
+                "INSERT INTO purchase_order_lines (po_id, sku, ordered, received, unit_cost_cents) \
+                 SELECT ?1, sku, ?3, 0, ?4 FROM stock WHERE sku = ?2 RETURNING sku",
+                params![
+                    id.as_str(),
+                    line.sku.as_str(),
+                    line.quantity,
+                    line.unit_cost.amount
+                ],
+            )
+            .await?;
+        if added.is_none() {
+            return Err(ApiError::not_found("sku").into());
+        }
+    }
+    let detail = body
+        .lines
+        .iter()
+        .map(|l| format!("{} × {}", l.sku.as_str(), l.quantity))
+        .collect::<Vec<_>>()
+        .join(", ");
+    crate::audit::record(
+        tx.as_mut(),
+        staff,
+        AuditAction::PurchaseOrderDraft,
+        id.as_str(),
+        &detail,
+        now,
+    )
+    .await?;
+    let po = super::db::purchase_order(tx.as_mut(), &id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("purchase order {id} vanished"))?;
+    tx.commit().await?;
+    Ok((axum::http::StatusCode::CREATED, Json(po)))
 }
 
 /// One purchase order.
