@@ -870,3 +870,26 @@ impl TestApp {
         Ok(left)
     }
 }
+
+impl TestApp {
+    /// Runs the job runner once with the scheduler's `secret` and answers
+    /// what `duty` did (`done`), after checking it ran.
+    pub async fn run_duty(&self, secret: &str, duty: &str) -> anyhow::Result<u64> {
+        let report: serde_json::Value = self
+            .call(
+                "POST",
+                "/api/jobs/run",
+                None,
+                &[("authorization", &format!("Bearer {secret}"))],
+            )
+            .await?
+            .expect(200)?;
+        let ran = report["duties"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["duty"] == duty))
+            .cloned()
+            .unwrap_or_default();
+        anyhow::ensure!(ran["outcome"] == "ran", "{duty} duty: {ran}");
+        Ok(ran["done"].as_u64().unwrap_or(u64::MAX))
+    }
+}

@@ -27,22 +27,7 @@ async fn beacon(
 
 /// Runs the job runner once; checks the audience duty ran.
 async fn roll_up(app: &TestApp) -> anyhow::Result<()> {
-    let report: Json = app
-        .call(
-            "POST",
-            "/api/jobs/run",
-            None,
-            &[("authorization", &format!("Bearer {SECRET}"))],
-        )
-        .await?
-        .expect(200)?;
-    let duty = report["duties"]
-        .as_array()
-        .and_then(|d| d.iter().find(|d| d["duty"] == "audience"))
-        .cloned()
-        .unwrap_or_default();
-    anyhow::ensure!(duty["outcome"] == "ran", "audience duty: {duty}");
-    Ok(())
+    app.run_duty(SECRET, "audience").await.map(drop)
 }
 
 async fn aggregates(app: &TestApp) -> anyhow::Result<Vec<String>> {

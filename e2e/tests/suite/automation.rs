@@ -18,22 +18,7 @@ async fn app() -> anyhow::Result<TestApp> {
 
 /// Runs the job runner once; answers what the automation duty did.
 async fn run_automation(app: &TestApp) -> anyhow::Result<u64> {
-    let report: Json = app
-        .call(
-            "POST",
-            "/api/jobs/run",
-            None,
-            &[("authorization", &format!("Bearer {SECRET}"))],
-        )
-        .await?
-        .expect(200)?;
-    let duty = report["duties"]
-        .as_array()
-        .and_then(|d| d.iter().find(|d| d["duty"] == "automation"))
-        .cloned()
-        .unwrap_or_default();
-    anyhow::ensure!(duty["outcome"] == "ran", "automation duty: {duty}");
-    Ok(duty["done"].as_u64().unwrap_or(u64::MAX))
+    app.run_duty(SECRET, "automation").await
 }
 
 /// The default settings with `changes` applied.

@@ -367,24 +367,7 @@ async fn the_low_stock_rule_drafts_once_and_stockouts_do_not_slow_the_forecast()
     assert_eq!(f["days_of_cover"], 0);
     supplied(&app, &warehouse).await?;
 
-    let run = || async {
-        let report: Json = app
-            .call(
-                "POST",
-                "/api/jobs/run",
-                None,
-                &[("authorization", &format!("Bearer {SECRET}"))],
-            )
-            .await?
-            .expect(200)?;
-        let duty = report["duties"]
-            .as_array()
-            .and_then(|d| d.iter().find(|d| d["duty"] == "automation"))
-            .cloned()
-            .unwrap_or_default();
-        anyhow::ensure!(duty["outcome"] == "ran", "{duty}");
-        anyhow::Ok(duty["done"].as_u64().unwrap_or(u64::MAX))
-    };
+    let run = || app.run_duty(SECRET, "automation");
     assert_eq!(run().await?, 1, "one line drafted");
     let drafts: Json = app
         .get_as(&warehouse, "/api/stock/purchase-orders?status=draft")
