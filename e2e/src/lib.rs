@@ -149,6 +149,7 @@ pub async fn spawn_on(
         smtp: None,
         statements: std::sync::Arc::clone(&statements),
         back_office,
+        until: Default::default(),
     })
     .await?;
     Ok(TestApp {

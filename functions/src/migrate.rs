@@ -176,6 +176,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261213090000_create_purchasing.sql",
         sql: include_str!("../../infra/migrations/20261213090000_create_purchasing.sql"),
     },
+    Migration {
+        version: 20261214090000,
+        name: "20261214090000_add_audience_open_rolls.sql",
+        sql: include_str!("../../infra/migrations/20261214090000_add_audience_open_rolls.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (its rows
@@ -212,11 +217,19 @@ pub async fn version(db: &dyn Database) -> anyhow::Result<i64> {
 /// Cheap when nothing is to do: one indexed read.
 pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::Result<()> {
     // A missing table reads as an error here: fall through and migrate.
+    // Every migration must be there, not only the newest: a store migrated
+    // by a branch whose migrations were numbered after another's lacks that
+    // other's.
+    let known = i64::try_from(MIGRATIONS.len())?;
     if let Ok(Some(row)) = db
         .auto()
-        .optional("SELECT MAX(version) FROM schema_migrations", &[])
+        .optional(
+            "SELECT MAX(version), COUNT(*) FROM schema_migrations WHERE version <= ?1",
+            params![latest()],
+        )
         .await
         && row.int(0).ok() == Some(latest())
+        && row.int(1).ok() == Some(known)
     {
         return Ok(());
     }
@@ -233,14 +246,16 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
     )
     .await?;
     // Re-read under the write lock: another instance may have migrated meanwhile.
-    let current = tx
-        .one(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            &[],
-        )
+    let applied = tx
+        .query("SELECT version FROM schema_migrations", &[])
         .await?
-        .int(0)?;
-    for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
+        .iter()
+        .map(|r| r.int(0))
+        .collect::<anyhow::Result<std::collections::BTreeSet<i64>>>()?;
+    // Missing ones in order, wherever they fall: one merged from a parallel
+    // branch runs on a schema that may already have later ones (such
+    // branches touch tables of their own).
+    for migration in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
         for statement in statements_for(migration.sql, dialect) {
             tx.query(&dialect.migration(statement), &[])
                 .await
@@ -252,14 +267,14 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
         )
         .await?;
     }
-    if current == 0 && config.demo_catalog {
+    if applied.is_empty() && config.demo_catalog {
         for statement in statements(DEMO_CATALOG) {
             tx.query(statement, &[])
                 .await
                 .context("seeding the demo catalog")?;
         }
     }
-    if current < SEARCH_INDEX {
+    if !applied.contains(&SEARCH_INDEX) {
         // The tokens are computed in Rust (`comptoir_shared::search`), so
         // no SQL file can fill them: every product already there (or just
         // seeded) is indexed here, before the commit.
@@ -267,7 +282,7 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
             .await
             .context("indexing the catalog for search")?;
     }
-    if current < UPDATED_AT {
+    if !applied.contains(&UPDATED_AT) {
         tx.query(
             "UPDATE products SET updated_at = ?1 WHERE updated_at = 0",
             params![now_ms],

@@ -28,6 +28,8 @@ pub struct Host {
     /// Where append-only rows (the audience beacon's events) are written:
     /// at once under Spin, batched by a writer task on the native host.
     pub appender: Arc<dyn Appender>,
+    /// The audience salt of the day, kept in memory between requests.
+    pub day_secret: Arc<DaySecret>,
 }
 
 /// A SQL parameter or column value (SQLite's storage classes).
@@ -242,25 +244,93 @@ pub trait Cpu: Send + Sync {
 /// task outlives the request, [`Immediate`] runs each at once.
 #[async_trait]
 pub trait Appender: Send + Sync {
-    /// Appends one row with `sql` (an `INSERT`) and `params`; when this
-    /// returns, the row is written or queued to be written shortly.
-    async fn append(&self, sql: &'static str, params: Vec<Value>) -> anyhow::Result<()>;
+    /// Appends one row to `table`, its values in the order of the table's
+    /// columns; when this returns, the row is written or queued to be
+    /// written shortly.
+    async fn append(&self, table: &'static AppendTable, row: Vec<Value>) -> anyhow::Result<()>;
 
     /// Waits until every row appended before this call is written.
     async fn flush(&self) -> anyhow::Result<()>;
 }
 
-/// The [`Appender`] that runs each row's statement at once.
+/// A table rows are appended to: its name and the columns each row fills.
+#[derive(Debug, PartialEq, Eq)]
+pub struct AppendTable {
+    /// The table's name.
+    pub name: &'static str,
+    /// The columns, in the order of a row's values.
+    pub columns: &'static [&'static str],
+}
+
+impl AppendTable {
+    /// The `INSERT` of `rows` rows in one statement, numbered placeholders
+    /// row after row (`(?1, ?2), (?3, ?4)`).
+    pub fn insert(&self, rows: usize) -> String {
+        let width = self.columns.len();
+        let values: Vec<String> = (0..rows)
+            .map(|r| {
+                let row: Vec<String> = (1..=width).map(|c| format!("?{}", r * width + c)).collect();
+                format!("({})", row.join(", "))
+            })
+            .collect();
+        format!(
+            "INSERT INTO {} ({}) VALUES {}",
+            self.name,
+            self.columns.join(", "),
+            values.join(", ")
+        )
+    }
+}
+
+/// The [`Appender`] that inserts each row at once.
 pub struct Immediate(pub Arc<dyn Database>);
 
 #[async_trait]
 impl Appender for Immediate {
-    async fn append(&self, sql: &'static str, params: Vec<Value>) -> anyhow::Result<()> {
-        self.0.query(sql, &params).await.map(drop)
+    async fn append(&self, table: &'static AppendTable, row: Vec<Value>) -> anyhow::Result<()> {
+        self.0.query(&table.insert(1), &row).await.map(drop)
     }
 
     async fn flush(&self) -> anyhow::Result<()> {
         Ok(())
+    }
+}
+
+/// A secret that lives one UTC day (the audience salt), kept in memory
+/// between requests by a host that outlives them (the native host); under
+/// Spin each request starts with none and reads the store.
+#[derive(Default)]
+pub struct DaySecret(std::sync::Mutex<Option<(i64, String)>>);
+
+impl DaySecret {
+    /// The secret of `day`, if the one held is that day's.
+    pub fn get(&self, day: i64) -> Option<String> {
+        let held = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        held.as_ref()
+            .filter(|(d, _)| *d == day)
+            .map(|(_, s)| s.clone())
+    }
+
+    /// Holds `secret` as `day`'s.
+    pub fn set(&self, day: i64, secret: String) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((day, secret));
+    }
+
+    /// Forgets the secret held if it is of a day before `day`.
+    pub fn forget_before(&self, day: i64) {
+        let mut held = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if held.as_ref().is_some_and(|(d, _)| *d < day) {
+            *held = None;
+        }
     }
 }
 

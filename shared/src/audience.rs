@@ -33,9 +33,9 @@ pub const VISIT_GAP_MS: i64 = 30 * 60 * 1000;
 /// One hour, the aggregates' granularity.
 pub const HOUR_MS: i64 = 3_600_000;
 
-/// How long raw events are kept (7 days): long enough for the hourly
-/// roll-up to catch up after an outage, short enough that no history of
-/// events exists beyond it.
+/// How long raw events are kept at most (7 days), should the roll-up not
+/// reach them (a stopped job runner catching up); it deletes those it no
+/// longer needs about two hours after they came.
 pub const RAW_RETENTION_MS: i64 = 7 * 24 * HOUR_MS;
 
 /// How long hourly aggregates are kept: 390 days, under 13 months.
@@ -286,29 +286,56 @@ pub fn host_of(url: &str) -> Option<String> {
     (!host.is_empty()).then_some(host)
 }
 
-/// The source of a visit: the `utm_source` tag (lower-cased, at most 64
-/// characters) if any, else the referrer's host when it is not the host of
-/// one of the shop's own URLs (`own`), else `direct`.
+/// The source of a visit: the `utm_source` tag made a label (lower-case
+/// ASCII letters, digits, `.`, `_`, `-`; any other run of characters one
+/// `-`; at most [`MAX_SOURCE`] characters) if anything is left of it, else
+/// the referrer's host when it is not the host of one of the shop's own URLs
+/// (`own`), else `direct`.
 pub fn source_of(beacon: &Beacon, own: &[&str]) -> String {
-    if let Some(tag) = beacon.utm_source.as_deref().map(str::trim)
-        && !tag.is_empty()
+    if let Some(tag) = beacon
+        .utm_source
+        .as_deref()
+        .map(label)
+        .filter(|t| !t.is_empty())
     {
-        return tag
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(64)
-            .collect::<String>()
-            .to_lowercase();
+        return tag;
     }
     let own: Vec<String> = own.iter().filter_map(|url| host_of(url)).collect();
     match beacon.referrer.as_deref().and_then(host_of) {
-        Some(host) if !own.contains(&host) => host.chars().take(64).collect(),
+        Some(host) if !own.contains(&host) => host.chars().take(MAX_SOURCE).collect(),
         _ => DIRECT.to_owned(),
     }
 }
 
+/// `tag` as a source label (see [`source_of`]).
+fn label(tag: &str) -> String {
+    let mut out = String::new();
+    for c in tag.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= MAX_SOURCE {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// The longest source label.
+pub const MAX_SOURCE: usize = 40;
+
 /// The source of a visit with neither tag nor outside referrer.
 pub const DIRECT: &str = "direct";
+
+/// Sources an hour's aggregates name at most: beyond them (fewest visits
+/// first) they are counted under [`OTHER`], so made-up tags cannot grow the
+/// aggregates without bound.
+pub const SOURCES_PER_HOUR: usize = 50;
+
+/// Where the sources beyond an hour's [`SOURCES_PER_HOUR`] are counted.
+pub const OTHER: &str = "other";
 
 /// One stored raw event, as the roll-up reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -384,7 +411,32 @@ pub fn tally(events: &mut [RawEvent], from_ms: i64, to_ms: i64) -> Vec<Tally> {
             count(event.kind.into());
         }
     }
-    counts
+    // The hour's sources by visits (then by name): the first ones keep
+    // their name, the rest are counted as one.
+    let mut visits: BTreeMap<&str, i64> = BTreeMap::new();
+    for ((step, source, _), (count, _)) in &counts {
+        *visits.entry(source.as_str()).or_default() +=
+            if *step == Step::Visit { *count } else { 0 };
+    }
+    let mut ranked: Vec<(&str, i64)> = visits.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let kept: BTreeSet<String> = ranked
+        .iter()
+        .take(SOURCES_PER_HOUR)
+        .map(|(s, _)| (*s).to_owned())
+        .collect();
+    let mut folded: BTreeMap<(Step, String, Device), (i64, BTreeSet<&str>)> = BTreeMap::new();
+    for ((step, source, device), (count, visitors)) in counts {
+        let source = if kept.contains(&source) {
+            source
+        } else {
+            OTHER.to_owned()
+        };
+        let entry = folded.entry((step, source, device)).or_default();
+        entry.0 += count;
+        entry.1.extend(visitors);
+    }
+    folded
         .into_iter()
         .map(|((step, source, device), (count, visitors))| Tally {
             step,
@@ -603,6 +655,16 @@ mod tests {
             "direct"
         );
         assert_eq!(source_of(&beacon(None, Some("")), own), "direct");
+        assert_eq!(
+            source_of(&beacon(None, Some(" Black Friday / 2026 ")), own),
+            "black-friday-2026"
+        );
+        assert_eq!(source_of(&beacon(None, Some("<script>")), own), "script");
+        assert_eq!(source_of(&beacon(None, Some("€€")), own), "direct");
+        assert_eq!(
+            source_of(&beacon(None, Some(&"x".repeat(500))), own).len(),
+            MAX_SOURCE
+        );
         assert_eq!(source_of(&beacon(Some(""), None), own), "direct");
         assert_eq!(host_of("http://user@[::1]:80/x"), Some("[::1]".into()));
     }
@@ -707,6 +769,30 @@ mod tests {
         assert_eq!(count(&tallies, Step::View), 0);
         assert_eq!(count(&tallies, Step::ProductView), 1);
         assert_eq!(tallies[0].source, "google.com");
+    }
+
+    #[test]
+    fn an_hour_names_its_busiest_sources_and_counts_the_rest_as_other() {
+        use EventKind::*;
+        // "big" brings 3 visitors, then 60 made-up tags one visitor each.
+        let mut events: Vec<RawEvent> = (0..3)
+            .map(|i| event(&format!("big{i}"), 1, View, "/", "big"))
+            .collect();
+        events
+            .extend((0..60).map(|i| event(&format!("v{i}"), 2, View, "/", &format!("tag{i:02}"))));
+        let tallies = tally(&mut events, 0, 60 * 60_000);
+        let sources: BTreeSet<&str> = tallies.iter().map(|t| t.source.as_str()).collect();
+        assert_eq!(sources.len(), SOURCES_PER_HOUR + 1);
+        assert!(sources.contains("big") && sources.contains(OTHER));
+        // Ties by name: tag00..tag48 kept, tag49..tag59 folded.
+        assert!(sources.contains("tag48") && !sources.contains("tag49"));
+        let other: Vec<_> = tallies
+            .iter()
+            .filter(|t| t.source == OTHER && t.step == Step::Visit)
+            .map(|t| (t.count, t.visitors))
+            .collect();
+        assert_eq!(other, [(11, 11)]);
+        assert_eq!(count(&tallies, Step::Visit), 63, "nothing lost by folding");
     }
 
     #[test]

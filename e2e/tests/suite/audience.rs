@@ -12,7 +12,8 @@ const DESKTOP: &str =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36";
 const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148";
 
-/// Sends one beacon event as a browser with `user_agent` and `headers`.
+/// Sends one beacon event as a browser with `user_agent` and `headers` —
+/// from the shop's own page (its `Origin`) unless `headers` say where from.
 async fn beacon(
     app: &TestApp,
     user_agent: &str,
@@ -21,6 +22,12 @@ async fn beacon(
 ) -> anyhow::Result<comptoir_e2e::Answer> {
     let mut all = vec![("user-agent", user_agent)];
     all.extend_from_slice(headers);
+    if !headers
+        .iter()
+        .any(|(name, _)| ["origin", "sec-fetch-site"].contains(name))
+    {
+        all.push(("origin", &app.base));
+    }
     app.call("POST", "/api/events", Some(body.to_string()), &all)
         .await
 }
@@ -89,6 +96,28 @@ async fn the_funnel_counts_each_step_once_and_nothing_for_opt_outs_robots_reload
         (answer.status, &answer.json["error"]),
         (403, &json!("cross_origin"))
     );
+    // Nor may a bare HTTP client (neither `Origin` nor `Sec-Fetch-Site`);
+    // `Sec-Fetch-Site: same-origin` alone is a page (here one that opted out).
+    let bare = app
+        .call(
+            "POST",
+            "/api/events",
+            Some(home.to_string()),
+            &[("user-agent", other)],
+        )
+        .await?;
+    assert_eq!(
+        (bare.status, &bare.json["error"]),
+        (403, &json!("cross_origin"))
+    );
+    let fetched = beacon(
+        &app,
+        other,
+        &[("sec-fetch-site", "same-origin"), ("dnt", "1")],
+        &home,
+    )
+    .await?;
+    assert_eq!(fetched.status, 204);
     let answer = app
         .call(
             "POST",
@@ -171,5 +200,127 @@ async fn the_funnel_counts_each_step_once_and_nothing_for_opt_outs_robots_reload
     // Shoppers do not read it.
     let customer = app.customer().await?;
     assert_eq!(app.get_as(&customer, "/api/kpis/funnel").await?.status, 403);
+    Ok(())
+}
+
+/// A closed hour's raw events go once the next hour is closed too (they
+/// were only its 30 minutes before); the aggregates stay. A busy hour under
+/// way (10 000 events here) is not re-read on the next pass, 2 s later.
+#[tokio::test]
+async fn raw_events_go_two_hours_after_and_a_busy_hour_is_not_re_read_every_pass()
+-> anyhow::Result<()> {
+    use comptoir_functions::port::Value;
+    use comptoir_shared::audience::HOUR_MS;
+    let config = Config::from_lookup(|name| (name == "jobs_secret").then(|| SECRET.into()))?;
+    let app = spawn_quiet_app_with(config).await?;
+    // Away from an hour's edges: the hour before must be closed (60 s after
+    // its end) and this one still under way at the end of the test.
+    let into = comptoir_e2e::now_ms().rem_euclid(HOUR_MS);
+    if !(70_000..HOUR_MS - 30_000).contains(&into) {
+        let wait = (HOUR_MS - into + 70_000).rem_euclid(HOUR_MS);
+        tokio::time::sleep(std::time::Duration::from_millis(u64::try_from(wait)?)).await;
+    }
+    let now = comptoir_e2e::now_ms();
+    let this_hour = now - now.rem_euclid(HOUR_MS);
+    // 10 000 visitors, one page view each, in the hour under way; and one
+    // in each of the three hours before.
+    let insert = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?3) \
+         INSERT INTO audience_events (visitor, at_ms, hour, kind, path, source, device) \
+         SELECT 'v' || i, ?1, ?2, 'view', '/', 'direct', 'desktop' FROM n";
+    app.execute(
+        insert,
+        &[
+            Value::from(this_hour + 1),
+            Value::from(this_hour),
+            Value::from(10_000_i64),
+        ],
+    )
+    .await?;
+    for back in 1..=3 {
+        let hour = this_hour - back * HOUR_MS;
+        app.execute(
+            insert,
+            &[Value::from(hour + 1), Value::from(hour), Value::from(1_i64)],
+        )
+        .await?;
+    }
+    roll_up(&app).await?;
+    let pairs = |sql: &'static str| {
+        let app = &app;
+        async move {
+            app.rows(sql, &[])
+                .await?
+                .iter()
+                .map(|r| Ok((r.int(0)?, r.int(1)?)))
+                .collect::<anyhow::Result<Vec<(i64, i64)>>>()
+        }
+    };
+    let visits = "SELECT hour, SUM(count) FROM audience_hourly WHERE step = 'visit' GROUP BY hour ORDER BY hour";
+    let expected = [
+        (this_hour - 3 * HOUR_MS, 1),
+        (this_hour - 2 * HOUR_MS, 1),
+        (this_hour - HOUR_MS, 1),
+        (this_hour, 10_000),
+    ];
+    assert_eq!(pairs(visits).await?, expected);
+    // The three hours are closed; only the newest one's raw events remain
+    // (the 30 minutes before the hour under way), and only its mark.
+    assert_eq!(
+        pairs("SELECT hour, COUNT(*) FROM audience_events GROUP BY hour ORDER BY hour").await?,
+        [(this_hour - HOUR_MS, 1), (this_hour, 10_000)]
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audience_closed_hours", &[])
+            .await?,
+        1
+    );
+    // One more visitor: the busy hour waits for its minute.
+    app.execute(
+        insert,
+        &[Value::from(now), Value::from(this_hour), Value::from(1_i64)],
+    )
+    .await?;
+    roll_up(&app).await?;
+    assert_eq!(
+        pairs(visits).await?,
+        expected,
+        "a busy hour rolled less than a minute ago is not re-read"
+    );
+    Ok(())
+}
+
+/// A store migrated past a migration it lacks (one merged from a branch
+/// numbered before another's, here the audience tables) gets it on the
+/// next start: every missing migration is applied, not only newer ones.
+#[tokio::test]
+async fn a_missing_migration_numbered_before_the_newest_is_applied() -> anyhow::Result<()> {
+    let config = Config::from_lookup(|name| (name == "jobs_secret").then(|| SECRET.into()))?;
+    let app = spawn_quiet_app_with(config.clone()).await?;
+    for statement in [
+        "DROP TABLE audience_salts",
+        "DROP TABLE audience_events",
+        "DROP TABLE audience_hourly",
+        "DROP TABLE audience_closed_hours",
+        "DELETE FROM schema_migrations WHERE version = 20261211093000",
+    ] {
+        app.execute(statement, &[]).await?;
+    }
+    let store = comptoir_host::store::NativeStore::open(&app.database).await?;
+    comptoir_functions::migrate::ensure(&store, &config, comptoir_e2e::now_ms()).await?;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM schema_migrations", &[])
+            .await?,
+        i64::try_from(comptoir_functions::migrate::MIGRATIONS.len())?
+    );
+    roll_up(&app).await?;
+    let body = json!({"kind": "view", "path": "/"});
+    assert_eq!(beacon(&app, DESKTOP, &[], &body).await?.status, 204);
+    roll_up(&app).await?;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audience_hourly", &[])
+            .await?,
+        2,
+        "a visit and a page view"
+    );
     Ok(())
 }

@@ -213,6 +213,7 @@ async fn host() -> anyhow::Result<(Host, Option<SpinPg>)> {
     };
     let host = Host {
         appender: Arc::new(Immediate(Arc::clone(&db))),
+        day_secret: Arc::default(),
         db,
         http: Arc::new(SpinHttp),
         config: Arc::new(config),

@@ -11,11 +11,15 @@ use comptoir_shared::audience::{Beacon, Device, HOUR_MS, is_bot, source_of};
 use crate::edge::ClientAddr;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
-use crate::port::{Host, Value};
+use crate::port::{AppendTable, Host, Value};
 
-/// How a raw event is stored.
-const INSERT: &str = "INSERT INTO audience_events (visitor, at_ms, hour, kind, path, source, device) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+/// Where raw events are stored.
+const EVENTS: AppendTable = AppendTable {
+    name: "audience_events",
+    columns: &[
+        "visitor", "at_ms", "hour", "kind", "path", "source", "device",
+    ],
+};
 
 /// Records one event.
 #[utoipa::path(
@@ -45,6 +49,9 @@ pub async fn handle(
     headers: HeaderMap,
     ApiJson(beacon): ApiJson<Beacon>,
 ) -> AppResult<StatusCode> {
+    if !from_a_page(&headers) {
+        return Err(ApiError::CrossOrigin.into());
+    }
     let path = beacon
         .checked_path()
         .map_err(|(field, e)| ApiError::validation(field, e.0))?;
@@ -56,7 +63,7 @@ pub async fn handle(
         return Ok(StatusCode::NO_CONTENT);
     }
     let now = host.clock.now_ms();
-    let salt = super::salt::today(host.db.as_ref(), now).await?;
+    let salt = super::salt::today(&host, now).await?;
     let own: Vec<&str> = std::iter::once(host.config.public_base_url.as_str())
         .chain(host.config.origins.iter().map(String::as_str))
         .collect();
@@ -69,8 +76,19 @@ pub async fn handle(
         Value::from(source_of(&beacon, &own)),
         Value::from(Device::of(user_agent).as_str()),
     ];
-    host.appender.append(INSERT, row).await?;
+    host.appender.append(&EVENTS, row).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether the request says it comes from a page: browsers send `Origin`
+/// with every `POST` (the edge has checked it is the shop's) or at least
+/// `Sec-Fetch-Site: same-origin`. A bare HTTP client sends neither; its
+/// events would only be noise, so it is refused rather than counted.
+fn from_a_page(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::ORIGIN)
+        || headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"same-origin")
 }
 
 /// Whether the browser says its user opts out: `DNT: 1` or `Sec-GPC: 1`.

@@ -8,8 +8,11 @@
 //! An hour is closed (marked in `audience_closed_hours`, in the same
 //! transaction) once it ended [`CLOSE_AFTER_MS`] ago; a closed hour is never
 //! recomputed. The hour under way is rolled on every pass (every 2 s on the
-//! native host), so the dashboard, which reads only aggregates, lags by a
-//! pass, not by an hour.
+//! native host) while it is small, and once it holds [`BUSY_HOUR_EVENTS`]
+//! raw events at most every [`BUSY_HOUR_EVERY_MS`] (`audience_open_rolls`),
+//! so re-reading it does not grow with the traffic it counts: the dashboard,
+//! which reads only aggregates, lags by a pass — or a minute on a busy
+//! hour — never by an hour.
 
 use comptoir_shared::audience::{
     AGGREGATE_RETENTION_MS, Device, EventKind, HOUR_MS, RAW_RETENTION_MS, RawEvent, VISIT_GAP_MS,
@@ -27,8 +30,14 @@ pub const CLOSE_AFTER_MS: i64 = 60_000;
 /// Hours rolled per pass at most; the rest wait for the next pass.
 const HOURS_PER_PASS: i64 = 48;
 
+/// Raw events from which the hour under way counts as busy.
+const BUSY_HOUR_EVENTS: i64 = 10_000;
+
+/// How often a busy hour under way is rolled up at most.
+const BUSY_HOUR_EVERY_MS: i64 = 60_000;
+
 /// Writes what the appender holds, rolls up the open hours, deletes raw
-/// events older than [`RAW_RETENTION_MS`], aggregates older than
+/// events no longer needed ([`prune`]), aggregates older than
 /// [`AGGREGATE_RETENTION_MS`] and salts of past days; answers how many hours
 /// it rolled.
 pub async fn run(host: &Host) -> anyhow::Result<u32> {
@@ -43,19 +52,55 @@ pub async fn run(host: &Host) -> anyhow::Result<u32> {
         .transpose()?
         .flatten()
         .unwrap_or(i64::MIN);
-    let hours = db
-        .query(
-            "SELECT DISTINCT hour FROM audience_events WHERE hour > ?1 ORDER BY hour LIMIT ?2",
-            params![after, HOURS_PER_PASS],
-        )
-        .await?;
+    // Hour by hour through the index (`DISTINCT` would walk every event of
+    // a busy hour on each pass).
     let mut rolled = 0;
-    for row in hours {
-        roll_hour(db, row.int(0)?, now).await?;
-        rolled += 1;
+    let mut previous = after;
+    for _ in 0..HOURS_PER_PASS {
+        let next = db
+            .query(
+                "SELECT MIN(hour) FROM audience_events WHERE hour > ?1",
+                params![previous],
+            )
+            .await?
+            .first()
+            .map(|r| r.opt_int(0))
+            .transpose()?
+            .flatten();
+        let Some(hour) = next else { break };
+        if due(db, hour, now).await? {
+            roll_hour(db, hour, now).await?;
+            rolled += 1;
+        }
+        previous = hour;
     }
     prune(db, now).await?;
+    host.day_secret.forget_before(day_of(now));
     Ok(rolled)
+}
+
+/// Whether the hour starting at `hour` is to be rolled now: an hour over
+/// always (it is closed by it); the hour under way unless it was busy when
+/// last rolled less than [`BUSY_HOUR_EVERY_MS`] ago.
+async fn due(db: &dyn Database, hour: i64, now: i64) -> anyhow::Result<bool> {
+    if closes(hour, now) {
+        return Ok(true);
+    }
+    let last = db
+        .query(
+            "SELECT rolled_ms, events FROM audience_open_rolls WHERE hour = ?1",
+            params![hour],
+        )
+        .await?;
+    Ok(match last.first() {
+        None => true,
+        Some(r) => r.int(1)? < BUSY_HOUR_EVENTS || now - r.int(0)? >= BUSY_HOUR_EVERY_MS,
+    })
+}
+
+/// Whether the hour starting at `hour` is over long enough to be closed.
+fn closes(hour: i64, now: i64) -> bool {
+    hour + HOUR_MS + CLOSE_AFTER_MS <= now
 }
 
 /// Recomputes the aggregates of the hour starting at `hour`, and closes it
@@ -83,6 +128,7 @@ async fn roll_hour(db: &dyn Database, hour: i64, now: i64) -> anyhow::Result<()>
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let read = i64::try_from(events.len())?;
     let tallies = tally(&mut events, hour, hour + HOUR_MS);
     let mut tx = db.begin().await?;
     tx.query("DELETE FROM audience_hourly WHERE hour = ?1", params![hour])
@@ -102,20 +148,36 @@ async fn roll_hour(db: &dyn Database, hour: i64, now: i64) -> anyhow::Result<()>
         )
         .await?;
     }
-    if hour + HOUR_MS + CLOSE_AFTER_MS <= now {
+    if closes(hour, now) {
         tx.query(
             "INSERT INTO audience_closed_hours (hour) VALUES (?1) ON CONFLICT (hour) DO NOTHING",
             params![hour],
+        )
+        .await?;
+        tx.query(
+            "DELETE FROM audience_open_rolls WHERE hour = ?1",
+            params![hour],
+        )
+        .await?;
+    } else {
+        tx.query(
+            "INSERT INTO audience_open_rolls (hour, rolled_ms, events) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (hour) DO UPDATE SET rolled_ms = excluded.rolled_ms, events = excluded.events",
+            params![hour, now, read],
         )
         .await?;
     }
     tx.commit().await
 }
 
-/// The deletions that bound what is kept.
+/// The deletions that bound what is kept. A closed hour's raw events are
+/// needed only as the 30 minutes before the next hour: once that one is
+/// closed too, they go — so raw events live about two hours. Whatever the
+/// roll-up could not reach goes after [`RAW_RETENTION_MS`].
 async fn prune(db: &dyn Database, now: i64) -> anyhow::Result<()> {
     db.query(
-        "DELETE FROM audience_events WHERE at_ms < ?1",
+        "DELETE FROM audience_events \
+         WHERE hour < (SELECT MAX(hour) FROM audience_closed_hours) OR at_ms < ?1",
         params![now - RAW_RETENTION_MS],
     )
     .await?;
@@ -124,10 +186,11 @@ async fn prune(db: &dyn Database, now: i64) -> anyhow::Result<()> {
         params![now - AGGREGATE_RETENTION_MS],
     )
     .await?;
-    // The marks matter only while raw events of their hours could remain.
+    // Only the newest mark is read (where the next pass starts).
     db.query(
-        "DELETE FROM audience_closed_hours WHERE hour < ?1",
-        params![now - RAW_RETENTION_MS - HOUR_MS],
+        "DELETE FROM audience_closed_hours \
+         WHERE hour < (SELECT MAX(hour) FROM audience_closed_hours)",
+        &[],
     )
     .await?;
     super::salt::forget_before(db, day_of(now)).await

@@ -2,17 +2,29 @@
 //! user agent, truncated to 128 bits. The salt is random, one per UTC day,
 //! stored in `audience_salts`; the day's first event creates it and deletes
 //! the older ones (the roll-up does too), so once a day is over nobody —
-//! the shop included — can recompute its keys from an address.
+//! the shop included — can recompute its keys from an address. A host that
+//! outlives its requests keeps the day's salt in memory
+//! ([`crate::port::DaySecret`]), so an event costs no read of the store.
 
 use comptoir_shared::calendar::day_of;
 use sha2::{Digest, Sha256};
 
 use crate::params;
-use crate::port::{Database, new_id};
+use crate::port::{Database, Host, new_id};
 
 /// The salt of the UTC day of `now_ms`, created if it is the day's first.
-pub async fn today(db: &dyn Database, now_ms: i64) -> anyhow::Result<String> {
+pub async fn today(host: &Host, now_ms: i64) -> anyhow::Result<String> {
     let day = day_of(now_ms);
+    if let Some(salt) = host.day_secret.get(day) {
+        return Ok(salt);
+    }
+    let salt = stored(host.db.as_ref(), day).await?;
+    host.day_secret.set(day, salt.clone());
+    Ok(salt)
+}
+
+/// The salt of `day` in the store, created if it has none.
+async fn stored(db: &dyn Database, day: i64) -> anyhow::Result<String> {
     let read = "SELECT salt FROM audience_salts WHERE day = ?1";
     if let Some(row) = db.query(read, params![day]).await?.first() {
         return Ok(row.text(0)?.to_owned());

@@ -1,20 +1,22 @@
 //! The native host's [`Appender`]: rows go into a bounded queue, and one
 //! writer task inserts them by batches of up to [`BATCH`] in one
-//! transaction each — so the audience beacon costs a request a queue push,
-//! not a commit, and SQLite's one writer commits once per batch.
+//! transaction each, [`ROWS_PER_STATEMENT`] rows per `INSERT` — so the
+//! audience beacon costs a request a queue push, not a commit, and SQLite's
+//! one writer holds its lock a few milliseconds per batch.
 //!
 //! Nothing is dropped in normal operation: a full queue makes the request
 //! wait (back-pressure), a failed batch is retried with back-off, and only
-//! after [`ATTEMPTS`] failures is it given up, with an error in the log.
-//! What a crash of the process takes with it is at most the queue (rows of
-//! the last few milliseconds). `flush` (the roll-up calls it) waits until
-//! everything queued before it is written.
+//! after [`ATTEMPTS`] failures is it given up, with an error in the log (and
+//! the next `flush` fails). The host flushes before it exits; what a crash
+//! of the process takes with it is at most the queue (rows of the last few
+//! milliseconds). `flush` (the roll-up calls it) waits until everything
+//! queued before it is written.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use comptoir_functions::port::{Appender, Database, Value};
+use comptoir_functions::port::{AppendTable, Appender, Database, Value};
 use tokio::sync::{mpsc, oneshot};
 
 /// Rows the queue holds before appending waits.
@@ -23,12 +25,25 @@ const QUEUE: usize = 50_000;
 /// Rows written per transaction at most.
 const BATCH: usize = 2_000;
 
+/// Rows per `INSERT` statement at most (7 columns: 700 parameters, far
+/// under either store's limit).
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// How long the writer lets rows gather after a batch: a few large
+/// transactions rather than many small ones, so the store's one writer
+/// lock changes hands less often.
+const GATHER: Duration = Duration::from_millis(50);
+
 /// Tries per batch before it is given up (logged).
 const ATTEMPTS: u32 = 6;
 
+/// One row for a table.
+type Row = (&'static AppendTable, Vec<Value>);
+
 enum Item {
-    Row(&'static str, Vec<Value>),
-    Flush(oneshot::Sender<()>),
+    Row(Row),
+    /// Answers whether every row queued before it was written.
+    Flush(oneshot::Sender<bool>),
 }
 
 /// The queue's sending end; the writer task ends when it is dropped.
@@ -42,20 +57,29 @@ impl WriteBehind {
         let (queue, mut items) = mpsc::channel(QUEUE);
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(BATCH);
+            // Whether every batch since the last flush was written.
+            let mut all_written = true;
             while items.recv_many(&mut batch, BATCH).await > 0 {
                 let mut rows = Vec::with_capacity(batch.len());
                 let mut waiting = Vec::new();
                 for item in batch.drain(..) {
                     match item {
-                        Item::Row(sql, params) => rows.push((sql, params)),
+                        Item::Row(row) => rows.push(row),
                         Item::Flush(done) => waiting.push(done),
                     }
                 }
-                if !rows.is_empty() {
-                    write(db.as_ref(), &rows).await;
+                let wrote = !rows.is_empty();
+                if wrote {
+                    all_written &= write(db.as_ref(), &rows).await;
                 }
-                for done in waiting {
-                    let _ = done.send(());
+                if !waiting.is_empty() {
+                    for done in waiting {
+                        let _ = done.send(all_written);
+                    }
+                    all_written = true;
+                }
+                if wrote {
+                    tokio::time::sleep(GATHER).await;
                 }
             }
         });
@@ -63,12 +87,13 @@ impl WriteBehind {
     }
 }
 
-/// Writes `rows` in one transaction, retrying with back-off.
-async fn write(db: &dyn Database, rows: &[(&'static str, Vec<Value>)]) {
+/// Writes `rows` in one transaction, retrying with back-off; answers
+/// whether they were written.
+async fn write(db: &dyn Database, rows: &[Row]) -> bool {
     let mut pause = Duration::from_millis(20);
     for attempt in 1..=ATTEMPTS {
         match write_once(db, rows).await {
-            Ok(()) => return,
+            Ok(()) => return true,
             Err(e) if attempt < ATTEMPTS => {
                 tracing::warn!(
                     rows = rows.len(),
@@ -88,21 +113,30 @@ async fn write(db: &dyn Database, rows: &[(&'static str, Vec<Value>)]) {
             }
         }
     }
+    false
 }
 
-async fn write_once(db: &dyn Database, rows: &[(&'static str, Vec<Value>)]) -> anyhow::Result<()> {
+/// Writes `rows` in one transaction: consecutive rows of one table by
+/// statements of up to [`ROWS_PER_STATEMENT`].
+async fn write_once(db: &dyn Database, rows: &[Row]) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
-    for (sql, params) in rows {
-        tx.query(sql, params).await?;
+    for same_table in rows.chunk_by(|a, b| std::ptr::eq(a.0, b.0)) {
+        for chunk in same_table.chunks(ROWS_PER_STATEMENT) {
+            if let Some((table, _)) = chunk.first() {
+                let params: Vec<Value> =
+                    chunk.iter().flat_map(|(_, v)| v.iter().cloned()).collect();
+                tx.query(&table.insert(chunk.len()), &params).await?;
+            }
+        }
     }
     tx.commit().await
 }
 
 #[async_trait::async_trait]
 impl Appender for WriteBehind {
-    async fn append(&self, sql: &'static str, params: Vec<Value>) -> anyhow::Result<()> {
+    async fn append(&self, table: &'static AppendTable, row: Vec<Value>) -> anyhow::Result<()> {
         self.queue
-            .send(Item::Row(sql, params))
+            .send(Item::Row((table, row)))
             .await
             .ok()
             .context("the appender's writer has stopped")
@@ -115,6 +149,8 @@ impl Appender for WriteBehind {
             .await
             .ok()
             .context("the appender's writer has stopped")?;
-        written.await.context("the appender's writer has stopped")
+        let all = written.await.context("the appender's writer has stopped")?;
+        anyhow::ensure!(all, "rows were given up since the last flush (see the log)");
+        Ok(())
     }
 }

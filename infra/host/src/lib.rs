@@ -54,6 +54,10 @@ pub struct Options {
     /// expiries, outbox, housekeeping) every 2 s; off only for tests that
     /// must see the database still.
     pub back_office: bool,
+    /// Once notified the server stops taking requests, finishes those under
+    /// way, and writes what the appender still holds (the binary notifies
+    /// it on Ctrl-C or SIGTERM).
+    pub until: Arc<tokio::sync::Notify>,
 }
 
 /// Reads configuration from `COMPTOIR_<VARIABLE>` environment variables,
@@ -133,6 +137,7 @@ pub async fn counting_host(
         Arc::new(store::NativeStore::counting(database, statements).await?);
     let host = Host {
         appender: Arc::new(appender::WriteBehind::start(Arc::clone(&db))),
+        day_secret: Arc::default(),
         db,
         http: Arc::new(http::ReqwestClient::new()),
         config: Arc::new(config),
@@ -316,6 +321,7 @@ pub async fn start(
     if options.back_office {
         spawn_job_timer(host.clone(), options.smtp);
     }
+    let appender = Arc::clone(&host.appender);
     let app = app(host, routes, &options.storefront)?;
     let listener = tokio::net::TcpListener::bind(options.addr)
         .await
@@ -323,7 +329,16 @@ pub async fn start(
     let addr = listener.local_addr()?;
     // The peer address reaches the functions (sign-in throttling) as `ConnectInfo`.
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move { axum::serve(listener, service).await.context("serving") });
+    let task = tokio::spawn(async move {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async move { options.until.notified().await })
+            .await
+            .context("serving")?;
+        appender
+            .flush()
+            .await
+            .context("writing the queued audience events")
+    });
     Ok((addr, task))
 }
 

@@ -44,11 +44,33 @@ async fn main() -> anyhow::Result<()> {
         }),
         statements: Default::default(),
         back_office: true,
+        until: Default::default(),
     };
+    let until = std::sync::Arc::clone(&options.until);
+    tokio::spawn(async move {
+        stop_asked().await;
+        until.notify_one();
+    });
     let (addr, server) = start(options).await?;
     tracing::info!("Comptoir is open on http://{addr}");
+    server.await.context("server task")?
+}
+
+/// Completes on Ctrl-C or SIGTERM (what `docker stop` and Kubernetes send).
+async fn stop_asked() {
+    let interrupt = tokio::signal::ctrl_c();
+    let mut terminate =
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(e) => {
+                tracing::warn!(error = %e, "no SIGTERM handler; stopping on Ctrl-C only");
+                let _ = interrupt.await;
+                return;
+            }
+        };
     tokio::select! {
-        served = server => served.context("server task")?,
-        _ = tokio::signal::ctrl_c() => Ok(()),
+        _ = interrupt => {}
+        _ = terminate.recv() => {}
     }
+    tracing::info!("stopping: finishing requests under way, writing queued events");
 }

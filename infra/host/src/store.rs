@@ -20,6 +20,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 use sqlx::{PgPool, Postgres, Row as _, Sqlite, SqlitePool, TypeInfo as _, ValueRef as _};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// Where the shop keeps its data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,14 +46,44 @@ impl Store {
 
 /// A pool of connections to the shop's store, counting the statements it
 /// runs (each one host call under Spin).
+///
+/// SQLite lets one connection write at a time; a connection that finds the
+/// file locked sleeps in SQLite's busy handler (1, 2, 5 … 100 ms) and
+/// retries, so under many writers the lock sits free while they sleep. The
+/// writers of this process therefore take turns on an async mutex (first
+/// come, first served) before `BEGIN IMMEDIATE` or an autocommit write, and
+/// SQLite's busy handler is left to other processes (the copy tool, a
+/// second host on the same file).
 pub struct NativeStore {
     pool: Pool,
     statements: Arc<AtomicU64>,
 }
 
 enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, Arc<Mutex<()>>),
     Postgres(PgPool),
+}
+
+/// How long a writer waits for its turn at most, as SQLite's busy timeout.
+const WRITE_QUEUE: Duration = Duration::from_secs(10);
+
+/// Waits for this process's turn to write to SQLite.
+async fn write_turn(queue: &Arc<Mutex<()>>) -> anyhow::Result<OwnedMutexGuard<()>> {
+    tokio::time::timeout(WRITE_QUEUE, Arc::clone(queue).lock_owned())
+        .await
+        .context("waited 10 s for the SQLite write lock")
+}
+
+/// Whether `sql` only reads (it may run beside a writer in WAL mode). A
+/// write taken for a read would wait in the queue (and a read inside a task
+/// that holds a transaction would wait for itself), so only statements that
+/// cannot write skip the queue.
+fn reads_only(sql: &str) -> bool {
+    let head = sql.trim_start();
+    ["SELECT", "WITH", "PRAGMA", "EXPLAIN"].iter().any(|word| {
+        head.get(..word.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(word))
+    })
 }
 
 impl NativeStore {
@@ -64,7 +95,7 @@ impl NativeStore {
     /// Connects to `store`, adding every statement run to `statements`.
     pub async fn counting(store: &Store, statements: Arc<AtomicU64>) -> anyhow::Result<Self> {
         let pool = match store {
-            Store::Sqlite(path) => Pool::Sqlite(open_sqlite(path).await?),
+            Store::Sqlite(path) => Pool::Sqlite(open_sqlite(path).await?, Arc::default()),
             Store::Postgres(url) => {
                 let options = PgConnectOptions::from_str(url).context("parsing database_url")?;
                 Pool::Postgres(
@@ -223,7 +254,7 @@ fn postgres_row(row: &PgRow) -> anyhow::Result<Row> {
 impl Database for NativeStore {
     fn dialect(&self) -> Dialect {
         match self.pool {
-            Pool::Sqlite(_) => Dialect::Sqlite,
+            Pool::Sqlite(..) => Dialect::Sqlite,
             Pool::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -231,24 +262,35 @@ impl Database for NativeStore {
     async fn query(&self, sql: &str, params: &[Value]) -> anyhow::Result<Vec<Row>> {
         self.statements.fetch_add(1, Ordering::Relaxed);
         match &self.pool {
-            Pool::Sqlite(pool) => run_sqlite(pool, sql, params).await,
+            Pool::Sqlite(pool, _) if reads_only(sql) => run_sqlite(pool, sql, params).await,
+            Pool::Sqlite(pool, queue) => {
+                let _turn = write_turn(queue).await?;
+                run_sqlite(pool, sql, params).await
+            }
             Pool::Postgres(pool) => run_postgres(pool, sql, params).await,
         }
     }
 
     async fn begin(&self) -> anyhow::Result<Box<dyn Transaction>> {
         let mut tx = match &self.pool {
-            Pool::Sqlite(pool) => NativeTx {
-                conn: Some(Conn::Sqlite(
-                    pool.acquire().await.context("acquiring a connection")?,
-                )),
-                statements: Arc::clone(&self.statements),
-            },
+            Pool::Sqlite(pool, queue) => {
+                // The turn first, then a connection: writers waiting their
+                // turn hold no connection the readers need.
+                let turn = write_turn(queue).await?;
+                NativeTx {
+                    conn: Some(Conn::Sqlite(
+                        pool.acquire().await.context("acquiring a connection")?,
+                    )),
+                    statements: Arc::clone(&self.statements),
+                    turn: Some(turn),
+                }
+            }
             Pool::Postgres(pool) => NativeTx {
                 conn: Some(Conn::Postgres(
                     pool.acquire().await.context("acquiring a connection")?,
                 )),
                 statements: Arc::clone(&self.statements),
+                turn: None,
             },
         };
         for statement in self.dialect().begin() {
@@ -263,10 +305,12 @@ enum Conn {
     Postgres(PoolConnection<Postgres>),
 }
 
-/// A transaction holding its pooled connection.
+/// A transaction holding its pooled connection (and, on SQLite, the
+/// process's turn to write until it ends).
 struct NativeTx {
     conn: Option<Conn>,
     statements: Arc<AtomicU64>,
+    turn: Option<OwnedMutexGuard<()>>,
 }
 
 #[async_trait]
@@ -311,10 +355,13 @@ impl Drop for NativeTx {
         match self.conn.take() {
             None => {}
             Some(Conn::Sqlite(mut conn)) => {
+                // The turn is given back once the rollback is done.
+                let turn = self.turn.take();
                 tokio::spawn(async move {
                     if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
                         conn.close_on_drop();
                     }
+                    drop(turn);
                 });
             }
             Some(Conn::Postgres(mut conn)) => {
@@ -325,5 +372,71 @@ impl Drop for NativeTx {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_statements_that_cannot_write_skip_the_write_queue() {
+        for read in [
+            "SELECT 1",
+            "  select * from orders",
+            "WITH t AS (SELECT 1) SELECT * FROM t",
+            "PRAGMA journal_mode",
+        ] {
+            assert!(reads_only(read), "{read}");
+        }
+        for write in [
+            "INSERT INTO t VALUES (1)",
+            "UPDATE t SET a = 1",
+            "DELETE FROM t",
+            "BEGIN IMMEDIATE",
+            "CREATE TABLE t (a)",
+            "SEL",
+        ] {
+            assert!(!reads_only(write), "{write}");
+        }
+    }
+
+    /// Writers of one process take turns instead of sleeping in SQLite's
+    /// busy handler: 40 concurrent transactions, each a read-modify-write,
+    /// all commit and none is lost.
+    #[tokio::test]
+    async fn concurrent_transactions_take_turns_and_lose_nothing() -> anyhow::Result<()> {
+        let dir = std::env::temp_dir().join(format!("comptoir-turns-{}", std::process::id()));
+        let store = Arc::new(NativeStore::open(&Store::Sqlite(dir.join("t.db"))).await?);
+        store
+            .query(
+                "CREATE TABLE IF NOT EXISTS counter (n INTEGER NOT NULL)",
+                &[],
+            )
+            .await?;
+        store.query("DELETE FROM counter", &[]).await?;
+        store
+            .query("INSERT INTO counter (n) VALUES (0)", &[])
+            .await?;
+        let writers: Vec<_> = (0..40)
+            .map(|_| {
+                let store = Arc::clone(&store);
+                tokio::spawn(async move {
+                    let mut tx = store.begin().await?;
+                    let n = tx.query("SELECT n FROM counter", &[]).await?[0].int(0)?;
+                    tokio::task::yield_now().await;
+                    tx.query("UPDATE counter SET n = ?1", &[Value::Integer(n + 1)])
+                        .await?;
+                    tx.commit().await
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.await??;
+        }
+        let n = store.query("SELECT n FROM counter", &[]).await?[0].int(0)?;
+        assert_eq!(n, 40);
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
     }
 }

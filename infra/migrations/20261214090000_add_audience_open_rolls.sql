@@ -1,0 +1,9 @@
+-- When the hour under way was last rolled up and how many raw events it
+-- held then (audience::rollup): a busy hour is re-read at most once a
+-- minute, so the roll-up's cost does not grow with the traffic it counts.
+-- A row goes once its hour is closed.
+CREATE TABLE audience_open_rolls (
+    hour      INTEGER PRIMARY KEY,
+    rolled_ms INTEGER NOT NULL,
+    events    INTEGER NOT NULL
+);
