@@ -44,6 +44,18 @@ struct Report {
 }
 
 impl Report {
+    /// The runs of one scenario as one: their latencies and their time.
+    fn merge(runs: Vec<Report>) -> Report {
+        let name = runs.first().map_or("", |r| r.name);
+        let elapsed = runs.iter().map(|r| r.elapsed).sum();
+        let latencies = runs.into_iter().flat_map(|r| r.latencies).collect();
+        Report {
+            name,
+            latencies,
+            elapsed,
+        }
+    }
+
     fn rate(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
     }
@@ -630,7 +642,10 @@ async fn catalog_at_scale(postgres: &str, duration: Duration) -> anyhow::Result<
 const EVENT_RATE: u64 = 5_000;
 
 /// wrk's connections for the paced beacon load.
-const PACED: usize = 64;
+const PACED: usize = 80;
+
+/// Rounds of checkout alone / under the beacon's load.
+const ROUNDS: usize = 3;
 
 /// Sends beacon events with wrk (`e2e/wrk/beacon.lua`, a process of its
 /// own, as a shop's visitors are not the shop's) for `duration`, as fast as
@@ -638,9 +653,9 @@ const PACED: usize = 64;
 /// answers how many were sent and at what rate.
 async fn event_load(app: &TestApp, duration: Duration, paced: bool) -> anyhow::Result<(u64, f64)> {
     let (connections, pause) = if paced {
-        // Each connection waits `pause` ms before each request (rounded
-        // down), and a little more for its answer.
-        (PACED, PACED as u64 * 1000 / EVENT_RATE)
+        // Each connection waits `pause` ms before each request, and about
+        // one more for its answer under load.
+        (PACED, PACED as u64 * 1000 / EVENT_RATE - 1)
     } else {
         (CONNECTIONS, 0)
     };
@@ -718,10 +733,32 @@ audience beacon, 1 × SQLite, sent by wrk: {}",
     let (warm, _) = event_load(app, Duration::from_secs(1), false).await?;
     let (events, events_rate) = event_load(app, duration, false).await?;
     // Checkout alone only once the beacon's rows are all written.
-    all_stored(app, warm + events, 2 * CONNECTIONS as u64).await?;
-    let alone = checkouts(app, duration).await?;
-    let (under, (paced, paced_rate)) =
-        tokio::try_join!(checkouts(app, duration), event_load(app, duration, true))?;
+    let mut answered = warm + events;
+    let mut in_flight = 2 * CONNECTIONS as u64;
+    all_stored(app, answered, in_flight).await?;
+    // Rounds of checkout alone then under the paced events, so that a
+    // neighbour's burst on the machine weighs on both sides alike.
+    let (mut alone, mut under) = (Vec::new(), Vec::new());
+    let (mut paced, mut paced_secs) = (0, 0.0);
+    for round in 1..=ROUNDS {
+        let by_itself = checkouts(app, duration).await?;
+        let (with_events, (sent, rate)) =
+            tokio::try_join!(checkouts(app, duration), event_load(app, duration, true))?;
+        println!(
+            "round {round}: checkouts {:.1} /s alone, {:.1} /s with {rate:.0} events/s",
+            by_itself.rate(),
+            with_events.rate()
+        );
+        alone.push(by_itself);
+        under.push(with_events);
+        paced += sent;
+        paced_secs += sent as f64 / rate.max(f64::MIN_POSITIVE);
+        answered += sent;
+        in_flight += PACED as u64;
+        all_stored(app, answered, in_flight).await?;
+    }
+    let paced_rate = paced as f64 / paced_secs.max(f64::MIN_POSITIVE);
+    let (alone, under) = (Report::merge(alone), Report::merge(under));
     let (alone_rate, under_rate) = (alone.rate(), under.rate());
     alone.print();
     under.print();
@@ -754,8 +791,7 @@ audience beacon, 1 × SQLite, sent by wrk: {}",
         kept * 100.0,
         if kept >= 0.8 { "yes" } else { "NO" }
     );
-    let answered = warm + events + paced;
-    let stored = all_stored(app, answered, (2 * CONNECTIONS + PACED) as u64).await?;
+    let stored = all_stored(app, answered, in_flight).await?;
     println!(
         "every one of the {answered} events answered is stored ({stored} with those in flight when wrk stopped)"
     );
