@@ -53,8 +53,7 @@ fn last_sunday(year: i64, month: u32) -> i64 {
         days_from_civil(year, month + 1, 1)
     };
     let last = first_of_next - 1;
-    // Day 0 (1970-01-01) was a Thursday: Sundays are ≡ 3 (mod 7).
-    last - (last - 3).rem_euclid(7)
+    last - i64::from((weekday(last) + 1) % 7)
 }
 
 /// Paris's offset from UTC at an instant, in ms: one hour, two in summer
@@ -72,15 +71,37 @@ pub fn paris_offset_ms(ms: i64) -> i64 {
     }
 }
 
-/// The `(year, month, day)` an instant falls on in Paris.
-pub fn paris_date(ms: i64) -> (i64, u32, u32) {
-    civil(day_of(ms + paris_offset_ms(ms)))
+/// The day number an instant falls on in Paris.
+pub fn paris_day(ms: i64) -> i64 {
+    day_of(ms + paris_offset_ms(ms))
 }
 
-/// `2026-11-24` for an instant.
-pub fn iso_date(ms: i64) -> String {
-    let (y, m, d) = civil(day_of(ms));
+/// When Paris day `day` begins (unix ms).
+pub fn paris_day_start_ms(day: i64) -> i64 {
+    let utc_midnight = day * DAY_MS;
+    utc_midnight - paris_offset_ms(utc_midnight)
+}
+
+/// The `(year, month, day)` an instant falls on in Paris.
+pub fn paris_date(ms: i64) -> (i64, u32, u32) {
+    civil(paris_day(ms))
+}
+
+/// The weekday of a day number: 0 = Monday … 6 = Sunday (1970-01-01 was a
+/// Thursday).
+pub fn weekday(day: i64) -> u8 {
+    u8::try_from((day + 3).rem_euclid(7)).unwrap_or(0)
+}
+
+/// `2026-11-24` for a day number.
+pub fn iso_day(day: i64) -> String {
+    let (y, m, d) = civil(day);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `2026-11-24` for an instant (its UTC day).
+pub fn iso_date(ms: i64) -> String {
+    iso_day(day_of(ms))
 }
 
 /// `2026-11-24T09:05:03Z` for an instant (whole seconds).
@@ -127,6 +148,20 @@ mod tests {
                 days
             );
         }
+    }
+
+    #[test]
+    fn paris_days_begin_at_local_midnight_and_know_their_weekday() {
+        let monday = days_from_civil(2026, 12, 7);
+        assert_eq!(weekday(monday), 0);
+        assert_eq!(weekday(monday + 6), 6);
+        assert_eq!(iso_day(monday), "2026-12-07");
+        // Winter: Paris midnight is 23:00 UTC the day before; summer 22:00.
+        assert_eq!(paris_day_start_ms(monday), monday * DAY_MS - 3_600_000);
+        let july = days_from_civil(2026, 7, 1);
+        assert_eq!(paris_day_start_ms(july), july * DAY_MS - 7_200_000);
+        assert_eq!(paris_day(paris_day_start_ms(monday)), monday);
+        assert_eq!(paris_day(paris_day_start_ms(monday) - 1), monday - 1);
     }
 
     #[test]

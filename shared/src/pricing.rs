@@ -172,18 +172,16 @@ impl ShippingMethod {
     /// method's slowest transit, in working days (Monday to Friday;
     /// holidays are not known).
     pub fn promised_by_ms(&self, ordered_ms: i64) -> i64 {
-        use crate::calendar::{DAY_MS, day_of, paris_offset_ms};
-        let is_working = |day: i64| (day + 3).rem_euclid(7) < 5;
-        let mut day = day_of(ordered_ms + paris_offset_ms(ordered_ms));
+        use crate::calendar::{paris_day, paris_day_start_ms, weekday};
+        let mut day = paris_day(ordered_ms);
         let mut left = 1 + u32::from(self.max_days);
         while left > 0 {
             day += 1;
-            if is_working(day) {
+            if weekday(day) < 5 {
                 left -= 1;
             }
         }
-        let midnight = (day + 1) * DAY_MS;
-        midnight - paris_offset_ms(midnight)
+        paris_day_start_ms(day + 1)
     }
 }
 

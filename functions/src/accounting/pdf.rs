@@ -3,7 +3,7 @@
 //! always gives the same bytes (no clock, no randomness: the PDF's dates are
 //! the issue date).
 
-use comptoir_shared::calendar::{civil, day_of, paris_date, paris_offset_ms};
+use comptoir_shared::calendar::{paris_date, paris_offset_ms};
 use comptoir_shared::invoice::{DocumentKind, InvoiceDocument, RateAmount, decimal_fr, rate_fr};
 use comptoir_shared::lang::Lang;
 use comptoir_shared::pricing::ShippingMethodCode;
@@ -268,7 +268,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 /// The PDF's own date: the issue instant, in Paris.
 fn pdf_date(ms: i64) -> DateTime {
     let local = ms + paris_offset_ms(ms);
-    let (y, m, d) = civil(day_of(local));
+    let (y, m, d) = paris_date(ms);
     let secs = local.rem_euclid(86_400_000) / 1000;
     let small = |v: i64| u8::try_from(v).unwrap_or(0);
     DateTime::new(u16::try_from(y).unwrap_or(2026))

@@ -13,7 +13,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
-use comptoir_shared::calendar::{DAY_MS, civil, day_of, paris_offset_ms};
+use comptoir_shared::calendar::{DAY_MS, iso_day, paris_day, weekday};
 use comptoir_shared::forecast::{self, Day};
 use comptoir_shared::ids::Sku;
 use comptoir_shared::purchasing::{SalesDay, SkuForecast, SkuForecastDetail, Supply};
@@ -32,21 +32,6 @@ const FORECAST_DAYS: usize = 28;
 /// SKUs the list answers at most (the most urgent; a catalog may hold
 /// 100 000 variants, most never short).
 const LISTED: usize = 500;
-
-/// The Paris day number of an instant.
-fn paris_day(ms: i64) -> i64 {
-    day_of(ms + paris_offset_ms(ms))
-}
-
-/// 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
-fn weekday(day: i64) -> u8 {
-    u8::try_from((day + 3).rem_euclid(7)).unwrap_or(0)
-}
-
-fn iso_day(day: i64) -> String {
-    let (y, m, d) = civil(day);
-    format!("{y:04}-{m:02}-{d:02}")
-}
 
 /// A SKU as the forecast needs it.
 struct Shelf {
