@@ -123,15 +123,30 @@ pub struct Variant {
 impl Variant {
     /// `Bleu · M`, or the SKU when the variant has no options.
     pub fn label(&self) -> String {
-        let parts: Vec<&str> = [self.colour.as_deref(), self.size.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        if parts.is_empty() {
+        let options = options_label(self.colour.as_deref(), self.size.as_deref());
+        if options.is_empty() {
             self.sku.to_string()
         } else {
-            parts.join(" · ")
+            options
         }
+    }
+}
+
+/// `Bleu · M`: a variant's colour and size, those it has.
+pub fn options_label(colour: Option<&str>, size: Option<&str>) -> String {
+    [colour, size]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// `T-shirt en lin — Bleu · M`: a variant as staff lists name it (the
+/// product's name alone when the variant has no options).
+pub fn variant_description(name: &str, colour: Option<&str>, size: Option<&str>) -> String {
+    match options_label(colour, size) {
+        options if options.is_empty() => name.to_owned(),
+        options => format!("{name} — {options}"),
     }
 }
 

@@ -3,7 +3,7 @@
 use anyhow::Context as _;
 use comptoir_shared::Money;
 use comptoir_shared::cart::{Cart, CartLine, RefusedCode};
-use comptoir_shared::catalog::Availability;
+use comptoir_shared::catalog::{Availability, options_label};
 use comptoir_shared::ids::{CartId, ProductId, PromoCode, Quantity, Sku};
 use comptoir_shared::lang::Lang;
 use comptoir_shared::pricing::{QuoteLine, ShippingMethodCode, TaxClass};
@@ -63,17 +63,13 @@ pub async fn lines(
         .map(|r| {
             let quantity = Quantity::parse(r.int(1)?).context("stored cart quantity")?;
             let unit_price = Money::eur(r.int(7)?);
-            let label: Vec<&str> = [r.opt_text(6)?, r.opt_text(5)?]
-                .into_iter()
-                .flatten()
-                .collect();
             let available = r.int(8)?;
             Ok(CartLineRow {
                 line: CartLine {
                     sku: r.parse(0, Sku::parse)?,
                     product_id: r.parse(2, ProductId::parse)?,
                     product_name: r.text(3)?.to_owned(),
-                    variant_label: label.join(" · "),
+                    variant_label: options_label(r.opt_text(6)?, r.opt_text(5)?),
                     image: r.text(4)?.to_owned(),
                     unit_price,
                     quantity,

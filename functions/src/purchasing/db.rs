@@ -2,6 +2,7 @@
 
 use anyhow::Context as _;
 use comptoir_shared::Money;
+use comptoir_shared::catalog::variant_description;
 use comptoir_shared::ids::{Email, OpaqueId, Sku};
 use comptoir_shared::purchasing::{PoLine, PoStatus, PurchaseOrder, Supplier, Supply};
 
@@ -33,12 +34,6 @@ pub fn supply(r: &Row, at: usize) -> anyhow::Result<Option<Supply>> {
         review_days: u32::try_from(r.int(at + 2)?)?,
         supplier: supplier(r, at + 3)?,
     }))
-}
-
-/// `T-shirt en lin — Bleu · M` from a product name, colour and size.
-pub fn description(name: &str, colour: Option<&str>, size: Option<&str>) -> String {
-    let options: Vec<&str> = [colour, size].into_iter().flatten().collect();
-    format!("{name} — {}", options.join(" · "))
 }
 
 /// Every supplier, by name.
@@ -86,7 +81,7 @@ pub async fn purchase_orders(
             .map(|r| {
                 Ok(PoLine {
                     sku: r.parse(0, Sku::parse)?,
-                    description: description(r.text(1)?, r.opt_text(2)?, r.opt_text(3)?),
+                    description: variant_description(r.text(1)?, r.opt_text(2)?, r.opt_text(3)?),
                     ordered: u32::try_from(r.int(4)?)?,
                     received: u32::try_from(r.int(5)?)?,
                     unit_cost: Money::eur(r.int(6)?),

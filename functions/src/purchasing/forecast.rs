@@ -14,6 +14,7 @@ use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
 use comptoir_shared::calendar::{DAY_MS, iso_day, paris_day, weekday};
+use comptoir_shared::catalog::variant_description;
 use comptoir_shared::forecast::{self, Day};
 use comptoir_shared::ids::Sku;
 use comptoir_shared::purchasing::{SalesDay, SkuForecast, SkuForecastDetail, Supply};
@@ -62,7 +63,7 @@ async fn shelves(db: &mut dyn Executor, only: Option<&Sku>) -> anyhow::Result<Ve
     .map(|r| {
         Ok(Shelf {
             sku: r.parse(0, Sku::parse)?,
-            description: super::db::description(r.text(1)?, r.opt_text(2)?, r.opt_text(3)?),
+            description: variant_description(r.text(1)?, r.opt_text(2)?, r.opt_text(3)?),
             on_hand: r.int(4)?,
             reserved: r.int(5)?,
             on_order: r.int(6)?,

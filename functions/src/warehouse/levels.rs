@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use comptoir_shared::ApiError;
 use comptoir_shared::account::Role;
+use comptoir_shared::catalog::variant_description;
 use comptoir_shared::ids::Sku;
 use comptoir_shared::stock::StockLevel;
 use serde::Deserialize;
@@ -60,14 +61,10 @@ pub async fn handle(
     let levels = rows
         .iter()
         .map(|r| {
-            let options: Vec<&str> = [r.opt_text(2)?, r.opt_text(3)?]
-                .into_iter()
-                .flatten()
-                .collect();
             let (on_hand, reserved, low_threshold) = (r.int(4)?, r.int(5)?, r.int(6)?);
             Ok(StockLevel {
                 sku: r.parse(0, Sku::parse)?,
-                description: format!("{} — {}", r.text(1)?, options.join(" · ")),
+                description: variant_description(r.text(1)?, r.opt_text(2)?, r.opt_text(3)?),
                 on_hand,
                 reserved,
                 available: on_hand - reserved,

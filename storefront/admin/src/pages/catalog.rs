@@ -5,6 +5,7 @@
 //! applies (the functions validate them with `Promotion::validate`).
 
 use comptoir_shared::Money;
+use comptoir_shared::catalog::options_label;
 use std::collections::BTreeMap;
 
 use comptoir_shared::catalog_admin::{
@@ -223,7 +224,7 @@ fn ProductForm(
                 <tbody>
                     {p.variants.iter().map(|v| view! {
                         <tr><td><code>{v.sku.to_string()}</code></td>
-                            <td>{[v.colour.clone(), v.size.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</td>
+                            <td>{options_label(v.colour.as_deref(), v.size.as_deref())}</td>
                             <td>{text::money(v.price)}</td><td>{format!("{} (réservé {})", v.on_hand, v.reserved)}</td></tr>
                     }).collect_view()}
                 </tbody>
