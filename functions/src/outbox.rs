@@ -72,7 +72,7 @@ pub async fn enqueue(
     else {
         return Ok(());
     };
-    let short = &order.as_str()[..8];
+    let short = order.short();
     let (subject, body) = match kind {
         Kind::OrderConfirmation => (
             format!("Comptoir — commande {short} confirmée"),

@@ -172,6 +172,12 @@ string_newtype!(
 );
 
 impl OpaqueId {
+    /// Its first 8 digits: how mails and staff pages name an order or a
+    /// purchase order to a person (the whole id stays in links).
+    pub fn short(&self) -> &str {
+        self.0.get(..8).unwrap_or(&self.0)
+    }
+
     /// The id spelling of 128 bits; valid by construction.
     pub fn from_u128(bits: u128) -> Self {
         Self(format!("{bits:032x}"))

@@ -193,7 +193,7 @@ async fn late_orders(host: &Host, now: i64) -> anyhow::Result<u32> {
         {
             continue;
         }
-        let short = &order.as_str()[..8];
+        let short = order.short();
         let how = match &customer {
             Some(customer) => {
                 let existing = tx
@@ -403,7 +403,7 @@ async fn detractors(host: &Host, now: i64) -> anyhow::Result<u32> {
         {
             continue;
         }
-        let short = &order.as_str()[..8];
+        let short = order.short();
         let subject = format!("Votre avis sur la commande {short} : nous vous rappelons");
         let comment = match survey.comment.trim() {
             "" => "(sans commentaire)",
@@ -469,7 +469,7 @@ async fn unpicked_orders(
         {
             continue;
         }
-        let short = &order.as_str()[..8];
+        let short = order.short();
         let subject = format!("Comptoir — commande {short} payée, pas préparée depuis {hours} h");
         let body = format!(
             "La commande {short} a été payée il y a plus de {hours} heures et n'est toujours pas en préparation.\n\

@@ -76,7 +76,7 @@ pub async fn handle(
         }
         .into());
     }
-    let reference = format!("BC {}", &id.as_str()[..8]);
+    let reference = format!("BC {}", id.short());
     for line in &body.lines {
         let Some(ordered) = po.lines.iter().find(|l| l.sku == line.sku) else {
             return Err(ApiError::validation("sku", "not a line of this purchase order").into());

@@ -56,7 +56,7 @@ fn Orders() -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|o| {
                                         let (at, status, total) = (o.created_at_ms, o.status, o.totals.total);
-                                        let short: String = o.id.to_string().chars().take(8).collect();
+                                        let short = o.id.short().to_owned();
                                         view! {
                                             <tr>
                                                 <td>{move || text::date_time(at)}</td>

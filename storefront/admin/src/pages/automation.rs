@@ -23,9 +23,10 @@ pub fn AlertsPanel() -> impl IntoView {
                 <h2 id="alerts-title">{format!("{} commande(s) payée(s) non préparée(s) à temps", a.alerts.len())}</h2>
                 <ul class="plain">
                     {a.alerts.into_iter().map(|alert| {
+                        let short = alert.order_id.short().to_owned();
                         let id = alert.order_id.to_string();
                         view! {
-                            <li><a href=format!("/admin/commandes/{id}")>{id[..8].to_owned()}</a>
+                            <li><a href=format!("/admin/commandes/{id}")>{short}</a>
                                 {format!(" · payée le {} · signalée le {}", text::date_time(alert.paid_at_ms), text::date_time(alert.raised_at_ms))}</li>
                         }
                     }).collect_view()}

@@ -288,7 +288,7 @@ fn BillingError(row: BillingErrorRow) -> impl IntoView {
         <tr class="billing-error">
             <td>{text::date_time(row.at_ms)}</td>
             <td title=row.kind.clone()>{kind_label(&row.kind).to_owned()}</td>
-            <td>{row.order_id.map(|o| view! { <a href=format!("/admin/commandes/{o}")>{o.to_string().chars().take(8).collect::<String>()}</a> })}</td>
+            <td>{row.order_id.map(|o| view! { <a href=format!("/admin/commandes/{o}")>{o.short().to_owned()}</a> })}</td>
             <td>{row.detail}</td>
             <td><code>{row.evidence}</code></td>
             <td>

@@ -98,7 +98,7 @@ pub fn OrdersPage() -> impl IntoView {
                     <tbody>
                         {list.into_iter().map(|o| view! {
                             <tr>
-                                <td><a href=format!("/admin/commandes/{}", o.id)>{o.id.to_string().chars().take(8).collect::<String>()}</a></td>
+                                <td><a href=format!("/admin/commandes/{}", o.id)>{o.id.short().to_owned()}</a></td>
                                 <td>{text::date_time(o.created_at_ms)}</td>
                                 <td>{o.email.to_string()}</td>
                                 <td>{o.item_count}</td>

@@ -250,7 +250,7 @@ fn OrderCard(po: PurchaseOrder, reload: impl Fn() + Copy + Send + Sync + 'static
             );
         });
     };
-    let short = po.id.as_str()[..8].to_owned();
+    let short = po.id.short().to_owned();
     let can = move |to| status.can_become(to, received_any);
     view! {
         <article class="panel purchase-order" id=format!("po-{short}")>

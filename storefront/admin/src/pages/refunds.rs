@@ -75,7 +75,7 @@ fn Request(
     view! {
         <li class="panel refund-request">
             <p>
-                <a href=format!("/admin/commandes/{}", r.order_id)>"Commande "{r.order_id.to_string().chars().take(8).collect::<String>()}</a>
+                <a href=format!("/admin/commandes/{}", r.order_id)>"Commande "{r.order_id.short().to_owned()}</a>
                 " — demandé le "{text::date_time(r.created_at_ms)}" — motif : "<q>{r.reason.clone()}</q>
             </p>
             <ul class="plain">

@@ -174,7 +174,7 @@ fn Feedback(f: FeedbackTrends) -> impl IntoView {
                                 <q>{c.comment}</q>
                                 {format!(" — CSAT {}/5, NPS {}/10, le {} — ", c.csat, c.nps, iso_date(c.at_ms))}
                                 <a href=format!("/admin/commandes/{}", c.order_id)>
-                                    {format!("commande {}", c.order_id.to_string().chars().take(8).collect::<String>())}
+                                    {format!("commande {}", c.order_id.short())}
                                 </a>
                             </li>
                         }).collect_view()}

@@ -120,7 +120,7 @@ fn Thread(
         <h1>{t.subject.clone()}</h1>
         <p>
             {t.customer_email.to_string()}
-            {t.order_id.clone().map(|o| view! { " — "<a href=format!("/admin/commandes/{o}")>"commande "{o.to_string().chars().take(8).collect::<String>()}</a> })}
+            {t.order_id.clone().map(|o| view! { " — "<a href=format!("/admin/commandes/{o}")>"commande "{o.short().to_owned()}</a> })}
             " — "<strong id="thread-status-now">{status_label(t.status)}</strong>
             " — première réponse : "{hours(t.first_response_ms)}
         </p>
