@@ -73,14 +73,13 @@ async fn shelves(db: &mut dyn Executor, only: Option<&Sku>) -> anyhow::Result<Ve
     .collect()
 }
 
-/// Each SKU's last [`HISTORY_DAYS`] whole days before `today`, oldest
-/// first, from the ledger and today's on-hand.
-async fn histories(
-    db: &mut dyn Executor,
-    shelves: &[Shelf],
-    today: i64,
-    only: Option<&Sku>,
-) -> anyhow::Result<HashMap<String, Vec<Day>>> {
+/// Per SKU that moved, per day from [`HISTORY_DAYS`] before `today` to
+/// `today` (index 0 = the first): units sold, and the on-hand change.
+type Moves = HashMap<String, (Vec<i64>, Vec<i64>)>;
+
+/// The ledger's moves since [`HISTORY_DAYS`] before `today` (of one SKU, or
+/// of all): only SKUs that moved take room.
+async fn moves(db: &mut dyn Executor, today: i64, only: Option<&Sku>) -> anyhow::Result<Moves> {
     let first = today - HISTORY_DAYS as i64;
     // Paris is at most two hours ahead of UTC: start early, bucket exactly.
     let since = first * DAY_MS - 2 * 3_600_000;
@@ -106,7 +105,7 @@ async fn histories(
     // Per SKU and day (index 0 = `first`, HISTORY_DAYS = today): units sold,
     // and the on-hand change.
     let span = HISTORY_DAYS + 1;
-    let mut moves: HashMap<String, (Vec<i64>, Vec<i64>)> = HashMap::new();
+    let mut moves = Moves::new();
     for r in &rows {
         let Ok(i) = usize::try_from(paris_day(r.int(3)?) - first) else {
             continue;
@@ -123,34 +122,37 @@ async fn histories(
         }
         delta[i] += quantity;
     }
-    let mut out = HashMap::with_capacity(shelves.len());
-    for shelf in shelves {
-        let (sold, delta) = moves
-            .remove(shelf.sku.as_str())
-            .unwrap_or_else(|| (vec![0; span], vec![0; span]));
-        let mut days = vec![
-            Day {
-                sold: 0,
-                in_stock: true
+    Ok(moves)
+}
+
+/// A SKU's last [`HISTORY_DAYS`] whole days before today, oldest first,
+/// from its moves (taken from `moves`) and today's on-hand.
+fn history(shelf: &Shelf, moves: &mut Moves) -> Vec<Day> {
+    let span = HISTORY_DAYS + 1;
+    let (sold, delta) = moves
+        .remove(shelf.sku.as_str())
+        .unwrap_or_else(|| (vec![0; span], vec![0; span]));
+    let mut days = vec![
+        Day {
+            sold: 0,
+            in_stock: true
+        };
+        HISTORY_DAYS
+    ];
+    // Walk back from today's on-hand: a day's start is its end minus what
+    // moved during it.
+    let mut end = shelf.on_hand;
+    for i in (0..span).rev() {
+        let start = end - delta[i];
+        if i < HISTORY_DAYS {
+            days[i] = Day {
+                sold: u32::try_from(sold[i].max(0)).unwrap_or(u32::MAX),
+                in_stock: start > 0 || sold[i] > 0,
             };
-            HISTORY_DAYS
-        ];
-        // Walk back from today's on-hand: a day's start is its end minus
-        // what moved during it.
-        let mut end = shelf.on_hand;
-        for i in (0..span).rev() {
-            let start = end - delta[i];
-            if i < HISTORY_DAYS {
-                days[i] = Day {
-                    sold: u32::try_from(sold[i].max(0)).unwrap_or(u32::MAX),
-                    in_stock: start > 0 || sold[i] > 0,
-                };
-            }
-            end = start;
         }
-        out.insert(shelf.sku.as_str().to_owned(), days);
+        end = start;
     }
-    Ok(out)
+    days
 }
 
 /// The figures of one SKU, and its fitted model.
@@ -184,31 +186,34 @@ fn summarize(shelf: Shelf, history: &[Day], today: i64) -> (SkuForecast, Option<
     (summary, model)
 }
 
-/// Every SKU's forecast at `now` (or one SKU's), with its history and model.
+/// One SKU's forecast at `now`, with its history and model.
 async fn compute(
     db: &mut dyn Executor,
     now: i64,
-    only: Option<&Sku>,
-) -> anyhow::Result<Vec<(SkuForecast, Vec<Day>, Option<forecast::Model>)>> {
+    sku: &Sku,
+) -> anyhow::Result<Option<(SkuForecast, Vec<Day>, Option<forecast::Model>)>> {
     let today = paris_day(now);
-    let shelves = shelves(db, only).await?;
-    let mut histories = histories(db, &shelves, today, only).await?;
-    Ok(shelves
-        .into_iter()
-        .map(|shelf| {
-            let history = histories.remove(shelf.sku.as_str()).unwrap_or_default();
-            let (summary, model) = summarize(shelf, &history, today);
-            (summary, history, model)
-        })
-        .collect())
+    let Some(shelf) = shelves(db, Some(sku)).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let history = history(&shelf, &mut moves(db, today, Some(sku)).await?);
+    let (summary, model) = summarize(shelf, &history, today);
+    Ok(Some((summary, history, model)))
 }
 
-/// Every SKU's forecast: soonest stockout first, then by SKU.
+/// Every SKU's forecast: soonest stockout first, then by SKU. Each SKU's
+/// history is built, fitted and dropped in turn (a catalog may hold 100 000
+/// variants).
 pub async fn all(db: &mut dyn Executor, now: i64) -> anyhow::Result<Vec<SkuForecast>> {
-    let mut list: Vec<SkuForecast> = compute(db, now, None)
-        .await?
+    let today = paris_day(now);
+    let shelves = shelves(db, None).await?;
+    let mut moves = moves(db, today, None).await?;
+    let mut list: Vec<SkuForecast> = shelves
         .into_iter()
-        .map(|(summary, _, _)| summary)
+        .map(|shelf| {
+            let history = history(&shelf, &mut moves);
+            summarize(shelf, &history, today).0
+        })
         .collect();
     list.sort_by(|a, b| {
         (a.stockout_date.is_none(), &a.stockout_date, a.sku.as_str()).cmp(&(
@@ -278,11 +283,7 @@ pub async fn detail(
     let sku = Sku::parse(&raw).map_err(|_| ApiError::not_found("sku"))?;
     let now = host.clock.now_ms();
     let today = paris_day(now);
-    let Some((summary, history, model)) = compute(&mut host.db.auto(), now, Some(&sku))
-        .await?
-        .into_iter()
-        .next()
-    else {
+    let Some((summary, history, model)) = compute(&mut host.db.auto(), now, &sku).await? else {
         return Err(ApiError::not_found("sku").into());
     };
     let shown = history.len().saturating_sub(SHOWN_DAYS);
