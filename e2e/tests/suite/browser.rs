@@ -546,13 +546,14 @@ async fn a_shopper_who_opts_out_on_the_privacy_page_sends_nothing_until_measured
         b.click("#audience-toggle").await?;
         b.wait_text("#audience-toggle", "Me mesurer à nouveau").await?;
         b.wait_contains("#audience-state", "vous l'avez demandé").await?;
-        let stored = b
-            .client
-            .execute("return JSON.stringify(Object.keys(localStorage))", vec![])
-            .await?;
+        // One entry for the measurement, written on request only (the
+        // shop's other entries, such as the language, are not about it).
+        const AUDIENCE_KEYS: &str = "return JSON.stringify(Object.keys(localStorage)\
+            .filter((k) => k.includes('audience')).map((k) => [k, localStorage.getItem(k)]))";
+        let stored = b.client.execute(AUDIENCE_KEYS, vec![]).await?;
         anyhow::ensure!(
-            stored.as_str() == Some("[\"comptoir.audience-opt-out\"]"),
-            "only the opt-out is stored: {stored}"
+            stored.as_str() == Some("[[\"comptoir.audience-opt-out\",\"1\"]]"),
+            "the opt-out alone: {stored}"
         );
         b.shot("1-opted-out").await?;
         // Opted out: a product page, an addition to the cart, nothing sent.
@@ -568,6 +569,8 @@ async fn a_shopper_who_opts_out_on_the_privacy_page_sends_nothing_until_measured
         b.wait_text("#audience-toggle", "Measure me again").await?;
         b.click("#audience-toggle").await?;
         b.wait_text("#audience-toggle", "Do not measure me").await?;
+        let stored = b.client.execute(AUDIENCE_KEYS, vec![]).await?;
+        anyhow::ensure!(stored.as_str() == Some("[]"), "cleared: {stored}");
         b.open(&app.base, "/?category=Hauts").await?;
         b.awake().await
     }
