@@ -481,7 +481,9 @@ mod tests {
         let given = |public: &'static str, key: &'static str, secret: &'static str| {
             Config::from_lookup(move |n| match n {
                 "public_base_url" => Some(public.to_owned()),
-                "payment_provider" => Some(if key.is_empty() { "sandbox" } else { "stripe" }.to_owned()),
+                "payment_provider" => {
+                    Some(if key.is_empty() { "sandbox" } else { "stripe" }.to_owned())
+                }
                 "webhook_secret" => Some("whsec_x".to_owned()),
                 "stripe_secret_key" => Some(key.to_owned()),
                 "seller_siren" => Some("356000000".to_owned()),
@@ -491,13 +493,20 @@ mod tests {
             })
         };
         // The README's demo (`bash infra/run.sh`): on this machine only.
-        for local in ["http://127.0.0.1:3000", "http://localhost:3000", "http://[::1]:8080"] {
+        for local in [
+            "http://127.0.0.1:3000",
+            "http://localhost:3000",
+            "http://[::1]:8080",
+        ] {
             let c = given(local, "", "").unwrap();
             assert_eq!(c.verification_key().unwrap(), DEV_VERIFICATION_SECRET);
         }
         assert!(given("http://127.0.0.1:3000", "sk_test_x", "").is_ok());
         assert_eq!(
-            Config::from_lookup(|_| None).unwrap().verification_key().unwrap(),
+            Config::from_lookup(|_| None)
+                .unwrap()
+                .verification_key()
+                .unwrap(),
             DEV_VERIFICATION_SECRET
         );
         // Reached by others, or taking real payments: refused without it.

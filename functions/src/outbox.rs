@@ -244,7 +244,13 @@ pub fn redact_links(body: &str) -> String {
     body.split('\n')
         .map(|line| {
             line.split(' ')
-                .map(|word| if word.contains("token=") { MASKED_LINK } else { word })
+                .map(|word| {
+                    if word.contains("token=") {
+                        MASKED_LINK
+                    } else {
+                        word
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(" ")
         })

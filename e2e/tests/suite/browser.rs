@@ -520,10 +520,19 @@ async fn the_funnel_counts_one_of_each_step_for_a_buyer_and_a_visit_and_a_view_f
 /// The raw audience events stored so far, `kind path`, sorted.
 async fn raw_events(app: &TestApp) -> anyhow::Result<Vec<String>> {
     Ok(app
-        .rows("SELECT kind, path FROM audience_events ORDER BY kind, path", &[])
+        .rows(
+            "SELECT kind, path FROM audience_events ORDER BY kind, path",
+            &[],
+        )
         .await?
         .iter()
-        .map(|r| format!("{} {}", r.text(0).unwrap_or_default(), r.text(1).unwrap_or_default()))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.text(0).unwrap_or_default(),
+                r.text(1).unwrap_or_default()
+            )
+        })
         .collect())
 }
 
@@ -541,11 +550,14 @@ async fn a_shopper_who_opts_out_on_the_privacy_page_sends_nothing_until_measured
         b.open(&app.base, "/").await?;
         b.awake().await?;
         b.click("#privacy-link").await?;
-        b.wait_text("#audience-toggle", "Ne pas être mesuré").await?;
+        b.wait_text("#audience-toggle", "Ne pas être mesuré")
+            .await?;
         b.wait_contains("#audience-state", "est mesuré").await?;
         b.click("#audience-toggle").await?;
-        b.wait_text("#audience-toggle", "Me mesurer à nouveau").await?;
-        b.wait_contains("#audience-state", "vous l'avez demandé").await?;
+        b.wait_text("#audience-toggle", "Me mesurer à nouveau")
+            .await?;
+        b.wait_contains("#audience-state", "vous l'avez demandé")
+            .await?;
         // One entry for the measurement, written on request only (the
         // shop's other entries, such as the language, are not about it).
         const AUDIENCE_KEYS: &str = "return JSON.stringify(Object.keys(localStorage)\

@@ -105,10 +105,15 @@ async fn staff_see_that_a_verification_link_was_sent_never_the_link() -> anyhow:
     assert_eq!(link["recipient"], "marie.curie@exemple.fr");
     let body = link["body"].as_str().unwrap_or_default();
     assert!(
-        body.contains("[lien masqué]") && !body.contains("token=") && !body.contains("/compte/verifier"),
+        body.contains("[lien masqué]")
+            && !body.contains("token=")
+            && !body.contains("/compte/verifier"),
         "{body}"
     );
-    assert!(body.contains("Si vous n'avez pas créé de compte sur 127.0.0.1:"), "{body}");
+    assert!(
+        body.contains("Si vous n'avez pas créé de compte sur 127.0.0.1:"),
+        "{body}"
+    );
     // What the mailer sends keeps the link: only the listing masks it.
     let stored = app
         .text(

@@ -103,8 +103,17 @@ async fn the_privacy_page_explains_the_measurement_and_every_page_links_to_it() 
         assert!(fr.contains(said), "{said}");
     }
     // The button works with scripts only (the boot script shows it).
-    let button = fr.split("id=\"audience-toggle\"").nth(1).unwrap_or_default();
-    assert!(button.split('>').next().unwrap_or_default().contains("hidden"));
+    let button = fr
+        .split("id=\"audience-toggle\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        button
+            .split('>')
+            .next()
+            .unwrap_or_default()
+            .contains("hidden")
+    );
     let (status, _, en) = page(&app, "/en/confidentialite", None).await?;
     assert_eq!(status, 200);
     assert!(en.contains("pseudonymised") && en.contains(">Do not measure me</button>"));
@@ -115,7 +124,10 @@ async fn the_privacy_page_explains_the_measurement_and_every_page_links_to_it() 
         ("/en/panier", "href=\"/en/confidentialite\""),
     ] {
         let (_, _, html) = page(&app, path, None).await?;
-        assert!(html.contains(link) && html.contains("id=\"privacy-link\""), "{path}");
+        assert!(
+            html.contains(link) && html.contains("id=\"privacy-link\""),
+            "{path}"
+        );
     }
     Ok(())
 }
@@ -338,7 +350,13 @@ async fn a_shop_page_first_load_stays_within_120_kb_gzip() -> anyhow::Result<()>
     for url in &imported {
         files += gzipped(&file(url)?)?;
     }
-    for path in ["/", "/?category=Hauts", "/produits/t-shirt-lin", "/en/", "/confidentialite"] {
+    for path in [
+        "/",
+        "/?category=Hauts",
+        "/produits/t-shirt-lin",
+        "/en/",
+        "/confidentialite",
+    ] {
         let (status, _, html) = page(&app, path, None).await?;
         assert_eq!(status, 200, "{path}");
         assert!(html.contains(boot_url), "{path} boots the shop bundle");

@@ -104,7 +104,8 @@ pub fn link(config: &Config, account: &Account, now_ms: i64) -> anyhow::Result<S
 /// it signed in to the account; whoever did not sign up on `shop` (the
 /// shop's host name) ignores it.
 pub fn message(shop: &str, link: &str) -> (String, String) {
-    let subject = "Comptoir — confirmez votre adresse e-mail / confirm your e-mail address".to_owned();
+    let subject =
+        "Comptoir — confirmez votre adresse e-mail / confirm your e-mail address".to_owned();
     let body = format!(
         "Bonjour,\n\n\
          Pour confirmer votre adresse e-mail, ouvrez ce lien (valable 48 heures) et connectez-vous \
@@ -227,7 +228,10 @@ mod tests {
 
     #[test]
     fn the_message_says_to_sign_in_and_to_ignore_it_otherwise_in_french_then_english() {
-        let (subject, body) = message("boutique.example", "https://boutique.example/compte/verifier?token=t");
+        let (subject, body) = message(
+            "boutique.example",
+            "https://boutique.example/compte/verifier?token=t",
+        );
         assert!(subject.starts_with("Comptoir — confirmez"));
         let fr = body
             .find("Si vous n'avez pas créé de compte sur boutique.example, ignorez ce message")

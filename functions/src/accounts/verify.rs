@@ -45,7 +45,7 @@ use crate::port::Host;
     responses(
         (status = 200, description = "The e-mail is verified.", body = EmailVerified),
         (status = 400, description = "`invalid_signature`: the token was not signed by the shop for this account and e-mail (forged, or the e-mail changed since).", body = ApiError),
-        (status = 401, description = "`unauthorized`: not signed in (sign in to the account, then open the link again).", body = ApiError),
+        (status = 401, description = "`unauthorized`: no live session. Sign in to the account the link names, then open the link again.", body = ApiError),
         (status = 403, description = "`forbidden`: signed in to another account than the link's.", body = ApiError),
         (status = 422, description = "`validation` on `token`: not a token, or expired (ask for a new link).", body = ApiError),
     )

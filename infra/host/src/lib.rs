@@ -343,11 +343,22 @@ mod tests {
     #[test]
     fn the_host_refuses_to_start_off_this_machine_without_a_verification_secret() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v).to_owned())
+            move |key: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| (*v).to_owned())
+            }
         };
         // `bash infra/run.sh`: nothing set, 127.0.0.1, sandbox.
         assert!(config_from(env(&[])).is_ok());
-        assert!(config_from(env(&[("COMPTOIR_ALLOWED_ORIGINS", "http://localhost:3000")])).is_ok());
+        assert!(
+            config_from(env(&[(
+                "COMPTOIR_ALLOWED_ORIGINS",
+                "http://localhost:3000"
+            )]))
+            .is_ok()
+        );
         let public = [("COMPTOIR_PUBLIC_BASE_URL", "https://boutique.example")];
         let error = config_from(env(&public)).unwrap_err().to_string();
         assert!(error.contains("verification_secret"), "{error}");
@@ -356,7 +367,10 @@ mod tests {
             ("COMPTOIR_VERIFICATION_SECRET", "une longue clé aléatoire"),
         ];
         let config = config_from(env(&with_secret)).unwrap();
-        assert_eq!(config.verification_key().unwrap(), "une longue clé aléatoire");
+        assert_eq!(
+            config.verification_key().unwrap(),
+            "une longue clé aléatoire"
+        );
     }
 
     #[tokio::test]

@@ -412,7 +412,9 @@ mod tests {
                 if path.is_dir() {
                     stack.push(path);
                 } else if path.file_name().is_some_and(|n| n != "edge.rs")
-                    && std::fs::read_to_string(&path).unwrap().contains("ClientAddr")
+                    && std::fs::read_to_string(&path)
+                        .unwrap()
+                        .contains("ClientAddr")
                 {
                     let context = path.strip_prefix(&root).unwrap().iter().next().unwrap();
                     readers.insert(context.to_string_lossy().into_owned());
@@ -426,7 +428,13 @@ mod tests {
         };
         let expected: BTreeSet<&str> = readers
             .iter()
-            .map(|c| if c == "accounts" { "accounts" } else { component(c) })
+            .map(|c| {
+                if c == "accounts" {
+                    "accounts"
+                } else {
+                    component(c)
+                }
+            })
             .collect();
         assert_eq!(expected, BTreeSet::from(["accounts", "kpis"]));
         let manifest = spin_toml();

@@ -105,7 +105,13 @@ pub fn TotalsList(totals: Totals, id: &'static str) -> impl IntoView {
 pub fn sign_in_here() -> String {
     let here = web_sys::window()
         .map(|w| w.location())
-        .and_then(|l| Some(format!("{}{}", l.pathname().ok()?, l.search().unwrap_or_default())))
+        .and_then(|l| {
+            Some(format!(
+                "{}{}",
+                l.pathname().ok()?,
+                l.search().unwrap_or_default()
+            ))
+        })
         .unwrap_or_default();
     format!(
         "{}?retour={}",
