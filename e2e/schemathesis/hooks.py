@@ -229,14 +229,14 @@ def before_call(ctx, case, kwargs):
         if label == "POST /api/accounts/password" and "current" in case.body:
             case.body["current"] = SESSION["password"]
 
-    # The run's session on every request, as a browser sends it — but the
-    # known-good verification, sent (except in the anonymous run) from the
-    # session of the account its token names, as only it may; the run's own
-    # session then sees the refusals (401, 403).
+    # The run's session on every request, as a browser sends it — but e-mail
+    # verifications in the staff runs, sent from the session of the account
+    # the token names, as only it may; the anonymous and customer runs keep
+    # theirs and see the refusals (401, 403).
     if case.cookies is None:
         case.cookies = {}
     case.cookies.pop("comptoir_session", None)
-    if label == "POST /api/accounts/verify" and first and ROLE != "anonymous":
+    if label == "POST /api/accounts/verify" and ROLE not in ("anonymous", "customer"):
         case.cookies["comptoir_session"] = token(IDS["verify_session"])
     elif SESSION["token"]:
         case.cookies["comptoir_session"] = SESSION["token"]
