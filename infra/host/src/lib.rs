@@ -359,14 +359,15 @@ mod tests {
             )]))
             .is_ok()
         );
-        let public = [("COMPTOIR_PUBLIC_BASE_URL", "https://boutique.example")];
-        let error = config_from(env(&public)).unwrap_err().to_string();
+        static PUBLIC: [(&str, &str); 1] =
+            [("COMPTOIR_PUBLIC_BASE_URL", "https://boutique.example")];
+        let error = config_from(env(&PUBLIC)).unwrap_err().to_string();
         assert!(error.contains("verification_secret"), "{error}");
-        let with_secret = [
+        static WITH_SECRET: [(&str, &str); 2] = [
             ("COMPTOIR_PUBLIC_BASE_URL", "https://boutique.example"),
             ("COMPTOIR_VERIFICATION_SECRET", "une longue clé aléatoire"),
         ];
-        let config = config_from(env(&with_secret)).unwrap();
+        let config = config_from(env(&WITH_SECRET)).unwrap();
         assert_eq!(
             config.verification_key().unwrap(),
             "une longue clé aléatoire"
