@@ -176,13 +176,22 @@ ids["po_draft"] = call("POST", "/api/stock/purchase-orders", {"supplier_id": ids
 ids["po_sent"] = call("POST", "/api/stock/purchase-orders", {"supplier_id": ids["supplier"], "lines": po_lines},
                       sessions["warehouse"])[0]["id"]
 call("POST", f"/api/stock/purchase-orders/{ids['po_sent']}/status", {"to": "sent"}, sessions["warehouse"])
-# An account's e-mail verification link, as the outbox holds it (support
-# reads the outbox); verifying again is harmless, so every run may use it.
-# Not the customer run's account, which must stay unverified to ask for a link.
-call("POST", "/api/accounts/signup", {"email": "verify@fuzz.test", "password": CUSTOMER_PASSWORD})
-link = next(n["body"] for n in call("GET", "/api/orders/notifications", None, sessions["support"])[0]
-            if n["kind"] == "email_verification" and n["recipient"] == "verify@fuzz.test")
-ids["verification_token"] = link.split("/compte/verifier?token=", 1)[1].split()[0]
+# An account's e-mail verification token, signed as the shop signs its links
+# (the outbox listing staff read masks them) with the key of this local shop,
+# and that account's session: the token verifies only from it. Verifying
+# again is harmless, so every run may use both. Not the customer run's
+# account, which must stay unverified to ask for a link.
+verify_account, verify_session = call("POST", "/api/accounts/signup",
+                                      {"email": "verify@fuzz.test", "password": CUSTOMER_PASSWORD})
+listed = call("GET", "/api/orders/notifications", None, sessions["support"])[0]
+assert any(n["kind"] == "email_verification" and n["recipient"] == "verify@fuzz.test"
+           and "[lien masqué]" in n["body"] and "token=" not in n["body"] for n in listed), "link not masked"
+key = os.environ.get("COMPTOIR_VERIFICATION_SECRET") or "comptoir_dev_verification_only"
+expires = int(time.time() * 1000) + 24 * 3_600_000
+tag = hmac.new(key.encode(), f"comptoir-email-verification\n{verify_account['id']}\nverify@fuzz.test\n{expires}".encode(),
+               hashlib.sha256).hexdigest()
+ids["verification_token"] = f"{verify_account['id']}.{expires}.{tag}"
+ids["verify_session"] = verify_session
 ids["sessions"] = sessions
 ids["session_account"] = {"email": "session@fuzz.test", "password": SESSION_PASSWORD}
 with open(OUT, "w") as f:

@@ -180,8 +180,9 @@ def real_ids_in_body(label, body):
         if isinstance(body.get(key), str) and OPAQUE.match(body[key]):
             body[key] = value
     # A verification token cannot be guessed: every string token is the
-    # customer's real one (verifying again is harmless); forged and expired
-    # tokens are refused in e2e/tests/suite/retention.rs.
+    # verify account's real one (verifying again is harmless); forged and
+    # expired tokens, and tokens from another account's session, are refused
+    # in e2e/tests/suite/retention.rs.
     # A beacon's path is a path: fuzzed ones mostly are not.
     if label == "POST /api/events" and isinstance(body.get("path"), str) and not body["path"].startswith("/"):
         body["path"] = "/produits/" + "".join(c for c in body["path"] if c.isalnum())[:40]
@@ -228,11 +229,16 @@ def before_call(ctx, case, kwargs):
         if label == "POST /api/accounts/password" and "current" in case.body:
             case.body["current"] = SESSION["password"]
 
-    # The run's session on every request, as a browser sends it.
+    # The run's session on every request, as a browser sends it — but e-mail
+    # verifications in the staff runs, sent from the session of the account
+    # the token names, as only it may; the anonymous and customer runs keep
+    # theirs and see the refusals (401, 403).
     if case.cookies is None:
         case.cookies = {}
     case.cookies.pop("comptoir_session", None)
-    if SESSION["token"]:
+    if label == "POST /api/accounts/verify" and ROLE not in ("anonymous", "customer"):
+        case.cookies["comptoir_session"] = token(IDS["verify_session"])
+    elif SESSION["token"]:
         case.cookies["comptoir_session"] = SESSION["token"]
 
     # The scheduler's bearer on the job runner, except in the anonymous run

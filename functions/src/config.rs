@@ -76,14 +76,40 @@ pub struct Config {
     /// operator who turns it on checks the numbers of the orders it exempts.
     pub intra_eu_exemption: bool,
     /// `verification_secret` (secret): the key that signs e-mail
-    /// verification links. Unset: [`DEV_VERIFICATION_SECRET`], which anyone
-    /// can read here, so a real shop sets it.
-    pub verification_secret: String,
+    /// verification links (read it through [`Config::verification_key`]).
+    /// Unset on a [local](is_local) shop without a live Stripe key:
+    /// [`DEV_VERIFICATION_SECRET`], which
+    /// anyone can read here. Unset anywhere else: the configuration is
+    /// refused (the shop does not start) wherever the variable is given —
+    /// the accounts function under Spin, the native host — and `None` in
+    /// the components that are not given it (they neither sign nor check a
+    /// link).
+    pub verification_secret: Option<String>,
 }
 
 /// The key of e-mail verification links when `verification_secret` is
-/// unset: good only for local runs and tests.
+/// unset on a local shop: good only for local runs and tests.
 pub const DEV_VERIFICATION_SECRET: &str = "comptoir_dev_verification_only";
+
+/// Whether the shop is reached from this machine only: every one of its
+/// origins (`public_base_url`'s and `allowed_origins`) on a loopback host
+/// (`127.0.0.1`, `[::1]`, `localhost`), as the README's `bash infra/run.sh`
+/// runs it. Only such a shop may go without its secrets' real values.
+pub fn is_local(origins: &[String]) -> bool {
+    let loopback = |origin: &String| {
+        let authority = origin.split_once("://").map_or("", |(_, a)| a);
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => authority.split(':').next().unwrap_or_default(),
+        };
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    };
+    !origins.is_empty() && origins.iter().all(loopback)
+}
 
 /// A whole-number setting within `range`, `default` when unset.
 fn whole(
@@ -232,7 +258,19 @@ pub const SECRETS: [&str; 7] = [
 pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_comptoir_sandbox_only";
 
 impl Config {
-    /// Parses settings from `lookup(name)`, which answers `None` when unset.
+    /// The key that signs and checks e-mail verification links; an error in
+    /// a component that is not given `verification_secret` (only the
+    /// accounts function signs or checks links).
+    pub fn verification_key(&self) -> anyhow::Result<&str> {
+        self.verification_secret
+            .as_deref()
+            .context("verification_secret is not given to this component")
+    }
+
+    /// Parses settings from `lookup(name)`: `None` when the host does not
+    /// give this component the variable, else its value (empty: unset). The
+    /// difference matters for `verification_secret` only (see
+    /// [`Config::verification_secret`]).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         let get = |name: &str| {
             lookup(name)
@@ -315,6 +353,19 @@ impl Config {
         if mail_api_base.is_some() && mail_api_key.is_empty() {
             bail!("mail_api_key is required with mail_api_base");
         }
+        let verification_secret = match get("verification_secret") {
+            Some(secret) => Some(secret),
+            None if is_local(&origins) && !stripe_secret_key.starts_with("sk_live_") => {
+                Some(DEV_VERIFICATION_SECRET.to_owned())
+            }
+            // Given but empty, on a shop others reach: the development
+            // key would let anyone sign links.
+            None if lookup("verification_secret").is_some() => bail!(
+                "verification_secret is required unless the shop is local \
+                 (public_base_url and allowed_origins on 127.0.0.1 or localhost, no live Stripe key)"
+            ),
+            None => None,
+        };
         Ok(Self {
             jobs_secret: get("jobs_secret"),
             mail_api_base,
@@ -348,8 +399,7 @@ impl Config {
                 Some("true") | Some("1") => true,
                 Some(other) => bail!("intra_eu_exemption must be true or false, not {other:?}"),
             },
-            verification_secret: get("verification_secret")
-                .unwrap_or_else(|| DEV_VERIFICATION_SECRET.to_owned()),
+            verification_secret,
         })
         .and_then(|config| {
             // Invoices are for ever: a live shop never issues them under the
@@ -422,6 +472,62 @@ mod tests {
             Config::from_lookup(all).unwrap().stripe_api_base,
             "https://api.stripe.com"
         );
+    }
+
+    #[test]
+    fn a_shop_others_reach_needs_its_verification_secret() {
+        // As the native host and the accounts function read it: the
+        // variable is given, empty when unset.
+        let given = |public: &'static str, key: &'static str, secret: &'static str| {
+            Config::from_lookup(move |n| match n {
+                "public_base_url" => Some(public.to_owned()),
+                "payment_provider" => {
+                    Some(if key.is_empty() { "sandbox" } else { "stripe" }.to_owned())
+                }
+                "webhook_secret" => Some("whsec_x".to_owned()),
+                "stripe_secret_key" => Some(key.to_owned()),
+                "seller_siren" => Some("356000000".to_owned()),
+                "allowed_origins" => Some("http://localhost:3000".to_owned()),
+                "verification_secret" => Some(secret.to_owned()),
+                _ => None,
+            })
+        };
+        // The README's demo (`bash infra/run.sh`): on this machine only.
+        for local in [
+            "http://127.0.0.1:3000",
+            "http://localhost:3000",
+            "http://[::1]:8080",
+        ] {
+            let c = given(local, "", "").unwrap();
+            assert_eq!(c.verification_key().unwrap(), DEV_VERIFICATION_SECRET);
+        }
+        assert!(given("http://127.0.0.1:3000", "sk_test_x", "").is_ok());
+        assert_eq!(
+            Config::from_lookup(|_| None)
+                .unwrap()
+                .verification_key()
+                .unwrap(),
+            DEV_VERIFICATION_SECRET
+        );
+        // Reached by others, or taking real payments: refused without it.
+        assert!(given("https://boutique.example", "", "").is_err());
+        assert!(given("http://192.168.1.20:3000", "", " ").is_err());
+        assert!(given("http://127.0.0.1.example:3000", "", "").is_err());
+        assert!(given("http://127.0.0.1:3000", "sk_live_x", "").is_err());
+        let elsewhere = |n: &str| match n {
+            "allowed_origins" => Some("https://boutique.example".to_owned()),
+            "verification_secret" => Some(String::new()),
+            _ => None,
+        };
+        assert!(Config::from_lookup(elsewhere).is_err(), "another origin");
+        let set = given("https://boutique.example", "sk_live_x", "a long random key").unwrap();
+        assert_eq!(set.verification_key().unwrap(), "a long random key");
+        // A Spin component not given the variable starts, and cannot sign.
+        let other = Config::from_lookup(|n| {
+            (n == "public_base_url").then(|| "https://boutique.example".to_owned())
+        })
+        .unwrap();
+        assert!(other.verification_key().is_err());
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! [`deliver_due`] (the job runner's outbox duty, `crate::jobs`) sends them
 //! later through a [`Mailer`], claiming each row first so two deliverers
 //! never send the same message, and backing off on failure. Without a mailer they are kept, and staff read them
-//! (`GET /api/orders/notifications`).
+//! (`GET /api/orders/notifications`, [`list`]) with every link that carries
+//! a token masked ([`redact_links`]): a verification link is the
+//! recipient's alone.
 
 use async_trait::async_trait;
 use comptoir_shared::ids::{OpaqueId, OrderId};
@@ -232,7 +234,32 @@ fn notification(r: &Row) -> anyhow::Result<Notification> {
 const COLUMNS: &str =
     "id, kind, order_id, recipient, subject, body, created_at, attempts, sent_at, last_error";
 
-/// The newest notifications, unsent first.
+/// What a masked link reads as in [`list`].
+pub const MASKED_LINK: &str = "[lien masqué]";
+
+/// `body` with every word that carries a token (`…?token=…`) replaced by
+/// [`MASKED_LINK`]: staff see that a link was sent, never the link itself
+/// (whoever holds a verification link could use it).
+pub fn redact_links(body: &str) -> String {
+    body.split('\n')
+        .map(|line| {
+            line.split(' ')
+                .map(|word| {
+                    if word.contains("token=") {
+                        MASKED_LINK
+                    } else {
+                        word
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The newest notifications, unsent first, for staff to read: their links
+/// masked ([`redact_links`]).
 pub async fn list(db: &mut dyn Executor, unsent_only: bool) -> anyhow::Result<Vec<Notification>> {
     db.query(
         &format!(
@@ -243,7 +270,11 @@ pub async fn list(db: &mut dyn Executor, unsent_only: bool) -> anyhow::Result<Ve
     )
     .await?
     .iter()
-    .map(notification)
+    .map(|row| {
+        let mut message = notification(row)?;
+        message.body = redact_links(&message.body);
+        Ok(message)
+    })
     .collect()
 }
 
@@ -301,4 +332,21 @@ pub async fn deliver_due(
         }
     }
     Ok((sent, failed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_with_a_token_are_masked_and_the_rest_is_kept() {
+        let body = "Bonjour,\n\nOuvrez ce lien :\nhttps://boutique.example/compte/verifier?token=abc.1.ff\n\n\
+                    Voir https://boutique.example/produits/lin (sans jeton).\nComptoir";
+        assert_eq!(
+            redact_links(body),
+            "Bonjour,\n\nOuvrez ce lien :\n[lien masqué]\n\n\
+             Voir https://boutique.example/produits/lin (sans jeton).\nComptoir"
+        );
+        assert_eq!(redact_links("lien: x?token=1 y"), "lien: [lien masqué] y");
+    }
 }

@@ -148,8 +148,9 @@ pub struct EmailVerified {
     pub email: Email,
     /// When it was first verified, unix ms (the same on every later call).
     pub verified_at_ms: i64,
-    /// Earlier guest orders under this e-mail attached to the account by
-    /// this call.
+    /// Guest orders under this e-mail placed before it was verified,
+    /// attached to the account by this call (guest orders placed after
+    /// stay guest orders: an order joins the account when placed signed in).
     pub attached_orders: i64,
 }
 

@@ -3,11 +3,15 @@
 //! source), how raw events become counted visits and steps, and the funnel
 //! the dashboard shows (`GET /api/kpis/funnel`).
 //!
-//! Nothing here identifies a person: the beacon carries a page path (its
-//! query string is dropped), the referrer (only its host is kept) and the
-//! `utm_*` campaign tags. The server adds a visitor key — a hash of the day's
-//! random salt, the client address and the user agent, unrecoverable once
-//! the salt is deleted the next day — and the device class.
+//! The beacon carries a page path (its query string is dropped), the
+//! referrer (only its host is kept) and the `utm_*` campaign tags. The
+//! server adds a visitor key — a hash of the day's random salt, the client
+//! address and the user agent — and the device class. That key makes a raw
+//! event pseudonymised data while the day's salt lives; re-identification
+//! is impossible once the salt is deleted (the next day). Raw events are
+//! kept at most 7 days ([`RAW_RETENTION_MS`]); beyond that only anonymous
+//! hourly aggregates remain, at most 13 months. The storefront sends
+//! nothing under DNT, GPC or its privacy page's opt-out (`/confidentialite`).
 //!
 //! Counting rules ([`tally`]):
 //! - a **visit** is a visitor's first event after [`VISIT_GAP_MS`] of
@@ -135,8 +139,8 @@ impl From<EventKind> for Step {
     }
 }
 
-/// The beacon's body: no personal data, only what the page is and where the
-/// visit came from.
+/// The beacon's body: only what the page is and where the visit came from
+/// (the server adds the pseudonymous visitor key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -19,7 +19,7 @@ pub struct Notification {
     pub recipient: String,
     /// Subject line.
     pub subject: String,
-    /// Plain-text body.
+    /// Plain-text body (listed for staff with its token-bearing links masked).
     pub body: String,
     /// Unix ms.
     pub created_at_ms: i64,

@@ -516,3 +516,93 @@ async fn the_funnel_counts_one_of_each_step_for_a_buyer_and_a_visit_and_a_view_f
     assert_eq!(mobile, Some(json!(1)), "{funnel}");
     Ok(())
 }
+
+/// The raw audience events stored so far, `kind path`, sorted.
+async fn raw_events(app: &TestApp) -> anyhow::Result<Vec<String>> {
+    Ok(app
+        .rows(
+            "SELECT kind, path FROM audience_events ORDER BY kind, path",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.text(0).unwrap_or_default(),
+                r.text(1).unwrap_or_default()
+            )
+        })
+        .collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shopper_who_opts_out_on_the_privacy_page_sends_nothing_until_measured_again()
+-> anyhow::Result<()> {
+    let app = app().await?;
+    let b = Browser::start_as(
+        "privacy_opt_out",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    )
+    .await?;
+    let journey = async {
+        // The footer leads to the privacy page (measured: nothing opted out yet).
+        b.open(&app.base, "/").await?;
+        b.awake().await?;
+        b.click("#privacy-link").await?;
+        b.wait_text("#audience-toggle", "Ne pas être mesuré")
+            .await?;
+        b.wait_contains("#audience-state", "est mesuré").await?;
+        b.click("#audience-toggle").await?;
+        b.wait_text("#audience-toggle", "Me mesurer à nouveau")
+            .await?;
+        b.wait_contains("#audience-state", "vous l'avez demandé")
+            .await?;
+        // One entry for the measurement, written on request only (the
+        // shop's other entries, such as the language, are not about it).
+        const AUDIENCE_KEYS: &str = "return JSON.stringify(Object.keys(localStorage)\
+            .filter((k) => k.includes('audience')).map((k) => [k, localStorage.getItem(k)]))";
+        let stored = b.client.execute(AUDIENCE_KEYS, vec![]).await?;
+        anyhow::ensure!(
+            stored.as_str() == Some("[[\"comptoir.audience-opt-out\",\"1\"]]"),
+            "the opt-out alone: {stored}"
+        );
+        b.shot("1-opted-out").await?;
+        // Opted out: a product page, an addition to the cart, nothing sent.
+        b.open(&app.base, "/produits/t-shirt-lin").await?;
+        b.awake().await?;
+        b.click(&format!("input[value='{SKU}']")).await?;
+        b.wait_text("#availability", "En stock").await?;
+        b.click("#add-to-cart").await?;
+        b.wait_text("#mini-cart .badge", "1").await?;
+        // Measured again (from the English page, itself not counted: still
+        // opted out when it loads): the next page is counted.
+        b.open(&app.base, "/en/confidentialite").await?;
+        b.wait_text("#audience-toggle", "Measure me again").await?;
+        b.click("#audience-toggle").await?;
+        b.wait_text("#audience-toggle", "Do not measure me").await?;
+        let stored = b.client.execute(AUDIENCE_KEYS, vec![]).await?;
+        anyhow::ensure!(stored.as_str() == Some("[]"), "cleared: {stored}");
+        b.open(&app.base, "/?category=Hauts").await?;
+        b.awake().await
+    }
+    .await;
+    b.finish(journey).await?;
+    // Events are written by the host's appender: wait for the last one.
+    let mut events = Vec::new();
+    for _ in 0..40 {
+        events = raw_events(&app).await?;
+        if events.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(events, raw_events(&app).await?, "late events");
+    assert_eq!(
+        events,
+        ["view /", "view /", "view /confidentialite"],
+        "nothing while opted out"
+    );
+    Ok(())
+}

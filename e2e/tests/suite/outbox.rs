@@ -86,3 +86,41 @@ async fn a_paid_order_is_announced_once_even_after_a_refusal_and_racing_delivere
     assert!(mails[1].data.contains("6A99"));
     Ok(())
 }
+
+#[tokio::test]
+async fn staff_see_that_a_verification_link_was_sent_never_the_link() -> anyhow::Result<()> {
+    let app = comptoir_e2e::spawn_quiet_app().await?;
+    app.sign_up("marie.curie@exemple.fr").await?;
+    let support = app.staff("support").await?;
+    let listed: Json = app
+        .get_as(&support, "/api/orders/notifications")
+        .await?
+        .expect(200)?;
+    let link = listed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|n| n["kind"] == "email_verification")
+        .ok_or_else(|| anyhow::anyhow!("no verification message in {listed}"))?;
+    assert_eq!(link["recipient"], "marie.curie@exemple.fr");
+    let body = link["body"].as_str().unwrap_or_default();
+    assert!(
+        body.contains("[lien masqué]")
+            && !body.contains("token=")
+            && !body.contains("/compte/verifier"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Si vous n'avez pas créé de compte sur 127.0.0.1:"),
+        "{body}"
+    );
+    // What the mailer sends keeps the link: only the listing masks it.
+    let stored = app
+        .text(
+            "SELECT body FROM outbox WHERE kind = 'email_verification'",
+            &[],
+        )
+        .await?;
+    assert!(stored.contains("/compte/verifier?token="), "{stored}");
+    Ok(())
+}

@@ -85,6 +85,54 @@ async fn shop_pages_come_complete_from_the_server_in_both_languages() -> anyhow:
 }
 
 #[tokio::test]
+async fn the_privacy_page_explains_the_measurement_and_every_page_links_to_it() -> anyhow::Result<()>
+{
+    let app = spawn_app().await?;
+    let (status, _, fr) = page(&app, "/confidentialite", None).await?;
+    assert_eq!(status, 200);
+    for said in [
+        "pseudonymisées",
+        "7 jours au plus",
+        "13 mois au plus",
+        "Do Not Track",
+        "Global Privacy Control",
+        "id=\"audience-toggle\"",
+        "data-on=\"Me mesurer à nouveau\"",
+        ">Ne pas être mesuré</button>",
+    ] {
+        assert!(fr.contains(said), "{said}");
+    }
+    // The button works with scripts only (the boot script shows it).
+    let button = fr
+        .split("id=\"audience-toggle\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        button
+            .split('>')
+            .next()
+            .unwrap_or_default()
+            .contains("hidden")
+    );
+    let (status, _, en) = page(&app, "/en/confidentialite", None).await?;
+    assert_eq!(status, 200);
+    assert!(en.contains("pseudonymised") && en.contains(">Do not measure me</button>"));
+    assert!(en.contains("<link rel=\"alternate\" hreflang=\"fr\" href=\"http://127.0.0.1"));
+    for (path, link) in [
+        ("/", "href=\"/confidentialite\""),
+        ("/produits/t-shirt-lin", "href=\"/confidentialite\""),
+        ("/en/panier", "href=\"/en/confidentialite\""),
+    ] {
+        let (_, _, html) = page(&app, path, None).await?;
+        assert!(
+            html.contains(link) && html.contains("id=\"privacy-link\""),
+            "{path}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn unknown_pages_and_products_answer_a_real_404_page() -> anyhow::Result<()> {
     let app = spawn_app().await?;
     for (path, words) in [
@@ -302,7 +350,13 @@ async fn a_shop_page_first_load_stays_within_120_kb_gzip() -> anyhow::Result<()>
     for url in &imported {
         files += gzipped(&file(url)?)?;
     }
-    for path in ["/", "/?category=Hauts", "/produits/t-shirt-lin", "/en/"] {
+    for path in [
+        "/",
+        "/?category=Hauts",
+        "/produits/t-shirt-lin",
+        "/en/",
+        "/confidentialite",
+    ] {
         let (status, _, html) = page(&app, path, None).await?;
         assert_eq!(status, 200, "{path}");
         assert!(html.contains(boot_url), "{path} boots the shop bundle");

@@ -1,8 +1,10 @@
 //! Retention and feedback (issue 13): cohorts by first-order month on orders
 //! paid at chosen instants equal a table worked out by hand; CSAT/NPS per
 //! month and the latest comments; e-mail verification by a signed link —
-//! the outbox holds the link, the link verifies, a tampered or expired token
-//! changes nothing, and guest orders join the account only once verified.
+//! the outbox holds the link, the link verifies from its own account's
+//! session only (never the owner's click on a squatter's account), a
+//! tampered or expired token changes nothing, and guest orders placed before
+//! the verification join the account then (later ones stay guest orders).
 
 use comptoir_e2e::{TestApp, spawn_quiet_app};
 use comptoir_functions::accounts::verification;
@@ -300,7 +302,12 @@ async fn a_signed_link_verifies_the_email_and_only_then_attaches_guest_orders() 
         ("not-a-token", 422, "validation"),
     ] {
         let answer = app
-            .send("POST", "/api/accounts/verify", &json!({ "token": token }))
+            .send_as(
+                &customer,
+                "POST",
+                "/api/accounts/verify",
+                &json!({ "token": token }),
+            )
             .await?;
         assert_eq!(
             (answer.status, answer.json["error"].as_str()),
@@ -315,9 +322,14 @@ async fn a_signed_link_verifies_the_email_and_only_then_attaches_guest_orders() 
     );
     assert!(my_orders(&app, &customer).await?.is_empty());
 
-    // The link verifies (from any browser: no session needed) and attaches.
+    // The link verifies, signed in to its account, and attaches.
     let verified: Json = app
-        .send("POST", "/api/accounts/verify", &json!({ "token": token }))
+        .send_as(
+            &customer,
+            "POST",
+            "/api/accounts/verify",
+            &json!({ "token": token }),
+        )
         .await?
         .expect(200)?;
     assert_eq!(
@@ -325,13 +337,32 @@ async fn a_signed_link_verifies_the_email_and_only_then_attaches_guest_orders() 
         (&json!(email), &json!(1))
     );
     assert_eq!(my_orders(&app, &customer).await?, vec![guest_order.clone()]);
-    // Idempotent: the same answer, nothing more attached.
+    // Idempotent: the same answer, nothing more attached — not even a
+    // guest order placed under the address since: it stays a guest order
+    // (an order joins the account when placed signed in).
+    let later_guest_order = app.paid_order(SKU, 1).await?;
     let again: Json = app
-        .send("POST", "/api/accounts/verify", &json!({ "token": token }))
+        .send_as(
+            &customer,
+            "POST",
+            "/api/accounts/verify",
+            &json!({ "token": token }),
+        )
         .await?
         .expect(200)?;
     assert_eq!(again["verified_at_ms"], verified["verified_at_ms"]);
     assert_eq!(again["attached_orders"], 0);
+    assert_eq!(my_orders(&app, &customer).await?, vec![guest_order.clone()]);
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM orders WHERE id = ?1 AND customer_id IS NULL",
+            &[Value::Text(later_guest_order)],
+        )
+        .await?,
+        1
+    );
+    let signed_in_order = app.paid_order_as(Some(&customer), SKU, 1).await?;
+    assert!(my_orders(&app, &customer).await?.contains(&signed_in_order));
     let asked = app
         .send_as(&customer, "POST", "/api/accounts/verification", &json!({}))
         .await?;
@@ -363,13 +394,69 @@ async fn a_signed_link_verifies_the_email_and_only_then_attaches_guest_orders() 
     )
     .await?;
     let stale = app
-        .send(
+        .send_as(
+            &other,
             "POST",
             "/api/accounts/verify",
             &json!({ "token": pierre_token }),
         )
         .await?;
     assert_eq!(stale.status, 400);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_link_verifies_only_from_a_session_of_its_own_account_so_a_squatter_gains_nothing()
+-> anyhow::Result<()> {
+    let app = spawn_quiet_app().await?;
+    // Marie bought as a guest; a squatter then signs up with her address.
+    let email = "marie.curie@exemple.fr";
+    let guest_order = app.paid_order(SKU, 1).await?;
+    let squatter = app.sign_up(email).await?;
+    // The link reaches Marie's mailbox; she has no account on the shop, or
+    // one under another address, or it is a staff member who opens it.
+    let token = link_token(&app, email).await?;
+    let marie_elsewhere = app.sign_up("marie@autre-exemple.fr").await?;
+    let support = app.staff("support").await?;
+    let before = app.fingerprint().await?;
+    let body = json!({ "token": token });
+    let anonymous = app.send("POST", "/api/accounts/verify", &body).await?;
+    assert_eq!(
+        (anonymous.status, anonymous.json["error"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    for cookie in [&marie_elsewhere, &support] {
+        let other = app
+            .send_as(cookie, "POST", "/api/accounts/verify", &body)
+            .await?;
+        assert_eq!(
+            (other.status, other.json["error"].as_str()),
+            (403, Some("forbidden"))
+        );
+    }
+    assert_eq!(
+        app.fingerprint().await?,
+        before,
+        "a refused verification wrote something"
+    );
+    // The squatter's account stays unverified and sees no guest order.
+    assert!(my_orders(&app, &squatter).await?.is_empty());
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM accounts WHERE email = ?1 AND email_verified_at IS NULL",
+            &[Value::Text(email.into())],
+        )
+        .await?,
+        1
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM orders WHERE id = ?1 AND customer_id IS NULL",
+            &[Value::Text(guest_order)],
+        )
+        .await?,
+        1
+    );
     Ok(())
 }
 
@@ -446,13 +533,26 @@ mod browser {
             b.wait_contains("#cohorts-table", "1 (100 %)").await?;
             b.shot("2-two-years").await?;
 
+            // Signed in as support, the link is another account's: refused.
+            b.open(&app.base, &format!("/compte/verifier?token={token}"))
+                .await?;
+            b.wait_contains("#verify-other-account", "autre compte")
+                .await?;
+            // Signed out, the page asks to sign in and comes back, token kept.
+            b.client.delete_all_cookies().await?;
             b.open(&app.base, &format!("/compte/verifier?token={token}x"))
                 .await?;
+            b.wait_contains("#verify-sign-in", "connectez-vous").await?;
+            b.shot("3-sign-in-first").await?;
+            b.click("#verify-sign-in-link").await?;
+            b.fill("#email", "carol@exemple.fr").await?;
+            b.fill("#password", "radium et polonium").await?;
+            b.click("#sign-in").await?;
             b.wait_contains("#verify-expired", "expiré").await?;
             b.open(&app.base, &format!("/compte/verifier?token={token}"))
                 .await?;
             b.wait_contains("#verify-done", "carol@exemple.fr").await?;
-            b.shot("3-verified").await
+            b.shot("4-verified").await
         }
         .await;
         b.finish(journey).await

@@ -362,8 +362,11 @@ async fn a_planted_second_session_cookie_signs_nobody_in() -> anyhow::Result<()>
     assert_eq!(me.status, 401, "neither account: {}", me.json);
     assert_eq!(app.get_as(&victim, "/api/accounts/me").await?.status, 200);
     // Over https the cookie is `__Host-` prefixed, which a sibling cannot set.
-    let https = spawn_app_with(Config::from_lookup(|name| {
-        (name == "public_base_url").then(|| "https://boutique.example".to_owned())
+    let https = spawn_app_with(Config::from_lookup(|name| match name {
+        "public_base_url" => Some("https://boutique.example".to_owned()),
+        // A shop others reach signs its verification links with its own key.
+        "verification_secret" => Some("une clé de vérification de test".to_owned()),
+        _ => None,
     })?)
     .await?;
     let signup = https

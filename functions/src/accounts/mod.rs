@@ -8,8 +8,9 @@
 //! - `POST /api/accounts/password` — change password ([`change_password`])
 //! - `POST /api/accounts/verification` — a customer asks for an e-mail
 //!   verification link ([`verification`], which also makes and checks links)
-//! - `POST /api/accounts/verify` — a link's token verifies the e-mail and
-//!   attaches earlier guest orders under it ([`verify`])
+//! - `POST /api/accounts/verify` — a link's token, sent signed in to the
+//!   account it names, verifies the e-mail and attaches the guest orders
+//!   placed under it before ([`verify`])
 //! - `GET /api/accounts/staff`, `POST /api/accounts/staff` — admins list and
 //!   create staff accounts ([`list_staff`], [`create_staff`])
 //! - `POST /api/accounts/staff/{id}` — change role, disable/enable ([`update_staff`])

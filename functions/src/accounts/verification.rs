@@ -7,7 +7,11 @@
 //! or expiry breaks it. Nothing is stored: the account row and the key are
 //! enough to check a link ([`check`], constant-time). Sign-up writes the
 //! first link to the outbox in its transaction ([`enqueue`]);
-//! `POST /api/accounts/verify` ([`super::verify`]) uses it.
+//! `POST /api/accounts/verify` ([`super::verify`]) uses it, from a session
+//! of the account the link names only: whoever signs up with another's
+//! address cannot have it verified by its owner's click. The link is a
+//! secret: the outbox listing staff read masks it
+//! ([`crate::outbox::redact_links`]).
 
 use axum::Json;
 use axum::extract::State;
@@ -83,14 +87,43 @@ pub fn check(secret: &str, claim: &Claim, email: &str) -> bool {
 }
 
 /// The link for `account`, valid [`LINK_TTL_MS`] from `now_ms`.
-pub fn link(config: &Config, account: &Account, now_ms: i64) -> String {
+pub fn link(config: &Config, account: &Account, now_ms: i64) -> anyhow::Result<String> {
     let token = token(
-        &config.verification_secret,
+        config.verification_key()?,
         &account.id,
         account.email.as_str(),
         now_ms + LINK_TTL_MS,
     );
-    format!("{}/compte/verifier?token={token}", config.public_base_url)
+    Ok(format!(
+        "{}/compte/verifier?token={token}",
+        config.public_base_url
+    ))
+}
+
+/// The verification message for `link`, French first, then English: open
+/// it signed in to the account; whoever did not sign up on `shop` (the
+/// shop's host name) ignores it.
+pub fn message(shop: &str, link: &str) -> (String, String) {
+    let subject =
+        "Comptoir — confirmez votre adresse e-mail / confirm your e-mail address".to_owned();
+    let body = format!(
+        "Bonjour,\n\n\
+         Pour confirmer votre adresse e-mail, ouvrez ce lien (valable 48 heures) et connectez-vous \
+         au compte créé avec cette adresse :\n{link}\n\n\
+         Les commandes passées sans compte avec cette adresse avant la confirmation rejoindront \
+         alors votre compte.\n\n\
+         Si vous n'avez pas créé de compte sur {shop}, ignorez ce message : sans connexion à ce \
+         compte, le lien ne fait rien.\n\nComptoir\n\n\
+         ---\n\n\
+         Hello,\n\n\
+         To confirm your e-mail address, open this link (valid for 48 hours) and sign in to the \
+         account created with this address:\n{link}\n\n\
+         Orders placed without an account under this address before the confirmation will then \
+         join your account.\n\n\
+         If you did not create an account on {shop}, ignore this message: without signing in to \
+         that account, the link does nothing.\n\nComptoir"
+    );
+    (subject, body)
 }
 
 /// Writes the verification message for `account` to the outbox in the
@@ -101,12 +134,11 @@ pub async fn enqueue(
     account: &Account,
     now_ms: i64,
 ) -> anyhow::Result<()> {
-    let link = link(config, account, now_ms);
-    let body = format!(
-        "Bonjour,\n\nPour confirmer votre adresse e-mail, ouvrez ce lien (valable 48 heures) :\n{link}\n\n\
-         Les commandes passées sans compte avec cette adresse rejoindront alors votre compte.\n\n\
-         Si vous n'avez pas créé de compte chez Comptoir, ignorez ce message.\n\nComptoir"
-    );
+    let link = link(config, account, now_ms)?;
+    let shop = crate::config::origin_of(&config.public_base_url)
+        .and_then(|o| o.split_once("://").map(|(_, host)| host.to_owned()))
+        .unwrap_or_else(|| config.public_base_url.clone());
+    let (subject, body) = message(&shop, &link);
     crate::outbox::enqueue_account(
         tx,
         Kind::EmailVerification,
@@ -117,7 +149,7 @@ pub async fn enqueue(
             now_ms / RESEND_BUCKET_MS
         ),
         account.email.as_str(),
-        "Comptoir — confirmez votre adresse e-mail",
+        &subject,
         &body,
         now_ms,
     )
@@ -192,5 +224,23 @@ mod tests {
         assert!(!check("key", &parse(&later).unwrap(), "marie@exemple.fr"));
         assert_eq!(parse("nothing"), None);
         assert_eq!(parse(&format!("{t}.x")), None);
+    }
+
+    #[test]
+    fn the_message_says_to_sign_in_and_to_ignore_it_otherwise_in_french_then_english() {
+        let (subject, body) = message(
+            "boutique.example",
+            "https://boutique.example/compte/verifier?token=t",
+        );
+        assert!(subject.starts_with("Comptoir — confirmez"));
+        let fr = body
+            .find("Si vous n'avez pas créé de compte sur boutique.example, ignorez ce message")
+            .unwrap();
+        let en = body
+            .find("If you did not create an account on boutique.example, ignore this message")
+            .unwrap();
+        assert!(fr < en, "French first");
+        assert_eq!(body.matches("/compte/verifier?token=t\n").count(), 2);
+        assert!(body.contains("connectez-vous") && body.contains("sign in"));
     }
 }

@@ -1,7 +1,11 @@
 //! `POST /api/events`: the storefront's beacon. Same-origin only (the
-//! [`crate::edge`]), JSON, no cookie read or set. A visitor who asks not to
-//! be tracked (`DNT: 1`, `Sec-GPC: 1`) or a robot's user agent is counted
-//! nowhere, with the same answer.
+//! [`crate::edge`]), JSON, no cookie read or set. The event is stored
+//! pseudonymised (a visitor key salted with the day's salt; re-identification
+//! is impossible once that salt is deleted) and kept at most 7 days; beyond
+//! that only anonymous hourly aggregates remain, at most 13 months. A
+//! visitor who asks not to be tracked (`DNT: 1`, `Sec-GPC: 1`) or a robot's
+//! user agent is counted nowhere, with the same answer; the storefront sends
+//! nothing at all then, nor after the privacy page's opt-out.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -29,10 +33,14 @@ const EVENTS: AppendTable = AppendTable {
     summary = "Record a storefront event (audience beacon)",
     tag = "kpis",
     description = "Public, from the shop's own pages. One page view, product view, addition \
-        to a cart or checkout opened, counted without cookies or personal data: the visitor is \
-        a hash of the day's random salt, the client address and the user agent. `DNT: 1`, \
-        `Sec-GPC: 1` and robots' user agents are counted nowhere, with the same answer. A query \
-        string in `path` is dropped; of `referrer` only the host is kept.",
+        to a cart or checkout opened, counted without cookies. Stored pseudonymised: the visitor \
+        is a hash of the day's random salt, the client address and the user agent (neither of \
+        which is stored); re-identification is impossible once the day's salt is deleted, the \
+        next day. Raw events are kept at most 7 days; beyond that only anonymous hourly \
+        aggregates, at most 13 months. `DNT: 1`, `Sec-GPC: 1` and robots' user agents are \
+        counted nowhere, with the same answer (the storefront sends nothing then, nor after \
+        the opt-out of its privacy page, `/confidentialite`). A query string in `path` is \
+        dropped; of `referrer` only the host is kept.",
     request_body = Beacon,
     security(()),
     responses(

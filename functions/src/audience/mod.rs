@@ -1,5 +1,8 @@
-//! Audience: the storefront funnel measured without cookies or personal
-//! data (the rules are [`comptoir_shared::audience`]).
+//! Audience: the storefront funnel measured without cookies, on
+//! pseudonymised raw events (re-identification impossible once the day's
+//! salt is deleted; kept at most 7 days) rolled up into anonymous hourly
+//! aggregates (kept at most 13 months); the storefront honours DNT, GPC and
+//! its privacy page's opt-out (the rules are [`comptoir_shared::audience`]).
 //!
 //! - [`ingest`]: `POST /api/events`, the beacon (served by the `kpis`
 //!   function); it appends one raw event keyed by a salted hash

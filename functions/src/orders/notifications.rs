@@ -1,5 +1,6 @@
 //! `GET /api/orders/notifications?unsent=1`: the outbox, for support and
-//! admins — what was (or is still to be) sent to customers.
+//! admins — what was (or is still to be) sent to customers, every link
+//! carrying a token masked (a verification link is its recipient's alone).
 
 use axum::Json;
 use axum::extract::State;
@@ -30,7 +31,9 @@ pub struct Filter {
 
     summary = "List customer notifications (outbox)",
     tag = "orders",
-    description = "Roles: support, admin. The outbox: what was (or is still to be) sent to customers, unsent first.",
+    description = "Roles: support, admin. The outbox: what was (or is still to be) sent to customers, unsent first. \
+        Links that carry a token (e-mail verification) read `[lien masqué]`: staff see that a link \
+        was sent and to whom, never the link.",
     params(Filter),
     security(("session" = [])),
     responses(

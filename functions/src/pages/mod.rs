@@ -1,7 +1,8 @@
 //! The shop's pages as complete HTML, rendered with the storefront's own
 //! Leptos components (`comptoir_shop::render`) from what the catalog's
 //! public functions read: `/` (the catalog, its query in the URL),
-//! `/produits/{id}`, `/panier`, the same under `/en/`, a real 404 page for
+//! `/produits/{id}`, `/panier`, `/confidentialite` (the audience
+//! measurement and its opt-out), the same under `/en/`, a real 404 page for
 //! anything else, and `/sitemap.xml` and `/robots.txt`.
 //!
 //! A page reads no cookie and depends only on its URL and the catalog, so
@@ -67,6 +68,8 @@ pub fn router(host: Host, assets: Assets) -> Router {
         .route("/en/produits/{id}", get(product_en))
         .route("/panier", get(cart_fr))
         .route("/en/panier", get(cart_en))
+        .route("/confidentialite", get(privacy_fr))
+        .route("/en/confidentialite", get(privacy_en))
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/robots.txt", get(sitemap::robots))
         .fallback(not_found)
@@ -113,6 +116,14 @@ async fn cart_fr(state: Shared, headers: HeaderMap) -> Response {
 
 async fn cart_en(state: Shared, headers: HeaderMap) -> Response {
     answer(&state, Lang::En, Page::Cart, StatusCode::OK, &headers)
+}
+
+async fn privacy_fr(state: Shared, headers: HeaderMap) -> Response {
+    answer(&state, Lang::Fr, Page::Privacy, StatusCode::OK, &headers)
+}
+
+async fn privacy_en(state: Shared, headers: HeaderMap) -> Response {
+    answer(&state, Lang::En, Page::Privacy, StatusCode::OK, &headers)
 }
 
 async fn listing(

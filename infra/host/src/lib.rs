@@ -63,8 +63,16 @@ pub struct Options {
 /// Reads configuration from `COMPTOIR_<VARIABLE>` environment variables,
 /// the native mirror of the Spin variables.
 pub fn config_from_env() -> anyhow::Result<Config> {
+    config_from(|key| std::env::var(key).ok())
+}
+
+/// [`config_from_env`] over any environment. The native host serves every
+/// function, so it is given every variable: an unset one reads as empty
+/// (which is what refuses, off this machine, a shop without its
+/// `verification_secret`).
+pub fn config_from(env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
     Config::from_lookup(|name| {
-        std::env::var(format!("COMPTOIR_{}", name.to_ascii_uppercase())).ok()
+        Some(env(&format!("COMPTOIR_{}", name.to_ascii_uppercase())).unwrap_or_default())
     })
 }
 
@@ -346,6 +354,40 @@ pub async fn start(
 mod tests {
     use super::*;
     use comptoir_functions::port::{Cpu as _, Overloaded};
+
+    #[test]
+    fn the_host_refuses_to_start_off_this_machine_without_a_verification_secret() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |key: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        // `bash infra/run.sh`: nothing set, 127.0.0.1, sandbox.
+        assert!(config_from(env(&[])).is_ok());
+        assert!(
+            config_from(env(&[(
+                "COMPTOIR_ALLOWED_ORIGINS",
+                "http://localhost:3000"
+            )]))
+            .is_ok()
+        );
+        static PUBLIC: [(&str, &str); 1] =
+            [("COMPTOIR_PUBLIC_BASE_URL", "https://boutique.example")];
+        let error = config_from(env(&PUBLIC)).unwrap_err().to_string();
+        assert!(error.contains("verification_secret"), "{error}");
+        static WITH_SECRET: [(&str, &str); 2] = [
+            ("COMPTOIR_PUBLIC_BASE_URL", "https://boutique.example"),
+            ("COMPTOIR_VERIFICATION_SECRET", "une longue clé aléatoire"),
+        ];
+        let config = config_from(env(&WITH_SECRET)).unwrap();
+        assert_eq!(
+            config.verification_key().unwrap(),
+            "une longue clé aléatoire"
+        );
+    }
 
     #[tokio::test]
     async fn the_cpu_pool_refuses_work_beyond_its_queue() {

@@ -390,6 +390,63 @@ mod tests {
         assert_eq!(holders(&reads("mail_api_key")), mail);
         assert_eq!(holders(&reads("jobs_secret")), mail);
         assert_eq!(holders(&reaches("{{ mail_api_base }}")), mail);
+        // Only accounts signs and checks e-mail verification links.
+        assert_eq!(
+            holders(&reads("verification_secret")),
+            BTreeSet::from(["accounts"])
+        );
+    }
+
+    #[test]
+    fn every_component_that_reads_the_client_address_knows_the_trusted_proxies() {
+        // Behind an ingress the peer is the proxy: without trusted_proxies a
+        // component would take every visitor for it. The components whose
+        // handlers take `edge::ClientAddr`: accounts (sign-up, sign-in and
+        // password throttling) and kpis (`POST /api/events`, the visitor key).
+        let root = root().join("functions/src");
+        let mut readers = BTreeSet::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.file_name().is_some_and(|n| n != "edge.rs")
+                    && std::fs::read_to_string(&path)
+                        .unwrap()
+                        .contains("ClientAddr")
+                {
+                    let context = path.strip_prefix(&root).unwrap().iter().next().unwrap();
+                    readers.insert(context.to_string_lossy().into_owned());
+                }
+            }
+        }
+        // The context each reader belongs to, and the component serving it.
+        let component = |context: &str| match context {
+            "audience" => "kpis",
+            other => panic!("{other} reads the client address: name its component here"),
+        };
+        let expected: BTreeSet<&str> = readers
+            .iter()
+            .map(|c| {
+                if c == "accounts" {
+                    "accounts"
+                } else {
+                    component(c)
+                }
+            })
+            .collect();
+        assert_eq!(expected, BTreeSet::from(["accounts", "kpis"]));
+        let manifest = spin_toml();
+        for id in expected {
+            assert_eq!(
+                manifest["component"][id]["variables"]
+                    .get("trusted_proxies")
+                    .and_then(|v| v.as_str()),
+                Some("{{ trusted_proxies }}"),
+                "{id} reads the client address but is not given trusted_proxies"
+            );
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@ impl Page {
             }
             Self::Product(p) => paths::product(&p.id),
             Self::Cart => paths::CART.to_owned(),
+            Self::Privacy => paths::PRIVACY.to_owned(),
             Self::NotFound => return None,
         })
     }
@@ -47,7 +48,7 @@ impl Page {
                     && query.sort == Default::default()
                     && query.per_page.is_none()
             }
-            Self::Product(_) => true,
+            Self::Product(_) | Self::Privacy => true,
             Self::Cart | Self::NotFound => false,
         }
     }
@@ -69,6 +70,12 @@ impl Page {
                 .to_owned(),
             Self::Product(p) => format!("{} — Comptoir", p.name),
             Self::Cart => l.pick("Panier — Comptoir", "Cart — Comptoir").to_owned(),
+            Self::Privacy => l
+                .pick(
+                    "Confidentialité et mesure d'audience — Comptoir",
+                    "Privacy and audience measurement — Comptoir",
+                )
+                .to_owned(),
             Self::NotFound => l
                 .pick("Page introuvable — Comptoir", "Page not found — Comptoir")
                 .to_owned(),
@@ -78,6 +85,12 @@ impl Page {
     fn description(&self, l: Lang) -> String {
         match self {
             Self::Product(p) => format!("{} — {}", p.name, p.description),
+            Self::Privacy => l
+                .pick(
+                    "Ce que la mesure d'audience de Comptoir garde, combien de temps, et comment ne pas être mesuré.",
+                    "What Comptoir's audience measurement keeps, for how long, and how not to be measured.",
+                )
+                .to_owned(),
             Self::Catalog { query, page } if !query.category.is_empty() => {
                 let category = page.category_label(&query.category);
                 l.pick(

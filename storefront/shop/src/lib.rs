@@ -1,6 +1,6 @@
 //! The shop, what a shopper sees first: the catalog (search, categories,
-//! filters, sort, pages), product pages and the cart, in French (`/`) and
-//! English (`/en/…`).
+//! filters, sort, pages), product pages, the cart and the privacy page, in
+//! French (`/`) and English (`/en/…`).
 //!
 //! One component tree, two builds. The functions render every page to
 //! complete HTML (feature `ssr`, [`render`]): a page depends only on its URL
@@ -34,6 +34,9 @@ pub enum Page {
     Product(Product),
     /// `/panier`: filled in by the browser (a cart is personal).
     Cart,
+    /// `/confidentialite`: what the audience measurement keeps, and the
+    /// button that opts this browser out (worked by the boot script).
+    Privacy,
     /// Any other path (answered with status 404).
     NotFound,
 }
@@ -92,6 +95,7 @@ fn Html(document: Document) -> impl IntoView {
         }
         Page::Product(product) => view! { <pages::product::ProductPage product/> }.into_any(),
         Page::Cart => view! { <islands::CartView lang/> }.into_any(),
+        Page::Privacy => view! { <pages::privacy::PrivacyPage/> }.into_any(),
         Page::NotFound => view! { <pages::NotFound/> }.into_any(),
     };
     view! {

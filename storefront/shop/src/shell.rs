@@ -35,6 +35,8 @@ pub fn Shell(lang: Lang, page: Page, children: Children) -> impl IntoView {
                 "Comptoir — boutique de démonstration. Prix TTC, livraison en France et dans sept pays de l'UE.",
                 "Comptoir — demo shop. Prices include VAT; delivery in France and seven EU countries.",
             )}
+            " "
+            <a href=l.path(paths::PRIVACY) id="privacy-link">{l.pick("Confidentialité", "Privacy")}</a>
         </footer>
     }
 }

@@ -98,8 +98,13 @@ pub struct HeldLine {
 
 /// Reports `kind` (`add_to_cart`) on the current page to the audience
 /// beacon (`POST /api/events`; page views are reported by the boot
-/// scripts). Counting is not the shopper's business: a failure is ignored.
+/// scripts), unless this browser is not to be measured
+/// ([`crate::state::audience_measured`]: DNT, GPC, the privacy page's
+/// opt-out). Counting is not the shopper's business: a failure is ignored.
 pub async fn beacon(kind: &'static str) {
+    if !crate::state::audience_measured() {
+        return;
+    }
     #[derive(Serialize)]
     struct Event<'a> {
         kind: &'a str,

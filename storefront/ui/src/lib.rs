@@ -64,6 +64,8 @@ pub mod paths {
     pub const SIGN_IN: &str = "/compte/connexion";
     /// Sign up.
     pub const SIGN_UP: &str = "/compte/inscription";
+    /// Privacy: what the audience measurement keeps, and its opt-out.
+    pub const PRIVACY: &str = "/confidentialite";
 
     /// A product page.
     pub fn product(id: &impl std::fmt::Display) -> String {

@@ -7,6 +7,33 @@ use comptoir_shared::ids::CartId;
 use leptos::prelude::*;
 
 const KEY: &str = "comptoir.cart";
+/// Set to `"1"` by the privacy page's button (`/confidentialite`, worked by
+/// `storefront/islands.js`): this browser sends no audience event. The
+/// boot scripts read it as well; it is written only on request.
+pub const AUDIENCE_OPT_OUT: &str = "comptoir.audience-opt-out";
+
+/// Whether the audience beacon may report from this browser: not when it
+/// asks not to be tracked (`navigator.doNotTrack == "1"`,
+/// `navigator.globalPrivacyControl`), nor when the shopper opted out
+/// ([`AUDIENCE_OPT_OUT`]). Read through `Reflect`, so the shop's bundle
+/// carries no binding for `Navigator`.
+pub fn audience_measured() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let get = |target: &wasm_bindgen::JsValue, name: &str| {
+        js_sys::Reflect::get(target, &wasm_bindgen::JsValue::from_str(name))
+            .unwrap_or(wasm_bindgen::JsValue::UNDEFINED)
+    };
+    let navigator = get(&window, "navigator");
+    let do_not_track = get(&navigator, "doNotTrack").as_string().as_deref() == Some("1");
+    let privacy_control = get(&navigator, "globalPrivacyControl").as_bool() == Some(true);
+    let opted_out = storage()
+        .and_then(|s| s.get_item(AUDIENCE_OPT_OUT).ok().flatten())
+        .as_deref()
+        == Some("1");
+    !(do_not_track || privacy_control || opted_out)
+}
 /// The order this browser's cart became, while its payment is open.
 const PAYING: &str = "comptoir.paying";
 

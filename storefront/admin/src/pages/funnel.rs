@@ -37,8 +37,10 @@ pub fn FunnelSection(f: Funnel) -> impl IntoView {
     view! {
         <section aria-labelledby="funnel-title">
             <h2 id="funnel-title">"Parcours des visiteurs"</h2>
-            <p class="muted">"Mesure d'audience sans cookie ni donnée personnelle (agrégats horaires) ; \
-                les commandes payées viennent des commandes."</p>
+            <p class="muted">"Mesure d'audience sans cookie, données pseudonymisées (ré-identification \
+                impossible une fois le sel du jour effacé) ; événements bruts gardés 7 jours au plus, \
+                puis seulement des agrégats horaires anonymes, 13 mois au plus ; refus (DNT, GPC, page \
+                Confidentialité de la boutique) respecté. Les commandes payées viennent des commandes."</p>
             <dl class="kpis">
                 <div class="kpi">
                     <dt>"Taux de conversion"</dt>

@@ -1,7 +1,8 @@
 //! The shop's pages, rendered on the server: catalog → product; the cart
-//! page is one island ([`crate::islands::CartView`]).
+//! page is one island ([`crate::islands::CartView`]); the privacy page.
 
 pub mod catalog;
+pub mod privacy;
 pub mod product;
 
 use comptoir_ui::i18n::lang;

@@ -100,10 +100,18 @@ pub fn TotalsList(totals: Totals, id: &'static str) -> impl IntoView {
     }
 }
 
-/// The sign-in page, coming back to the current page afterwards.
+/// The sign-in page, coming back to the current page afterwards, its query
+/// included (the verification page's `?token=` survives signing in).
 pub fn sign_in_here() -> String {
     let here = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
+        .map(|w| w.location())
+        .and_then(|l| {
+            Some(format!(
+                "{}{}",
+                l.pathname().ok()?,
+                l.search().unwrap_or_default()
+            ))
+        })
         .unwrap_or_default();
     format!(
         "{}?retour={}",
