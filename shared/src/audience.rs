@@ -9,7 +9,8 @@
 //! address and the user agent — and the device class. That key makes a raw
 //! event pseudonymised data while the day's salt lives; re-identification
 //! is impossible once the salt is deleted (the next day). Raw events are
-//! kept at most 7 days ([`RAW_RETENTION_MS`]); beyond that only anonymous
+//! deleted about two hours after they came, once the next hour is rolled up
+//! (7 days at most, [`RAW_RETENTION_MS`]); beyond that only anonymous
 //! hourly aggregates remain, at most 13 months. The storefront sends
 //! nothing under DNT, GPC or its privacy page's opt-out (`/confidentialite`).
 //!

@@ -92,7 +92,7 @@ async fn the_privacy_page_explains_the_measurement_and_every_page_links_to_it() 
     assert_eq!(status, 200);
     for said in [
         "pseudonymisées",
-        "7 jours au plus",
+        "environ deux heures après leur arrivée (7 jours au",
         "13 mois au plus",
         "Do Not Track",
         "Global Privacy Control",

@@ -1,8 +1,10 @@
 //! `POST /api/events`: the storefront's beacon. Same-origin only (the
 //! [`crate::edge`]), JSON, no cookie read or set. The event is stored
 //! pseudonymised (a visitor key salted with the day's salt; re-identification
-//! is impossible once that salt is deleted) and kept at most 7 days; beyond
-//! that only anonymous hourly aggregates remain, at most 13 months. A
+//! is impossible once that salt is deleted) and kept about two hours (7 days
+//! at most); beyond that only anonymous hourly aggregates remain, at most 13
+//! months. It must come from a page (`Origin` or `Sec-Fetch-Site:
+//! same-origin`). A
 //! visitor who asks not to be tracked (`DNT: 1`, `Sec-GPC: 1`) or a robot's
 //! user agent is counted nowhere, with the same answer; the storefront sends
 //! nothing at all then, nor after the privacy page's opt-out.
@@ -36,8 +38,10 @@ const EVENTS: AppendTable = AppendTable {
         to a cart or checkout opened, counted without cookies. Stored pseudonymised: the visitor \
         is a hash of the day's random salt, the client address and the user agent (neither of \
         which is stored); re-identification is impossible once the day's salt is deleted, the \
-        next day. Raw events are kept at most 7 days; beyond that only anonymous hourly \
-        aggregates, at most 13 months. `DNT: 1`, `Sec-GPC: 1` and robots' user agents are \
+        next day. Raw events are deleted about two hours after they came (once the next hour is \
+        rolled up; 7 days at most), beyond that only anonymous hourly aggregates, at most 13 \
+        months. The request must say it comes from a page: `Origin` (the shop's) or \
+        `Sec-Fetch-Site: same-origin`. `DNT: 1`, `Sec-GPC: 1` and robots' user agents are \
         counted nowhere, with the same answer (the storefront sends nothing then, nor after \
         the opt-out of its privacy page, `/confidentialite`). A query string in `path` is \
         dropped; of `referrer` only the host is kept.",
@@ -46,7 +50,7 @@ const EVENTS: AppendTable = AppendTable {
     responses(
         (status = 204, description = "Recorded (or, for an opt-out or a robot, deliberately not)."),
         (status = 400, description = "`malformed_request`: not JSON.", body = ApiError),
-        (status = 403, description = "`cross_origin`: not from the shop's own pages.", body = ApiError),
+        (status = 403, description = "`cross_origin`: not from the shop's own pages (another `Origin`, or neither `Origin` nor `Sec-Fetch-Site: same-origin`).", body = ApiError),
         (status = 415, description = "`unsupported_media_type`: not declared JSON.", body = ApiError),
         (status = 422, description = "`validation`: a field missing, unknown or too long, or `path` not a path.", body = ApiError),
     )

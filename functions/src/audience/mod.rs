@@ -1,6 +1,6 @@
 //! Audience: the storefront funnel measured without cookies, on
 //! pseudonymised raw events (re-identification impossible once the day's
-//! salt is deleted; kept at most 7 days) rolled up into anonymous hourly
+//! salt is deleted; kept about two hours, 7 days at most) rolled up into anonymous hourly
 //! aggregates (kept at most 13 months); the storefront honours DNT, GPC and
 //! its privacy page's opt-out (the rules are [`comptoir_shared::audience`]).
 //!

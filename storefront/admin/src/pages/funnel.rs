@@ -38,8 +38,8 @@ pub fn FunnelSection(f: Funnel) -> impl IntoView {
         <section aria-labelledby="funnel-title">
             <h2 id="funnel-title">"Parcours des visiteurs"</h2>
             <p class="muted">"Mesure d'audience sans cookie, données pseudonymisées (ré-identification \
-                impossible une fois le sel du jour effacé) ; événements bruts gardés 7 jours au plus, \
-                puis seulement des agrégats horaires anonymes, 13 mois au plus ; refus (DNT, GPC, page \
+                impossible une fois le sel du jour effacé) ; événements bruts effacés après environ deux heures \
+                (7 jours au plus), puis seulement des agrégats horaires anonymes, 13 mois au plus ; refus (DNT, GPC, page \
                 Confidentialité de la boutique) respecté. Les commandes payées viennent des commandes."</p>
             <dl class="kpis">
                 <div class="kpi">

@@ -44,10 +44,10 @@ pub fn PrivacyPage() -> impl IntoView {
                      behind a code is impossible.",
                 )}</li>
                 <li>{l.pick(
-                    "Les événements bruts sont gardés 7 jours au plus ; au-delà, il ne reste que des totaux \
-                     anonymes par heure, gardés 13 mois au plus.",
-                    "Raw events are kept 7 days at most; beyond that, only anonymous hourly totals remain, kept \
-                     13 months at most.",
+                    "Les événements bruts sont effacés environ deux heures après leur arrivée (7 jours au \
+                     plus) ; au-delà, il ne reste que des totaux anonymes par heure, gardés 13 mois au plus.",
+                    "Raw events are deleted about two hours after they came (7 days at most); beyond that, \
+                     only anonymous hourly totals remain, kept 13 months at most.",
                 )}</li>
                 <li>{l.pick(
                     "Rien n'est envoyé si votre navigateur demande à ne pas être suivi (« Do Not Track » ou \
