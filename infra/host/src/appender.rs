@@ -25,14 +25,15 @@ const QUEUE: usize = 50_000;
 /// Rows written per transaction at most.
 const BATCH: usize = 2_000;
 
-/// Rows per `INSERT` statement at most (7 columns: 700 parameters, far
-/// under either store's limit).
-const ROWS_PER_STATEMENT: usize = 100;
+/// Rows per `INSERT` statement at most (7 columns: 112 parameters). Not
+/// more: binding numbered parameters costs sqlx-sqlite a name lookup each,
+/// linear in their number. A power of two: see [`chunks`].
+const ROWS_PER_STATEMENT: usize = 16;
 
 /// How long the writer lets rows gather after a batch: a few large
 /// transactions rather than many small ones, so the store's one writer
 /// lock changes hands less often.
-const GATHER: Duration = Duration::from_millis(50);
+const GATHER: Duration = Duration::from_millis(100);
 
 /// Tries per batch before it is given up (logged).
 const ATTEMPTS: u32 = 6;
@@ -121,7 +122,7 @@ async fn write(db: &dyn Database, rows: &[Row]) -> bool {
 async fn write_once(db: &dyn Database, rows: &[Row]) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
     for same_table in rows.chunk_by(|a, b| std::ptr::eq(a.0, b.0)) {
-        for chunk in same_table.chunks(ROWS_PER_STATEMENT) {
+        for chunk in chunks(same_table) {
             if let Some((table, _)) = chunk.first() {
                 let params: Vec<Value> =
                     chunk.iter().flat_map(|(_, v)| v.iter().cloned()).collect();
@@ -130,6 +131,24 @@ async fn write_once(db: &dyn Database, rows: &[Row]) -> anyhow::Result<()> {
         }
     }
     tx.commit().await
+}
+
+/// `rows` cut in statements of [`ROWS_PER_STATEMENT`] rows, the rest in
+/// powers of two: so few statement shapes that each is prepared once per
+/// connection and stays in its cache (a shape per remainder would push the
+/// shop's other statements out of it).
+fn chunks(mut rows: &[Row]) -> impl Iterator<Item = &[Row]> {
+    std::iter::from_fn(move || {
+        let size = if rows.len() >= ROWS_PER_STATEMENT {
+            ROWS_PER_STATEMENT
+        } else {
+            // The largest power of two not above what is left.
+            1 << rows.len().checked_ilog2()?
+        };
+        let (chunk, rest) = rows.split_at(size);
+        rows = rest;
+        Some(chunk)
+    })
 }
 
 #[async_trait::async_trait]
@@ -152,5 +171,26 @@ impl Appender for WriteBehind {
         let all = written.await.context("the appender's writer has stopped")?;
         anyhow::ensure!(all, "rows were given up since the last flush (see the log)");
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static T: AppendTable = AppendTable {
+        name: "t",
+        columns: &["a"],
+    };
+
+    #[test]
+    fn rows_go_by_sixty_four_then_by_powers_of_two() {
+        let rows: Vec<Row> = (0..203).map(|i| (&T, vec![Value::Integer(i)])).collect();
+        let sizes: Vec<usize> = chunks(&rows).map(<[Row]>::len).collect();
+        assert_eq!(
+            sizes,
+            [16; 12].into_iter().chain([8, 2, 1]).collect::<Vec<_>>()
+        );
+        assert_eq!(chunks(&rows[..0]).count(), 0);
     }
 }
