@@ -1,6 +1,6 @@
 -- The storefront's beacon as wrk sends it (the benchmark's audience load):
 -- `POST /api/events` from the shop's own origin, one product view per
--- request, 64 visitors per connection (each its own user agent).
+-- request, 64 visitors per wrk thread (each its own user agent).
 -- Arguments: the shop's origin, then the pause in milliseconds before each
 -- request (0: as fast as answered).
 

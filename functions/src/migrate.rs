@@ -202,35 +202,34 @@ pub fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
 }
 
-/// The schema's version (the newest migration applied; 0 for an empty
-/// database): one indexed read. An error means the store is unreachable or
-/// has no schema yet.
+/// The schema's version: the newest migration applied with every one
+/// before it (0 for an empty database) — a store that lacks one merged from
+/// a parallel branch is not current, whatever its newest. Versions this
+/// build does not know are ignored. An error means the store is
+/// unreachable or has no schema yet.
 pub async fn version(db: &dyn Database) -> anyhow::Result<i64> {
-    db.auto()
-        .one("SELECT MAX(version) FROM schema_migrations", &[])
+    let applied = applied(&mut db.auto()).await?;
+    Ok(MIGRATIONS
+        .iter()
+        .take_while(|m| applied.contains(&m.version))
+        .last()
+        .map_or(0, |m| m.version))
+}
+
+/// The versions in `schema_migrations`.
+async fn applied(db: &mut dyn Executor) -> anyhow::Result<std::collections::BTreeSet<i64>> {
+    db.query("SELECT version FROM schema_migrations", &[])
         .await?
-        .opt_int(0)
-        .map(|v| v.unwrap_or(0))
+        .iter()
+        .map(|r| r.int(0))
+        .collect()
 }
 
 /// Brings the schema up to date (and seeds a fresh database when configured).
-/// Cheap when nothing is to do: one indexed read.
+/// Cheap when nothing is to do: one read of the applied versions.
 pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::Result<()> {
     // A missing table reads as an error here: fall through and migrate.
-    // Every migration must be there, not only the newest: a store migrated
-    // by a branch whose migrations were numbered after another's lacks that
-    // other's.
-    let known = i64::try_from(MIGRATIONS.len())?;
-    if let Ok(Some(row)) = db
-        .auto()
-        .optional(
-            "SELECT MAX(version), COUNT(*) FROM schema_migrations WHERE version <= ?1",
-            params![latest()],
-        )
-        .await
-        && row.int(0).ok() == Some(latest())
-        && row.int(1).ok() == Some(known)
-    {
+    if version(db).await.ok() == Some(latest()) {
         return Ok(());
     }
     let mut tx = db
@@ -246,12 +245,7 @@ pub async fn ensure(db: &dyn Database, config: &Config, now_ms: i64) -> anyhow::
     )
     .await?;
     // Re-read under the write lock: another instance may have migrated meanwhile.
-    let applied = tx
-        .query("SELECT version FROM schema_migrations", &[])
-        .await?
-        .iter()
-        .map(|r| r.int(0))
-        .collect::<anyhow::Result<std::collections::BTreeSet<i64>>>()?;
+    let applied = applied(tx.as_mut()).await?;
     // Missing ones in order, wherever they fall: one merged from a parallel
     // branch runs on a schema that may already have later ones (such
     // branches touch tables of their own).

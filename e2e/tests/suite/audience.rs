@@ -289,6 +289,40 @@ async fn raw_events_go_two_hours_after_and_a_busy_hour_is_not_re_read_every_pass
     Ok(())
 }
 
+/// After a quiet spell the last busy hour's raw events do not wait for the
+/// next event: once the hour after it is over without events, they go.
+#[tokio::test]
+async fn raw_events_go_after_a_quiet_hour_too() -> anyhow::Result<()> {
+    use comptoir_functions::port::Value;
+    use comptoir_shared::audience::HOUR_MS;
+    let config = Config::from_lookup(|name| (name == "jobs_secret").then(|| SECRET.into()))?;
+    let app = spawn_quiet_app_with(config).await?;
+    let now = comptoir_e2e::now_ms();
+    let hour = now - now.rem_euclid(HOUR_MS) - 3 * HOUR_MS;
+    app.execute(
+        "INSERT INTO audience_events (visitor, at_ms, hour, kind, path, source, device) \
+         VALUES ('v', ?1, ?2, 'view', '/', 'direct', 'desktop')",
+        &[Value::from(hour + 1), Value::from(hour)],
+    )
+    .await?;
+    roll_up(&app).await?;
+    assert_eq!(
+        app.scalar(
+            "SELECT SUM(count) FROM audience_hourly WHERE step = 'visit'",
+            &[]
+        )
+        .await?,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audience_events", &[])
+            .await?,
+        0,
+        "the hour after it is over and had none"
+    );
+    Ok(())
+}
+
 /// A store migrated past a migration it lacks (one merged from a branch
 /// numbered before another's, here the audience tables) gets it on the
 /// next start: every missing migration is applied, not only newer ones.

@@ -10,7 +10,7 @@
 //! recomputed. The hour under way is rolled on every pass (every 2 s on the
 //! native host) while it is small, and once it holds [`BUSY_HOUR_EVENTS`]
 //! raw events at most every [`BUSY_HOUR_EVERY_MS`] (`audience_open_rolls`),
-//! so re-reading it does not grow with the traffic it counts: the dashboard,
+//! so a busy hour is re-read once a minute, not on every pass: the dashboard,
 //! which reads only aggregates, lags by a pass — or a minute on a busy
 //! hour — never by an hour.
 
@@ -128,7 +128,8 @@ async fn roll_hour(db: &dyn Database, hour: i64, now: i64) -> anyhow::Result<()>
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let read = i64::try_from(events.len())?;
+    // The hour's own events (not the 30 minutes before it).
+    let read = i64::try_from(events.iter().filter(|e| e.at_ms >= hour).count())?;
     let tallies = tally(&mut events, hour, hour + HOUR_MS);
     let mut tx = db.begin().await?;
     tx.query("DELETE FROM audience_hourly WHERE hour = ?1", params![hour])
@@ -170,17 +171,59 @@ async fn roll_hour(db: &dyn Database, hour: i64, now: i64) -> anyhow::Result<()>
     tx.commit().await
 }
 
-/// The deletions that bound what is kept. A closed hour's raw events are
-/// needed only as the 30 minutes before the next hour: once that one is
-/// closed too, they go — so raw events live about two hours. Whatever the
+/// Raw events deleted per statement at most, by time: a busy hour's
+/// events go in slices, so no single delete holds the write lock long.
+const DELETE_SLICE_MS: i64 = 10_000;
+
+/// Slices deleted per pass at most (the rest on the next passes).
+const SLICES_PER_PASS: u32 = 30;
+
+/// The deletions that bound what is kept. A raw event is needed until its
+/// hour is closed and, as the 30 minutes before the next hour, until that
+/// hour is closed too — or is over without events. So the events of hours
+/// before the newest closed one go, and that one's too once the hour after
+/// it is over and had none: raw events live about two hours. Whatever the
 /// roll-up could not reach goes after [`RAW_RETENTION_MS`].
 async fn prune(db: &dyn Database, now: i64) -> anyhow::Result<()> {
-    db.query(
-        "DELETE FROM audience_events \
-         WHERE hour < (SELECT MAX(hour) FROM audience_closed_hours) OR at_ms < ?1",
-        params![now - RAW_RETENTION_MS],
-    )
-    .await?;
+    let newest = db
+        .query("SELECT MAX(hour) FROM audience_closed_hours", &[])
+        .await?
+        .first()
+        .map(|r| r.opt_int(0))
+        .transpose()?
+        .flatten();
+    let mut before = now - RAW_RETENTION_MS;
+    if let Some(newest) = newest {
+        let next = newest + HOUR_MS;
+        let next_is_empty = closes(next, now)
+            && db
+                .query(
+                    "SELECT 1 FROM audience_events WHERE hour = ?1 LIMIT 1",
+                    params![next],
+                )
+                .await?
+                .is_empty();
+        before = before.max(if next_is_empty { next } else { newest });
+    }
+    // Hours before `before`, a slice of time at a time.
+    for _ in 0..SLICES_PER_PASS {
+        let oldest = db
+            .query(
+                "SELECT MIN(at_ms) FROM audience_events WHERE hour < ?1",
+                params![before],
+            )
+            .await?
+            .first()
+            .map(|r| r.opt_int(0))
+            .transpose()?
+            .flatten();
+        let Some(oldest) = oldest else { break };
+        db.query(
+            "DELETE FROM audience_events WHERE hour < ?1 AND at_ms < ?2",
+            params![before, oldest + DELETE_SLICE_MS],
+        )
+        .await?;
+    }
     db.query(
         "DELETE FROM audience_hourly WHERE hour < ?1",
         params![now - AGGREGATE_RETENTION_MS],

@@ -54,46 +54,42 @@ pub async fn purchase_orders(
     id: Option<&OpaqueId>,
     status: Option<PoStatus>,
 ) -> anyhow::Result<Vec<PurchaseOrder>> {
-    // The orders, then all their lines in one statement.
-    const CHOSEN: &str = "FROM purchase_orders o \
-         WHERE (CAST(?1 AS TEXT) IS NULL OR o.id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR o.status = ?2) \
-         ORDER BY o.created_at DESC, o.id LIMIT 200";
-    let filter = params![id.map(OpaqueId::as_str), status.map(PoStatus::as_str)];
-    let heads = db
+    // The orders and their lines in one statement: one snapshot, one
+    // round trip (a row per line; an order without lines has one row).
+    let rows = db
         .query(
             &format!(
-                "SELECT o.id, o.status, o.created_at, o.sent_at, o.drafted_by, {SUPPLIER} \
-                 FROM purchase_orders o JOIN suppliers su ON su.id = o.supplier_id \
-                 WHERE o.id IN (SELECT o.id {CHOSEN}) ORDER BY o.created_at DESC, o.id"
+                "SELECT o.id, o.status, o.created_at, o.sent_at, o.drafted_by, {SUPPLIER}, \
+                        l.sku, p.name, v.colour, v.size, l.ordered, l.received, l.unit_cost_cents \
+                 FROM (SELECT * FROM purchase_orders o \
+                       WHERE (CAST(?1 AS TEXT) IS NULL OR o.id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR o.status = ?2) \
+                       ORDER BY o.created_at DESC, o.id LIMIT 200) o \
+                 JOIN suppliers su ON su.id = o.supplier_id \
+                 LEFT JOIN purchase_order_lines l ON l.po_id = o.id \
+                 LEFT JOIN variants v ON v.sku = l.sku LEFT JOIN products p ON p.id = v.product_id \
+                 ORDER BY o.created_at DESC, o.id, l.sku"
             ),
-            filter,
+            params![id.map(OpaqueId::as_str), status.map(PoStatus::as_str)],
         )
         .await?;
-    let mut lines_of: std::collections::HashMap<String, Vec<PoLine>> = Default::default();
-    for r in db
-        .query(
-            &format!(
-                "SELECT l.po_id, l.sku, p.name, v.colour, v.size, l.ordered, l.received, l.unit_cost_cents \
-                 FROM purchase_order_lines l JOIN variants v ON v.sku = l.sku JOIN products p ON p.id = v.product_id \
-                 WHERE l.po_id IN (SELECT o.id {CHOSEN}) ORDER BY l.po_id, l.sku"
-            ),
-            filter,
-        )
-        .await?
-    {
-        lines_of.entry(r.text(0)?.to_owned()).or_default().push(PoLine {
-            sku: r.parse(1, Sku::parse)?,
-            description: variant_description(r.text(2)?, r.opt_text(3)?, r.opt_text(4)?),
-            ordered: u32::try_from(r.int(5)?)?,
-            received: u32::try_from(r.int(6)?)?,
-            unit_cost: Money::eur(r.int(7)?),
-        });
-    }
-    let mut orders = Vec::with_capacity(heads.len());
-    for h in &heads {
+    let mut orders = Vec::new();
+    for rows in rows.chunk_by(|a, b| a.text(0).ok() == b.text(0).ok()) {
+        let Some(h) = rows.first() else { continue };
         let id = h.parse(0, OpaqueId::parse)?;
         let supplier = supplier(h, 5)?;
-        let lines = lines_of.remove(id.as_str()).unwrap_or_default();
+        let mut lines = Vec::with_capacity(rows.len());
+        for r in rows {
+            if r.opt_text(9)?.is_none() {
+                continue;
+            }
+            lines.push(PoLine {
+                sku: r.parse(9, Sku::parse)?,
+                description: variant_description(r.text(10)?, r.opt_text(11)?, r.opt_text(12)?),
+                ordered: u32::try_from(r.int(13)?)?,
+                received: u32::try_from(r.int(14)?)?,
+                unit_cost: Money::eur(r.int(15)?),
+            });
+        }
         let total = lines
             .iter()
             .try_fold(0i64, |sum, l| {

@@ -8,8 +8,8 @@
 //! wait (back-pressure), a failed batch is retried with back-off, and only
 //! after [`ATTEMPTS`] failures is it given up, with an error in the log (and
 //! the next `flush` fails). The host flushes before it exits; what a crash
-//! of the process takes with it is at most the queue (rows of the last few
-//! milliseconds). `flush` (the roll-up calls it) waits until everything
+//! of the process takes with it is at most the queue (rows of the last
+//! tenth of a second, more under a burst the writer is behind on). `flush` (the roll-up calls it) waits until everything
 //! queued before it is written.
 
 use std::sync::Arc;
@@ -184,7 +184,7 @@ mod tests {
     };
 
     #[test]
-    fn rows_go_by_sixty_four_then_by_powers_of_two() {
+    fn rows_go_by_sixteen_then_by_powers_of_two() {
         let rows: Vec<Row> = (0..203).map(|i| (&T, vec![Value::Integer(i)])).collect();
         let sizes: Vec<usize> = chunks(&rows).map(<[Row]>::len).collect();
         assert_eq!(

@@ -338,14 +338,16 @@ pub async fn start(
     // The peer address reaches the functions (sign-in throttling) as `ConnectInfo`.
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, service)
+        let served = axum::serve(listener, service)
             .with_graceful_shutdown(async move { options.until.notified().await })
             .await
-            .context("serving")?;
-        appender
+            .context("serving");
+        // Written out even if serving failed.
+        let flushed = appender
             .flush()
             .await
-            .context("writing the queued audience events")
+            .context("writing the queued audience events");
+        served.and(flushed)
     });
     Ok((addr, task))
 }

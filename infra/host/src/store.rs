@@ -80,7 +80,8 @@ async fn write_turn(queue: &Arc<Mutex<()>>) -> anyhow::Result<OwnedMutexGuard<()
 /// cannot write skip the queue.
 fn reads_only(sql: &str) -> bool {
     let head = sql.trim_start();
-    ["SELECT", "WITH", "PRAGMA", "EXPLAIN"].iter().any(|word| {
+    // Not `WITH`: a common table expression may lead to an `INSERT`.
+    ["SELECT", "PRAGMA", "EXPLAIN"].iter().any(|word| {
         head.get(..word.len())
             .is_some_and(|h| h.eq_ignore_ascii_case(word))
     })
@@ -381,12 +382,7 @@ mod tests {
 
     #[test]
     fn only_statements_that_cannot_write_skip_the_write_queue() {
-        for read in [
-            "SELECT 1",
-            "  select * from orders",
-            "WITH t AS (SELECT 1) SELECT * FROM t",
-            "PRAGMA journal_mode",
-        ] {
+        for read in ["SELECT 1", "  select * from orders", "PRAGMA journal_mode"] {
             assert!(reads_only(read), "{read}");
         }
         for write in [
@@ -394,6 +390,7 @@ mod tests {
             "UPDATE t SET a = 1",
             "DELETE FROM t",
             "BEGIN IMMEDIATE",
+            "WITH t AS (SELECT 1) INSERT INTO u SELECT * FROM t",
             "CREATE TABLE t (a)",
             "SEL",
         ] {
@@ -401,9 +398,10 @@ mod tests {
         }
     }
 
-    /// Writers of one process take turns instead of sleeping in SQLite's
-    /// busy handler: 40 concurrent transactions, each a read-modify-write,
-    /// all commit and none is lost.
+    /// 40 concurrent transactions of one process, each a read-modify-write,
+    /// all get their turn (none waits for ever or times out: the turn is
+    /// given back on commit) and none is lost. (That the turn replaces the
+    /// busy handler's sleeps shows in the benchmark, not here.)
     #[tokio::test]
     async fn concurrent_transactions_take_turns_and_lose_nothing() -> anyhow::Result<()> {
         let dir = std::env::temp_dir().join(format!("comptoir-turns-{}", std::process::id()));
