@@ -205,11 +205,12 @@ async fn prune(db: &dyn Database, now: i64) -> anyhow::Result<()> {
                 .is_empty();
         before = before.max(if next_is_empty { next } else { newest });
     }
-    // Hours before `before`, a slice of time at a time.
+    // Everything received before `before` (an hour's start but for the
+    // fallback), a slice of time at a time, through the time index.
     for _ in 0..SLICES_PER_PASS {
         let oldest = db
             .query(
-                "SELECT MIN(at_ms) FROM audience_events WHERE hour < ?1",
+                "SELECT MIN(at_ms) FROM audience_events WHERE at_ms < ?1",
                 params![before],
             )
             .await?
@@ -219,8 +220,8 @@ async fn prune(db: &dyn Database, now: i64) -> anyhow::Result<()> {
             .flatten();
         let Some(oldest) = oldest else { break };
         db.query(
-            "DELETE FROM audience_events WHERE hour < ?1 AND at_ms < ?2",
-            params![before, oldest + DELETE_SLICE_MS],
+            "DELETE FROM audience_events WHERE at_ms < ?1",
+            params![before.min(oldest + DELETE_SLICE_MS)],
         )
         .await?;
     }
