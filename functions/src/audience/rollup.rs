@@ -21,7 +21,7 @@ use comptoir_shared::audience::{
 use comptoir_shared::calendar::day_of;
 
 use crate::params;
-use crate::port::{Database, Host};
+use crate::port::{Database, Executor as _, Host};
 
 /// How long after its end an hour may still receive events (a batch the
 /// native host's writer has not written yet): then it is closed.
@@ -45,12 +45,10 @@ pub async fn run(host: &Host) -> anyhow::Result<u32> {
     let now = host.clock.now_ms();
     let db = host.db.as_ref();
     let after = db
-        .query("SELECT MAX(hour) FROM audience_closed_hours", &[])
+        .auto()
+        .one("SELECT MAX(hour) FROM audience_closed_hours", &[])
         .await?
-        .first()
-        .map(|r| r.opt_int(0))
-        .transpose()?
-        .flatten()
+        .opt_int(0)?
         .unwrap_or(i64::MIN);
     // Hour by hour through the index (`DISTINCT` would walk every event of
     // a busy hour on each pass).
@@ -58,15 +56,13 @@ pub async fn run(host: &Host) -> anyhow::Result<u32> {
     let mut previous = after;
     for _ in 0..HOURS_PER_PASS {
         let next = db
-            .query(
+            .auto()
+            .one(
                 "SELECT MIN(hour) FROM audience_events WHERE hour > ?1",
                 params![previous],
             )
             .await?
-            .first()
-            .map(|r| r.opt_int(0))
-            .transpose()?
-            .flatten();
+            .opt_int(0)?;
         let Some(hour) = next else { break };
         if due(db, hour, now).await? {
             roll_hour(db, hour, now).await?;
@@ -186,12 +182,10 @@ const SLICES_PER_PASS: u32 = 30;
 /// roll-up could not reach goes after [`RAW_RETENTION_MS`].
 async fn prune(db: &dyn Database, now: i64) -> anyhow::Result<()> {
     let newest = db
-        .query("SELECT MAX(hour) FROM audience_closed_hours", &[])
+        .auto()
+        .one("SELECT MAX(hour) FROM audience_closed_hours", &[])
         .await?
-        .first()
-        .map(|r| r.opt_int(0))
-        .transpose()?
-        .flatten();
+        .opt_int(0)?;
     let mut before = now - RAW_RETENTION_MS;
     if let Some(newest) = newest {
         let next = newest + HOUR_MS;
@@ -209,15 +203,13 @@ async fn prune(db: &dyn Database, now: i64) -> anyhow::Result<()> {
     // fallback), a slice of time at a time, through the time index.
     for _ in 0..SLICES_PER_PASS {
         let oldest = db
-            .query(
+            .auto()
+            .one(
                 "SELECT MIN(at_ms) FROM audience_events WHERE at_ms < ?1",
                 params![before],
             )
             .await?
-            .first()
-            .map(|r| r.opt_int(0))
-            .transpose()?
-            .flatten();
+            .opt_int(0)?;
         let Some(oldest) = oldest else { break };
         db.query(
             "DELETE FROM audience_events WHERE at_ms < ?1",

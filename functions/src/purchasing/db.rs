@@ -114,6 +114,13 @@ pub async fn purchase_orders(
     Ok(orders)
 }
 
+/// The purchase order this transaction just wrote, as it now stands.
+pub async fn written(db: &mut dyn Executor, id: &OpaqueId) -> anyhow::Result<PurchaseOrder> {
+    purchase_order(db, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("purchase order {id} vanished"))
+}
+
 /// One purchase order, or `None`.
 pub async fn purchase_order(
     db: &mut dyn Executor,

@@ -132,9 +132,7 @@ pub async fn create(
         now,
     )
     .await?;
-    let po = super::db::purchase_order(tx.as_mut(), &id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("purchase order {id} vanished"))?;
+    let po = super::db::written(tx.as_mut(), &id).await?;
     tx.commit().await?;
     Ok((axum::http::StatusCode::CREATED, Json(po)))
 }

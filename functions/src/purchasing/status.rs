@@ -99,9 +99,7 @@ pub async fn handle(
         now,
     )
     .await?;
-    let po = super::db::purchase_order(tx.as_mut(), &id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("purchase order {id} vanished"))?;
+    let po = super::db::written(tx.as_mut(), &id).await?;
     tx.commit().await?;
     Ok(Json(po))
 }
