@@ -644,8 +644,9 @@ const EVENT_RATE: u64 = 5_000;
 /// wrk's connections for the paced beacon load.
 const PACED: usize = 80;
 
-/// Rounds of checkout alone / under the beacon's load.
-const ROUNDS: usize = 3;
+/// Rounds of checkout alone / under the beacon's load (even: see
+/// [`audience_load`]).
+const ROUNDS: usize = 4;
 
 /// Sends beacon events with wrk (`e2e/wrk/beacon.lua`, a process of its
 /// own, as a shop's visitors are not the shop's) for `duration`, as fast as
@@ -736,14 +737,30 @@ audience beacon, 1 × SQLite, sent by wrk: {}",
     let mut answered = warm + events;
     let mut in_flight = 2 * CONNECTIONS as u64;
     all_stored(app, answered, in_flight).await?;
-    // Rounds of checkout alone then under the paced events, so that a
-    // neighbour's burst on the machine weighs on both sides alike.
+    // Rounds of checkout alone and under the paced events, so that a
+    // neighbour's burst on the machine weighs on both sides alike; every
+    // other round under load first (alone, under; under, alone…), as the
+    // store grows by each round's orders and the later side of a round
+    // would otherwise always be the one measured on the larger store.
     let (mut alone, mut under) = (Vec::new(), Vec::new());
     let (mut paced, mut paced_secs) = (0, 0.0);
     for round in 1..=ROUNDS {
-        let by_itself = checkouts(app, duration).await?;
+        let first_alone = round % 2 == 1;
+        let by_itself = if first_alone {
+            Some(checkouts(app, duration).await?)
+        } else {
+            None
+        };
         let (with_events, (sent, rate)) =
             tokio::try_join!(checkouts(app, duration), event_load(app, duration, true))?;
+        answered += sent;
+        in_flight += PACED as u64;
+        // Checkout alone only once the beacon's rows are all written.
+        all_stored(app, answered, in_flight).await?;
+        let by_itself = match by_itself {
+            Some(report) => report,
+            None => checkouts(app, duration).await?,
+        };
         println!(
             "round {round}: checkouts {:.1} /s alone, {:.1} /s with {rate:.0} events/s",
             by_itself.rate(),
@@ -753,9 +770,6 @@ audience beacon, 1 × SQLite, sent by wrk: {}",
         under.push(with_events);
         paced += sent;
         paced_secs += sent as f64 / rate.max(f64::MIN_POSITIVE);
-        answered += sent;
-        in_flight += PACED as u64;
-        all_stored(app, answered, in_flight).await?;
     }
     let paced_rate = paced as f64 / paced_secs.max(f64::MIN_POSITIVE);
     let (alone, under) = (Report::merge(alone), Report::merge(under));
