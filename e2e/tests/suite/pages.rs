@@ -287,9 +287,11 @@ async fn the_sitemap_lists_every_published_product_and_category_and_robots_names
             &[],
         )
         .await?;
-    // Home, categories and products, each in French and English.
+    // Home, privacy page, categories and products, each in French and English.
     let urls = xml.matches("<url>").count() as i64;
-    assert_eq!(urls, 2 * (1 + categories + published));
+    assert_eq!(urls, 2 * (2 + categories + published));
+    assert!(xml.contains("/confidentialite</loc>"));
+    assert!(xml.contains("/en/confidentialite</loc>"));
     assert!(xml.contains("/produits/t-shirt-lin</loc>"));
     assert!(xml.contains("/en/produits/t-shirt-lin</loc>"));
     assert!(xml.contains("/?category=Hauts</loc>"));

@@ -545,6 +545,14 @@ mod browser {
             b.wait_contains("#verify-sign-in", "connectez-vous").await?;
             b.shot("3-sign-in-first").await?;
             b.click("#verify-sign-in-link").await?;
+            // Signing up instead would come back to the link too.
+            b.wait_contains("#sign-up-link", "Créer un compte").await?;
+            let sign_up = b.find("#sign-up-link").await?.attr("href").await?;
+            anyhow::ensure!(
+                sign_up.as_deref().is_some_and(|href| href
+                    .starts_with("/compte/inscription?retour=%2Fcompte%2Fverifier%3Ftoken%3D")),
+                "{sign_up:?}"
+            );
             b.fill("#email", "carol@exemple.fr").await?;
             b.fill("#password", "radium et polonium").await?;
             b.click("#sign-in").await?;

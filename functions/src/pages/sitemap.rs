@@ -1,5 +1,5 @@
-//! `/sitemap.xml` (the home page, every category and every published
-//! product, each with its other language and, for products and categories,
+//! `/sitemap.xml` (the home page, the privacy page, every category and
+//! every published product, each with its other language and, for products and categories,
 //! `lastmod`: when the product, or the category's latest, last changed) and `/robots.txt` (the staff and
 //! account areas, the cart and the API kept out; the sitemap named).
 
@@ -24,7 +24,9 @@ pub(super) async fn sitemap(State(state): Shared) -> AppResult<Response> {
         let latest = categories.entry(p.category.as_str()).or_default();
         *latest = (*latest).max(p.updated_at);
     }
+    // The home and the privacy page, undated; then categories and products.
     let mut pages = vec![("/".to_owned(), 0)];
+    pages.extend(comptoir_shop::Page::Privacy.path().map(|path| (path, 0)));
     pages.extend(categories.into_iter().map(|(c, updated_at)| {
         let query = ProductQuery {
             category: c.to_owned(),

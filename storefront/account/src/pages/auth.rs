@@ -4,7 +4,7 @@
 
 use comptoir_shared::account::{Account, SignUp};
 use comptoir_ui::api::{self, CallError};
-use comptoir_ui::components::{ErrorNotice, SignInForm, credentials};
+use comptoir_ui::components::{ErrorNotice, SignInForm, credentials, with_return};
 use comptoir_ui::i18n::t;
 use comptoir_ui::paths;
 use comptoir_ui::state::Session;
@@ -15,6 +15,16 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 fn destination(raw: Option<String>) -> String {
     raw.filter(|p| p.starts_with("/compte") && !p.starts_with("//"))
         .unwrap_or_else(|| paths::ACCOUNT.to_owned())
+}
+
+/// `page` (sign in or sign up), still heading where the shopper was: who
+/// came to sign in from the verification link and signs up instead comes
+/// back to it too.
+fn onward(page: &'static str) -> String {
+    match use_query_map().with_untracked(|q| q.get("retour")) {
+        Some(next) => with_return(page, &destination(Some(next))),
+        None => page.to_owned(),
+    }
 }
 
 /// Remembers the account and goes where the shopper was heading.
@@ -37,7 +47,7 @@ pub fn SignInPage() -> impl IntoView {
         <section class="auth">
             <h1>{t("Connexion", "Sign in")}</h1>
             <SignInForm done/>
-            <p>{t("Pas encore de compte ? ", "No account yet? ")}<a href=paths::SIGN_UP>{t("Créer un compte", "Create an account")}</a></p>
+            <p>{t("Pas encore de compte ? ", "No account yet? ")}<a href=onward(paths::SIGN_UP) id="sign-up-link">{t("Créer un compte", "Create an account")}</a></p>
         </section>
     }
 }
@@ -92,7 +102,7 @@ pub fn SignUpPage() -> impl IntoView {
                 {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
                 <button type="submit" class="button button-primary" id="sign-up">{t("Créer mon compte", "Create my account")}</button>
             </form>
-            <p>{t("Déjà client ? ", "Already a customer? ")}<a href=paths::SIGN_IN>{t("Se connecter", "Sign in")}</a></p>
+            <p>{t("Déjà client ? ", "Already a customer? ")}<a href=onward(paths::SIGN_IN)>{t("Se connecter", "Sign in")}</a></p>
         </section>
     }
 }

@@ -113,11 +113,12 @@ pub fn sign_in_here() -> String {
             ))
         })
         .unwrap_or_default();
-    format!(
-        "{}?retour={}",
-        crate::paths::SIGN_IN,
-        js_sys::encode_uri_component(&here)
-    )
+    with_return(crate::paths::SIGN_IN, &here)
+}
+
+/// `page` (signing in or up) that comes back to `next` afterwards.
+pub fn with_return(page: &str, next: &str) -> String {
+    format!("{page}?retour={}", js_sys::encode_uri_component(next))
 }
 
 /// The signed-in account, or a prompt to sign in that comes back here.
