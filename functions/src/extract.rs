@@ -1,5 +1,6 @@
 //! Request extractors that refuse bad input with a typed [`ApiError`].
 
+use anyhow::Context as _;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -7,7 +8,8 @@ use comptoir_shared::ApiError;
 use comptoir_shared::ids::{IdempotencyKey, OpaqueId};
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+use crate::port::Executor;
 
 /// A JSON object parsed into a contract type. Syntax errors answer
 /// `malformed_request` (400); anything but an object (an array would fill a
@@ -191,6 +193,66 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeIdempotencyKey {
             })?;
         Ok(Self(Some(key)))
     }
+}
+
+/// The hash an `Idempotency-Key` is remembered with: a retry must send the
+/// same request.
+pub fn request_hash(request: &impl serde::Serialize) -> anyhow::Result<String> {
+    use sha2::{Digest as _, Sha256};
+    let bytes = serde_json::to_vec(request).context("hashing the request")?;
+    Ok(hex::encode(Sha256::digest(bytes)))
+}
+
+/// What a request made with `key` before made: the `made` column of
+/// `table` (`key`, `request_hash`, `made`, `created_at`), if it was the same
+/// request; the same key with another request is a conflict (409).
+pub async fn replayed(
+    tx: &mut dyn Executor,
+    (table, made): (&'static str, &'static str),
+    key: Option<&IdempotencyKey>,
+    request_hash: &str,
+) -> AppResult<Option<String>> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let Some(row) = tx
+        .optional(
+            &format!("SELECT request_hash, {made} FROM {table} WHERE key = ?1"),
+            crate::params![key.as_str()],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.text(0)? != request_hash {
+        return Err(ApiError::Conflict {
+            message: "this Idempotency-Key was used with a different request".into(),
+        }
+        .into());
+    }
+    Ok(Some(row.text(1)?.to_owned()))
+}
+
+/// Remembers that the request with `key` (if any) made `id`, in the
+/// transaction that made it ([`replayed`] reads it back).
+pub async fn remember(
+    tx: &mut dyn Executor,
+    (table, made): (&'static str, &'static str),
+    key: Option<&IdempotencyKey>,
+    request_hash: &str,
+    id: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    if let Some(key) = key {
+        tx.query(
+            &format!(
+                "INSERT INTO {table} (key, request_hash, {made}, created_at) VALUES (?1, ?2, ?3, ?4)"
+            ),
+            crate::params![key.as_str(), request_hash, id, now_ms],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -181,6 +181,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "20261214090000_add_audience_open_rolls.sql",
         sql: include_str!("../../infra/migrations/20261214090000_add_audience_open_rolls.sql"),
     },
+    Migration {
+        version: 20261215090000,
+        name: "20261215090000_add_purchase_order_keys.sql",
+        sql: include_str!("../../infra/migrations/20261215090000_add_purchase_order_keys.sql"),
+    },
 ];
 
 /// The latest migration that changed the catalog's search index (its rows

@@ -656,6 +656,44 @@ async fn a_purchase_order_is_drafted_by_hand() -> anyhow::Result<()> {
         1,
         "refusals store nothing"
     );
+    // With an Idempotency-Key, the same request again (a double click, a
+    // retried timeout) answers the first draft; another request with that
+    // key is refused; each changes nothing.
+    let keyed = |body: &Json| {
+        let body = body.to_string();
+        let warehouse = warehouse.clone();
+        let app = &app;
+        async move {
+            app.call(
+                "POST",
+                "/api/stock/purchase-orders",
+                Some(body),
+                &[
+                    ("cookie", &warehouse),
+                    ("idempotency-key", "po-2026-12-07-1"),
+                ],
+            )
+            .await
+        }
+    };
+    let first: Json = keyed(&body).await?.expect(201)?;
+    let again: Json = keyed(&body).await?.expect(201)?;
+    assert_eq!(first["id"], again["id"]);
+    assert_ne!(first["id"], po["id"]);
+    let other = json!({"supplier_id": supplier["id"], "lines": [line(SKU, 1)]});
+    let refused = keyed(&other).await?;
+    assert_eq!(
+        (refused.status, refused.json["error"].as_str()),
+        (409, Some("conflict")),
+        "{}",
+        refused.json
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM purchase_orders", &[])
+            .await?,
+        2,
+        "one draft per key"
+    );
     let support = app.staff("support").await?;
     assert_eq!(
         app.send_as(&support, "POST", "/api/stock/purchase-orders", &body)

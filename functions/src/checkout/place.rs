@@ -19,14 +19,17 @@ use comptoir_shared::ids::OrderId;
 use comptoir_shared::lang::Lang;
 use comptoir_shared::order::OrderStatus;
 use comptoir_shared::pricing::Totals;
-use sha2::{Digest, Sha256};
 
 use crate::error::AppResult;
-use crate::extract::{ApiJson, MaybeIdempotencyKey};
+use crate::extract::{ApiJson, MaybeIdempotencyKey, remember, replayed, request_hash};
 use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Executor, Host, new_id};
 use crate::{cart, orders, promotions, stock};
+
+/// Where a checkout's `Idempotency-Key` is remembered, and its column
+/// for the order.
+const KEYS: (&str, &str) = ("idempotency_keys", "order_id");
 
 /// Places the order and answers 201 with what must be paid.
 #[utoipa::path(
@@ -58,9 +61,7 @@ pub async fn handle(
     ApiJson(request): ApiJson<CheckoutRequest>,
 ) -> AppResult<(StatusCode, Json<CheckoutResult>)> {
     let now = host.clock.now_ms();
-    let request_hash = hex::encode(Sha256::digest(
-        serde_json::to_vec(&request).context("hashing the checkout request")?,
-    ));
+    let request_hash = request_hash(&request)?;
     request
         .phone
         .fits(&request.shipping_address.fields().country)
@@ -78,21 +79,8 @@ pub async fn handle(
     }
     let mut tx = host.db.begin().await?;
 
-    if let Some(key) = &key
-        && let Some(row) = tx
-            .optional(
-                "SELECT request_hash, order_id FROM idempotency_keys WHERE key = ?1",
-                params![key.as_str()],
-            )
-            .await?
-    {
-        if row.text(0)? != request_hash {
-            return Err(ApiError::Conflict {
-                message: "this Idempotency-Key was used with a different request".into(),
-            }
-            .into());
-        }
-        let order = row.parse(1, OrderId::parse)?;
+    if let Some(order) = replayed(tx.as_mut(), KEYS, key.as_ref(), &request_hash).await? {
+        let order = OrderId::parse(&order).context("a remembered order id")?;
         return Ok((
             StatusCode::CREATED,
             Json(result_for(tx.as_mut(), &order).await?),
@@ -235,13 +223,15 @@ pub async fn handle(
         now,
     )
     .await?;
-    if let Some(key) = &key {
-        tx.query(
-            "INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![key.as_str(), request_hash, order.as_str(), now],
-        )
-        .await?;
-    }
+    remember(
+        tx.as_mut(),
+        KEYS,
+        key.as_ref(),
+        &request_hash,
+        order.as_str(),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,

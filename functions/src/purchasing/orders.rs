@@ -3,17 +3,18 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use anyhow::Context as _;
 use axum::Json;
 use axum::extract::{Path, State};
 use comptoir_shared::ApiError;
 use comptoir_shared::account::{Account, Role};
 use comptoir_shared::audit::AuditAction;
-use comptoir_shared::ids::OpaqueId;
+use comptoir_shared::ids::{IdempotencyKey, OpaqueId};
 use comptoir_shared::purchasing::{PoStatus, PurchaseOrder, PurchaseOrderInput, SkuForecast};
 use serde::Deserialize;
 
 use crate::error::AppResult;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiQuery, MaybeIdempotencyKey, remember, replayed, request_hash};
 use crate::identity::Viewer;
 use crate::params;
 use crate::port::{Host, new_id};
@@ -54,6 +55,10 @@ pub async fn list(
     ))
 }
 
+/// Where a hand-drafted purchase order's `Idempotency-Key` is remembered,
+/// and its column for the draft.
+const KEYS: (&str, &str) = ("purchase_order_keys", "po_id");
+
 /// Drafts a purchase order by hand (audited).
 #[utoipa::path(
     post,
@@ -64,26 +69,36 @@ pub async fn list(
     tag = "stock",
     description = "Roles: warehouse, admin. A draft for a supplier with the lines given (SKU, \
         units, unit cost before VAT), whatever the forecast says; sent, received and closed like \
-        any other.",
+        any other. With an `Idempotency-Key`, the same request again answers the draft it first \
+        made (a double click or a retried timeout drafts once).",
+    params(("Idempotency-Key" = Option<IdempotencyKey>, Header, description = "Makes the request safe to retry: 1 to 255 visible ASCII characters.")),
     request_body = PurchaseOrderInput,
     security(("session" = [])),
     responses(
-        (status = 201, description = "The draft.", body = PurchaseOrder),
+        (status = 201, description = "The draft (the first one made with this key).", body = PurchaseOrder),
         (status = 403, description = "`forbidden`: neither warehouse nor an admin.", body = ApiError),
         (status = 404, description = "`not_found` (`supplier`, `sku`).", body = ApiError),
-        (status = 422, description = "`validation`: no line or over 200, a SKU twice, units outside 1 to 100000, a cost out of bounds.", body = ApiError),
+        (status = 409, description = "`conflict`: the `Idempotency-Key` was used with another request.", body = ApiError),
+        (status = 422, description = "`validation`: no line or over 200, a SKU twice, units outside 1 to 100000, a cost out of bounds, or the `Idempotency-Key` invalid.", body = ApiError),
     )
 )]
 pub async fn create(
     _: crate::extract::NoQuery,
     State(host): State<Host>,
     viewer: Viewer,
+    MaybeIdempotencyKey(key): MaybeIdempotencyKey,
     crate::extract::ApiJson(body): crate::extract::ApiJson<PurchaseOrderInput>,
 ) -> AppResult<(axum::http::StatusCode, Json<PurchaseOrder>)> {
     let staff = viewer.require(&[Role::Warehouse])?;
     body.validate().map_err(|(field, e)| e.on(field))?;
+    let request_hash = request_hash(&body)?;
     let now = host.clock.now_ms();
     let mut tx = host.db.begin().await?;
+    if let Some(first) = replayed(tx.as_mut(), KEYS, key.as_ref(), &request_hash).await? {
+        let first = OpaqueId::parse(&first).context("a remembered purchase order id")?;
+        let po = super::db::written(tx.as_mut(), &first).await?;
+        return Ok((axum::http::StatusCode::CREATED, Json(po)));
+    }
     if tx
         .optional(
             "SELECT 1 FROM suppliers WHERE id = ?1",
@@ -129,6 +144,15 @@ pub async fn create(
         AuditAction::PurchaseOrderDraft,
         id.as_str(),
         &detail,
+        now,
+    )
+    .await?;
+    remember(
+        tx.as_mut(),
+        KEYS,
+        key.as_ref(),
+        &request_hash,
+        id.as_str(),
         now,
     )
     .await?;
