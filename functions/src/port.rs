@@ -394,3 +394,22 @@ impl Clock for SystemClock {
 pub fn new_id() -> comptoir_shared::ids::OpaqueId {
     comptoir_shared::ids::OpaqueId::from_u128(uuid::Uuid::new_v4().as_u128())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_append_binds_by_position_and_postgres_numbers_its_placeholders_in_order() {
+        static T: AppendTable = AppendTable {
+            name: "t",
+            columns: &["a", "b"],
+        };
+        let sql = T.insert(2);
+        assert_eq!(sql, "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)");
+        assert_eq!(
+            crate::dialect::Dialect::Postgres.statement(&sql),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
+        );
+    }
+}

@@ -720,8 +720,8 @@ async fn all_stored(app: &TestApp, answered: u64, in_flight: u64) -> anyhow::Res
 }
 
 /// The audience beacon on one SQLite shop (with its job timer rolling up):
-/// events/s alone; checkouts/s alone, then while [`EVENT_RATE`] events/s
-/// come in; every event sent is checked stored.
+/// events/s alone; checkouts/s alone and while [`EVENT_RATE`] events/s
+/// come in, in [`ROUNDS`] rounds; every event sent is checked stored.
 async fn audience_load(duration: Duration) -> anyhow::Result<()> {
     let setup = Setup::start("1 × SQLite", None, 1).await?;
     let app = &setup.shops[0];

@@ -550,7 +550,7 @@ mod browser {
             let sign_up = b.find("#sign-up-link").await?.attr("href").await?;
             anyhow::ensure!(
                 sign_up.as_deref().is_some_and(|href| href
-                    .starts_with("/compte/inscription?retour=%2Fcompte%2Fverifier%3Ftoken%3D")),
+                    .contains("/compte/inscription?retour=%2Fcompte%2Fverifier%3Ftoken%3D")),
                 "{sign_up:?}"
             );
             b.fill("#email", "carol@exemple.fr").await?;

@@ -69,13 +69,13 @@ const KEYS: (&str, &str) = ("purchase_order_keys", "po_id");
     tag = "stock",
     description = "Roles: warehouse, admin. A draft for a supplier with the lines given (SKU, \
         units, unit cost before VAT), whatever the forecast says; sent, received and closed like \
-        any other. With an `Idempotency-Key`, the same request again answers the draft it first \
-        made (a double click or a retried timeout drafts once).",
+        any other. With an `Idempotency-Key`, the same request again answers the purchase order \
+        it first made, as it is now (a double click or a retried timeout drafts once).",
     params(("Idempotency-Key" = Option<IdempotencyKey>, Header, description = "Makes the request safe to retry: 1 to 255 visible ASCII characters.")),
     request_body = PurchaseOrderInput,
     security(("session" = [])),
     responses(
-        (status = 201, description = "The draft (the first one made with this key).", body = PurchaseOrder),
+        (status = 201, description = "The draft (with a key used before: the order it made, as it is now).", body = PurchaseOrder),
         (status = 403, description = "`forbidden`: neither warehouse nor an admin.", body = ApiError),
         (status = 404, description = "`not_found` (`supplier`, `sku`).", body = ApiError),
         (status = 409, description = "`conflict`: the `Idempotency-Key` was used with another request.", body = ApiError),
