@@ -44,12 +44,7 @@ pub async fn run(host: &Host) -> anyhow::Result<u32> {
     host.appender.flush().await?;
     let now = host.clock.now_ms();
     let db = host.db.as_ref();
-    let after = db
-        .auto()
-        .one("SELECT MAX(hour) FROM audience_closed_hours", &[])
-        .await?
-        .opt_int(0)?
-        .unwrap_or(i64::MIN);
+    let after = newest_closed(db).await?.unwrap_or(i64::MIN);
     // Hour by hour through the index (`DISTINCT` would walk every event of
     // a busy hour on each pass).
     let mut rolled = 0;
@@ -73,6 +68,15 @@ pub async fn run(host: &Host) -> anyhow::Result<u32> {
     prune(db, now).await?;
     host.day_secret.forget_before(day_of(now));
     Ok(rolled)
+}
+
+/// The newest hour closed so far, if any (where the roll-up goes on, and
+/// what decides which raw events are no longer needed).
+async fn newest_closed(db: &dyn Database) -> anyhow::Result<Option<i64>> {
+    db.auto()
+        .one("SELECT MAX(hour) FROM audience_closed_hours", &[])
+        .await?
+        .opt_int(0)
 }
 
 /// Whether the hour starting at `hour` is to be rolled now: an hour over
@@ -181,11 +185,7 @@ const SLICES_PER_PASS: u32 = 30;
 /// it is over and had none: raw events live about two hours. Whatever the
 /// roll-up could not reach goes after [`RAW_RETENTION_MS`].
 async fn prune(db: &dyn Database, now: i64) -> anyhow::Result<()> {
-    let newest = db
-        .auto()
-        .one("SELECT MAX(hour) FROM audience_closed_hours", &[])
-        .await?
-        .opt_int(0)?;
+    let newest = newest_closed(db).await?;
     let mut before = now - RAW_RETENTION_MS;
     if let Some(newest) = newest {
         let next = newest + HOUR_MS;
